@@ -7,6 +7,32 @@ use crate::exact::{fmt_rat, Rat, RatInterval};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Claim identifiers this version decides, in report order (DESIGN.md claim table).
+pub const CLAIM_IDS: &[&str] = &[
+    "constants.L",
+    "constants.mu",
+    "constants.ell",
+    "constants.B0",
+    "constants.B1",
+    "constants.B2",
+    "constants.gamma",
+    "constants.L_phi",
+    "ol.prop1",
+    "ol.thm2",
+    "ol.thm3",
+    "ol.prop2",
+    "ks.thm3",
+    "ks.lemma8",
+    "ks.lemma9",
+    "ks.lemma10",
+    "ks.assumption11",
+    "ks.thm5",
+    "ks.thm6",
+];
+
+/// Claim identifiers of DESIGN.md that need validated trajectories, not decided by this version.
+pub const PLANNED_CLAIM_IDS: &[&str] = &["ks.thm2", "ec.thm1", "shadow.orbit", "shadow.finite"];
+
 /// Verdict of a claim (DESIGN.md, rigor rule 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {

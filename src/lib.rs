@@ -2,4 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod claim;
+pub mod error;
 pub mod exact;
+
+pub use error::{Error, Result};
