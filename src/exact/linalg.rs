@@ -30,8 +30,8 @@ pub fn inertia(m: &RatMatrix) -> Inertia {
     let n = m.len();
     for (i, row) in m.iter().enumerate() {
         assert_eq!(row.len(), n, "inertia needs a square matrix");
-        for j in 0..i {
-            assert_eq!(m[i][j], m[j][i], "inertia needs a symmetric matrix");
+        for (j, x) in row.iter().enumerate().take(i) {
+            assert_eq!(*x, m[j][i], "inertia needs a symmetric matrix");
         }
     }
     let mut a: RatMatrix = m.clone();
@@ -39,9 +39,8 @@ pub fn inertia(m: &RatMatrix) -> Inertia {
     while !a.is_empty() {
         let k = a.len();
         // 1×1 pivot: the non-zero diagonal entry with the shortest representation.
-        let piv = (0..k)
-            .filter(|&i| !a[i][i].is_zero())
-            .min_by_key(|&i| a[i][i].numer().bits() + a[i][i].denom().bits());
+        let piv =
+            (0..k).filter(|&i| !a[i][i].is_zero()).min_by_key(|&i| a[i][i].numer().bits() + a[i][i].denom().bits());
         if let Some(i) = piv {
             let p = a[i][i].clone();
             if p.is_positive() {
@@ -55,7 +54,13 @@ pub fn inertia(m: &RatMatrix) -> Inertia {
             for r in (0..k).filter(|&r| r != i) {
                 let new_row: Vec<Rat> = (0..k)
                     .filter(|&c| c != i)
-                    .map(|c| if col[r].is_zero() || row[c].is_zero() { a[r][c].clone() } else { &a[r][c] - &col[r] * &row[c] })
+                    .map(|c| {
+                        if col[r].is_zero() || row[c].is_zero() {
+                            a[r][c].clone()
+                        } else {
+                            &a[r][c] - &col[r] * &row[c]
+                        }
+                    })
                     .collect();
                 next.push(new_row);
             }
@@ -196,7 +201,10 @@ mod tests {
         // [[1,2],[2,1]] has eigenvalues 3 and −1.
         assert_eq!(inertia(&m(&[&["1", "2"], &["2", "1"]])), Inertia { pos: 1, neg: 1, zero: 0 });
         // Zero diagonal in the middle of elimination: [[0,1,0],[1,0,0],[0,0,-3]].
-        assert_eq!(inertia(&m(&[&["0", "1", "0"], &["1", "0", "0"], &["0", "0", "-3"]])), Inertia { pos: 1, neg: 2, zero: 0 });
+        assert_eq!(
+            inertia(&m(&[&["0", "1", "0"], &["1", "0", "0"], &["0", "0", "-3"]])),
+            Inertia { pos: 1, neg: 2, zero: 0 }
+        );
     }
 
     #[test]
@@ -223,8 +231,12 @@ mod tests {
         let q = m(&[&["2", "1"], &["1", "1"]]);
         let top = eig_max_enclosure(&q, 40);
         let bot = eig_min_enclosure(&q, 40);
-        assert!(top.lo <= parse_rat("2.61803398874989484").unwrap() && parse_rat("2.61803398874989485").unwrap() <= top.hi);
-        assert!(bot.lo <= parse_rat("0.38196601125010515").unwrap() && parse_rat("0.38196601125010516").unwrap() <= bot.hi);
+        assert!(
+            top.lo <= parse_rat("2.61803398874989484").unwrap() && parse_rat("2.61803398874989485").unwrap() <= top.hi
+        );
+        assert!(
+            bot.lo <= parse_rat("0.38196601125010515").unwrap() && parse_rat("0.38196601125010516").unwrap() <= bot.hi
+        );
         assert!(&top.hi - &top.lo <= parse_rat("1e-11").unwrap());
         // Diagonal: exact.
         let d = m(&[&["2", "0"], &["0", "1"]]);

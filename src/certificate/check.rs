@@ -1,0 +1,85 @@
+//! `certify check`: re-verifies a certificate with exact rationals only.
+//!
+//! The trusted base: this file uses the certificate model, the spec parser, the exact statements
+//! of `crate::theorems` and `crate::exact` — nothing from the interval engine or floating point.
+//! Every derived quantity is recomputed from the inputs with the theorems' own exact formulas
+//! (witnesses are recomputed deterministically and must equal the stored ones), and any stored
+//! value, witness, inequality, status or count that disagrees is rejected, naming the claim.
+
+use super::{canonical_bytes, claim_from_json, claim_to_json, sha256_hex, summary, FORMAT};
+use crate::spec::{canonical_json, parse_spec_value};
+use crate::{theorems, Error, Result};
+use serde_json::Value as Json;
+
+/// What a successful check established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    /// Number of claim records re-verified.
+    pub claims: usize,
+    /// The summary's exit code (0: every requested claim verified).
+    pub exit_code: i32,
+}
+
+/// Re-verifies `cert`. `Err(Error::Check { claim, .. })` names the first disagreement.
+pub fn check(cert: &Json) -> Result<Checked> {
+    let format = cert.get("format").and_then(Json::as_str).unwrap_or("<missing>");
+    if format != FORMAT {
+        return Err(Error::check("format", format!("certificate format {format:?}, this build reads {FORMAT:?}")));
+    }
+    let inputs = cert.get("inputs").ok_or_else(|| Error::check("inputs", "missing"))?;
+    let spec = parse_spec_value(inputs).map_err(|e| Error::check("inputs", format!("not a valid spec: {e}")))?;
+    if &canonical_json(&spec) != inputs {
+        return Err(Error::check("inputs", "not in canonical form (numbers must be exact rationals in lowest terms)"));
+    }
+    let digest = sha256_hex(&canonical_bytes(inputs));
+    if cert.get("inputs_sha256").and_then(Json::as_str) != Some(digest.as_str()) {
+        return Err(Error::check("inputs_sha256", format!("does not match the inputs (SHA-256 {digest})")));
+    }
+    let stored = cert.get("claims").and_then(Json::as_array).ok_or_else(|| Error::check("claims", "missing array"))?;
+    let recomputed = theorems::evaluate(&spec);
+    for (i, s) in stored.iter().enumerate() {
+        let c = claim_from_json(s)?;
+        let Some(r) = recomputed.get(i) else {
+            return Err(Error::check(&c.id, "this claim is not produced by the inputs"));
+        };
+        if r.id != c.id {
+            return Err(Error::check(&c.id, format!("expected claim {} at position {i}", r.id)));
+        }
+        let rj = claim_to_json(r);
+        if &rj != s {
+            return Err(Error::check(&c.id, first_difference(s, &rj)));
+        }
+    }
+    if let Some(missing) = recomputed.get(stored.len()) {
+        return Err(Error::check(&missing.id, "claim missing from the certificate"));
+    }
+    let expected = summary(&recomputed, spec.claims.as_deref());
+    if cert.get("summary") != Some(&expected) {
+        return Err(Error::check("summary", format!("stored summary disagrees; recomputed {expected}")));
+    }
+    let exit_code = expected["exit_code"].as_i64().unwrap_or(1) as i32;
+    Ok(Checked { claims: stored.len(), exit_code })
+}
+
+/// Describes the first field where `stored` and `recomputed` claim records differ.
+fn first_difference(stored: &Json, recomputed: &Json) -> String {
+    fn walk(path: String, a: &Json, b: &Json) -> Option<String> {
+        match (a, b) {
+            (Json::Object(x), Json::Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => walk(format!("{path}/{k}"), p, q),
+                    (Some(_), None) => Some(format!("{path}/{k}: stored but not recomputed")),
+                    (None, Some(q)) => Some(format!("{path}/{k}: missing, recomputed {q}")),
+                    (None, None) => None,
+                })
+            }
+            (Json::Array(x), Json::Array(y)) if x.len() == y.len() => {
+                x.iter().zip(y).enumerate().find_map(|(i, (p, q))| walk(format!("{path}/{i}"), p, q))
+            }
+            _ if a == b => None,
+            _ => Some(format!("{path}: stored {a}, recomputed {b}")),
+        }
+    }
+    walk(String::new(), stored, recomputed).unwrap_or_else(|| "records differ".into())
+}

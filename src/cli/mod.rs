@@ -1,0 +1,98 @@
+//! Commands: each returns the process exit code and prints errors as `error: <place>: <reason>`.
+
+mod report;
+
+use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
+use shadowcert::certify::certify_path;
+use shadowcert::{spec, Error};
+use std::path::Path;
+
+fn fail(e: &Error) -> i32 {
+    eprintln!("error: {e}");
+    e.exit_code()
+}
+
+/// Writes `text` to `path` atomically (temporary file, then rename).
+fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// `certify SPEC [--json] [-o FILE]`.
+pub fn certify(path: &Path, json: bool, output: Option<&Path>) -> i32 {
+    let c = match certify_path(path) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let text = to_text(&c.certificate);
+    if let Some(out) = output {
+        if let Err(e) = write_atomic(out, &text) {
+            return fail(&e);
+        }
+    }
+    if json {
+        print!("{text}");
+    } else {
+        print!("{}", report::render(path, &c));
+        if let Some(out) = output {
+            println!("certificate written to {}", out.display());
+        }
+    }
+    c.exit_code
+}
+
+/// `certify check CERT`.
+pub fn check(path: &Path) -> i32 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return fail(&Error::io(path, e)),
+    };
+    let cert: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => return fail(&Error::spec("", format!("{}: malformed JSON: {e}", path.display()))),
+    };
+    match check_cert(&cert) {
+        Ok(ok) => {
+            println!(
+                "ok: {} — {} claims re-verified with exact rationals (certificate exit code {})",
+                path.display(),
+                ok.claims,
+                ok.exit_code
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {}: certificate rejected: {e}", path.display());
+            1
+        }
+    }
+}
+
+/// `certify regress DIR`.
+pub fn regress(dir: &Path) -> i32 {
+    let entries = match run_regress(dir) {
+        Ok(e) => e,
+        Err(e) => return fail(&e),
+    };
+    let mut failed = 0;
+    for e in &entries {
+        let verdict = if e.failures.is_empty() { "ok  " } else { "FAIL" };
+        println!("{verdict} {}", e.cert.display());
+        for f in &e.failures {
+            println!("     - {f}");
+        }
+        for n in &e.notes {
+            println!("     · {n}");
+        }
+        failed += usize::from(!e.failures.is_empty());
+    }
+    println!("regress: {} certificates, {} failed", entries.len(), failed);
+    i32::from(failed > 0)
+}
+
+/// `certify schema`.
+pub fn schema() -> i32 {
+    println!("{}", serde_json::to_string_pretty(&spec::schema()).expect("schema serializes"));
+    0
+}

@@ -1,0 +1,100 @@
+//! The human report of `certify SPEC`. Decimal approximations (≈) are for reading only; verdicts
+//! and certificates use exact rationals.
+
+use num_traits::ToPrimitive;
+use shadowcert::certify::Certified;
+use shadowcert::claim::{Claim, Status, Value};
+use shadowcert::exact::{fmt_rat, Rat};
+use shadowcert::spec::Objective;
+use std::fmt::Write;
+use std::path::Path;
+
+fn approx(r: &Rat) -> String {
+    let x = r.to_f64().unwrap_or(f64::NAN);
+    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e6) {
+        format!("{x:.6e}")
+    } else {
+        let s = format!("{x:.9}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    }
+}
+
+fn show_rat(r: &Rat) -> String {
+    let exact = fmt_rat(r);
+    let a = approx(r);
+    if exact == a {
+        exact
+    } else if exact.len() <= 24 {
+        format!("{exact} (≈ {a})")
+    } else {
+        format!("≈ {a}")
+    }
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::Exact(r) => show_rat(r),
+        Value::Enclosed(i) if i.lo == i.hi => show_rat(&i.lo),
+        Value::Enclosed(i) if approx(&i.lo) == approx(&i.hi) => format!("≈ {} (enclosed)", approx(&i.lo)),
+        Value::Enclosed(i) => format!("∈ [{}, {}]", approx(&i.lo), approx(&i.hi)),
+    }
+}
+
+fn claim_block(out: &mut String, c: &Claim) {
+    let _ = writeln!(out, "{:<15} {:<17} {}", c.status.as_str(), c.id, c.statement);
+    if c.status == Status::NotApplicable {
+        if let Some(r) = &c.reason {
+            let _ = writeln!(out, "{:<33}because: {r}", "");
+        }
+        return;
+    }
+    if !c.values.is_empty() {
+        let vals: Vec<String> = c.values.iter().map(|(k, v)| format!("{k} = {}", show_value(v))).collect();
+        let _ = writeln!(out, "{:<33}{}", "", vals.join("; "));
+    }
+    if !c.witnesses.is_empty() && !c.id.starts_with("constants.") {
+        let w: Vec<String> = c.witnesses.iter().map(|(k, v)| format!("{k} = {}", show_rat(v))).collect();
+        let _ = writeln!(out, "{:<33}witnesses: {}", "", w.join("; "));
+    }
+    for i in c.inequalities.iter().filter(|i| !i.holds) {
+        let _ =
+            writeln!(out, "{:<33}fails: {}  [{} {} {}]", "", i.name, approx(&i.lhs), i.rel.as_str(), approx(&i.rhs));
+    }
+    if let Some(r) = &c.reason {
+        if c.status != Status::Refuted {
+            let _ = writeln!(out, "{:<33}{r}", "");
+        }
+    }
+}
+
+/// Renders the report of a certified spec.
+pub fn render(path: &Path, c: &Certified) -> String {
+    let mut out = String::new();
+    let s = &c.spec;
+    let _ = writeln!(out, "certify {} — \"{}\"", path.display(), s.name);
+    let Objective::Quadratic { .. } = &s.objective;
+    let boxes: Vec<String> = s.domain.iter().map(|(l, h)| format!("[{}, {}]", fmt_rat(l), fmt_rat(h))).collect();
+    let _ = writeln!(out, "  objective  quadratic f = ½xᵀQx − bᵀx, d = {}; domain box {}", s.dim(), boxes.join(" × "));
+    let _ = writeln!(out, "  algorithm  {}, h = {}", s.algorithm.method.name(), show_rat(&s.algorithm.h));
+    let _ = writeln!(
+        out,
+        "  note       global assumptions ((H1), (H2), Assumption 1) are applied on the domain box; claims are about the exact-arithmetic orbit"
+    );
+    let _ = writeln!(out);
+    for claim in &c.claims {
+        claim_block(&mut out, claim);
+    }
+    let count = |st: Status| c.claims.iter().filter(|x| x.status == st).count();
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "summary: {} verified, {} refuted, {} inconclusive, {} not applicable — exit {}",
+        count(Status::Verified),
+        count(Status::Refuted),
+        count(Status::Inconclusive),
+        count(Status::NotApplicable),
+        c.exit_code
+    );
+    out
+}

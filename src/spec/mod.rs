@@ -1,0 +1,163 @@
+//! The spec (DESIGN.md "Spec, version 1"): what the user asks about, validated into what the
+//! engine may assume.
+//!
+//! The JSON text is read into a `serde_json::Value` (numbers keep their literal text, duplicate
+//! keys are rejected), then walked once by the validator, which turns it into a [`Spec`] and
+//! locates every error by its JSON pointer (RFC 6901), e.g. `/algorithm/lambda`. Every number is
+//! exact: `0.1` and `"0.1"` both mean 1/10, never an `f64`.
+//!
+//! [`canonical_json`] prints a spec back with every number as its canonical exact string, and
+//! [`schema`] is the JSON Schema that `certify schema` prints.
+
+mod canonical;
+mod schema;
+mod strict;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use canonical::canonical_json;
+pub use schema::schema;
+
+use crate::exact::{Rat, RatMatrix};
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Constants a spec may declare (`constants` keys): (H1), (H2) and Assumption 1 of the papers.
+pub const KNOWN_CONSTANTS: &[&str] = &["L", "mu", "ell", "B0", "B1", "B2", "gamma", "L_phi"];
+
+/// Number of steps when the spec gives no `horizon`.
+pub const DEFAULT_STEPS: u64 = 100;
+
+/// Largest `horizon.steps` a spec may ask for.
+pub const MAX_STEPS: u64 = 10_000_000;
+
+/// A validated spec: everything here has been checked (dimensions agree, `Q` is symmetric,
+/// `x0` lies in the domain box, parameters lie in their ranges).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// Name of the problem (non-empty).
+    pub name: String,
+    /// The function minimized.
+    pub objective: Objective,
+    /// The domain box, per coordinate `[lo, hi]` with `lo <= hi`.
+    pub domain: Vec<(Rat, Rat)>,
+    /// Declared constants, keys from [`KNOWN_CONSTANTS`], values non-negative.
+    pub constants: BTreeMap<String, Rat>,
+    /// The optimization algorithm and its step size.
+    pub algorithm: Algorithm,
+    /// Initial point, inside the domain box.
+    pub x0: Vec<Rat>,
+    /// Number of steps (`horizon.steps`), in `1..=MAX_STEPS`.
+    pub steps: u64,
+    /// Requested accuracy, positive when given.
+    pub epsilon: Option<Rat>,
+    /// Requested claim ids (from [`crate::claim::CLAIM_IDS`], distinct, non-empty); `None` means
+    /// every claim that applies.
+    pub claims: Option<Vec<String>>,
+}
+
+impl Spec {
+    /// Dimension `d` of the problem (of `Q`, `b`, `x0` and the domain box).
+    pub fn dim(&self) -> usize {
+        self.domain.len()
+    }
+}
+
+/// The objective function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Objective {
+    /// f(x) = ½ xᵀQx − bᵀx with `Q` symmetric `d×d` and `b` of length `d`.
+    Quadratic {
+        /// Symmetric matrix (exactly: `Q[i][j] == Q[j][i]`).
+        q: RatMatrix,
+        /// Linear term.
+        b: Vec<Rat>,
+    },
+}
+
+/// The optimization algorithm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Algorithm {
+    /// Which iteration.
+    pub method: Method,
+    /// Step size, positive.
+    pub h: Rat,
+}
+
+/// The iteration, with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Gradient descent u_{n+1} = u_n − h ∇f(u_n).
+    Gd,
+    /// Scheme (7) of Kovachki–Stuart: u_{n+1} = u_n + λ(u_n − u_{n−1}) + h f(u_n + a(u_n − u_{n−1})),
+    /// u_1 = u_0 + h f(u_0), with f = −∇Φ; λ ∈ (0, 1), a ≥ 0.
+    Scheme7 {
+        /// Which named instance (fixes how `a` was given).
+        kind: Scheme7Kind,
+        /// Momentum λ ∈ (0, 1).
+        lambda: Rat,
+        /// Extrapolation a ≥ 0 (0 for heavy ball, λ for Nesterov).
+        a: Rat,
+    },
+    /// Orvieto–Lucchi heavy ball (Prop. 2 of 000): η = h², β = 1 − hα.
+    HeavyBallOl {
+        /// Friction α > 0.
+        alpha: Rat,
+    },
+}
+
+impl Method {
+    /// The spec's name of the method: `gd`, `heavy_ball`, `nesterov`, `momentum`, `heavy_ball_ol`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Gd => "gd",
+            Method::Scheme7 { kind, .. } => kind.name(),
+            Method::HeavyBallOl { .. } => "heavy_ball_ol",
+        }
+    }
+}
+
+/// Named instances of scheme (7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme7Kind {
+    /// `heavy_ball`: a = 0.
+    HeavyBall,
+    /// `nesterov`: a = λ.
+    Nesterov,
+    /// `momentum`: a given by the spec.
+    Momentum,
+}
+
+impl Scheme7Kind {
+    /// The spec's name: `heavy_ball`, `nesterov` or `momentum`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme7Kind::HeavyBall => "heavy_ball",
+            Scheme7Kind::Nesterov => "nesterov",
+            Scheme7Kind::Momentum => "momentum",
+        }
+    }
+}
+
+/// Reads and validates the spec file at `path` (a missing or unreadable file is [`Error::Io`]).
+pub fn load_spec(path: &Path) -> Result<Spec> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_spec_str(&text)
+}
+
+/// Parses and validates spec JSON text.
+///
+/// Malformed JSON is `Error::spec("", "malformed JSON at line L column C: …")`; a key repeated in
+/// one object is an error at that object's pointer.
+pub fn parse_spec_str(text: &str) -> Result<Spec> {
+    let value = strict::parse_json(text)?;
+    parse_spec_value(&value)
+}
+
+/// Validates a spec given as a JSON value; every error names its JSON pointer.
+pub fn parse_spec_value(v: &serde_json::Value) -> Result<Spec> {
+    validate::spec(v)
+}

@@ -1,0 +1,190 @@
+//! The real binary: exit codes, reports, and one test per bad-input class.
+
+use crate::util::{certify, certify_in, root};
+use std::path::Path;
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// A valid spec as JSON, to be broken one field at a time.
+fn base() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("specs/heavy_ball.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Writes `text` as `spec.json` in `dir`, runs `certify spec.json -o out.json`, expects exit 2,
+/// one `error: <pointer>: …` line, and no certificate written.
+fn rejects(dir: &Path, text: &str, pointer: &str) {
+    std::fs::write(dir.join("spec.json"), text).unwrap();
+    let run = certify_in(dir, &["spec.json", "-o", "out.json"]);
+    run.expect_code(2);
+    let line = run.stderr.trim_end();
+    assert!(!line.contains('\n'), "{}: one line expected, got {line:?}", run.cmd);
+    assert!(line.starts_with(&format!("error: {pointer}")), "expected pointer {pointer:?}, got {line:?}");
+    assert!(!run.stderr.contains("panicked"), "{line}");
+    assert!(!dir.join("out.json").exists(), "no partial certificate may be written");
+}
+
+fn with(mut v: serde_json::Value, pointer: &str, new: serde_json::Value) -> String {
+    *v.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}")) = new;
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn main_job_verifies_and_exits_0() {
+    let run = certify(&["specs/strongly_convex.json"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("verified        ol.thm2"), "{}", run.stdout);
+    assert!(run.stdout.contains("summary:"), "{}", run.stdout);
+}
+
+#[test]
+fn json_output_is_the_certificate() {
+    let run = certify(&["specs/strongly_convex.json", "--json"]);
+    run.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["format"], "shadowcert/1");
+    assert_eq!(v["summary"]["exit_code"], 0);
+}
+
+#[test]
+fn refuted_claims_exit_1() {
+    let run = certify(&["specs/wrong_constant.json"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("refuted         constants.L"), "{}", run.stdout);
+    let run = certify(&["specs/ks_inadmissible.json"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("refuted         ks.assumption11"), "{}", run.stdout);
+    assert!(run.stdout.contains("fails:"), "{}", run.stdout);
+}
+
+#[test]
+fn written_certificate_checks_and_tampering_fails() {
+    let dir = temp();
+    let out = dir.path().join("hb.cert.json");
+    certify(&["specs/heavy_ball.json", "-o", &out.to_string_lossy()]).expect_code(0);
+    certify(&["check", &out.to_string_lossy()]).expect_code(0);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let tampered = text.replacen("\"verified\"", "\"refuted\"", 1);
+    assert_ne!(text, tampered);
+    std::fs::write(&out, tampered).unwrap();
+    let run = certify(&["check", &out.to_string_lossy()]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("certificate rejected"), "{}", run.stderr);
+}
+
+#[test]
+fn regress_passes_on_proofs_and_fails_on_a_looser_bound() {
+    certify(&["regress", "proofs"]).expect_code(0);
+    // A copy of the project where the spec changed after its certificate was written: h doubled,
+    // so Thm 2's ε doubles. regress must fail and say which bound got looser.
+    let dir = temp();
+    for sub in ["specs", "proofs"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    std::fs::copy(root().join("proofs/strongly_convex.cert.json"), dir.path().join("proofs/strongly_convex.cert.json"))
+        .unwrap();
+    let spec = std::fs::read_to_string(root().join("specs/strongly_convex.json")).unwrap();
+    let looser = spec.replace("\"h\": \"1/100\"", "\"h\": \"1/50\"");
+    assert_ne!(spec, looser);
+    std::fs::write(dir.path().join("specs/strongly_convex.json"), looser).unwrap();
+    let run = certify_in(dir.path(), &["regress", "proofs"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("ol.thm2: epsilon looser"), "{}", run.stdout);
+    // The unchanged spec passes.
+    std::fs::write(dir.path().join("specs/strongly_convex.json"), spec).unwrap();
+    certify_in(dir.path(), &["regress", "proofs"]).expect_code(0);
+}
+
+#[test]
+fn schema_is_json() {
+    let run = certify(&["schema"]);
+    run.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(v["properties"]["algorithm"].is_object());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    certify(&[]).expect_code(2);
+    certify(&["check"]).expect_code(2);
+    certify(&["--no-such-flag", "specs/strongly_convex.json"]).expect_code(2);
+    let run = certify(&["specs/does_not_exist.json"]);
+    run.expect_code(2);
+    assert!(run.stderr.starts_with("error: specs/does_not_exist.json:"), "{}", run.stderr);
+    certify(&["check", "proofs/does_not_exist.cert.json"]).expect_code(2);
+}
+
+#[test]
+fn malformed_json() {
+    rejects(temp().path(), "{ \"name\": ", "");
+}
+
+#[test]
+fn wrong_dimensions() {
+    let d = temp();
+    rejects(d.path(), &with(base(), "/x0", serde_json::json!(["1"])), "/x0");
+    rejects(d.path(), &with(base(), "/objective/b", serde_json::json!(["0", "0", "0"])), "/objective/b");
+    rejects(d.path(), &with(base(), "/domain", serde_json::json!([["-1", "1"]])), "/domain");
+}
+
+#[test]
+fn non_symmetric_q() {
+    rejects(temp().path(), &with(base(), "/objective/Q", serde_json::json!([["1", "2"], ["0", "1"]])), "/objective/Q/");
+}
+
+#[test]
+fn lambda_outside_the_open_unit_interval() {
+    for bad in ["1", "0", "3/2", "-0.1"] {
+        rejects(temp().path(), &with(base(), "/algorithm/lambda", serde_json::json!(bad)), "/algorithm/lambda");
+    }
+}
+
+#[test]
+fn step_size_not_positive() {
+    for bad in ["0", "-1/100"] {
+        rejects(temp().path(), &with(base(), "/algorithm/h", serde_json::json!(bad)), "/algorithm/h");
+    }
+}
+
+#[test]
+fn nan_and_infinity() {
+    for bad in ["nan", "NaN", "inf", "-inf", "Infinity"] {
+        rejects(temp().path(), &with(base(), "/algorithm/h", serde_json::json!(bad)), "/algorithm/h");
+    }
+}
+
+#[test]
+fn negative_constant() {
+    rejects(temp().path(), &with(base(), "/constants/B1", serde_json::json!("-1")), "/constants/B1");
+}
+
+#[test]
+fn unknown_claim_id() {
+    let mut v = base();
+    v["claims"] = serde_json::json!(["ks.thm3", "ks.lemma99"]);
+    rejects(temp().path(), &serde_json::to_string(&v).unwrap(), "/claims/1");
+}
+
+#[test]
+fn unknown_fields() {
+    let mut v = base();
+    v["learning_rate"] = serde_json::json!("0.1");
+    rejects(temp().path(), &serde_json::to_string(&v).unwrap(), "");
+    let mut v = base();
+    v["algorithm"]["lr"] = serde_json::json!("0.1");
+    rejects(temp().path(), &serde_json::to_string(&v).unwrap(), "/algorithm");
+}
+
+#[test]
+fn exact_numbers_from_json_number_literals() {
+    // "h": 0.001 as a JSON number is exactly 1/1000: the certificate's canonical inputs say so.
+    let d = temp();
+    let text = with(base(), "/algorithm/h", serde_json::json!(0.001));
+    std::fs::write(d.path().join("spec.json"), text).unwrap();
+    let run = certify_in(d.path(), &["spec.json", "--json"]);
+    run.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["inputs"]["algorithm"]["h"], "1/1000");
+}
