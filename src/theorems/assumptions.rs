@@ -235,3 +235,79 @@ fn finish(out: &mut Constants, c: Claim, name: &str, v: Rat) {
     out.used.insert(name.into(), used);
     out.claims.push(c);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::parse_rat;
+
+    fn m(rows: &[&[&str]]) -> RatMatrix {
+        rows.iter().map(|r| r.iter().map(|s| parse_rat(s).unwrap()).collect()).collect()
+    }
+
+    fn run(q: &RatMatrix, b: &[Rat], dom: &[(Rat, Rat)], decl: &[(&str, &str)]) -> Constants {
+        let declared: BTreeMap<String, Rat> =
+            decl.iter().map(|(k, v)| (k.to_string(), parse_rat(v).unwrap())).collect();
+        quadratic(&QuadraticConstants { q, b, domain: dom, declared: &declared })
+    }
+
+    fn claim<'a>(c: &'a Constants, id: &str) -> &'a Claim {
+        c.claims.iter().find(|x| x.id == id).unwrap_or_else(|| panic!("no {id}"))
+    }
+
+    #[test]
+    fn hand_values_and_refutations() {
+        // Q = [[2,1],[1,2]]: eigenvalues 1 and 3 (hand: trace 4, det 3). Box [-1,1]²:
+        // sup ‖Qx‖² at (1,1): 9 + 9 = 18.
+        let q = m(&[&["2", "1"], &["1", "2"]]);
+        let b = [rat(0), rat(0)];
+        let dom = [(rat(-1), rat(1)), (rat(-1), rat(1))];
+        let ok = run(&q, &b, &dom, &[("L", "3"), ("mu", "1"), ("ell", "4.25"), ("B1", "3")]);
+        for id in ["constants.L", "constants.mu", "constants.ell", "constants.B1", "constants.B2"] {
+            assert_eq!(claim(&ok, id).status, Status::Verified, "{id}");
+        }
+        assert_eq!(claim(&ok, "constants.L").values["true"].to_text(), "[3, 3]");
+        // √18 = 4.242640687…: 4.24 is too small, and its refutation names the vertex inequality.
+        let bad = run(&q, &b, &dom, &[("L", "2.999"), ("mu", "1.001"), ("ell", "4.24")]);
+        for id in ["constants.L", "constants.mu", "constants.ell"] {
+            assert_eq!(claim(&bad, id).status, Status::Refuted, "{id}");
+        }
+        let ell = claim(&bad, "constants.ell");
+        let (lo, hi) = (ell.values["true"].lo(), ell.values["true"].hi());
+        assert!(lo * lo <= rat(18) && rat(18) <= hi * hi, "the enclosure must contain √18");
+        assert!(hi - lo < parse_rat("1e-15").unwrap());
+        assert!(bad.get("L").is_err() && bad.get("B1").is_ok());
+        // Derived constants are on the safe side: L ≥ 3, μ ≤ 1.
+        let derived = run(&q, &b, &dom, &[]);
+        assert!(derived.get("L").unwrap() >= &rat(3));
+        assert!(derived.get("mu").unwrap() <= &rat(1));
+        assert!(derived.get("mu").unwrap() > &rat(0));
+    }
+
+    #[test]
+    fn norm_bound_sees_negative_eigenvalues() {
+        // Q = diag(1, −3): ‖Q‖₂ = 3. L = 2 satisfies L·I − Q ⪰ 0 but not ‖Q‖ ≤ L.
+        let q = m(&[&["1", "0"], &["0", "-3"]]);
+        let c = run(&q, &[rat(0), rat(0)], &[(rat(-1), rat(1)), (rat(-1), rat(1))], &[("L", "2")]);
+        let l = claim(&c, "constants.L");
+        assert_eq!(l.status, Status::Refuted);
+        assert_eq!(l.reason.as_deref(), Some("fails: negative eigenvalues of L·I + Q = 0"));
+        // Not positive definite: no μ is certified, and the saddle constants appear.
+        assert_eq!(claim(&c, "constants.mu").status, Status::NotApplicable);
+        assert_eq!(claim(&c, "constants.gamma").values["true"].to_text(), "[3, 3]");
+    }
+
+    #[test]
+    fn spectral_gap_of_a_saddle() {
+        // Q = diag(2, −1): no eigenvalue in (−1, 2). γ = 1, μ = 2 hold; γ = 1.01 or μ = 2.01 fail.
+        let q = m(&[&["2", "0"], &["0", "-1"]]);
+        let dom = [(rat(-1), rat(1)), (rat(-1), rat(1))];
+        let b = [rat(0), rat(0)];
+        let ok = run(&q, &b, &dom, &[("gamma", "1"), ("mu", "2")]);
+        assert_eq!(claim(&ok, "constants.gamma").status, Status::Verified);
+        assert_eq!(claim(&ok, "constants.mu").status, Status::Verified);
+        let bad = run(&q, &b, &dom, &[("gamma", "1.01"), ("mu", "2.01")]);
+        assert_eq!(claim(&bad, "constants.gamma").status, Status::Refuted);
+        assert_eq!(claim(&bad, "constants.mu").status, Status::Refuted);
+    }
+}
