@@ -4,4 +4,5 @@
 mod cli;
 mod golden;
 mod mutation;
+mod oracle;
 mod util;
