@@ -5,7 +5,6 @@ use num_traits::ToPrimitive;
 use shadowcert::certify::Certified;
 use shadowcert::claim::{Claim, Status, Value};
 use shadowcert::exact::{fmt_rat, Rat};
-use shadowcert::spec::Objective;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -73,9 +72,8 @@ pub fn render(path: &Path, c: &Certified) -> String {
     let mut out = String::new();
     let s = &c.spec;
     let _ = writeln!(out, "certify {} — \"{}\"", path.display(), s.name);
-    let Objective::Quadratic { .. } = &s.objective;
     let boxes: Vec<String> = s.domain.iter().map(|(l, h)| format!("[{}, {}]", fmt_rat(l), fmt_rat(h))).collect();
-    let _ = writeln!(out, "  objective  quadratic f = ½xᵀQx − bᵀx, d = {}; domain box {}", s.dim(), boxes.join(" × "));
+    let _ = writeln!(out, "  objective  {}, d = {}; domain box {}", s.objective.describe(), s.dim(), boxes.join(" × "));
     let _ = writeln!(out, "  algorithm  {}, h = {}", s.algorithm.method.name(), show_rat(&s.algorithm.h));
     let _ = writeln!(
         out,

@@ -78,6 +78,15 @@ pub enum Objective {
     },
 }
 
+impl Objective {
+    /// One line for reports, e.g. `quadratic f = ½xᵀQx − bᵀx`.
+    pub fn describe(&self) -> String {
+        match self {
+            Objective::Quadratic { .. } => "quadratic f = ½xᵀQx − bᵀx".to_string(),
+        }
+    }
+}
+
 /// The optimization algorithm.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Algorithm {
