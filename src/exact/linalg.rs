@@ -96,28 +96,44 @@ pub fn is_psd(m: &RatMatrix) -> bool {
 
 /// Exact bracket `[lo, hi]` of the `k`-th smallest eigenvalue `λ_k` (`k = 0` is `λ_min`) of the
 /// symmetric matrix `m`: at most `k` eigenvalues lie below `lo` and at least `k + 1` lie at or
-/// below `hi`, so `lo ≤ λ_k ≤ hi`. Width at most `2^(−bits)·max(1, |hi|)`; a degenerate `[x, x]`
-/// when `λ_k = x` is an endpoint met exactly (e.g. integer diagonals).
+/// below `hi`, so `lo ≤ λ_k ≤ hi`. The width is relative: `hi − lo ≤ 2^(−bits)·min(|lo|, |hi|)`
+/// with `lo` and `hi` of the sign of `λ_k` (so a bracket never straddles 0); a degenerate `[x, x]`
+/// when `λ_k = x` exactly and `x` is 0, an endpoint, the simplest rational of the bracket
+/// (integer and small-denominator eigenvalues) or a diagonal entry (diagonal matrices).
 ///
 /// Enclosure: exact (bisection on dyadic rationals decided by [`inertia`]). Deterministic, so a
 /// checker recomputes it. Panics on an empty matrix or `k ≥ n`.
 pub fn eig_enclosure(m: &RatMatrix, k: usize, bits: u32) -> RatInterval {
     let n = m.len();
     assert!(k < n, "eig_enclosure: k = {k} out of range for n = {n}");
-    // Gershgorin: every eigenvalue lies in ∪ [m_ii − R_i, m_ii + R_i].
-    let radius = |i: usize| (0..n).filter(|&j| j != i).map(|j| m[i][j].abs()).fold(Rat::zero(), |s, x| s + x);
-    let mut lo = floor(&(0..n).map(|i| &m[i][i] - radius(i)).min().expect("non-empty"));
-    let mut hi = ceil(&(0..n).map(|i| &m[i][i] + radius(i)).max().expect("non-empty"));
-    // below(t) = #{λ < t}, at_most(t) = #{λ ≤ t}.
+    // below(t) = #{λ < t}, at_most(t) = #{λ ≤ t}; λ_k = t iff below(t) ≤ k < at_most(t).
     let counts = |t: &Rat| {
         let i = inertia(&shift(m, t));
         (i.pos, i.pos + i.zero)
     };
+    let is_eig = |t: &Rat| {
+        let (below, at_most) = counts(t);
+        below <= k && k < at_most
+    };
+    let zero = Rat::zero();
+    if is_eig(&zero) {
+        return RatInterval::new(zero.clone(), zero);
+    }
+    // Gershgorin: every eigenvalue lies in ∪ [m_ii − R_i, m_ii + R_i]; then cut at 0, whose side
+    // is known from the counts.
+    let radius = |i: usize| (0..n).filter(|&j| j != i).map(|j| m[i][j].abs()).fold(Rat::zero(), |s, x| s + x);
+    let mut lo = floor(&(0..n).map(|i| &m[i][i] - radius(i)).min().expect("non-empty"));
+    let mut hi = ceil(&(0..n).map(|i| &m[i][i] + radius(i)).max().expect("non-empty"));
+    if counts(&zero).1 > k {
+        hi = hi.min(zero.clone()); // λ_k < 0
+    } else {
+        lo = lo.max(zero.clone()); // λ_k > 0
+    }
     let two = Rat::from_integer(BigInt::from(2));
     let tol = Rat::new(BigInt::one(), BigInt::one() << (bits as usize));
     loop {
-        let scale = if hi.abs() > Rat::one() { hi.abs() } else { Rat::one() };
-        if &hi - &lo <= &tol * &scale {
+        let small = lo.abs().min(hi.abs());
+        if &hi - &lo <= &tol * &small {
             break;
         }
         let mid = (&lo + &hi) / &two;
@@ -127,10 +143,12 @@ pub fn eig_enclosure(m: &RatMatrix, k: usize, bits: u32) -> RatInterval {
             lo = mid;
         }
     }
-    // A rational eigenvalue with a small denominator is the simplest rational of the bracket.
-    for t in [&lo, &hi, &simplest_between(&lo, &hi)] {
-        let (below, at_most) = counts(t);
-        if below <= k && k < at_most {
+    // Candidates for an exact hit: the ends, the simplest rational of the bracket, and the diagonal
+    // entries inside it (the eigenvalues of diagonal matrices).
+    let simplest = simplest_between(&lo, &hi);
+    let diagonal = (0..n).map(|i| &m[i][i]).filter(|d| lo <= **d && **d <= hi);
+    for t in [&lo, &hi, &simplest].into_iter().chain(diagonal) {
+        if is_eig(t) {
             return RatInterval::new(t.clone(), t.clone());
         }
     }
@@ -227,6 +245,16 @@ mod tests {
     fn eigenvalue_brackets_contain_hand_values() {
         let mid = eig_enclosure(&m(&[&["3", "0", "0"], &["0", "-1", "0"], &["0", "0", "5"]]), 1, 40);
         assert_eq!(mid, RatInterval::new(rat(3), rat(3)));
+        // Tiny eigenvalues keep their relative accuracy and their sign: diag(10⁻¹³, 1), diag(−10⁻²⁰, 2),
+        // and an irrational tiny one: [[1e-13, 1e-14], [1e-14, 1]] has λ_min ≈ 1e-13 − 1e-28.
+        let tiny = eig_min_enclosure(&m(&[&["1e-13", "0"], &["0", "1"]]), 40);
+        assert_eq!(tiny, RatInterval::new(parse_rat("1e-13").unwrap(), parse_rat("1e-13").unwrap()));
+        let neg = eig_min_enclosure(&m(&[&["-1e-20", "0"], &["0", "2"]]), 40);
+        assert_eq!(neg.lo, parse_rat("-1e-20").unwrap());
+        let t = eig_min_enclosure(&m(&[&["1e-13", "1e-14"], &["1e-14", "1"]]), 40);
+        assert!(t.lo.is_positive() && &t.hi - &t.lo <= parse_rat("1e-24").unwrap());
+        assert!(t.lo <= parse_rat("1e-13").unwrap() && parse_rat("0.99e-13").unwrap() <= t.lo);
+        assert_eq!(eig_min_enclosure(&m(&[&["0", "0"], &["0", "1"]]), 40), RatInterval::new(rat(0), rat(0)));
         // [[2,1],[1,1]]: eigenvalues (3 ± √5)/2 = 2.6180339887498948482…, 0.3819660112501051517…
         let q = m(&[&["2", "1"], &["1", "1"]]);
         let top = eig_max_enclosure(&q, 40);

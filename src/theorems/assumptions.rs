@@ -11,7 +11,7 @@
 //! recomputes them bit for bit.
 
 use crate::claim::{Claim, Rel, Status};
-use crate::exact::{eig_enclosure, rat, sqrt_enclosure, Rat, RatInterval, RatMatrix};
+use crate::exact::{eig_enclosure, fmt_rat, rat, sqrt_enclosure, Rat, RatInterval, RatMatrix};
 use crate::objective::quadratic::{count_at_most, count_below, grad_norm_sq_sup};
 use num_traits::{Signed, Zero};
 use std::collections::BTreeMap;
@@ -26,6 +26,10 @@ pub struct Constants {
     pub claims: Vec<Claim>,
     /// Usable value of each constant, or why it cannot be used (refuted, not applicable).
     pub used: BTreeMap<String, Result<Rat, String>>,
+    /// For a derived constant known only up to an enclosure: the value at the favourable end
+    /// (lower for L, ℓ, B₀, B₁; upper for μ, γ). A theorem refuted with the derived value but not
+    /// with this one is inconclusive, not refuted (the true constant lies in between).
+    pub favourable: BTreeMap<String, Rat>,
 }
 
 impl Constants {
@@ -60,70 +64,151 @@ fn abs_interval(i: &RatInterval) -> RatInterval {
     }
 }
 
+/// Whether the spec is read in saddle mode (000 Thm 3): γ declared, or Q indefinite. Then `mu`
+/// is the upper side of the spectral gap, not the strong-convexity constant of (H2).
+pub fn saddle_mode(q: &RatMatrix, declared: &BTreeMap<String, Rat>) -> bool {
+    declared.contains_key("gamma") || count_below(q, &Rat::zero()) > 0
+}
+
+/// One constant being decided: its claim, the value used, and the favourable end when derived.
+struct Decision {
+    claim: Claim,
+    name: &'static str,
+    used: Rat,
+    favourable: Option<Rat>,
+}
+
+impl Decision {
+    /// Starts the claim for `name`: the declared value, or `derived` (with `favourable` recorded
+    /// when it differs from the derived value).
+    fn new(
+        name: &'static str,
+        statement: String,
+        declared: &BTreeMap<String, Rat>,
+        derived: impl FnOnce() -> (Rat, Rat),
+    ) -> Self {
+        let mut claim = Claim::new(&format!("constants.{name}"), statement);
+        let (used, favourable) = match declared.get(name) {
+            Some(v) => {
+                claim.value("declared", v.clone());
+                (v.clone(), None)
+            }
+            None => {
+                let (v, fav) = derived();
+                claim.value("derived", v.clone());
+                let fav = (fav != v).then_some(fav);
+                (v, fav)
+            }
+        };
+        Decision { claim, name, used, favourable }
+    }
+
+    fn finish(self, out: &mut Constants) {
+        let c = self.claim.clone().decide();
+        self.push(out, c);
+    }
+
+    fn push(self, out: &mut Constants, c: Claim) {
+        let used = match c.status {
+            Status::Verified => Ok(self.used),
+            _ => Err(format!("constants.{} is {}", self.name, c.status)),
+        };
+        if let (Ok(_), Some(f)) = (&used, self.favourable) {
+            out.favourable.insert(self.name.into(), f);
+        }
+        out.used.insert(self.name.into(), used);
+        out.claims.push(c);
+    }
+}
+
+fn count(n: usize) -> Rat {
+    rat(n as i64)
+}
+
 /// Evaluates every constant claim for a quadratic objective.
 pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     let q = inp.q;
     let n = q.len();
-    let mut out = Constants { claims: Vec::new(), used: BTreeMap::new() };
-    let saddle_mode = inp.declared.contains_key("gamma");
+    let mut out = Constants { claims: Vec::new(), used: BTreeMap::new(), favourable: BTreeMap::new() };
+    let saddle = saddle_mode(q, inp.declared);
     let lam_min = eig_enclosure(q, 0, EIG_BITS);
     let lam_max = eig_enclosure(q, n - 1, EIG_BITS);
     let (a, b) = (abs_interval(&lam_min), abs_interval(&lam_max));
     let norm = RatInterval::new(a.lo.clone().max(b.lo.clone()), a.hi.clone().max(b.hi.clone()));
+    let below_zero = count_below(q, &Rat::zero());
 
     // L and B₁: ‖Q‖₂ ≤ v ⟺ v·I − Q ⪰ 0 and v·I + Q ⪰ 0.
     for (name, what) in [("L", "(H1) of 000"), ("B1", "Assumption 1 of 004 (‖D²Φ‖ ≤ B₁)")] {
-        let mut c = Claim::new(
-            &format!("constants.{name}"),
-            format!("{what}: ‖∇²f‖₂ = ‖Q‖₂ ≤ {name} (exact: {name}·I ∓ Q ⪰ 0)"),
-        );
-        let v = declared_or(&mut c, inp.declared, name, || norm.hi.clone());
-        c.enclosed("true", norm.clone());
-        c.check(
+        let statement = format!("{what}: ‖∇²f‖₂ = ‖Q‖₂ ≤ {name} (exact: {name}·I ∓ Q ⪰ 0)");
+        let mut d = Decision::new(name, statement, inp.declared, || (norm.hi.clone(), norm.lo.clone()));
+        d.claim.enclosed("true", norm.clone());
+        let v = d.used.clone();
+        d.claim.check(
             format!("negative eigenvalues of {name}·I − Q = 0"),
-            rat((n - count_at_most(q, &v)) as i64),
+            count(n - count_at_most(q, &v)),
             Rel::Le,
             Rat::zero(),
         );
-        let neg_plus = count_below(q, &-v.clone());
-        c.check(format!("negative eigenvalues of {name}·I + Q = 0"), rat(neg_plus as i64), Rel::Le, Rat::zero());
-        finish(&mut out, c, name, v);
+        d.claim.check(
+            format!("negative eigenvalues of {name}·I + Q = 0"),
+            count(count_below(q, &-v)),
+            Rel::Le,
+            Rat::zero(),
+        );
+        d.finish(&mut out);
     }
 
-    // μ: (H2) Q − μI ⪰ 0; in saddle mode (γ declared), the upper side of the gap of Thm 3.
-    {
-        let below_zero = count_below(q, &Rat::zero());
-        let mut c;
-        if saddle_mode {
-            c = Claim::new(
-                "constants.mu",
-                "Thm 3 of 000: no eigenvalue of Q in [0, μ) (upper side of the spectral gap)",
-            );
-            if below_zero < n {
-                c.enclosed("true", eig_enclosure(q, below_zero, EIG_BITS));
-            }
-            let v = inp.declared["mu"].clone();
-            c.value("declared", v.clone());
-            c.check(
-                "eigenvalues of Q in [0, μ) = 0",
-                rat((count_below(q, &v) - below_zero) as i64),
-                Rel::Le,
-                Rat::zero(),
-            );
-            finish(&mut out, c, "mu", v);
-        } else {
-            c = Claim::new("constants.mu", "(H2) of 000: f is μ-strongly convex, ∇²f = Q ⪰ μ·I (exact: Q − μ·I ⪰ 0)");
-            c.enclosed("true", lam_min.clone());
-            if !inp.declared.contains_key("mu") && !lam_min.lo.is_positive() {
-                let c = c.not_applicable("Q is not positive definite: no μ > 0 is certified");
-                out.used.insert("mu".into(), Err("constants.mu: Q is not positive definite".into()));
-                out.claims.push(c);
-            } else {
-                let v = declared_or(&mut c, inp.declared, "mu", || lam_min.lo.clone());
-                c.check("negative eigenvalues of Q − μ·I = 0", rat(count_below(q, &v) as i64), Rel::Le, Rat::zero());
-                finish(&mut out, c, "mu", v);
-            }
+    // γ: lower side of the spectral gap of Thm 3, no eigenvalue in (−γ, 0).
+    let top_neg = (below_zero > 0).then(|| eig_enclosure(q, below_zero - 1, EIG_BITS));
+    let gamma = if saddle {
+        let statement = "Thm 3 of 000: no eigenvalue of Q in (−γ, 0) (lower side of the spectral gap)".to_string();
+        let mut d = match &top_neg {
+            // The bracket of the largest negative eigenvalue is strictly negative (eig_enclosure).
+            Some(t) => Decision::new("gamma", statement, inp.declared, || (-t.hi.clone(), -t.lo.clone())),
+            None => Decision::new("gamma", statement, inp.declared, || (Rat::zero(), Rat::zero())),
+        };
+        if let Some(t) = &top_neg {
+            d.claim.enclosed("true", RatInterval::new(-t.hi.clone(), -t.lo.clone()));
         }
+        let g = d.used.clone();
+        // #{−γ < λ < 0} = #{λ < 0} − #{λ ≤ −γ} (0 when γ = 0).
+        let inside = below_zero.saturating_sub(count_at_most(q, &-g.clone()));
+        d.claim.check("eigenvalues of Q in (−γ, 0) = 0", count(inside), Rel::Le, Rat::zero());
+        d.finish(&mut out);
+        Some(g)
+    } else {
+        None
+    };
+
+    // μ: (H2) Q − μI ⪰ 0; in saddle mode, the upper side of the gap of Thm 3.
+    if saddle {
+        let statement = "Thm 3 of 000: no eigenvalue of Q in [0, μ) (upper side of the spectral gap)".to_string();
+        let first_nonneg = (below_zero < n).then(|| eig_enclosure(q, below_zero, EIG_BITS));
+        let half_gamma = gamma.clone().unwrap_or_else(Rat::zero) / rat(2);
+        let mut d = match &first_nonneg {
+            Some(t) => Decision::new("mu", statement, inp.declared, || (t.lo.clone(), t.hi.clone())),
+            // No eigenvalue ≥ 0: every μ works; Thm 3 uses min{γ/2, μ}, so μ = γ/2 loses nothing.
+            None => Decision::new("mu", statement, inp.declared, || (half_gamma.clone(), half_gamma.clone())),
+        };
+        if let Some(t) = &first_nonneg {
+            d.claim.enclosed("true", t.clone());
+        }
+        let v = d.used.clone();
+        let inside = count_below(q, &v).saturating_sub(below_zero);
+        d.claim.check("eigenvalues of Q in [0, μ) = 0", count(inside), Rel::Le, Rat::zero());
+        d.finish(&mut out);
+    } else if !inp.declared.contains_key("mu") && count_at_most(q, &Rat::zero()) > 0 {
+        let mut c = Claim::new("constants.mu", "(H2) of 000: f is μ-strongly convex, ∇²f = Q ⪰ μ·I");
+        c.enclosed("true", lam_min.clone());
+        out.used.insert("mu".into(), Err("constants.mu: Q is singular, no μ > 0 exists".into()));
+        out.claims.push(c.not_applicable("Q has a zero eigenvalue: f is not strongly convex"));
+    } else {
+        let statement = "(H2) of 000: f is μ-strongly convex, ∇²f = Q ⪰ μ·I (exact: Q − μ·I ⪰ 0)".to_string();
+        let mut d = Decision::new("mu", statement, inp.declared, || (lam_min.lo.clone(), lam_min.hi.clone()));
+        d.claim.enclosed("true", lam_min.clone());
+        let v = d.used.clone();
+        d.claim.check("negative eigenvalues of Q − μ·I = 0", count(count_below(q, &v)), Rel::Le, Rat::zero());
+        d.finish(&mut out);
     }
 
     // ℓ and B₀: sup over the domain of ‖∇f‖ = ‖Qx − b‖ (a maximum at a vertex).
@@ -131,109 +216,51 @@ pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     let true_sup = RatInterval::new(sqrt_enclosure(&sup.lower).lo, sqrt_enclosure(&sup.upper).hi);
     for (name, what) in [("ell", "(H1) of 000: ‖∇f‖ ≤ ℓ"), ("B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀")]
     {
-        let mut c = Claim::new(
-            &format!("constants.{name}"),
-            format!("{what} on the domain box (sup of the convex ‖Qx − b‖² is at a vertex)"),
-        );
-        let v = declared_or(&mut c, inp.declared, name, || true_sup.hi.clone());
-        c.enclosed("true", true_sup.clone());
+        let statement = format!("{what} on the domain box (sup of the convex ‖Qx − b‖² is at a vertex)");
+        let mut d = Decision::new(name, statement, inp.declared, || (true_sup.hi.clone(), true_sup.lo.clone()));
+        d.claim.enclosed("true", true_sup.clone());
         for (i, x) in sup.vertex.iter().enumerate() {
-            c.witness(&format!("vertex_{i}"), x.clone());
+            d.claim.witness(&format!("vertex_{i}"), x.clone());
         }
-        let v2 = &v * &v;
+        let v2 = &d.used * &d.used;
         if sup.exact {
-            c.check(format!("max over vertices of ‖Qx − b‖² <= {name}²"), sup.upper.clone(), Rel::Le, v2);
+            d.claim.check(format!("max over vertices of ‖Qx − b‖² <= {name}²"), sup.upper.clone(), Rel::Le, v2);
         } else if sup.upper <= v2 {
-            c.check(format!("Σᵢ (max over the box of |(Qx − b)ᵢ|)² <= {name}²"), sup.upper.clone(), Rel::Le, v2);
-        } else if !c.check(format!("‖Qx* − b‖² at the witness vertex <= {name}²"), sup.lower.clone(), Rel::Le, v2)
-        {
-            // refuted by the witness vertex
-        } else {
-            let mut c = c.decide();
+            d.claim.check(format!("Σᵢ (max over the box of |(Qx − b)ᵢ|)² <= {name}²"), sup.upper.clone(), Rel::Le, v2);
+        } else if sup.lower <= v2 {
+            let mut c = d.claim.clone().decide();
             c.status = Status::Inconclusive;
             c.reason = Some(format!(
                 "enclosure too wide: sup ‖∇f‖² ∈ [{}, {}] straddles {name}²",
-                crate::exact::fmt_rat(&sup.lower),
-                crate::exact::fmt_rat(&sup.upper)
+                fmt_rat(&sup.lower),
+                fmt_rat(&sup.upper)
             ));
-            out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
-            out.claims.push(c);
+            d.push(&mut out, c);
             continue;
+        } else {
+            d.claim.check(format!("‖Qx* − b‖² at the witness vertex <= {name}²"), sup.lower.clone(), Rel::Le, v2);
         }
-        finish(&mut out, c, name, v);
+        d.finish(&mut out);
     }
 
     // B₂: D³Φ = 0 for a quadratic.
-    {
-        let mut c = Claim::new("constants.B2", "Assumption 1 of 004: ‖D³Φ‖ ≤ B₂; D³Φ = 0 for a quadratic");
-        let v = declared_or(&mut c, inp.declared, "B2", Rat::zero);
-        c.value("true", Rat::zero());
-        c.check("‖D³Φ‖ = 0 <= B2", Rat::zero(), Rel::Le, v.clone());
-        finish(&mut out, c, "B2", v);
-    }
-
-    // γ: lower side of the spectral gap of Thm 3 (no eigenvalue in (−γ, 0)).
-    let below_zero = count_below(q, &Rat::zero());
-    if saddle_mode || below_zero > 0 {
-        let mut c = Claim::new(
-            "constants.gamma",
-            "Thm 3 of 000: no eigenvalue of Q in (−γ, 0) (lower side of the spectral gap)",
-        );
-        if below_zero > 0 {
-            let top_neg = eig_enclosure(q, below_zero - 1, EIG_BITS);
-            c.enclosed("true", RatInterval::new(-top_neg.hi.clone(), -top_neg.lo.clone()));
-            let v = declared_or(&mut c, inp.declared, "gamma", || -top_neg.hi.clone());
-            c.check(
-                "eigenvalues of Q in (−γ, 0) = 0",
-                rat((below_zero - count_at_most(q, &-v.clone())) as i64),
-                Rel::Le,
-                Rat::zero(),
-            );
-            finish(&mut out, c, "gamma", v);
-        } else {
-            let v = inp.declared["gamma"].clone();
-            c.value("declared", v.clone());
-            c.check("eigenvalues of Q in (−γ, 0) = 0", Rat::zero(), Rel::Le, Rat::zero());
-            finish(&mut out, c, "gamma", v);
-        }
-    }
+    let statement = "Assumption 1 of 004: ‖D³Φ‖ ≤ B₂; D³Φ = 0 for a quadratic".to_string();
+    let mut d = Decision::new("B2", statement, inp.declared, || (Rat::zero(), Rat::zero()));
+    d.claim.value("true", Rat::zero());
+    let v = d.used.clone();
+    d.claim.check("‖D³Φ‖ = 0 <= B2", Rat::zero(), Rel::Le, v);
+    d.finish(&mut out);
 
     // L_φ: the objective is the quadratic itself, φ = 0.
-    if inp.declared.contains_key("L_phi") || below_zero > 0 {
-        let mut c = Claim::new(
-            "constants.L_phi",
-            "Thm 3 of 000: the perturbation φ is L_φ-smooth; φ = 0 for a quadratic objective",
-        );
-        let v = declared_or(&mut c, inp.declared, "L_phi", Rat::zero);
-        c.check("‖∇²φ‖ = 0 <= L_phi", Rat::zero(), Rel::Le, v.clone());
-        finish(&mut out, c, "L_phi", v);
+    if saddle || inp.declared.contains_key("L_phi") {
+        let statement = "Thm 3 of 000: the perturbation φ is L_φ-smooth; φ = 0 for a quadratic objective".to_string();
+        let mut d = Decision::new("L_phi", statement, inp.declared, || (Rat::zero(), Rat::zero()));
+        let v = d.used.clone();
+        d.claim.check("‖∇²φ‖ = 0 <= L_phi", Rat::zero(), Rel::Le, v);
+        d.finish(&mut out);
     }
+    out.claims.sort_by_key(|c| crate::claim::CLAIM_IDS.iter().position(|id| *id == c.id));
     out
-}
-
-/// The declared value (recorded as `declared`), or the derived one (recorded as `derived`).
-fn declared_or(c: &mut Claim, declared: &BTreeMap<String, Rat>, name: &str, derive: impl FnOnce() -> Rat) -> Rat {
-    match declared.get(name) {
-        Some(v) => {
-            c.value("declared", v.clone());
-            v.clone()
-        }
-        None => {
-            let v = derive();
-            c.value("derived", v.clone());
-            v
-        }
-    }
-}
-
-fn finish(out: &mut Constants, c: Claim, name: &str, v: Rat) {
-    let c = c.decide();
-    let used = match c.status {
-        Status::Verified => Ok(v),
-        _ => Err(format!("constants.{name} is {}", c.status)),
-    };
-    out.used.insert(name.into(), used);
-    out.claims.push(c);
 }
 
 #[cfg(test)]
@@ -292,9 +319,29 @@ mod tests {
         let l = claim(&c, "constants.L");
         assert_eq!(l.status, Status::Refuted);
         assert_eq!(l.reason.as_deref(), Some("fails: negative eigenvalues of L·I + Q = 0"));
-        // Not positive definite: no μ is certified, and the saddle constants appear.
-        assert_eq!(claim(&c, "constants.mu").status, Status::NotApplicable);
+        // Indefinite: the saddle reading, μ and γ are the sides of the gap (−3, 1).
+        assert_eq!(claim(&c, "constants.mu").values["derived"].to_text(), "1");
+        assert_eq!(claim(&c, "constants.gamma").values["derived"].to_text(), "3");
         assert_eq!(claim(&c, "constants.gamma").values["true"].to_text(), "[3, 3]");
+    }
+
+    #[test]
+    fn singular_and_degenerate_cases_do_not_panic() {
+        // Q = diag(0, 1): no μ > 0 (not applicable); γ declared 0 and a zero eigenvalue.
+        let q = m(&[&["0", "0"], &["0", "1"]]);
+        let dom = [(rat(-1), rat(1)), (rat(-1), rat(1))];
+        let c = run(&q, &[rat(0), rat(0)], &dom, &[]);
+        assert_eq!(claim(&c, "constants.mu").status, Status::NotApplicable);
+        let c = run(&q, &[rat(0), rat(0)], &dom, &[("gamma", "0")]);
+        assert_eq!(claim(&c, "constants.gamma").status, Status::Verified);
+        // All eigenvalues negative, saddle reading without μ: μ = γ/2 is derived.
+        let q = m(&[&["-2", "0"], &["0", "-1"]]);
+        let c = run(&q, &[rat(0), rat(0)], &dom, &[]);
+        assert_eq!(claim(&c, "constants.mu").values["derived"].to_text(), "1/2");
+        // Tiny positive definite: μ is certified positive (relative eigenvalue brackets).
+        let q = m(&[&["1e-13", "0"], &["0", "1"]]);
+        let c = run(&q, &[rat(0), rat(0)], &dom, &[]);
+        assert_eq!(claim(&c, "constants.mu").values["derived"].to_text(), "1/10000000000000");
     }
 
     #[test]

@@ -373,9 +373,19 @@ fn monotone_conditions(at: &AtWitnesses) -> Vec<Inequality> {
     v
 }
 
+/// Every claim of this file for `p`, in claim-table order, computing Appendix C once.
+pub fn claims(p: &KsParams, grad0_sq: &Rat) -> Vec<Claim> {
+    let ac = appendix_c(p);
+    let a11 = assumption11_in(&ac);
+    let thm5 = thm5_in(&ac, &a11);
+    let thm6 = thm6_in(p, &a11);
+    vec![thm3(p), lemma8(p, grad0_sq), lemma9_in(&ac), lemma10_in(&ac), a11, thm5, thm6]
+}
+
 /// Thm 3: scheme (7) is O(h)-close to the damped flow (11) when α > 0 and h ≤ (1 − λ)²/(2αB₁).
 ///
-/// Values `alpha`, `h_max` (when α > 0). Verified iff both inequalities hold, refuted otherwise.
+/// Values `alpha`, `h_max` (when α > 0). Not applicable when α ≤ 0 (a hypothesis on a and λ);
+/// otherwise verified iff h ≤ h_max, refuted if not.
 pub fn thm3(p: &KsParams) -> Claim {
     p.assert_ranges();
     let mut c = Claim::new(
@@ -385,12 +395,14 @@ pub fn thm3(p: &KsParams) -> Claim {
     );
     let alpha = p.alpha();
     c.value("alpha", alpha.clone());
-    if c.check(THM3_ALPHA, Rat::zero(), Rel::Lt, alpha.clone()) {
-        let one_minus = Rat::one() - &p.lambda;
-        let h_max = &one_minus * &one_minus / (rat(2) * &alpha * &p.b1);
-        c.value("h_max", h_max.clone());
-        c.check(THM3_H, p.h.clone(), Rel::Le, h_max);
+    if !c.check(THM3_ALPHA, Rat::zero(), Rel::Lt, alpha.clone()) {
+        // α > 0 is a hypothesis on the method (a too large for λ), not a step-size condition.
+        return c.not_applicable(format!("hypothesis {THM3_ALPHA} fails: a is too large for λ"));
     }
+    let one_minus = Rat::one() - &p.lambda;
+    let h_max = &one_minus * &one_minus / (rat(2) * &alpha * &p.b1);
+    c.value("h_max", h_max.clone());
+    c.check(THM3_H, p.h.clone(), Rel::Le, h_max);
     c.decide()
 }
 
@@ -405,7 +417,7 @@ pub fn lemma8(p: &KsParams, grad0_sq: &Rat) -> Claim {
     let mut c = Claim::new(
         "ks.lemma8",
         "Kovachki–Stuart (004) Lemma 8: under Thm 3's step-size condition the solution of (11) with u'(0) from (12) \
-         has |u̇| ≤ C⁽¹⁾ and |ü(t)| ≤ C₁⁽²⁾/h·exp(−(1−λ)t/(2hα)) + C₂⁽²⁾",
+         has |u̇| ≤ C⁽¹⁾ and |ü(t)| ≤ C₁⁽²⁾/h·exp(−(1−λ)t/(2hα)) + C₂⁽²⁾ (Assumption 1 on the spec's domain)",
     );
     let t3 = thm3(p);
     c.inequalities = t3.inequalities.clone();
@@ -461,14 +473,17 @@ fn record_lemma9(c: &mut Claim, ac: &AppendixC) -> Option<Lemma10Data> {
 /// Values `tau1` (corrected denominator 1 − λ − hB₁(a + λλ̄)) and `tau1_printed`; witness
 /// `gamma` = τ₁. Refuted when the hypothesis fails.
 pub fn lemma9(p: &KsParams) -> Claim {
-    let ac = appendix_c(p);
+    lemma9_in(&appendix_c(p))
+}
+
+fn lemma9_in(ac: &AppendixC) -> Claim {
     let mut c = Claim::new(
         "ks.lemma9",
         "Kovachki–Stuart (004) Lemma 9: λ + hB₁(a + λλ̄) < 1 gives γ = τ₁ = λ̄B₀B₁(a + λ̄)/(1 − λ − hB₁(a + λλ̄)) \
          satisfying (38) (denominator printed with + : typo)",
     );
     c.value("tau1_printed", ac.tau1_printed.clone());
-    record_lemma9(&mut c, &ac);
+    record_lemma9(&mut c, ac);
     let c = c.decide();
     if c.status == Status::Refuted {
         let reason = format!("fails: {LEMMA9_HYP} (no γ ≥ 0 satisfies (38))");
@@ -506,12 +521,15 @@ const WIDE_40: &str = "enclosure too wide: (40) fails at the rounded witness δ 
 /// Not applicable when Lemma 9's hypothesis fails; refuted when α₁ ≥ 0 or D ≤ 0 (for every
 /// γ ≥ τ₁, by monotonicity); inconclusive when (40) fails at the rounded δ.
 pub fn lemma10(p: &KsParams) -> Claim {
-    let ac = appendix_c(p);
+    lemma10_in(&appendix_c(p))
+}
+
+fn lemma10_in(ac: &AppendixC) -> Claim {
     let mut c = Claim::new(
         "ks.lemma10",
         "Kovachki–Stuart (004) Lemma 10: α₁ < 0 and α₁² > 4α₂α₀ of (39) at γ = τ₁ give δ ∈ (τ₂⁻, τ₂⁺] satisfying (40)",
     );
-    let Some(l10) = record_lemma9(&mut c, &ac) else {
+    let Some(l10) = record_lemma9(&mut c, ac) else {
         return c.not_applicable(format!("ks.lemma9 hypothesis fails: {LEMMA9_HYP}"));
     };
     let roots = record_lemma10(&mut c, &l10);
@@ -527,9 +545,8 @@ pub fn lemma10(p: &KsParams) -> Claim {
 }
 
 /// Records Assumption 11 into `c` and returns the status and reason it decides.
-fn record_assumption11(c: &mut Claim, p: &KsParams) -> (Status, Option<String>) {
-    let ac = appendix_c(p);
-    let Some(l10) = record_lemma9(c, &ac) else {
+fn record_assumption11(c: &mut Claim, ac: &AppendixC) -> (Status, Option<String>) {
+    let Some(l10) = record_lemma9(c, ac) else {
         return (Status::Refuted, Some(format!("fails: {LEMMA9_HYP} (no γ ≥ 0 satisfies (38))")));
     };
     let Some(roots) = record_lemma10(c, &l10) else {
@@ -589,12 +606,16 @@ fn record_assumption11(c: &mut Claim, p: &KsParams) -> (Status, Option<String>) 
 /// Verified iff every condition holds at the witnesses. A failure is refuted for every admissible
 /// witness pair (module doc: monotonicity), confirmed at `delta_lower`; otherwise inconclusive.
 pub fn assumption11(p: &KsParams) -> Claim {
+    assumption11_in(&appendix_c(p))
+}
+
+fn assumption11_in(ac: &AppendixC) -> Claim {
     let mut c = Claim::new(
         "ks.assumption11",
         "Kovachki–Stuart (004) Assumption 11: (38), (40), c < 1 (41), Q₃ < 1 and μ < 1 (43), λ + h²λδ < 1 (44) \
          at witnesses γ = τ₁, δ (Assumption 1 on the spec's domain)",
     );
-    let (status, reason) = record_assumption11(&mut c, p);
+    let (status, reason) = record_assumption11(&mut c, ac);
     c.status = status;
     c.reason = reason;
     c
@@ -610,23 +631,27 @@ fn copy_inequalities(to: &mut Claim, from: &Claim, names: &[&str]) {
 /// Not applicable unless `ks.assumption11` is verified. Values `rate_printed` = λ + h²λδ (as
 /// printed, valid only on the manifold) and `rate`; decided by `rate < 1`.
 pub fn thm5(p: &KsParams) -> Claim {
+    let ac = appendix_c(p);
+    thm5_in(&ac, &assumption11_in(&ac))
+}
+
+fn thm5_in(ac: &AppendixC, a11: &Claim) -> Claim {
     let mut c = Claim::new(
         "ks.thm5",
         "Kovachki–Stuart (004) Thm 5: the invariant manifold (16) attracts (15) at rate (λ + haB₁)(1 + hK₂) < 1 \
          (corrected: the printed rate λ + h²λδ holds only on the manifold)",
     );
-    let a11 = assumption11(p);
     if a11.status != Status::Verified {
         return c.not_applicable(format!("ks.assumption11 is not verified ({})", a11.status));
     }
-    let roots = appendix_c(p).lemma10.and_then(|l| l.roots).expect("assumption 11 verified, so the roots exist");
+    let roots = ac.lemma10.as_ref().and_then(|l| l.roots.as_ref()).expect("assumption 11 verified, so the roots exist");
     let at = &roots.at_delta;
     c.witness("gamma", at.gamma.clone());
     c.witness("delta", at.delta.clone());
     c.value("K2", at.k2.clone());
     c.value("rate_printed", at.eq44.clone());
     c.value("rate", at.rate.clone());
-    copy_inequalities(&mut c, &a11, &[EQ40, EQ43_MU, EQ44]);
+    copy_inequalities(&mut c, a11, &[EQ40, EQ43_MU, EQ44]);
     if c.check(THM5_RATE, at.rate.clone(), Rel::Lt, Rat::one()) {
         return c.decide();
     }
@@ -651,6 +676,10 @@ pub fn thm5(p: &KsParams) -> Claim {
 /// `c_slides` = λ̄(λ̄ − a + 1) (slides 001). Verified iff `ks.assumption11` is; its deciding
 /// inequalities (43) μ < 1 and (44) are copied in.
 pub fn thm6(p: &KsParams) -> Claim {
+    thm6_in(p, &assumption11(p))
+}
+
+fn thm6_in(p: &KsParams, a11: &Claim) -> Claim {
     p.assert_ranges();
     let mut c = Claim::new(
         "ks.thm6",
@@ -664,14 +693,13 @@ pub fn thm6(p: &KsParams) -> Claim {
     c.value("c", &lb * (&lb - &p.a - &half));
     c.value("c_printed", &lb * (&lb - &p.a + &half));
     c.value("c_slides", &lb * (&lb - &p.a + Rat::one()));
-    let a11 = assumption11(p);
     if a11.status != Status::Verified {
         return c.not_applicable(format!("ks.assumption11 is not verified ({})", a11.status));
     }
     for (name, v) in &a11.witnesses {
         c.witness(name, v.clone());
     }
-    copy_inequalities(&mut c, &a11, &[EQ40, EQ43_MU, EQ44]);
+    copy_inequalities(&mut c, a11, &[EQ40, EQ43_MU, EQ44]);
     c.decide()
 }
 
@@ -730,11 +758,11 @@ mod tests {
         let c = thm3(&params("9/10", "0", "1/100", "1", "1", "1"));
         assert_eq!(c.status, Status::Refuted);
         assert!(c.reason.as_deref().unwrap().contains("h_max"), "{:?}", c.reason);
-        // λ = 1/2, a = 2: α = ½(3/2 − 2·2·½) = −1/4 ≤ 0.
+        // λ = 1/2, a = 2: α = ½(3/2 − 2·2·½) = −1/4 ≤ 0: a failed hypothesis, not a step-size verdict.
         let p = params("1/2", "2", "1/100", "1", "1", "1");
         let c = thm3(&p);
         assert_eq!(exact(&c, "alpha"), q("-1/4"));
-        assert_eq!(c.status, Status::Refuted);
+        assert_eq!(c.status, Status::NotApplicable);
         assert!(!c.values.contains_key("h_max"));
         let l8 = lemma8(&p, &rat(1));
         assert_eq!(l8.status, Status::NotApplicable);

@@ -14,6 +14,7 @@ use crate::objective::quadratic::{gradient, norm_sq};
 use crate::spec::{Method, Objective, Spec};
 use assumptions::{Constants, QuadraticConstants};
 use kovachki_stuart::KsParams;
+use num_traits::Zero;
 
 /// Short statement of a claim, used when a missing hypothesis stops it before its theorem runs.
 fn headline(id: &str) -> &'static str {
@@ -52,38 +53,73 @@ fn need(consts: &Constants, names: &[&str]) -> Result<Vec<Rat>, String> {
     names.iter().map(|n| consts.get(n).cloned()).collect()
 }
 
+/// The values of `names` at the favourable ends of the derived constants' enclosures.
+fn favourable(consts: &Constants, names: &[&str], used: &[Rat]) -> Vec<Rat> {
+    names.iter().zip(used).map(|(n, v)| consts.favourable.get(*n).cloned().unwrap_or_else(|| v.clone())).collect()
+}
+
+/// A refutation that disappears when the derived constants are moved to the favourable ends of their
+/// enclosures is an artefact of rounding: the claim is inconclusive. (Every claim here only gets
+/// harder as L, ℓ, B₀, B₁, B₂ grow and μ, γ shrink, so a refutation at the favourable ends is a
+/// refutation at the true constants.)
+fn soften(mut c: Claim, at_favourable: &Claim, derived: &[&str]) -> Claim {
+    if c.status == Status::Refuted && at_favourable.status != Status::Refuted {
+        c.status = Status::Inconclusive;
+        c.reason = Some(format!(
+            "enclosure too wide: {} — refuted with the derived constant(s) {} but not at the other end of their \
+             enclosures (declare them to decide)",
+            c.reason.clone().unwrap_or_default(),
+            derived.join(", ")
+        ));
+    }
+    c
+}
+
+/// Runs one theorem on the constants `names`; see [`soften`].
+fn run(id: &str, consts: &Constants, names: &[&str], f: impl Fn(&[Rat]) -> Claim) -> Claim {
+    let v = match need(consts, names) {
+        Ok(v) => v,
+        Err(e) => return blocked(id, consts, e),
+    };
+    let c = f(&v);
+    let fav = favourable(consts, names, &v);
+    if c.status != Status::Refuted || fav == v {
+        return c;
+    }
+    let derived: Vec<&str> = names.iter().copied().filter(|n| consts.favourable.contains_key(*n)).collect();
+    soften(c, &f(&fav), &derived)
+}
+
 /// Decides every claim of `spec` (constants first, then the theorems), in `CLAIM_IDS` order.
 /// When the spec lists `claims`, only those theorem claims are returned, with every constant claim.
 pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     let Objective::Quadratic { q, b } = &spec.objective;
     let consts = assumptions::quadratic(&QuadraticConstants { q, b, domain: &spec.domain, declared: &spec.constants });
     let h = &spec.algorithm.h;
+    let eps = spec.epsilon.as_ref();
     let mut claims: Vec<Claim> = consts.claims.clone();
-    let saddle_mode = spec.constants.contains_key("gamma");
+    let saddle = assumptions::saddle_mode(q, &spec.constants);
     let method_name = spec.algorithm.method.name();
+    let zero = Rat::zero();
 
     // Orvieto–Lucchi, GD.
     for id in ["ol.prop1", "ol.thm2", "ol.thm3"] {
         let claim = if !matches!(spec.algorithm.method, Method::Gd) {
             Claim::new(id, headline(id)).not_applicable(format!("method is {method_name}, the theorem is about gd"))
+        } else if consts.get("L").is_ok_and(|l| *l == zero) && id != "ol.prop1" {
+            Claim::new(id, headline(id)).not_applicable("L = 0: f is affine, there is no flow to shadow")
         } else {
             match id {
-                "ol.prop1" => match need(&consts, &["ell", "L"]) {
-                    Ok(v) => orvieto_lucchi::prop1(h, &v[0], &v[1]),
-                    Err(e) => blocked(id, &consts, e),
-                },
-                "ol.thm2" if saddle_mode => Claim::new(id, headline(id))
-                    .not_applicable("(H2): the spec declares a spectral gap (gamma), f is not strongly convex"),
-                "ol.thm2" => match need(&consts, &["ell", "L", "mu"]) {
-                    Ok(v) => orvieto_lucchi::thm2(h, &v[0], &v[1], &v[2], spec.epsilon.as_ref()),
-                    Err(e) => blocked(id, &consts, e),
-                },
-                _ if !consts.used.contains_key("gamma") => Claim::new(id, headline(id))
+                "ol.prop1" => run(id, &consts, &["ell", "L"], |v| orvieto_lucchi::prop1(h, &v[0], &v[1])),
+                "ol.thm2" if saddle => Claim::new(id, headline(id)).not_applicable(
+                    "(H2): saddle reading (gamma declared or Q indefinite), mu is the spectral gap, not strong convexity",
+                ),
+                "ol.thm2" => run(id, &consts, &["ell", "L", "mu"], |v| orvieto_lucchi::thm2(h, &v[0], &v[1], &v[2], eps)),
+                _ if !saddle => Claim::new(id, headline(id))
                     .not_applicable("Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)"),
-                _ => match need(&consts, &["ell", "L", "gamma", "mu", "L_phi"]) {
-                    Ok(v) => orvieto_lucchi::thm3(h, &v[0], &v[1], &v[2], &v[3], &v[4], spec.epsilon.as_ref()),
-                    Err(e) => blocked(id, &consts, e),
-                },
+                _ => run(id, &consts, &["ell", "L", "gamma", "mu", "L_phi"], |v| {
+                    orvieto_lucchi::thm3(h, &v[0], &v[1], &v[2], &v[3], &v[4], eps)
+                }),
             }
         };
         claims.push(claim);
@@ -91,20 +127,24 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
 
     // Orvieto–Lucchi heavy ball.
     claims.push(match &spec.algorithm.method {
-        Method::HeavyBallOl { alpha } => match need(&consts, &["ell", "L"]) {
-            Ok(v) => orvieto_lucchi::prop2(h, alpha, &v[0], &v[1]),
-            Err(e) => blocked("ol.prop2", &consts, e),
-        },
+        Method::HeavyBallOl { alpha } => {
+            run("ol.prop2", &consts, &["ell", "L"], |v| orvieto_lucchi::prop2(h, alpha, &v[0], &v[1]))
+        }
         _ => Claim::new("ol.prop2", headline("ol.prop2"))
             .not_applicable(format!("method is {method_name}, the proposition is about heavy_ball_ol")),
     });
 
     // Kovachki–Stuart, scheme (7).
     let ks_ids = ["ks.thm3", "ks.lemma8", "ks.lemma9", "ks.lemma10", "ks.assumption11", "ks.thm5", "ks.thm6"];
+    let names = ["B0", "B1", "B2"];
     match &spec.algorithm.method {
-        Method::Scheme7 { lambda, a, .. } => match need(&consts, &["B0", "B1", "B2"]) {
+        Method::Scheme7 { lambda, a, .. } => match need(&consts, &names) {
+            Ok(v) if v[0] == zero || v[1] == zero => claims.extend(ks_ids.iter().map(|id| {
+                Claim::new(id, headline(id))
+                    .not_applicable("Assumption 1 with B₀ = 0 or B₁ = 0: Φ is affine or ∇Φ = 0 on the domain")
+            })),
             Ok(v) => {
-                let p = KsParams {
+                let params = |v: &[Rat]| KsParams {
                     lambda: lambda.clone(),
                     a: a.clone(),
                     h: h.clone(),
@@ -113,13 +153,16 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
                     b2: v[2].clone(),
                 };
                 let grad0_sq = norm_sq(&gradient(q, b, &spec.x0));
-                claims.push(kovachki_stuart::thm3(&p));
-                claims.push(kovachki_stuart::lemma8(&p, &grad0_sq));
-                claims.push(kovachki_stuart::lemma9(&p));
-                claims.push(kovachki_stuart::lemma10(&p));
-                claims.push(kovachki_stuart::assumption11(&p));
-                claims.push(kovachki_stuart::thm5(&p));
-                claims.push(kovachki_stuart::thm6(&p));
+                let now = kovachki_stuart::claims(&params(&v), &grad0_sq);
+                let fav = favourable(&consts, &names, &v);
+                if fav == v || now.iter().all(|c| c.status != Status::Refuted) {
+                    claims.extend(now);
+                } else {
+                    let derived: Vec<&str> =
+                        names.iter().copied().filter(|n| consts.favourable.contains_key(*n)).collect();
+                    let alt = kovachki_stuart::claims(&params(&fav), &grad0_sq);
+                    claims.extend(now.into_iter().zip(&alt).map(|(c, f)| soften(c, f, &derived)));
+                }
             }
             Err(e) => claims.extend(ks_ids.iter().map(|id| blocked(id, &consts, e.clone()))),
         },

@@ -49,7 +49,7 @@ pub fn thm2(h: &Rat, ell: &Rat, l: &Rat, mu: &Rat, epsilon: Option<&Rat>) -> Cla
 pub fn thm3(h: &Rat, ell: &Rat, l: &Rat, gamma: &Rat, mu: &Rat, l_phi: &Rat, epsilon: Option<&Rat>) -> Claim {
     let mut c = Claim::new(
         "ol.thm3",
-        "Orvieto–Lucchi (000) Thm 3: no Hessian eigenvalue in (−γ, μ), φ L_φ-smooth: GD ε-shadows the flow if h ≤ min{ε(min{γ/2, μ} − 4L_φ)/(2ℓL), 1/L}",
+        "Orvieto–Lucchi (000) Thm 3: no Hessian eigenvalue in (−γ, μ), φ L_φ-smooth: if h ≤ min{ε(min{γ/2, μ} − 4L_φ)/(2ℓL), 1/L}, the flow samples are ε-shadowed by a GD orbit (from a perturbed x₀) over the horizon",
     );
     let Some(eps) = epsilon else {
         return c.not_applicable("Thm 3 needs the shadowing radius: set \"epsilon\" in the spec");
@@ -62,9 +62,18 @@ pub fn thm3(h: &Rat, ell: &Rat, l: &Rat, gamma: &Rat, mu: &Rat, l_phi: &Rat, eps
     if !c.check("min{γ/2, μ} − 4L_φ > 0", Rat::zero(), Rel::Lt, margin.clone()) {
         return c.decide();
     }
-    let from_eps = eps * &margin / (rat(2) * ell * l);
+    // ℓL > 0 here: L > 0 is checked by the caller, and ℓ = 0 (∇f = 0 on the domain) leaves only 1/L.
     let inv_l = Rat::one() / l;
-    let h_max = if from_eps < inv_l { from_eps } else { inv_l };
+    let h_max = if ell.is_zero() {
+        inv_l
+    } else {
+        let from_eps = eps * &margin / (rat(2) * ell * l);
+        if from_eps < inv_l {
+            from_eps
+        } else {
+            inv_l
+        }
+    };
     c.value("h_max", h_max.clone());
     c.check("h <= h_max", h.clone(), Rel::Le, h_max);
     c.decide()
