@@ -8,7 +8,7 @@ use crate::exact::{inertia, shift, Rat, RatMatrix};
 use num_traits::{Signed, Zero};
 
 /// Largest dimension for which the supremum of ‖∇f‖ over the box is found by visiting every vertex.
-pub const MAX_VERTEX_DIM: usize = 16;
+pub const MAX_VERTEX_DIM: usize = 12;
 
 /// ∇f(x) = Qx − b. Enclosure: exact.
 pub fn gradient(q: &RatMatrix, b: &[Rat], x: &[Rat]) -> Vec<Rat> {

@@ -12,6 +12,8 @@
 mod canonical;
 mod schema;
 mod strict;
+
+pub use strict::parse_json;
 mod validate;
 
 #[cfg(test)]

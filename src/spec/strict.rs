@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// Parses `text` as one JSON value, rejecting malformed JSON and duplicate keys.
-pub(super) fn parse_json(text: &str) -> Result<Value> {
+pub fn parse_json(text: &str) -> Result<Value> {
     let value: Value = serde_json::from_str(text).map_err(|e| malformed(&e))?;
     let found = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_str(text);

@@ -288,6 +288,16 @@ fn negative_constant() {
 }
 
 #[test]
+fn huge_numbers_are_rejected() {
+    let msg = err_at(&with("/algorithm/h", Some(json!("1e-400"))), "/algorithm/h");
+    assert!(msg.starts_with("number too large for exact certification"), "{msg}");
+    let msg = err_at(&with("/objective/Q/0/0", Some(json!("1e400"))), "/objective/Q/0/0");
+    assert!(msg.contains("at most 1024"), "{msg}");
+    // 1e-300 is fine (about 997 bits).
+    assert!(parse_spec_value(&with("/algorithm/h", Some(json!("1e-300")))).is_ok());
+}
+
+#[test]
 fn unknown_constant() {
     let msg = err_at(&with("/constants/Lip", Some(json!("1"))), "/constants");
     assert!(msg.starts_with("unknown constant \"Lip\", expected one of \"L\", \"mu\""), "{msg}");

@@ -111,7 +111,7 @@ fn number(v: &Value, ptr: &str) -> Result<Rat> {
         Value::String(s) => s.as_str(),
         _ => return Err(Error::spec(ptr, format!("expected a number or a numeric string, got {}", show(v)))),
     };
-    parse_rat(text).map_err(|e| {
+    let r = parse_rat(text).map_err(|e| {
         let lower = text.trim().trim_start_matches(['+', '-']).to_ascii_lowercase();
         let msg = match e {
             RatParseError::Empty => "expected a number, got an empty string".to_string(),
@@ -121,8 +121,21 @@ fn number(v: &Value, ptr: &str) -> Result<Rat> {
             e => e.to_string(),
         };
         Error::spec(ptr, msg)
-    })
+    })?;
+    let bits = r.numer().bits() + r.denom().bits();
+    if bits > MAX_NUMBER_BITS {
+        return Err(Error::spec(
+            ptr,
+            format!(
+                "number too large for exact certification: {bits} bits, at most {MAX_NUMBER_BITS} (about 300 digits)"
+            ),
+        ));
+    }
+    Ok(r)
 }
+
+/// Largest size of a spec number (numerator plus denominator bits): keeps exact arithmetic fast.
+pub const MAX_NUMBER_BITS: u64 = 1024;
 
 /// A vector of exactly `d` exact numbers (`d` is the dimension of `Q`).
 fn vector(v: &Value, ptr: &str, d: usize) -> Result<Vec<Rat>> {
