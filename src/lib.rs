@@ -5,6 +5,7 @@
 //! `exact` is the trusted base; `enclose` is the interval engine (inari), never used by `check`.
 #![deny(missing_docs)]
 
+pub mod admissible;
 pub mod certificate;
 pub mod certify;
 pub mod claim;

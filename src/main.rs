@@ -4,6 +4,7 @@
 mod cli;
 
 use clap::{Parser, Subcommand};
+use shadowcert::admissible::grid::Shard;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +42,112 @@ enum Command {
     },
     /// Print the JSON Schema of spec v1.
     Schema,
+    /// Certified admissible step sizes per claim: h_lo (proved admissible) and h_hi (refuted).
+    Admissible {
+        /// Spec file.
+        spec: PathBuf,
+        /// Smallest step size scanned (exact rational, e.g. 1e-12).
+        #[arg(long, default_value = "1e-12")]
+        from: String,
+        /// Largest step size scanned.
+        #[arg(long, default_value = "100")]
+        to: String,
+        /// Geometric grid points scanned before bisection.
+        #[arg(long, default_value_t = 57)]
+        points: usize,
+        /// Print the admissibility certificate as JSON instead of the report.
+        #[arg(long)]
+        json: bool,
+        /// Write the admissibility certificate to this file.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Verdicts of the step-size claims along one parameter (h, lambda, a or a constant).
+    Sweep {
+        /// Spec file.
+        spec: PathBuf,
+        /// Parameter: h, lambda, a, or a declared constant (B1, L, ...).
+        #[arg(long)]
+        param: String,
+        /// First value (exact rational).
+        #[arg(long)]
+        from: String,
+        /// Last value.
+        #[arg(long)]
+        to: String,
+        /// Number of values.
+        #[arg(long, default_value_t = 50)]
+        points: usize,
+        /// Geometric spacing.
+        #[arg(long)]
+        log: bool,
+        /// Claims to evaluate (repeatable; default: every step-size claim that applies).
+        #[arg(long = "claim", value_name = "ID")]
+        claims: Vec<String>,
+        #[command(flatten)]
+        out: GridOut,
+    },
+    /// SVG heat map of verified / refuted / inconclusive over two parameters, with the certified
+    /// boundary h_lo drawn (x: NAME=FROM:TO[:POINTS], y likewise; y is usually h).
+    Map {
+        /// Spec file.
+        spec: PathBuf,
+        /// First axis, e.g. lambda=0.05:0.995.
+        #[arg(long)]
+        x: String,
+        /// Second axis, e.g. h=1e-5:1.
+        #[arg(long)]
+        y: String,
+        /// Points on the first axis (unless given in --x).
+        #[arg(long, default_value_t = 200)]
+        nx: usize,
+        /// Points on the second axis (unless given in --y).
+        #[arg(long, default_value_t = 200)]
+        ny: usize,
+        /// Geometric spacing on the first axis.
+        #[arg(long)]
+        log_x: bool,
+        /// Geometric spacing on the second axis.
+        #[arg(long)]
+        log_y: bool,
+        /// The claim mapped (default ks.assumption11 when it applies).
+        #[arg(long)]
+        claim: Option<String>,
+        /// Write the SVG heat map here.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        #[command(flatten)]
+        out: GridOut,
+    },
+    /// Join the JSON outputs of the shards of one sweep or map (checks they match, are disjoint
+    /// and complete).
+    Merge {
+        /// Joined JSON output.
+        output: PathBuf,
+        /// Shard outputs.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Also write the CSV table.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Also write the SVG heat map (maps).
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+    },
+}
+
+/// Outputs and sharding shared by `sweep` and `map`.
+#[derive(clap::Args, Debug)]
+struct GridOut {
+    /// Write the CSV table here.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write the JSON output (what `certify merge` joins) here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Evaluate only the points k with k mod N = i − 1 (array jobs), e.g. --shard 3/8.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +156,42 @@ fn main() -> ExitCode {
         Some(Command::Check { certificate }) => cli::check(&certificate),
         Some(Command::Regress { dir }) => cli::regress(&dir),
         Some(Command::Schema) => cli::schema(),
+        Some(Command::Sweep { spec, param, from, to, points, log, claims, out }) => {
+            let setup = (|| {
+                let shard = out.shard.as_deref().map_or(Ok(Shard::ALL), Shard::parse)?;
+                let axis = cli::grid::parse_axis("--from/--to", &format!("{param}={from}:{to}"), points, log)?;
+                Ok::<_, shadowcert::Error>((shard, axis))
+            })();
+            match setup {
+                Ok((shard, axis)) => {
+                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg: None };
+                    cli::grid::sweep(&spec, axis, &claims, shard, &files)
+                }
+                Err(e) => cli::fail(&e),
+            }
+        }
+        Some(Command::Map { spec, x, y, nx, ny, log_x, log_y, claim, svg, out }) => {
+            let setup = (|| {
+                let shard = out.shard.as_deref().map_or(Ok(Shard::ALL), Shard::parse)?;
+                let x = cli::grid::parse_axis("--x", &x, nx, log_x)?;
+                let y = cli::grid::parse_axis("--y", &y, ny, log_y)?;
+                Ok::<_, shadowcert::Error>((shard, x, y))
+            })();
+            match setup {
+                Ok((shard, x, y)) => {
+                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg };
+                    cli::grid::map(&spec, x, y, claim.as_deref(), shard, &files)
+                }
+                Err(e) => cli::fail(&e),
+            }
+        }
+        Some(Command::Merge { output, shards, csv, svg }) => cli::grid::merge(&output, &shards, csv, svg),
+        Some(Command::Admissible { spec, from, to, points, json, output }) => {
+            match cli::range_request(&from, &to, points) {
+                Ok(req) => cli::admissible::run(&spec, &req, json, output.as_deref()),
+                Err(e) => cli::fail(&e),
+            }
+        }
         None => match cli.spec {
             Some(spec) => cli::certify(&spec, cli.json, cli.output.as_deref()),
             None => {

@@ -1,6 +1,7 @@
 //! Integration tests, one binary (ripgrep style): `cli` runs the real `certify` binary, `golden`
 //! compares `proofs/` byte for byte, `mutation` tampers with every number of every certificate.
 
+mod admissible;
 mod cli;
 mod golden;
 mod mutation;

@@ -5,6 +5,7 @@
 //! rational), and a summary. Keys are sorted and nothing depends on time, so the same spec and
 //! version give byte-identical output.
 
+pub mod admissible;
 pub mod check;
 pub mod regress;
 

@@ -1,19 +1,24 @@
 //! Commands: each returns the process exit code and prints errors as `error: <place>: <reason>`.
 
+pub mod admissible;
+pub mod grid;
 mod report;
 
+use shadowcert::admissible::Request;
 use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
 use shadowcert::certify::certify_path;
+use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::{spec, Error};
 use std::path::Path;
 
-fn fail(e: &Error) -> i32 {
+/// Prints `error: <e>` and returns its exit code.
+pub fn fail(e: &Error) -> i32 {
     eprintln!("error: {e}");
     e.exit_code()
 }
 
 /// Writes `text` to `path` atomically (temporary file, then rename).
-fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
@@ -89,6 +94,18 @@ pub fn regress(dir: &Path) -> i32 {
     }
     println!("regress: {} certificates, {} failed", entries.len(), failed);
     i32::from(failed > 0)
+}
+
+/// Parses an exact rational command-line value; the error names the flag.
+pub fn parse_flag(flag: &str, text: &str) -> Result<Rat, Error> {
+    parse_rat(text).map_err(|e| Error::Usage(format!("{flag}: {e}")))
+}
+
+/// The admissibility request of `--from`, `--to`, `--points` (target 10⁻¹⁰).
+pub fn range_request(from: &str, to: &str, points: usize) -> Result<Request, Error> {
+    let req = Request { from: parse_flag("--from", from)?, to: parse_flag("--to", to)?, points, ..Request::default() };
+    req.validate().map_err(|e| Error::Usage(format!("--{e}")))?;
+    Ok(req)
 }
 
 /// `certify schema`.

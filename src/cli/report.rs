@@ -8,7 +8,8 @@ use shadowcert::exact::{fmt_rat, Rat};
 use std::fmt::Write;
 use std::path::Path;
 
-fn approx(r: &Rat) -> String {
+/// A short decimal approximation, for reading only.
+pub fn approx(r: &Rat) -> String {
     let x = r.to_f64().unwrap_or(f64::NAN);
     if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e6) {
         format!("{x:.6e}")

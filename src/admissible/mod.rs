@@ -1,0 +1,21 @@
+//! Certified step-size admissibility: which step sizes h (and momenta λ) make each theorem
+//! applicable, proved with exact rationals (`certify admissible`), and the grids behind
+//! `certify sweep` and `certify map`.
+//!
+//! * [`claims`]: the step-size claims of a spec as exact functions of h (the part-1 statements)
+//!   and their closed-form suprema — exact only: this is what `certify check` uses.
+//! * [`fast`]: rigorous verdicts from the interval path where decisive, for searches and grids.
+//! * [`range`]: certified admissible ranges — components with witnesses, h_lo, the refutation at
+//!   h_hi, and the monotonicity argument in h that makes one exact evaluation certify an interval.
+//! * [`grid`]: sweeps and maps over h, λ, a or a constant, shards and their merge, CSV.
+//! * [`plot`]: the SVG heat map of a map with the certified boundary.
+
+pub mod claims;
+pub mod fast;
+pub mod grid;
+pub mod plot;
+pub mod range;
+
+pub use claims::{closed_form_supremum, StepClaims, Supremum, Verdict, STEP_CLAIMS};
+pub use fast::FastClaims;
+pub use range::{admissible, claim_range, ClaimRange, Component, Refutation, Request};
