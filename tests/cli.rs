@@ -188,3 +188,16 @@ fn exact_numbers_from_json_number_literals() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["inputs"]["algorithm"]["h"], "1/1000");
 }
+
+#[test]
+fn regress_checks_admissibility_certificates_too() {
+    let dir = temp();
+    let out = dir.path().join("hb.adm.cert.json");
+    certify(&["admissible", "specs/heavy_ball.json", "-o", &out.to_string_lossy()]).expect_code(0);
+    let run = certify(&["regress", &dir.path().to_string_lossy()]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("admissibility certificate: re-verified by check"), "{}", run.stdout);
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, text.replacen("\"1/190\"", "\"1/189\"", 1)).unwrap();
+    certify(&["regress", &dir.path().to_string_lossy()]).expect_code(1);
+}

@@ -127,6 +127,10 @@ fn regress_one(file: &Path, dir: &Path) -> Entry {
         e.failures.push(format!("check failed: {err}"));
         return e;
     }
+    if let Some(kind) = cert.get("kind").and_then(Json::as_str).filter(|k| *k != "claims") {
+        e.notes.push(format!("{kind} certificate: re-verified by check; its ranges are not re-searched here"));
+        return e;
+    }
     let stored: Vec<Claim> =
         cert["claims"].as_array().into_iter().flatten().filter_map(|c| claim_from_json(c).ok()).collect();
     let spec_path = cert["spec"]["path"].as_str().unwrap_or_default();
