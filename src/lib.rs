@@ -9,6 +9,7 @@ pub mod admissible;
 pub mod certificate;
 pub mod certify;
 pub mod claim;
+pub mod dynamics;
 pub mod enclose;
 pub mod error;
 pub mod exact;
