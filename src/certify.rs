@@ -2,7 +2,7 @@
 
 use crate::certificate::{self, SpecSource};
 use crate::claim::Claim;
-use crate::spec::{canonical_json, parse_spec_str, Spec};
+use crate::spec::{canonical_json, parse_spec_str_in, spec_dir, Spec};
 use crate::{theorems, Error, Result};
 use serde_json::Value as Json;
 use std::path::Path;
@@ -20,17 +20,39 @@ pub struct Certified {
     pub exit_code: i32,
 }
 
-/// Reads, validates and certifies the spec at `path`.
+/// Reads, validates and certifies the spec at `path` (a dataset's `data` path is relative to the
+/// spec file's directory).
 pub fn certify_path(path: &Path) -> Result<Certified> {
+    certify_path_tightened(path, None)
+}
+
+/// As [`certify_path`]; with `tighten`, a non-quadratic objective whose constant claims are not all
+/// decided is re-run with a doubled box budget while the time lasts. The budget actually used is
+/// recorded in the certificate's inputs (`budget.max_boxes`), so `check` re-runs exactly the same
+/// enclosures: the time limit only chooses the budget, never the numbers.
+pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>) -> Result<Certified> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
-    let spec = parse_spec_str(&text)?;
+    let mut spec = parse_spec_str_in(&text, Some(&spec_dir(path)))?;
     let display = path.to_string_lossy().replace('\\', "/");
     let source = SpecSource {
         path: display.strip_prefix("./").unwrap_or(&display).to_string(),
         sha256: certificate::sha256_hex(&bytes),
     };
-    let claims = theorems::evaluate(&spec);
+    let start = std::time::Instant::now();
+    let mut claims = theorems::evaluate(&spec);
+    if let (Some(limit), Some(b)) = (tighten, spec.max_boxes) {
+        let open = |cs: &[Claim]| {
+            cs.iter().any(|c| c.id.starts_with("constants.") && c.status == crate::claim::Status::Inconclusive)
+        };
+        let mut budget = b;
+        // Each doubling costs about as much as everything before it: stop when it would overrun.
+        while open(&claims) && budget < crate::spec::MAX_BOXES && start.elapsed() * 2 < limit {
+            budget = (budget * 2).min(crate::spec::MAX_BOXES);
+            spec.max_boxes = Some(budget);
+            claims = theorems::evaluate(&spec);
+        }
+    }
     let requested = spec.claims.as_deref();
     let certificate = certificate::build(&source, &canonical_json(&spec), &claims, requested);
     let exit_code = certificate::exit_code(&claims, requested);

@@ -26,6 +26,17 @@ struct Cli {
     /// Write the certificate to this file (only when the spec is valid).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Spend up to SECONDS more on constants left inconclusive by the spec's box budget (the budget
+    /// actually used is recorded in the certificate, so `check` reproduces it).
+    #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
+    tighten: Option<f64>,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 86_400.0 => Ok(x),
+        _ => Err(format!("expected a number of seconds in (0, 86400], got {s:?}")),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -193,7 +204,7 @@ fn main() -> ExitCode {
             }
         }
         None => match cli.spec {
-            Some(spec) => cli::certify(&spec, cli.json, cli.output.as_deref()),
+            Some(spec) => cli::certify(&spec, cli.json, cli.output.as_deref(), cli.tighten),
             None => {
                 eprintln!("error: no spec given (try: certify specs/strongly_convex.json, or certify --help)");
                 2

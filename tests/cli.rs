@@ -201,3 +201,29 @@ fn regress_checks_admissibility_certificates_too() {
     std::fs::write(&out, text.replacen("\"1/190\"", "\"1/189\"", 1)).unwrap();
     certify(&["regress", &dir.path().to_string_lossy()]).expect_code(1);
 }
+
+#[test]
+fn check_rejects_duplicate_keys_and_unknown_fields() {
+    let dir = temp();
+    let text = std::fs::read_to_string(root().join("proofs/heavy_ball.cert.json")).unwrap();
+    // A second "status" after the first: serde_json would keep the last one silently.
+    let dup =
+        text.replacen("\"status\": \"verified\",", "\"status\": \"refuted\",\n      \"status\": \"verified\",", 1);
+    assert_ne!(dup, text);
+    std::fs::write(dir.path().join("dup.json"), dup).unwrap();
+    let run = certify(&["check", &dir.path().join("dup.json").to_string_lossy()]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("duplicate key \"status\""), "{}", run.stderr);
+    let extra = text.replacen("{\n", "{\n  \"note\": \"trust me\",\n", 1);
+    std::fs::write(dir.path().join("extra.json"), extra).unwrap();
+    let run = certify(&["check", &dir.path().join("extra.json").to_string_lossy()]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("note: unknown top-level field"), "{}", run.stderr);
+}
+
+#[test]
+fn tighten_takes_positive_seconds() {
+    certify(&["specs/strongly_convex.json", "--tighten", "0"]).expect_code(2);
+    certify(&["specs/strongly_convex.json", "--tighten", "nan"]).expect_code(2);
+    certify(&["specs/strongly_convex.json", "--tighten", "0.5"]).expect_code(0);
+}

@@ -5,5 +5,6 @@ mod admissible;
 mod cli;
 mod golden;
 mod mutation;
+mod objectives;
 mod oracle;
 mod util;

@@ -7,7 +7,7 @@
 //! value, witness, inequality, status or count that disagrees is rejected, naming the claim.
 
 use super::{canonical_bytes, claim_from_json, claim_to_json, sha256_hex, summary, FORMAT};
-use crate::spec::{canonical_json, parse_spec_value};
+use crate::spec::canonical_json;
 use crate::{theorems, Error, Result};
 use serde_json::Value as Json;
 
@@ -35,8 +35,10 @@ pub fn check(cert: &Json) -> Result<Checked> {
         }
         Some(other) => return Err(Error::check("kind", format!("unknown certificate kind {other:?}"))),
     }
+    check_envelope(cert)?;
     let inputs = cert.get("inputs").ok_or_else(|| Error::check("inputs", "missing"))?;
-    let spec = parse_spec_value(inputs).map_err(|e| Error::check("inputs", format!("not a valid spec: {e}")))?;
+    let spec = super::data::parse_inputs(cert, inputs)
+        .map_err(|e| Error::check("inputs", format!("not a valid spec: {e}")))?;
     if &canonical_json(&spec) != inputs {
         return Err(Error::check("inputs", "not in canonical form (numbers must be exact rationals in lowest terms)"));
     }
@@ -68,6 +70,25 @@ pub fn check(cert: &Json) -> Result<Checked> {
     }
     let exit_code = expected["exit_code"].as_i64().unwrap_or(1) as i32;
     Ok(Checked { claims: stored.len(), exit_code })
+}
+
+/// The fields around the claims: no unknown top-level key, the tool and the spec source well formed.
+fn check_envelope(cert: &Json) -> Result<()> {
+    const KEYS: &[&str] = &["claims", "format", "inputs", "inputs_sha256", "spec", "summary", "tool"];
+    let top = cert.as_object().ok_or_else(|| Error::check("format", "a certificate is a JSON object"))?;
+    if let Some(k) = top.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(Error::check(k, "unknown top-level field"));
+    }
+    let tool = &cert["tool"];
+    if tool["name"] != "shadowcert" || !tool["version"].is_string() || tool.as_object().is_none_or(|o| o.len() != 2) {
+        return Err(Error::check("tool", "expected {\"name\": \"shadowcert\", \"version\": \"…\"}"));
+    }
+    let spec = &cert["spec"];
+    let hex = spec["sha256"].as_str().is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !spec["path"].is_string() || !hex || spec.as_object().is_none_or(|o| o.len() != 2) {
+        return Err(Error::check("spec", "expected {\"path\": \"…\", \"sha256\": \"<64 hex digits>\"}"));
+    }
+    Ok(())
 }
 
 /// Describes the first field where `stored` and `recomputed` claim records differ.

@@ -7,6 +7,7 @@
 
 pub mod admissible;
 pub mod check;
+pub mod data;
 pub mod regress;
 
 use crate::claim::{Claim, Inequality, Rel, Status, Value};

@@ -8,7 +8,7 @@
 use super::check::check;
 use super::{claim_from_json, sha256_hex};
 use crate::claim::{Claim, Status};
-use crate::spec::parse_spec_str;
+use crate::spec::{parse_spec_str_in, spec_dir};
 use crate::{theorems, Error, Result};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -151,7 +151,7 @@ fn regress_one(file: &Path, dir: &Path) -> Entry {
             found.display()
         ));
     }
-    let spec = match parse_spec_str(&String::from_utf8_lossy(&bytes)) {
+    let spec = match parse_spec_str_in(&String::from_utf8_lossy(&bytes), Some(&spec_dir(&found))) {
         Ok(s) => s,
         Err(err) => {
             e.failures.push(format!("spec no longer valid: {err}"));

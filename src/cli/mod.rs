@@ -6,7 +6,7 @@ mod report;
 
 use shadowcert::admissible::Request;
 use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
-use shadowcert::certify::certify_path;
+use shadowcert::certify::certify_path_tightened;
 use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::{spec, Error};
 use std::path::Path;
@@ -25,8 +25,8 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// `certify SPEC [--json] [-o FILE]`.
-pub fn certify(path: &Path, json: bool, output: Option<&Path>) -> i32 {
-    let c = match certify_path(path) {
+pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f64>) -> i32 {
+    let c = match certify_path_tightened(path, tighten.map(std::time::Duration::from_secs_f64)) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
@@ -53,14 +53,19 @@ pub fn check(path: &Path) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(&Error::io(path, e)),
     };
-    let cert: serde_json::Value = match serde_json::from_str(&text) {
+    // Strict parsing: a key repeated in one object is an error (a reader would see the first one).
+    let cert = match spec::parse_json(&text) {
         Ok(c) => c,
-        Err(e) => return fail(&Error::spec("", format!("{}: malformed JSON: {e}", path.display()))),
+        Err(e) => {
+            eprintln!("error: {}: not a certificate: {e}", path.display());
+            return 2;
+        }
     };
     match check_cert(&cert) {
         Ok(ok) => {
             println!(
-                "ok: {} — {} claims re-verified with exact rationals (certificate exit code {})",
+                "ok: {} — {} claims re-verified (closed-form claims with exact rationals; enclosure claims by \
+                 re-running the recorded enclosure; certificate exit code {})",
                 path.display(),
                 ok.claims,
                 ok.exit_code

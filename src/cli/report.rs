@@ -74,7 +74,12 @@ pub fn render(path: &Path, c: &Certified) -> String {
     let s = &c.spec;
     let _ = writeln!(out, "certify {} — \"{}\"", path.display(), s.name);
     let boxes: Vec<String> = s.domain.iter().map(|(l, h)| format!("[{}, {}]", fmt_rat(l), fmt_rat(h))).collect();
-    let _ = writeln!(out, "  objective  {}, d = {}; domain box {}", s.objective.describe(), s.dim(), boxes.join(" × "));
+    let domain = if boxes.len() > 3 && boxes.iter().all(|b| *b == boxes[0]) {
+        format!("{}^{}", boxes[0], boxes.len())
+    } else {
+        boxes.join(" × ")
+    };
+    let _ = writeln!(out, "  objective  {}, d = {}; domain box {domain}", s.objective.describe(), s.dim());
     let _ = writeln!(out, "  algorithm  {}, h = {}", s.algorithm.method.name(), show_rat(&s.algorithm.h));
     let _ = writeln!(
         out,

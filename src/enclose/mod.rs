@@ -6,5 +6,7 @@
 
 pub mod convert;
 pub mod kovachki_stuart;
+pub mod search;
+pub mod symmetric;
 
 pub use convert::{interval_contains_rat, interval_meets_rat_interval, rat_interval_to_interval, rat_to_interval};

@@ -1,5 +1,88 @@
 //! Objectives and their derivatives over boxes.
 //!
-//! `quadratic`: f(x) = ½xᵀQx − bᵀx, whose constants are decided in exact arithmetic.
+//! * `quadratic`: f(x) = ½xᵀQx − bᵀx, whose constants are decided in exact arithmetic.
+//! * `expression`: a closed-form expression, differentiated symbolically, evaluated with inari.
+//! * `dataset`: empirical risk of a logistic or sigmoid loss on a CSV data set, bounded through
+//!   its structure (Hessian = (1/n)Xᵀ diag(ℓ″) X + l2·I).
+//!
+//! The non-quadratic objectives implement [`BoxObjective`]: enclosures, over a box, of the
+//! quantities the theorems' constants bound.
 
+pub mod dataset;
+pub mod expression;
 pub mod quadratic;
+
+use crate::enclose::symmetric::{eig_bounds, EigBounds};
+use inari::Interval;
+
+/// A quantity whose supremum over the domain a constant bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// ‖∇f(x)‖ (ℓ, B₀).
+    GradNorm,
+    /// ‖∇²f(x)‖₂ (L, B₁).
+    HessNorm,
+    /// −λ_min(∇²f(x)) (its supremum is −μ for the best μ).
+    NegLambdaMin,
+    /// ‖D³f(x)‖ as a symmetric trilinear form (B₂).
+    ThirdNorm,
+}
+
+/// An objective whose derivatives can be enclosed over boxes.
+pub trait BoxObjective: Sync {
+    /// Dimension of the domain.
+    fn dim(&self) -> usize;
+
+    /// Encloses ∇f(x) for every x in the box. Enclosure: rigorous.
+    fn gradient(&self, x: &[Interval]) -> Vec<Interval>;
+
+    /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
+    fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
+}
+
+/// √(Σ xᵢ²) over a box. Enclosure: rigorous.
+pub fn norm(v: &[Interval]) -> Interval {
+    let mut s = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
+    for x in v {
+        s += x.sqr();
+    }
+    s.sqrt()
+}
+
+impl BoxObjective for expression::Expression {
+    fn dim(&self) -> usize {
+        expression::Expression::dim(self)
+    }
+
+    fn gradient(&self, x: &[Interval]) -> Vec<Interval> {
+        self.gradient_box(x)
+    }
+
+    /// `ThirdNorm` is enclosed by [max_i |∂³f/∂x_i³|, ‖D³f‖_F]: the Frobenius norm bounds the
+    /// operator norm of the trilinear form from above (Tightness: up to a factor √d per mode).
+    fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval {
+        match q {
+            Quantity::GradNorm => norm(&self.gradient_box(x)),
+            Quantity::HessNorm => self.eig(x).norm(),
+            Quantity::NegLambdaMin => -self.eig(x).min,
+            Quantity::ThirdNorm => {
+                let mut frob = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
+                let mut lower = 0.0f64;
+                for (t, mult, diagonal) in self.third_box(x) {
+                    frob += t.sqr() * Interval::try_from((f64::from(mult), f64::from(mult))).expect("finite");
+                    if diagonal {
+                        lower = lower.max(t.mig());
+                    }
+                }
+                let hi = frob.sqrt().sup();
+                Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
+            }
+        }
+    }
+}
+
+impl expression::Expression {
+    fn eig(&self, x: &[Interval]) -> EigBounds {
+        eig_bounds(&self.hessian_box(x))
+    }
+}

@@ -10,12 +10,28 @@ use serde_json::{Map, Value};
 /// `parse_spec_value(&canonical_json(s))` gives back `s`; two specs that validate equal have the
 /// same canonical JSON (so `0.1`, `"0.1"` and `"1/10"` print alike).
 pub fn canonical_json(spec: &Spec) -> Value {
-    let Objective::Quadratic { q, b } = &spec.objective;
-    let objective = object([
-        ("Q", Value::Array(q.iter().map(|row| vector(row)).collect())),
-        ("b", vector(b)),
-        ("type", Value::from("quadratic")),
-    ]);
+    let objective = match &spec.objective {
+        Objective::Quadratic { q, b } => object([
+            ("Q", Value::Array(q.iter().map(|row| vector(row)).collect())),
+            ("b", vector(b)),
+            ("type", Value::from("quadratic")),
+        ]),
+        Objective::Expression(e) => object([
+            ("f", Value::from(e.source.as_str())),
+            ("type", Value::from("expression")),
+            ("vars", Value::Array(e.vars.iter().map(|v| Value::from(v.as_str())).collect())),
+        ]),
+        // The data path as written, bound to the file's bytes by their SHA-256.
+        Objective::Dataset(d) => object([
+            ("bias", Value::from(d.bias)),
+            ("data", Value::from(d.path.as_str())),
+            ("data_sha256", Value::from(d.sha256.as_str())),
+            ("l2", num(&d.l2)),
+            ("loss", Value::from(d.loss.name())),
+            ("scale", num(&d.scale)),
+            ("type", Value::from("dataset")),
+        ]),
+    };
     let mut algorithm = Map::new();
     match &spec.algorithm.method {
         Method::Gd => {}
@@ -34,6 +50,9 @@ pub fn canonical_json(spec: &Spec) -> Value {
 
     let mut top = Map::new();
     top.insert("algorithm".into(), Value::Object(algorithm));
+    if let Some(b) = spec.max_boxes {
+        top.insert("budget".into(), object([("max_boxes", Value::from(b))]));
+    }
     if let Some(claims) = &spec.claims {
         top.insert("claims".into(), Value::Array(claims.iter().map(|c| Value::from(c.as_str())).collect()));
     }

@@ -23,6 +23,9 @@ pub use canonical::canonical_json;
 pub use schema::schema;
 
 use crate::exact::{Rat, RatMatrix};
+use crate::objective::dataset::Dataset;
+use crate::objective::expression::Expression;
+use crate::objective::BoxObjective;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,6 +38,16 @@ pub const DEFAULT_STEPS: u64 = 100;
 
 /// Largest `horizon.steps` a spec may ask for.
 pub const MAX_STEPS: u64 = 10_000_000;
+
+/// Default `budget.max_boxes` of expression objectives.
+pub const DEFAULT_BOXES_EXPRESSION: u64 = 20_000;
+
+/// Default `budget.max_boxes` of dataset objectives: each box costs O(n·d), and bisecting a box in
+/// dozens of dimensions rarely narrows the structural bounds, so the default stays small.
+pub const DEFAULT_BOXES_DATASET: u64 = 4;
+
+/// Largest `budget.max_boxes`.
+pub const MAX_BOXES: u64 = 100_000_000;
 
 /// A validated spec: everything here has been checked (dimensions agree, `Q` is symmetric,
 /// `x0` lies in the domain box, parameters lie in their ranges).
@@ -59,12 +72,22 @@ pub struct Spec {
     /// Requested claim ids (from [`crate::claim::CLAIM_IDS`], distinct, non-empty); `None` means
     /// every claim that applies.
     pub claims: Option<Vec<String>>,
+    /// Box budget of each enclosure search (`budget.max_boxes`): set, to the default of the objective
+    /// type when the spec gives none, exactly for non-quadratic objectives (whose constants are
+    /// enclosed by subdivision); `None` for quadratics (exact). Recorded in the certificate's inputs so
+    /// that `check` re-runs the same searches.
+    pub max_boxes: Option<u64>,
 }
 
 impl Spec {
     /// Dimension `d` of the problem (of `Q`, `b`, `x0` and the domain box).
     pub fn dim(&self) -> usize {
         self.domain.len()
+    }
+
+    /// The box budget of the enclosure searches (see [`Spec::max_boxes`]).
+    pub fn budget(&self) -> usize {
+        self.max_boxes.map_or(1, |b| usize::try_from(b).unwrap_or(usize::MAX))
     }
 }
 
@@ -78,6 +101,10 @@ pub enum Objective {
         /// Linear term.
         b: Vec<Rat>,
     },
+    /// A closed-form expression in named variables (parsed and differentiated).
+    Expression(Expression),
+    /// Empirical risk on a CSV data set (loaded, hashed, with its structural bounds).
+    Dataset(Dataset),
 }
 
 impl Objective {
@@ -85,6 +112,17 @@ impl Objective {
     pub fn describe(&self) -> String {
         match self {
             Objective::Quadratic { .. } => "quadratic f = ½xᵀQx − bᵀx".to_string(),
+            Objective::Expression(e) => format!("expression f({}) = {}", e.vars.join(", "), e.source),
+            Objective::Dataset(d) => crate::objective::dataset::describe(d),
+        }
+    }
+
+    /// The objective as a [`BoxObjective`], for non-quadratic objectives.
+    pub fn as_box(&self) -> Option<&dyn BoxObjective> {
+        match self {
+            Objective::Quadratic { .. } => None,
+            Objective::Expression(e) => Some(e),
+            Objective::Dataset(d) => Some(d),
         }
     }
 }
@@ -153,22 +191,44 @@ impl Scheme7Kind {
     }
 }
 
-/// Reads and validates the spec file at `path` (a missing or unreadable file is [`Error::Io`]).
+/// Reads and validates the spec file at `path` (a missing or unreadable file is [`Error::Io`]);
+/// a dataset's `data` path is resolved relative to the spec file's directory.
 pub fn load_spec(path: &Path) -> Result<Spec> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse_spec_str(&text)
+    parse_spec_str_in(&text, Some(&spec_dir(path)))
 }
 
-/// Parses and validates spec JSON text.
+/// The directory that a spec file's relative paths are relative to.
+pub fn spec_dir(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Parses and validates spec JSON text (no file-system context: a dataset objective is an error).
 ///
 /// Malformed JSON is `Error::spec("", "malformed JSON at line L column C: …")`; a key repeated in
 /// one object is an error at that object's pointer.
 pub fn parse_spec_str(text: &str) -> Result<Spec> {
-    let value = strict::parse_json(text)?;
-    parse_spec_value(&value)
+    parse_spec_str_in(text, None)
 }
 
-/// Validates a spec given as a JSON value; every error names its JSON pointer.
+/// Parses and validates spec JSON text; `base` is the directory a dataset's `data` path is
+/// relative to.
+pub fn parse_spec_str_in(text: &str, base: Option<&Path>) -> Result<Spec> {
+    let value = strict::parse_json(text)?;
+    parse_spec_value_in(&value, base)
+}
+
+/// Validates a spec given as a JSON value; every error names its JSON pointer. A dataset
+/// objective is an error here (it needs [`parse_spec_value_in`] with the spec's directory).
 pub fn parse_spec_value(v: &serde_json::Value) -> Result<Spec> {
-    validate::spec(v)
+    validate::spec(v, None)
+}
+
+/// Validates a spec given as a JSON value, with `base` the directory of the spec file (for a
+/// dataset's `data` path).
+pub fn parse_spec_value_in(v: &serde_json::Value, base: Option<&Path>) -> Result<Spec> {
+    validate::spec(v, base)
 }

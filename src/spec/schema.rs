@@ -31,8 +31,8 @@ pub fn schema() -> Value {
         "properties": {
             "name": { "type": "string", "minLength": 1, "description": "Name of the problem (non-empty)." },
             "objective": {
-                "description": "The function Φ minimized. Only \"quadratic\" is supported by this version; \
-                    \"expression\" and \"dataset\" are recognized and rejected with an error.",
+                "description": "The function Φ minimized: a quadratic (constants exact), a closed-form \
+                    expression or an empirical risk on a data set (constants enclosed on the domain box).",
                 "oneOf": [
                     {
                         "type": "object",
@@ -53,7 +53,7 @@ pub fn schema() -> Value {
                     },
                     {
                         "type": "object",
-                        "description": "Closed-form expression (not yet supported by this version).",
+                        "description": "Closed-form expression, differentiated symbolically.",
                         "additionalProperties": false,
                         "required": ["type", "vars", "f"],
                         "properties": {
@@ -65,21 +65,37 @@ pub fn schema() -> Value {
                             },
                             "f": {
                                 "type": "string",
-                                "description": "Φ in the variables: + - * / ^, exp log sqrt sin cos tanh, sigma."
+                                "description": "Φ in the variables: + - * / and ^ with an integer exponent, \
+                                    exp log sqrt sin cos tanh, sigma (1/(1+e^-t)); numbers are exact (0.5 = 1/2)."
                             }
                         }
                     },
                     {
                         "type": "object",
-                        "description": "Empirical risk on a data set (not yet supported by this version).",
+                        "description": "Empirical risk (1/n)Σ loss(yᵢ⟨x̃ᵢ, w⟩) + (l2/2)‖w‖² on a CSV file \
+                            (header with a \"label\" column of ±1, the other columns features).",
                         "additionalProperties": false,
                         "required": ["type", "data", "loss"],
                         "properties": {
                             "type": { "const": "dataset", "description": "Data-set objective." },
                             "data": { "type": "string", "description": "CSV file, relative to the spec." },
-                            "loss": { "enum": ["logistic", "sigmoid"], "description": "Loss function." },
-                            "l2": { "$ref": "#/$defs/rational", "description": "L2 regularization weight." },
-                            "bias": { "type": "boolean", "description": "Whether to fit a bias term." }
+                            "data_sha256": {
+                                "type": "string",
+                                "description": "Optional SHA-256 of the CSV bytes; the spec is rejected when the file differs."
+                            },
+                            "loss": {
+                                "enum": ["logistic", "sigmoid"],
+                                "description": "log(1 + e^-z) or the non-convex 1 − σ(z)."
+                            },
+                            "l2": { "$ref": "#/$defs/rational", "description": "L2 regularization weight (default 0)." },
+                            "bias": {
+                                "type": "boolean",
+                                "description": "Append a bias coordinate (regularized with the rest; default false)."
+                            },
+                            "scale": {
+                                "$ref": "#/$defs/rational",
+                                "description": "Feature scale > 0 (x̃ = scale·x; default 1)."
+                            }
                         }
                     }
                 ]
@@ -105,7 +121,7 @@ pub fn schema() -> Value {
                 "properties": {
                     "L": constant("Lipschitz constant of ∇Φ (H1)."),
                     "mu": constant("Strong convexity / PL constant μ (H2)."),
-                    "ell": constant("Lipschitz constant ℓ of the Hessian (H1)."),
+                    "ell": constant("Bound ℓ on ‖∇Φ‖ on the domain (H1): Φ is ℓ-Lipschitz."),
                     "B0": constant("Bound B0 of Assumption 1 on the domain."),
                     "B1": constant("Bound B1 of Assumption 1 on the domain."),
                     "B2": constant("Bound B2 of Assumption 1 on the domain."),
@@ -187,6 +203,20 @@ pub fn schema() -> Value {
                 }
             },
             "epsilon": rat("Requested accuracy ε > 0."),
+            "budget": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["max_boxes"],
+                "description": "Non-quadratic objectives only: box budget of each enclosure search (the default \
+                    depends on the objective type and is recorded in certificates).",
+                "properties": {
+                    "max_boxes": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Largest number of box enclosures per searched quantity."
+                    }
+                }
+            },
             "claims": {
                 "type": "array",
                 "minItems": 1,

@@ -370,9 +370,19 @@ fn domain_lo_above_hi() {
 #[test]
 fn unsupported_and_unknown_objective_types() {
     let v = with("/objective", Some(json!({ "type": "expression", "vars": ["x", "y"], "f": "x^2 + y^2" })));
-    assert_eq!(err_at(&v, "/objective/type"), "objective type \"expression\" is not yet supported by this version");
+    let s = parse_spec_value(&v).unwrap();
+    assert_eq!(s.max_boxes, Some(DEFAULT_BOXES_EXPRESSION));
+    assert_eq!(parse_spec_value(&canonical_json(&s)).unwrap(), s);
+    let v = with("/objective", Some(json!({ "type": "expression", "vars": ["x", "y"], "f": "x^2 + * y" })));
+    assert_eq!(err_at(&v, "/objective/f"), "column 7: unexpected '*'");
+    let v = with("/objective", Some(json!({ "type": "expression", "vars": ["x", "x"], "f": "x" })));
+    err_at(&v, "/objective/vars/1");
+    // Without the spec's location a dataset cannot be read.
     let v = with("/objective", Some(json!({ "type": "dataset", "data": "d.csv", "loss": "logistic" })));
-    assert_eq!(err_at(&v, "/objective/type"), "objective type \"dataset\" is not yet supported by this version");
+    err_at(&v, "/objective/data");
+    let v = with("/objective", Some(json!({ "type": "dataset", "data": "d.csv", "loss": "hinge" })));
+    err_at(&v, "/objective/loss");
+    err_at(&with("/budget", Some(json!({ "max_boxes": 10 }))), "/budget");
     let msg = err_at(&with("/objective/type", Some(json!("linear"))), "/objective/type");
     assert_eq!(msg, "unknown objective type \"linear\", expected one of \"quadratic\", \"expression\", \"dataset\"");
     err_at(&with("/objective", Some(json!("x^2"))), "/objective");

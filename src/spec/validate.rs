@@ -5,28 +5,37 @@
 //! located at that value (`/algorithm/lambda`); errors about a key (unknown, missing, duplicate)
 //! at the object holding it (`/algorithm`), since a JSON pointer addresses values, not keys.
 
-use super::{Algorithm, Method, Objective, Scheme7Kind, Spec, DEFAULT_STEPS, KNOWN_CONSTANTS, MAX_STEPS};
+use super::{
+    Algorithm, Method, Objective, Scheme7Kind, Spec, DEFAULT_BOXES_DATASET, DEFAULT_BOXES_EXPRESSION, DEFAULT_STEPS,
+    KNOWN_CONSTANTS, MAX_BOXES, MAX_STEPS,
+};
 use crate::claim::{CLAIM_IDS, PLANNED_CLAIM_IDS};
 use crate::exact::{fmt_rat, parse_rat, Rat, RatParseError};
+use crate::objective::dataset::{Dataset, Loss};
+use crate::objective::expression::Expression;
 use crate::{Error, Result};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Top-level fields of spec v1.
 pub(super) const TOP_FIELDS: &[&str] =
-    &["name", "objective", "domain", "constants", "algorithm", "x0", "horizon", "epsilon", "claims"];
+    &["name", "objective", "domain", "constants", "algorithm", "x0", "horizon", "epsilon", "claims", "budget"];
 
 /// Variants of a tagged object (objective types, methods), each with its fields.
 pub(super) type Variants = &'static [(&'static str, &'static [&'static str])];
 
-/// Objective types of spec v1 with their fields; only `quadratic` is supported by this version.
+/// Objective types of spec v1 with their fields.
 pub(super) const OBJECTIVE_FIELDS: Variants = &[
     ("quadratic", &["type", "Q", "b"]),
     ("expression", &["type", "vars", "f"]),
-    ("dataset", &["type", "data", "loss", "l2", "bias"]),
+    ("dataset", &["type", "data", "data_sha256", "loss", "l2", "bias", "scale"]),
 ];
+
+/// Fields of `budget`.
+pub(super) const BUDGET_FIELDS: &[&str] = &["max_boxes"];
 
 /// Methods of spec v1 with their fields.
 pub(super) const METHOD_FIELDS: Variants = &[
@@ -137,17 +146,17 @@ fn number(v: &Value, ptr: &str) -> Result<Rat> {
 /// Largest size of a spec number (numerator plus denominator bits): keeps exact arithmetic fast.
 pub const MAX_NUMBER_BITS: u64 = 1024;
 
-/// A vector of exactly `d` exact numbers (`d` is the dimension of `Q`).
-fn vector(v: &Value, ptr: &str, d: usize) -> Result<Vec<Rat>> {
+/// A vector of exactly `d` exact numbers (`d` is the dimension, `what` says where it comes from).
+fn vector(v: &Value, ptr: &str, d: usize, what: &str) -> Result<Vec<Rat>> {
     let xs = array(v, ptr)?;
     if xs.len() != d {
-        return Err(Error::spec(ptr, format!("has {} entries, expected {d} (the dimension of Q)", xs.len())));
+        return Err(Error::spec(ptr, format!("has {} entries, expected {d} ({what})", xs.len())));
     }
     xs.iter().enumerate().map(|(i, x)| number(x, &index(ptr, i))).collect()
 }
 
-/// Validates the whole spec.
-pub(super) fn spec(v: &Value) -> Result<Spec> {
+/// Validates the whole spec; `base` is the spec file's directory (for a dataset's path).
+pub(super) fn spec(v: &Value, base: Option<&Path>) -> Result<Spec> {
     let m = object(v, "")?;
     reject_unknown(m, "", TOP_FIELDS, None)?;
 
@@ -155,16 +164,21 @@ pub(super) fn spec(v: &Value) -> Result<Spec> {
     if name.trim().is_empty() {
         return Err(Error::spec("/name", "must be a non-empty string"));
     }
-    let objective = objective(required(m, "", "objective")?)?;
-    let Objective::Quadratic { b, .. } = &objective;
-    let d = b.len();
-    let domain = domain(required(m, "", "domain")?, d)?;
+    let objective = objective(required(m, "", "objective")?, base)?;
+    let (d, what) = match &objective {
+        Objective::Quadratic { b, .. } => (b.len(), "the dimension of Q"),
+        Objective::Expression(e) => (e.dim(), "the number of vars"),
+        Objective::Dataset(ds) => {
+            (crate::objective::BoxObjective::dim(ds), "the number of features, plus one with a bias")
+        }
+    };
+    let domain = domain(required(m, "", "domain")?, d, what)?;
     let constants = match m.get("constants") {
         Some(c) => constants(c)?,
         None => BTreeMap::new(),
     };
     let algorithm = algorithm(required(m, "", "algorithm")?)?;
-    let x0 = vector(required(m, "", "x0")?, "/x0", d)?;
+    let x0 = vector(required(m, "", "x0")?, "/x0", d, what)?;
     for (i, (x, (lo, hi))) in x0.iter().zip(&domain).enumerate() {
         if x < lo || x > hi {
             return Err(Error::spec(
@@ -188,10 +202,110 @@ pub(super) fn spec(v: &Value) -> Result<Spec> {
         None => None,
     };
     let claims = m.get("claims").map(claims).transpose()?;
-    Ok(Spec { name: name.to_string(), objective, domain, constants, algorithm, x0, steps, epsilon, claims })
+    let max_boxes = match (&objective, m.get("budget")) {
+        (Objective::Quadratic { .. }, Some(_)) => {
+            return Err(Error::spec("/budget", "does not apply to quadratic objectives (their constants are exact)"))
+        }
+        (Objective::Quadratic { .. }, None) => None,
+        (_, Some(b)) => Some(budget(b)?),
+        (Objective::Expression(_), None) => Some(DEFAULT_BOXES_EXPRESSION),
+        (Objective::Dataset(_), None) => Some(DEFAULT_BOXES_DATASET),
+    };
+    Ok(Spec { name: name.to_string(), objective, domain, constants, algorithm, x0, steps, epsilon, claims, max_boxes })
 }
 
-fn objective(v: &Value) -> Result<Objective> {
+fn budget(v: &Value) -> Result<u64> {
+    let ptr = "/budget";
+    let m = object(v, ptr)?;
+    reject_unknown(m, ptr, BUDGET_FIELDS, None)?;
+    let b_ptr = "/budget/max_boxes";
+    let b = number(required(m, ptr, "max_boxes")?, b_ptr)?;
+    let bad = || Error::spec(b_ptr, format!("must be a positive integer at most {MAX_BOXES}, got {}", fmt_rat(&b)));
+    if !b.is_integer() || !b.is_positive() || b.numer() > &BigInt::from(MAX_BOXES) {
+        return Err(bad());
+    }
+    b.numer().to_u64().ok_or_else(bad)
+}
+
+fn expression(m: &Map<String, Value>, ptr: &str) -> Result<Objective> {
+    let vars_ptr = "/objective/vars";
+    let vs = array(required(m, ptr, "vars")?, vars_ptr)?;
+    if vs.is_empty() {
+        return Err(Error::spec(vars_ptr, "must list at least one variable name"));
+    }
+    let mut vars: Vec<String> = Vec::with_capacity(vs.len());
+    for (i, v) in vs.iter().enumerate() {
+        let p = index(vars_ptr, i);
+        let name = string(v, &p)?;
+        let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(Error::spec(p, format!("variable names are identifiers like \"x\" or \"w_1\", got {name:?}")));
+        }
+        if ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigma"].contains(&name) {
+            return Err(Error::spec(p, format!("{name:?} is a function name, not a variable name")));
+        }
+        if vars.iter().any(|x| x == name) {
+            return Err(Error::spec(p, format!("duplicate variable {name:?}")));
+        }
+        vars.push(name.to_string());
+    }
+    let f = string(required(m, ptr, "f")?, "/objective/f")?;
+    Ok(Objective::Expression(Expression::new(vars, f)?))
+}
+
+fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<&Path>) -> Result<Objective> {
+    let data_ptr = "/objective/data";
+    let path = string(required(m, ptr, "data")?, data_ptr)?;
+    let loss = match string(required(m, ptr, "loss")?, "/objective/loss")? {
+        "logistic" => Loss::Logistic,
+        "sigmoid" => Loss::Sigmoid,
+        other => {
+            return Err(Error::spec(
+                "/objective/loss",
+                format!("unknown loss \"{other}\", expected one of \"logistic\", \"sigmoid\""),
+            ))
+        }
+    };
+    let l2 = match m.get("l2") {
+        Some(v) => number(v, "/objective/l2")?,
+        None => Rat::zero(),
+    };
+    if l2.is_negative() {
+        return Err(Error::spec("/objective/l2", format!("must be non-negative, got {}", fmt_rat(&l2))));
+    }
+    let bias = match m.get("bias") {
+        Some(Value::Bool(b)) => *b,
+        Some(v) => return Err(Error::spec("/objective/bias", format!("expected true or false, got {}", show(v)))),
+        None => false,
+    };
+    let scale = match m.get("scale") {
+        Some(v) => number(v, "/objective/scale")?,
+        None => Rat::from_integer(1.into()),
+    };
+    if !scale.is_positive() {
+        return Err(Error::spec("/objective/scale", format!("must be positive, got {}", fmt_rat(&scale))));
+    }
+    let Some(base) = base else {
+        return Err(Error::spec(
+            data_ptr,
+            "a dataset objective needs the spec file's location to find its data (load the spec from a file)",
+        ));
+    };
+    let ds = Dataset::load(path, base, loss, l2, bias, scale)?;
+    if let Some(h) = m.get("data_sha256") {
+        let h = string(h, "/objective/data_sha256")?;
+        if h != ds.sha256 {
+            return Err(Error::spec(
+                "/objective/data_sha256",
+                format!("the data file changed: expected SHA-256 {h}, {path} has {}", ds.sha256),
+            ));
+        }
+    }
+    Ok(Objective::Dataset(ds))
+}
+
+fn objective(v: &Value, base: Option<&Path>) -> Result<Objective> {
     let ptr = "/objective";
     let m = object(v, ptr)?;
     let ty = string(required(m, ptr, "type")?, "/objective/type")?;
@@ -202,13 +316,12 @@ fn objective(v: &Value) -> Result<Objective> {
             format!("unknown objective type \"{ty}\", expected one of {}", quoted(&names)),
         ));
     };
-    if ty != "quadratic" {
-        return Err(Error::spec(
-            "/objective/type",
-            format!("objective type \"{ty}\" is not yet supported by this version"),
-        ));
+    reject_unknown(m, ptr, fields, Some((&format!("objective type \"{ty}\""), OBJECTIVE_FIELDS)))?;
+    match ty {
+        "expression" => return expression(m, ptr),
+        "dataset" => return dataset(m, ptr, base),
+        _ => {}
     }
-    reject_unknown(m, ptr, fields, Some(("objective type \"quadratic\"", OBJECTIVE_FIELDS)))?;
 
     let q_ptr = "/objective/Q";
     let rows = array(required(m, ptr, "Q")?, q_ptr)?;
@@ -242,15 +355,15 @@ fn objective(v: &Value) -> Result<Objective> {
             }
         }
     }
-    let b = vector(required(m, ptr, "b")?, "/objective/b", d)?;
+    let b = vector(required(m, ptr, "b")?, "/objective/b", d, "the dimension of Q")?;
     Ok(Objective::Quadratic { q, b })
 }
 
-fn domain(v: &Value, d: usize) -> Result<Vec<(Rat, Rat)>> {
+fn domain(v: &Value, d: usize, what: &str) -> Result<Vec<(Rat, Rat)>> {
     let ptr = "/domain";
     let boxes = array(v, ptr)?;
     if boxes.len() != d {
-        return Err(Error::spec(ptr, format!("has {} intervals, expected {d} (the dimension of Q)", boxes.len())));
+        return Err(Error::spec(ptr, format!("has {} intervals, expected {d} ({what})", boxes.len())));
     }
     let mut out = Vec::with_capacity(d);
     for (i, iv) in boxes.iter().enumerate() {

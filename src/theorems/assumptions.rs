@@ -1,5 +1,6 @@
 //! The constants the theorems assume — (H1), (H2) of 000, Assumption 1 of 004, the spectral gap
-//! of 000 Thm 3 — decided exactly for quadratic objectives on the spec's domain box.
+//! of 000 Thm 3 — decided exactly for quadratic objectives ([`quadratic`]) and by rigorous interval
+//! enclosures for the others ([`general`]), on the spec's domain box.
 //!
 //! A declared constant is `verified` when an exact inequality proves it and `refuted` when one
 //! disproves it; the record always carries an enclosure of the true (best) value. An undeclared
@@ -11,8 +12,10 @@
 //! recomputes them bit for bit.
 
 use crate::claim::{Claim, Rel, Status};
+use crate::enclose::search::{maximize, Search};
 use crate::exact::{eig_enclosure, fmt_rat, rat, sqrt_enclosure, Rat, RatInterval, RatMatrix};
 use crate::objective::quadratic::{count_at_most, count_below, grad_norm_sq_sup};
+use crate::objective::{BoxObjective, Quantity};
 use num_traits::{Signed, Zero};
 use std::collections::BTreeMap;
 
@@ -261,6 +264,222 @@ pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     }
     out.claims.sort_by_key(|c| crate::claim::CLAIM_IDS.iter().position(|id| *id == c.id));
     out
+}
+
+/// Inputs of the constants step for a non-quadratic objective.
+pub struct GeneralConstants<'a> {
+    /// The objective, with box enclosures of its derivatives.
+    pub objective: &'a dyn BoxObjective,
+    /// Domain box.
+    pub domain: &'a [(Rat, Rat)],
+    /// Declared constants.
+    pub declared: &'a BTreeMap<String, Rat>,
+    /// Box budget of each search (`budget.max_boxes`).
+    pub max_boxes: usize,
+}
+
+/// What a statement adds for enclosed (non-closed-form) constants.
+const RERUN: &str = "interval enclosure by adaptive subdivision; re-verified by re-running the enclosure with the \
+                     recorded budget";
+
+/// Exact value of a finite `f64`.
+fn exact(f: f64) -> Option<Rat> {
+    Rat::from_float(f)
+}
+
+/// Records the witness point `x*` as `point_0`, `point_1`, …
+fn witness_point(c: &mut Claim, p: &[Rat]) {
+    for (i, x) in p.iter().enumerate() {
+        c.witness(&format!("point_{i}"), x.clone());
+    }
+}
+
+/// A constant bounded from above by the supremum of `quantity` over the domain (ℓ, B₀, L, B₁, B₂).
+fn sup_constant(out: &mut Constants, inp: &GeneralConstants, name: &'static str, what: &str, q: Quantity, s: &Search) {
+    let statement = format!("{what} on the domain box ({RERUN})");
+    let (Some(upper), Some(lower)) = (exact(s.upper), exact(s.lower.max(0.0))) else {
+        let mut c = Claim::new(&format!("constants.{name}"), statement);
+        if let Some(v) = inp.declared.get(name) {
+            c.value("declared", v.clone());
+        }
+        c.reason = Some(format!(
+            "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
+            s.boxes
+        ));
+        out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
+        out.claims.push(c);
+        return;
+    };
+    let mut d = Decision::new(name, statement, inp.declared, || (upper.clone(), lower.clone()));
+    let lower = lower.min(upper.clone());
+    d.claim.enclosed("true", RatInterval::new(lower.clone(), upper.clone()));
+    d.claim.value("boxes", rat(s.boxes as i64));
+    let v = d.used.clone();
+    let sym = quantity_symbol(q);
+    if upper <= v {
+        d.claim.check(format!("sup over the domain of {sym} (enclosure) <= {name}"), upper, Rel::Le, v);
+    } else if lower > v {
+        witness_point(&mut d.claim, &s.witness);
+        d.claim.check(
+            format!("{sym} at the witness point x* (lower end of its enclosure) <= {name}"),
+            lower,
+            Rel::Le,
+            v,
+        );
+    } else {
+        let mut c = d.claim.clone();
+        c.reason = Some(format!(
+            "enclosure too wide: sup {sym} ∈ [{}, {}] straddles {name} after {} boxes (raise budget.max_boxes)",
+            fmt_rat(&lower),
+            fmt_rat(&upper),
+            s.boxes
+        ));
+        d.push(out, c);
+        return;
+    }
+    d.finish(out);
+}
+
+fn quantity_symbol(q: Quantity) -> &'static str {
+    match q {
+        Quantity::GradNorm => "‖∇f‖",
+        Quantity::HessNorm => "‖∇²f‖₂",
+        Quantity::NegLambdaMin => "−λ_min(∇²f)",
+        Quantity::ThirdNorm => "‖D³f‖",
+    }
+}
+
+/// Runs the search for `q`, deciding the declared values of `names` (negated for `NegLambdaMin`).
+fn search(inp: &GeneralConstants, q: Quantity, names: &[&str]) -> Search {
+    let thresholds: Vec<Rat> = names
+        .iter()
+        .filter_map(|n| inp.declared.get(*n))
+        .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
+        .collect();
+    let obj = inp.objective;
+    maximize(&|x: &[inari::Interval]| obj.enclose(q, x), inp.domain, &thresholds, inp.max_boxes)
+}
+
+/// Evaluates every constant claim for a non-quadratic objective, by enclosing on the domain box
+/// sup ‖∇f‖ (ℓ, B₀), sup ‖∇²f‖₂ (L, B₁), inf λ_min(∇²f) (μ) and sup ‖D³f‖ (B₂) with
+/// [`crate::enclose::search::maximize`].
+///
+/// A declared constant is verified when the rigorous upper bound of the supremum proves it,
+/// refuted when the enclosure at a witness point x* (exact rationals, stored as `point_i`)
+/// disproves it, inconclusive otherwise; the record gives the enclosure `true` either way. An
+/// undeclared constant is derived as the rigorous end of the enclosure. The saddle reading of
+/// 000 Thm 3 (γ declared) needs interior eigenvalue gaps, which this version does not enclose:
+/// γ and μ are then inconclusive.
+///
+/// Enclosure: rigorous (interval arithmetic). Unlike the quadratic case these claims are not
+/// closed-form: `check` re-verifies them by re-running the enclosure with the budget recorded
+/// in the certificate's inputs (deterministic, so the stored numbers must match bit for bit).
+pub fn general(inp: &GeneralConstants) -> Constants {
+    let mut out = Constants { claims: Vec::new(), used: BTreeMap::new(), favourable: BTreeMap::new() };
+    let saddle = inp.declared.contains_key("gamma");
+
+    let s = search(inp, Quantity::HessNorm, &["L", "B1"]);
+    sup_constant(&mut out, inp, "L", "(H1) of 000: ‖∇²f‖₂ ≤ L", Quantity::HessNorm, &s);
+    sup_constant(&mut out, inp, "B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁", Quantity::HessNorm, &s);
+
+    if saddle {
+        for (name, what) in [("gamma", "lower"), ("mu", "upper")] {
+            let mut c = Claim::new(
+                &format!("constants.{name}"),
+                format!("Thm 3 of 000: {what} side of the spectral gap of ∇²f on the domain box"),
+            );
+            if let Some(v) = inp.declared.get(name) {
+                c.value("declared", v.clone());
+            }
+            c.reason = Some("spectral gaps of a non-quadratic Hessian are not enclosed by this version".into());
+            out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
+            out.claims.push(c);
+        }
+    } else {
+        mu_constant(&mut out, inp);
+    }
+
+    let s = search(inp, Quantity::GradNorm, &["ell", "B0"]);
+    sup_constant(&mut out, inp, "ell", "(H1) of 000: ‖∇f‖ ≤ ℓ", Quantity::GradNorm, &s);
+    sup_constant(&mut out, inp, "B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀", Quantity::GradNorm, &s);
+
+    let s = search(inp, Quantity::ThirdNorm, &["B2"]);
+    sup_constant(
+        &mut out,
+        inp,
+        "B2",
+        "Assumption 1 of 004: ‖D³Φ‖ ≤ B₂ (operator norm, bounded by the Frobenius norm or the data structure)",
+        Quantity::ThirdNorm,
+        &s,
+    );
+
+    if saddle || inp.declared.contains_key("L_phi") {
+        let statement = "Thm 3 of 000: the perturbation φ is L_φ-smooth; φ = 0, the objective is f itself".to_string();
+        let mut d = Decision::new("L_phi", statement, inp.declared, || (Rat::zero(), Rat::zero()));
+        let v = d.used.clone();
+        d.claim.check("‖∇²φ‖ = 0 <= L_phi", Rat::zero(), Rel::Le, v);
+        d.finish(&mut out);
+    }
+    out.claims.sort_by_key(|c| crate::claim::CLAIM_IDS.iter().position(|id| *id == c.id));
+    out
+}
+
+/// μ of (H2): inf over the domain of λ_min(∇²f) ≥ μ.
+fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
+    let s = search(inp, Quantity::NegLambdaMin, &["mu"]);
+    let statement = format!("(H2) of 000: f is μ-strongly convex on the domain box, λ_min(∇²f) ≥ μ ({RERUN})");
+    // inf λ_min ∈ [−upper, −lower]; λ_min(∇²f(x*)) ≤ −lower at the witness.
+    let (Some(inf_lo), Some(at_witness)) = (exact(-s.upper), exact(-s.lower)) else {
+        let mut c = Claim::new("constants.mu", statement);
+        if let Some(v) = inp.declared.get("mu") {
+            c.value("declared", v.clone());
+        }
+        c.reason = Some(format!("enclosure unbounded after {} boxes", s.boxes));
+        out.used.insert("mu".into(), Err("constants.mu is inconclusive".into()));
+        out.claims.push(c);
+        return;
+    };
+    let at_witness = at_witness.max(inf_lo.clone());
+    let truth = RatInterval::new(inf_lo.clone(), at_witness.clone());
+    if !inp.declared.contains_key("mu") && !inf_lo.is_positive() {
+        let mut c = Claim::new("constants.mu", statement);
+        c.enclosed("true", truth);
+        c.value("boxes", rat(s.boxes as i64));
+        if !at_witness.is_positive() {
+            witness_point(&mut c, &s.witness);
+            out.used.insert("mu".into(), Err("constants.mu: f is not strongly convex on the domain".into()));
+            out.claims.push(c.not_applicable(format!(
+                "f is not strongly convex on the domain: λ_min(∇²f(x*)) <= {} at the witness point",
+                fmt_rat(&at_witness)
+            )));
+        } else {
+            c.reason = Some("enclosure too wide to show inf λ_min(∇²f) > 0 (raise budget.max_boxes)".into());
+            out.used.insert("mu".into(), Err("constants.mu is inconclusive".into()));
+            out.claims.push(c);
+        }
+        return;
+    }
+    let mut d = Decision::new("mu", statement, inp.declared, || (inf_lo.clone(), at_witness.clone()));
+    d.claim.enclosed("true", truth);
+    d.claim.value("boxes", rat(s.boxes as i64));
+    let v = d.used.clone();
+    if v <= inf_lo {
+        d.claim.check("mu <= inf over the domain of λ_min(∇²f) (enclosure)", v, Rel::Le, inf_lo);
+    } else if at_witness < v {
+        witness_point(&mut d.claim, &s.witness);
+        d.claim.check("mu <= λ_min(∇²f(x*)) at the witness point (upper end of its enclosure)", v, Rel::Le, at_witness);
+    } else {
+        let mut c = d.claim.clone();
+        c.reason = Some(format!(
+            "enclosure too wide: inf λ_min(∇²f) ∈ [{}, {}] straddles mu after {} boxes (raise budget.max_boxes)",
+            fmt_rat(&inf_lo),
+            fmt_rat(&at_witness),
+            s.boxes
+        ));
+        d.push(out, c);
+        return;
+    }
+    d.finish(out);
 }
 
 #[cfg(test)]

@@ -9,10 +9,12 @@ pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
 
 use crate::claim::{Claim, Status, CLAIM_IDS};
+use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
 use crate::objective::quadratic::{gradient, norm_sq};
+use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
-use assumptions::{Constants, QuadraticConstants};
+use assumptions::{Constants, GeneralConstants, QuadraticConstants};
 use kovachki_stuart::KsParams;
 use num_traits::Zero;
 
@@ -90,15 +92,60 @@ fn run(id: &str, consts: &Constants, names: &[&str], f: impl Fn(&[Rat]) -> Claim
     soften(c, &f(&fav), &derived)
 }
 
+/// The constants step of `spec`: exact for quadratics ([`assumptions::quadratic`]), enclosed on the
+/// domain box otherwise ([`assumptions::general`], with the spec's box budget).
+pub fn constants(spec: &Spec) -> Constants {
+    match &spec.objective {
+        Objective::Quadratic { q, b } => {
+            assumptions::quadratic(&QuadraticConstants { q, b, domain: &spec.domain, declared: &spec.constants })
+        }
+        other => assumptions::general(&GeneralConstants {
+            objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
+            domain: &spec.domain,
+            declared: &spec.constants,
+            max_boxes: spec.budget(),
+        }),
+    }
+}
+
+/// An exact rational upper bound of |∇Φ(x0)|² from the interval enclosure of ∇Φ at the point x0
+/// (`None` when the enclosure is unbounded).
+///
+/// Lemma 8 of 004 is stated with |∇Φ(u₀)|²; its C₁⁽²⁾ = κ|∇Φ(u₀)|/α and C⁽¹⁾ = λ̄(κ|∇Φ(u₀)| + hβ₁ + B₀)
+/// increase with |∇Φ(u₀)| (κ, α, λ̄ ≥ 0), so evaluating them at this upper bound gives valid upper
+/// bounds of the true constants: for non-quadratic objectives the `C1_2` and `C1` records of
+/// `ks.lemma8` are upper bounds (their lower ends are not lower bounds). Nothing else of Lemma 8
+/// (nor any verdict) depends on |∇Φ(u₀)|.
+fn grad0_sq_upper(objective: &dyn BoxObjective, x0: &[Rat]) -> Option<Rat> {
+    let x: Vec<inari::Interval> = x0.iter().map(rat_to_interval).collect();
+    let g = objective.gradient(&x);
+    let s = crate::objective::norm(&g).sqr().sup();
+    s.is_finite().then(|| Rat::from_float(s).expect("finite"))
+}
+
 /// Decides every claim of `spec` (constants first, then the theorems), in `CLAIM_IDS` order.
 /// When the spec lists `claims`, only those theorem claims are returned, with every constant claim.
+///
+/// Quadratic objectives are decided in exact arithmetic; the constants of other objectives are
+/// enclosed on the domain box ([`assumptions::general`]) and the theorems then use them exactly as
+/// for quadratics.
 pub fn evaluate(spec: &Spec) -> Vec<Claim> {
-    let Objective::Quadratic { q, b } = &spec.objective;
-    let consts = assumptions::quadratic(&QuadraticConstants { q, b, domain: &spec.domain, declared: &spec.constants });
+    let consts = constants(spec);
+    let (saddle, grad0_sq, no_saddle_reason) = match &spec.objective {
+        Objective::Quadratic { q, b } => (
+            assumptions::saddle_mode(q, &spec.constants),
+            Some(norm_sq(&gradient(q, b, &spec.x0))),
+            "Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)",
+        ),
+        other => (
+            spec.constants.contains_key("gamma"),
+            grad0_sq_upper(other.as_box().expect("every non-quadratic objective has box enclosures"), &spec.x0),
+            "gamma is not declared: Thm 3 is the saddle case (see ol.thm2)",
+        ),
+    };
     let h = &spec.algorithm.h;
     let eps = spec.epsilon.as_ref();
     let mut claims: Vec<Claim> = consts.claims.clone();
-    let saddle = assumptions::saddle_mode(q, &spec.constants);
     let method_name = spec.algorithm.method.name();
     let zero = Rat::zero();
 
@@ -115,8 +162,7 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
                     "(H2): saddle reading (gamma declared or Q indefinite), mu is the spectral gap, not strong convexity",
                 ),
                 "ol.thm2" => run(id, &consts, &["ell", "L", "mu"], |v| orvieto_lucchi::thm2(h, &v[0], &v[1], &v[2], eps)),
-                _ if !saddle => Claim::new(id, headline(id))
-                    .not_applicable("Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)"),
+                _ if !saddle => Claim::new(id, headline(id)).not_applicable(no_saddle_reason),
                 _ => run(id, &consts, &["ell", "L", "gamma", "mu", "L_phi"], |v| {
                     orvieto_lucchi::thm3(h, &v[0], &v[1], &v[2], &v[3], &v[4], eps)
                 }),
@@ -138,6 +184,11 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     let ks_ids = ["ks.thm3", "ks.lemma8", "ks.lemma9", "ks.lemma10", "ks.assumption11", "ks.thm5", "ks.thm6"];
     let names = ["B0", "B1", "B2"];
     match &spec.algorithm.method {
+        Method::Scheme7 { .. } if grad0_sq.is_none() => claims.extend(ks_ids.iter().map(|id| {
+            let mut c = Claim::new(id, headline(id));
+            c.reason = Some("|∇Φ(u₀)|² is not enclosed: the objective is not smooth at x0".into());
+            c
+        })),
         Method::Scheme7 { lambda, a, .. } => match need(&consts, &names) {
             Ok(v) if v[0] == zero || v[1] == zero => claims.extend(ks_ids.iter().map(|id| {
                 Claim::new(id, headline(id))
@@ -152,7 +203,7 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
                     b1: v[1].clone(),
                     b2: v[2].clone(),
                 };
-                let grad0_sq = norm_sq(&gradient(q, b, &spec.x0));
+                let grad0_sq = grad0_sq.clone().expect("checked above");
                 let now = kovachki_stuart::claims(&params(&v), &grad0_sq);
                 let fav = favourable(&consts, &names, &v);
                 if fav == v || now.iter().all(|c| c.status != Status::Refuted) {
@@ -173,6 +224,15 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
         })),
     }
 
+    // Non-quadratic objectives: Lemma 8 ran on an upper bound of |∇Φ(u₀)|² (see `grad0_sq_upper`);
+    // record it, so that the reader knows C1_2 and C1 are upper bounds.
+    if !matches!(spec.objective, Objective::Quadratic { .. }) {
+        if let (Some(g), Some(c)) = (&grad0_sq, claims.iter_mut().find(|c| c.id == "ks.lemma8")) {
+            if c.status == Status::Verified {
+                c.value("grad0_sq_upper", g.clone());
+            }
+        }
+    }
     if let Some(requested) = &spec.claims {
         claims.retain(|c| c.id.starts_with("constants.") || requested.contains(&c.id));
     }

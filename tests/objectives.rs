@@ -1,0 +1,191 @@
+//! Expression and dataset objectives through the real binary: constants with closed forms
+//! enclosed and refuted just below, spec errors with their pointer (and column, line), and `check`
+//! of a dataset certificate that fails when the CSV changes.
+
+use crate::util::{certify, certify_in, root};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// A 2-D expression spec on [-1, 1]², GD, with the given constants.
+fn expr_spec(f: &str, constants: Value) -> Value {
+    json!({
+        "name": "t",
+        "objective": { "type": "expression", "vars": ["x", "y"], "f": f },
+        "domain": [["-1", "1"], ["-1", "1"]],
+        "constants": constants,
+        "algorithm": { "method": "gd", "h": "1/10" },
+        "x0": ["1/2", "1/2"]
+    })
+}
+
+fn write(dir: &Path, name: &str, v: &Value) {
+    std::fs::write(dir.join(name), serde_json::to_string_pretty(v).unwrap()).unwrap();
+}
+
+/// Certifies `v` in a temp dir and returns the certificate's claim records by id.
+fn claims(dir: &Path, v: &Value) -> (i32, Value) {
+    write(dir, "s.json", v);
+    let run = certify_in(dir, &["--json", "s.json"]);
+    assert!(run.code == 0 || run.code == 1, "{}\n{}", run.cmd, run.stderr);
+    (run.code, serde_json::from_str(&run.stdout).unwrap())
+}
+
+fn claim<'a>(cert: &'a Value, id: &str) -> &'a Value {
+    cert["claims"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no {id}"))
+}
+
+#[test]
+fn closed_form_constants_verify_and_just_below_are_refuted() {
+    let dir = tempfile::tempdir().unwrap();
+    // f = ½x² + cos y on [-1, 1]²: ∇f = (x, −sin y), sup ‖∇f‖ = √(1 + sin²1) = 1.3018…;
+    // ∇²f = diag(1, −cos y): ‖∇²f‖ = 1, λ_min = −cos 0 = −1; D³f: f_yyy = sin y, sup = sin 1 = 0.8414….
+    let ell = (1.0 + 1f64.sin().powi(2)).sqrt();
+    let (above, below) = (format!("{:.6}", ell + 1e-6), format!("{:.6}", ell - 1e-6));
+    let ok = json!({ "L": "1", "ell": above, "B2": "0.841471", "B0": above, "B1": "1" });
+    let (_, cert) = claims(dir.path(), &expr_spec("0.5*x^2 + cos(y)", ok));
+    for id in ["constants.L", "constants.ell", "constants.B0", "constants.B1", "constants.B2"] {
+        assert_eq!(claim(&cert, id)["status"], "verified", "{id}: {}", claim(&cert, id));
+    }
+    // λ_min = −1 < 0: not strongly convex, with a witness.
+    assert_eq!(claim(&cert, "constants.mu")["status"], "not_applicable");
+    let bad = json!({ "L": "0.9999", "ell": below, "B2": "0.841470", "B0": below, "B1": "0.99" });
+    let (code, cert) = claims(dir.path(), &expr_spec("0.5*x^2 + cos(y)", bad));
+    assert_eq!(code, 1);
+    for id in ["constants.L", "constants.ell", "constants.B0", "constants.B1", "constants.B2"] {
+        let c = claim(&cert, id);
+        assert_eq!(c["status"], "refuted", "{id}: {c}");
+        assert!(c["witnesses"]["point_0"].is_string(), "{id}: a refutation carries its witness point");
+    }
+    // log-sum-exp f = log(e^x + e^y): ∇²f = σ(1−σ)·[[1,−1],[−1,1]], ‖∇²f‖ = 2σ(1−σ) ≤ 1/2, attained on the
+    // whole diagonal x = y: the natural interval extension converges slowly there, so L = 0.55 is verified.
+    let (_, cert) = claims(dir.path(), &expr_spec("log(exp(x) + exp(y))", json!({ "L": "0.55" })));
+    assert_eq!(claim(&cert, "constants.L")["status"], "verified");
+    let (_, cert) = claims(dir.path(), &expr_spec("log(exp(x) + exp(y))", json!({ "L": "0.4999" })));
+    assert_eq!(claim(&cert, "constants.L")["status"], "refuted");
+    // Strong convexity: f = x² + y² + ½x⁴ has λ_min = 2 at 0.
+    let (_, cert) = claims(dir.path(), &expr_spec("x^2 + y^2 + 0.5*x^4", json!({ "mu": "2" })));
+    assert_eq!(claim(&cert, "constants.mu")["status"], "verified");
+    let (_, cert) = claims(dir.path(), &expr_spec("x^2 + y^2 + 0.5*x^4", json!({ "mu": "2.0001" })));
+    assert_eq!(claim(&cert, "constants.mu")["status"], "refuted");
+}
+
+#[test]
+fn a_wrong_declared_constant_is_refuted_and_the_certificate_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = expr_spec("0.5*x^2 + cos(y)", json!({ "L": "0.5" }));
+    write(dir.path(), "s.json", &v);
+    let run = certify_in(dir.path(), &["s.json", "-o", "c.json"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("refuted         constants.L"), "{}", run.stdout);
+    // The certificate re-verifies (check exits 0; the certificate's own exit code is 1).
+    let run = certify_in(dir.path(), &["check", "c.json"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("certificate exit code 1"), "{}", run.stdout);
+    // Tampering with the witness point is caught.
+    let text = std::fs::read_to_string(dir.path().join("c.json")).unwrap();
+    let mut cert: Value = serde_json::from_str(&text).unwrap();
+    let l = cert["claims"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "constants.L").unwrap();
+    l["witnesses"]["point_0"] = json!("1/3");
+    std::fs::write(dir.path().join("bad.json"), serde_json::to_string_pretty(&cert).unwrap()).unwrap();
+    let run = certify_in(dir.path(), &["check", "bad.json"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("constants.L"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_expression_names_the_pointer_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.json", &expr_spec("0.5*x^2 + cos(y", json!({})));
+    let run = certify_in(dir.path(), &["s.json"]);
+    run.expect_code(2);
+    assert_eq!(run.stderr.trim_end(), "error: /objective/f: column 16: expected ')', found the end of the expression");
+}
+
+fn dataset_spec(data: &str) -> Value {
+    json!({
+        "name": "d",
+        "objective": { "type": "dataset", "data": data, "loss": "logistic", "l2": "1/10", "bias": false },
+        "domain": [["-1", "1"], ["-1", "1"]],
+        "algorithm": { "method": "gd", "h": "1/10" },
+        "x0": ["0", "0"]
+    })
+}
+
+#[test]
+fn ragged_csv_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/d.csv"), "label,a,b\n1,1,2\n-1,3\n").unwrap();
+    write(dir.path(), "s.json", &dataset_spec("data/d.csv"));
+    let run = certify_in(dir.path(), &["s.json"]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: /objective/data: ./data/d.csv line 3: row has 2 cells, expected 3 (as the header)"
+    );
+    std::fs::write(dir.path().join("data/d.csv"), "label,a,b\n1,1,2\n0,3,1\n").unwrap();
+    let run = certify_in(dir.path(), &["s.json"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("line 3: label must be 1 or -1, got 0"), "{}", run.stderr);
+}
+
+#[test]
+fn logistic_smoothness_and_dataset_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("specs");
+    std::fs::create_dir_all(sub.join("data")).unwrap();
+    // X = [[1,2],[3,0],[0,1],[2,2]], ‖X‖₂² = 18, n = 4: L = 18/(4·4) + 1/10 = 1.225 (at w = 0).
+    std::fs::write(sub.join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,2\n").unwrap();
+    let mut v = dataset_spec("data/d.csv");
+    v["constants"] = json!({ "L": "1.2251" });
+    write(&sub, "s.json", &v);
+    let run = certify_in(dir.path(), &["specs/s.json", "-o", "c.json"]);
+    run.expect_code(0);
+    certify_in(dir.path(), &["check", "c.json"]).expect_code(0);
+    v["constants"] = json!({ "L": "1.2249" });
+    write(&sub, "s.json", &v);
+    let (code, cert) = {
+        let run = certify_in(dir.path(), &["--json", "specs/s.json"]);
+        (run.code, serde_json::from_str::<Value>(&run.stdout).unwrap())
+    };
+    assert_eq!(code, 1);
+    assert_eq!(claim(&cert, "constants.L")["status"], "refuted");
+    // Changing one cell of the CSV makes the certificate fail to check, naming the change.
+    std::fs::write(sub.join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,3\n").unwrap();
+    let run = certify_in(dir.path(), &["check", "c.json"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("data file changed"), "{}", run.stderr);
+    std::fs::remove_file(sub.join("data/d.csv")).unwrap();
+    let run = certify_in(dir.path(), &["check", "c.json"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("specs/data/d.csv"), "{}", run.stderr);
+}
+
+#[test]
+fn shipped_digit_specs_have_their_figures() {
+    let run = certify(&["--json", "specs/digits_logistic_gd.json"]);
+    run.expect_code(0);
+    let cert: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(claim(&cert, "ol.thm2")["status"], "verified");
+    assert_eq!(cert["inputs"]["objective"]["data_sha256"].as_str().unwrap().len(), 64);
+    assert!(root().join("specs/data/README.md").exists(), "the data's provenance note ships beside it");
+}
+
+#[test]
+fn tighten_raises_the_budget_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = expr_spec("log(exp(x) + exp(y))", json!({ "L": "0.55" }));
+    v["budget"] = json!({ "max_boxes": 2 });
+    write(dir.path(), "s.json", &v);
+    let path = dir.path().join("s.json");
+    let plain = shadowcert::certify::certify_path(&path).unwrap();
+    let l = plain.claims.iter().find(|c| c.id == "constants.L").unwrap();
+    assert_eq!(l.status, shadowcert::claim::Status::Inconclusive);
+    let tight = shadowcert::certify::certify_path_tightened(&path, Some(std::time::Duration::from_secs(20))).unwrap();
+    let l = tight.claims.iter().find(|c| c.id == "constants.L").unwrap();
+    assert_eq!(l.status, shadowcert::claim::Status::Verified);
+    let budget = tight.certificate["inputs"]["budget"]["max_boxes"].as_u64().unwrap();
+    assert!(budget > 2, "the budget used is recorded: {budget}");
+    // The recorded budget re-checks.
+    shadowcert::certificate::check::check(&tight.certificate).unwrap();
+}
