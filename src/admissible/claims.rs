@@ -7,11 +7,11 @@
 
 use crate::claim::{Claim, Status};
 use crate::exact::Rat;
-use crate::spec::{Method, Scheme7Kind, Spec};
-use crate::theorems::kovachki_stuart::{self as ks, KsParams};
-use crate::theorems::orvieto_lucchi as ol;
+use crate::spec::{Algorithm, Method, Scheme7Kind, Spec};
+use crate::theorems::assumptions::Constants;
+use crate::theorems::kovachki_stuart::KsParams;
+use crate::theorems::Context;
 use num_traits::{One, Signed, Zero};
-use std::collections::BTreeMap;
 
 /// Claims with a step-size condition, in report order.
 pub const STEP_CLAIMS: &[&str] =
@@ -47,23 +47,20 @@ impl Verdict {
 /// The step-size claims of one spec, with its constants evaluated once.
 #[derive(Clone, Debug)]
 pub struct StepClaims {
+    spec: Spec,
     method: Method,
-    saddle_mode: bool,
-    has_gamma: bool,
-    epsilon: Option<Rat>,
-    used: BTreeMap<String, Result<Rat, String>>,
+    consts: Constants,
+    ctx: Context,
 }
 
 impl StepClaims {
     /// Evaluates the constants of `spec` (they do not depend on h, λ or a).
     pub fn new(spec: &Spec) -> Self {
-        let consts = crate::theorems::constants(spec);
         StepClaims {
+            spec: spec.clone(),
             method: spec.algorithm.method.clone(),
-            saddle_mode: spec.constants.contains_key("gamma"),
-            has_gamma: consts.used.contains_key("gamma"),
-            epsilon: spec.epsilon.clone(),
-            used: consts.used,
+            consts: crate::theorems::constants(spec),
+            ctx: crate::theorems::context(spec),
         }
     }
 
@@ -84,35 +81,29 @@ impl StepClaims {
         StepClaims { method, ..self.clone() }
     }
 
-    fn need(&self, names: &[&str]) -> Result<Vec<Rat>, String> {
-        names
-            .iter()
-            .map(|n| match self.used.get(*n) {
-                Some(Ok(v)) => Ok(v.clone()),
-                Some(Err(e)) => Err(e.clone()),
-                None => Err(format!("constants.{n} was not evaluated")),
-            })
-            .collect()
+    fn need(&self, names: &[&str]) -> Result<(), String> {
+        names.iter().try_for_each(|n| self.consts.get(n).map(drop))
     }
 
     /// Why `id` does not apply to this spec at any step size (wrong method, unusable constant,
-    /// saddle mode), or `Ok` when its verdict depends on h.
+    /// saddle reading), or `Ok` when its verdict depends on h. The reasons are those of
+    /// [`crate::theorems::evaluate`].
     pub fn applies(&self, id: &str) -> Result<(), String> {
         let name = self.method.name();
         match id {
             "ol.thm2" | "ol.thm3" if !matches!(self.method, Method::Gd) => {
                 Err(format!("method is {name}, the theorem is about gd"))
             }
-            "ol.thm2" if self.saddle_mode => {
-                Err("(H2): the spec declares a spectral gap (gamma), f is not strongly convex".into())
+            "ol.thm2" if self.ctx.saddle => {
+                Err("(H2): saddle reading (gamma declared or Q indefinite), mu is the spectral gap".into())
             }
-            "ol.thm2" => self.need(&["ell", "L", "mu"]).map(drop),
-            "ol.thm3" if !self.has_gamma => {
-                Err("Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)".into())
+            "ol.thm2" => self.need(&["ell", "L", "mu"]),
+            "ol.thm3" if !self.ctx.saddle => {
+                Err("not the saddle case: Thm 3 needs a spectral gap (see ol.thm2)".into())
             }
-            "ol.thm3" => self.need(&["ell", "L", "gamma", "mu", "L_phi"]).map(drop),
+            "ol.thm3" => self.need(&["ell", "L", "gamma", "mu", "L_phi"]),
             _ if id.starts_with("ks.") => match self.method {
-                Method::Scheme7 { .. } => self.need(&["B0", "B1", "B2"]).map(drop),
+                Method::Scheme7 { .. } => self.need(&["B0", "B1", "B2"]),
                 _ => Err(format!("method is {name}, the theorem is about scheme (7) (heavy_ball, nesterov, momentum)")),
             },
             _ => Err(format!("{id} has no step-size condition")),
@@ -122,44 +113,22 @@ impl StepClaims {
     /// Kovachki–Stuart parameters at step size `h` (`None` unless scheme (7) with usable B's).
     pub fn ks_params(&self, h: &Rat) -> Option<KsParams> {
         let Method::Scheme7 { lambda, a, .. } = &self.method else { return None };
-        let v = self.need(&["B0", "B1", "B2"]).ok()?;
-        Some(KsParams {
-            lambda: lambda.clone(),
-            a: a.clone(),
-            h: h.clone(),
-            b0: v[0].clone(),
-            b1: v[1].clone(),
-            b2: v[2].clone(),
-        })
+        let b = |n: &str| self.consts.get(n).ok().cloned();
+        Some(KsParams { lambda: lambda.clone(), a: a.clone(), h: h.clone(), b0: b("B0")?, b1: b("B1")?, b2: b("B2")? })
     }
 
-    /// The claim `id` at step size `h > 0`, exactly as [`crate::theorems::evaluate`] decides it.
+    /// The claim `id` at step size `h > 0`: the record [`crate::theorems::evaluate`] gives for the
+    /// spec with `algorithm.h = h` (the same code, [`crate::theorems::theorem_claims`]).
     /// Panics unless [`StepClaims::applies`] is `Ok` (programmer error).
     pub fn claim(&self, id: &str, h: &Rat) -> Claim {
         if let Err(e) = self.applies(id) {
             panic!("StepClaims::claim({id}) called although it does not apply: {e}");
         }
-        match id {
-            "ol.thm2" => {
-                let v = self.need(&["ell", "L", "mu"]).expect("applies");
-                ol::thm2(h, &v[0], &v[1], &v[2], self.epsilon.as_ref())
-            }
-            "ol.thm3" => {
-                let v = self.need(&["ell", "L", "gamma", "mu", "L_phi"]).expect("applies");
-                ol::thm3(h, &v[0], &v[1], &v[2], &v[3], &v[4], self.epsilon.as_ref())
-            }
-            _ => {
-                let p = self.ks_params(h).expect("applies");
-                match id {
-                    "ks.thm3" => ks::thm3(&p),
-                    "ks.lemma9" => ks::lemma9(&p),
-                    "ks.lemma10" => ks::lemma10(&p),
-                    "ks.assumption11" => ks::assumption11(&p),
-                    "ks.thm5" => ks::thm5(&p),
-                    _ => unreachable!("applies() accepted {id}"),
-                }
-            }
-        }
+        let algorithm = Algorithm { method: self.method.clone(), h: h.clone() };
+        crate::theorems::theorem_claims(&self.spec, &algorithm, &self.consts, &self.ctx)
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("theorem_claims returns every theorem claim")
     }
 
     /// The verdict of `id` at `h`, with the record that decides it.
@@ -246,6 +215,37 @@ mod tests {
     use std::path::Path;
 
     /// The fast evaluator agrees with `theorems::evaluate` record for record.
+    #[test]
+    fn agrees_with_the_dispatcher_on_saddles_and_derived_constants() {
+        // An indefinite Q without gamma (saddle reading from the spectrum), and a Q whose norm is
+        // irrational (derived L enclosed, so a refutation at h just below 1/‖Q‖ must soften).
+        let specs = [
+            r#"{"name": "s", "objective": {"type": "quadratic", "Q": [["2","1"],["1","-1"]], "b": ["0","0"]},
+                "domain": [["-1","1"],["-1","1"]], "constants": {}, "algorithm": {"method": "gd", "h": "1/100"},
+                "x0": ["1","0"], "epsilon": "1/10"}"#,
+            r#"{"name": "d", "objective": {"type": "quadratic", "Q": [["2","1"],["1","1"]], "b": ["0","0"]},
+                "domain": [["-1","1"],["-1","1"]], "constants": {}, "algorithm": {"method": "gd", "h": "1/100"},
+                "x0": ["1","0"]}"#,
+        ];
+        // 1/‖Q‖ for [[2,1],[1,1]] is 2/(3+√5) = 0.38196601125…
+        for text in specs {
+            let mut spec = crate::spec::parse_spec_str(text).unwrap();
+            let sc = StepClaims::new(&spec);
+            for h in ["1/1000", "1/300", "0.3819660112", "0.38196601126", "2"] {
+                spec.algorithm.h = parse_rat(h).unwrap();
+                let all = evaluate(&spec);
+                for id in ["ol.thm2", "ol.thm3"] {
+                    let reference = all.iter().find(|c| c.id == id).unwrap();
+                    if sc.applies(id).is_ok() {
+                        assert_eq!(&sc.claim(id, &spec.algorithm.h), reference, "{id} of {} at h = {h}", spec.name);
+                    } else {
+                        assert_eq!(reference.status, Status::NotApplicable, "{id} of {} at h = {h}", spec.name);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn agrees_with_the_dispatcher() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

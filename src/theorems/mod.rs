@@ -13,7 +13,7 @@ use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
 use crate::objective::quadratic::{gradient, norm_sq};
 use crate::objective::BoxObjective;
-use crate::spec::{Method, Objective, Spec};
+use crate::spec::{Algorithm, Method, Objective, Spec};
 use assumptions::{Constants, GeneralConstants, QuadraticConstants};
 use kovachki_stuart::KsParams;
 use num_traits::Zero;
@@ -123,35 +123,18 @@ fn grad0_sq_upper(objective: &dyn BoxObjective, x0: &[Rat]) -> Option<Rat> {
     s.is_finite().then(|| Rat::from_float(s).expect("finite"))
 }
 
-/// Decides every claim of `spec` (constants first, then the theorems), in `CLAIM_IDS` order.
-/// When the spec lists `claims`, only those theorem claims are returned, with every constant claim.
-///
-/// Quadratic objectives are decided in exact arithmetic; the constants of other objectives are
-/// enclosed on the domain box ([`assumptions::general`]) and the theorems then use them exactly as
-/// for quadratics.
-pub fn evaluate(spec: &Spec) -> Vec<Claim> {
-    let consts = constants(spec);
-    let (saddle, grad0_sq, no_saddle_reason) = match &spec.objective {
-        Objective::Quadratic { q, b } => (
-            assumptions::saddle_mode(q, &spec.constants),
-            Some(norm_sq(&gradient(q, b, &spec.x0))),
-            "Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)",
-        ),
-        other => (
-            spec.constants.contains_key("gamma"),
-            grad0_sq_upper(other.as_box().expect("every non-quadratic objective has box enclosures"), &spec.x0),
-            "gamma is not declared: Thm 3 is the saddle case (see ol.thm2)",
-        ),
-    };
-    let h = &spec.algorithm.h;
+/// The theorem claims (all but the constants) of `spec` run with `algorithm` (the spec's own, or the
+/// same spec at another step size or momentum — `crate::admissible` uses this), in report order.
+pub fn theorem_claims(spec: &Spec, algorithm: &Algorithm, consts: &Constants, ctx: &Context) -> Vec<Claim> {
+    let (saddle, grad0_sq, no_saddle_reason) = (ctx.saddle, &ctx.grad0_sq, ctx.no_saddle_reason);
+    let h = &algorithm.h;
     let eps = spec.epsilon.as_ref();
-    let mut claims: Vec<Claim> = consts.claims.clone();
-    let method_name = spec.algorithm.method.name();
+    let mut claims: Vec<Claim> = Vec::new();
+    let method_name = algorithm.method.name();
     let zero = Rat::zero();
-
     // Orvieto–Lucchi, GD.
     for id in ["ol.prop1", "ol.thm2", "ol.thm3"] {
-        let claim = if !matches!(spec.algorithm.method, Method::Gd) {
+        let claim = if !matches!(algorithm.method, Method::Gd) {
             Claim::new(id, headline(id)).not_applicable(format!("method is {method_name}, the theorem is about gd"))
         } else if consts.get("L").is_ok_and(|l| *l == zero) && id != "ol.prop1" {
             Claim::new(id, headline(id)).not_applicable("L = 0: f is affine, there is no flow to shadow")
@@ -172,7 +155,7 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     }
 
     // Orvieto–Lucchi heavy ball.
-    claims.push(match &spec.algorithm.method {
+    claims.push(match &algorithm.method {
         Method::HeavyBallOl { alpha } => {
             run("ol.prop2", &consts, &["ell", "L"], |v| orvieto_lucchi::prop2(h, alpha, &v[0], &v[1]))
         }
@@ -183,7 +166,7 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     // Kovachki–Stuart, scheme (7).
     let ks_ids = ["ks.thm3", "ks.lemma8", "ks.lemma9", "ks.lemma10", "ks.assumption11", "ks.thm5", "ks.thm6"];
     let names = ["B0", "B1", "B2"];
-    match &spec.algorithm.method {
+    match &algorithm.method {
         Method::Scheme7 { .. } if grad0_sq.is_none() => claims.extend(ks_ids.iter().map(|id| {
             let mut c = Claim::new(id, headline(id));
             c.reason = Some("|∇Φ(u₀)|² is not enclosed: the objective is not smooth at x0".into());
@@ -224,10 +207,55 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
         })),
     }
 
+    claims
+}
+
+/// What the theorem claims need besides the constants: the saddle reading of the spec and
+/// |∇Φ(x₀)|² (exact for quadratics, an exact upper bound otherwise; `None` when not enclosed).
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// Saddle reading (000 Thm 3): γ declared, or an indefinite quadratic.
+    pub saddle: bool,
+    /// |∇Φ(x₀)|² (or an upper bound, see [`grad0_sq_upper`]).
+    pub grad0_sq: Option<Rat>,
+    /// Why Thm 3 does not apply outside the saddle reading.
+    no_saddle_reason: &'static str,
+}
+
+/// The [`Context`] of `spec`.
+pub fn context(spec: &Spec) -> Context {
+    match &spec.objective {
+        Objective::Quadratic { q, b } => Context {
+            saddle: assumptions::saddle_mode(q, &spec.constants),
+            grad0_sq: Some(norm_sq(&gradient(q, b, &spec.x0))),
+            no_saddle_reason: "Q has no negative eigenvalue: Thm 3 is the saddle case (see ol.thm2)",
+        },
+        other => Context {
+            saddle: spec.constants.contains_key("gamma"),
+            grad0_sq: grad0_sq_upper(
+                other.as_box().expect("every non-quadratic objective has box enclosures"),
+                &spec.x0,
+            ),
+            no_saddle_reason: "gamma is not declared: Thm 3 is the saddle case (see ol.thm2)",
+        },
+    }
+}
+
+/// Decides every claim of `spec` (constants first, then the theorems), in `CLAIM_IDS` order.
+/// When the spec lists `claims`, only those theorem claims are returned, with every constant claim.
+///
+/// Quadratic objectives are decided in exact arithmetic; the constants of other objectives are
+/// enclosed on the domain box ([`assumptions::general`]) and the theorems then use them exactly as
+/// for quadratics.
+pub fn evaluate(spec: &Spec) -> Vec<Claim> {
+    let consts = constants(spec);
+    let ctx = context(spec);
+    let mut claims: Vec<Claim> = consts.claims.clone();
+    claims.extend(theorem_claims(spec, &spec.algorithm, &consts, &ctx));
     // Non-quadratic objectives: Lemma 8 ran on an upper bound of |∇Φ(u₀)|² (see `grad0_sq_upper`);
     // record it, so that the reader knows C1_2 and C1 are upper bounds.
     if !matches!(spec.objective, Objective::Quadratic { .. }) {
-        if let (Some(g), Some(c)) = (&grad0_sq, claims.iter_mut().find(|c| c.id == "ks.lemma8")) {
+        if let (Some(g), Some(c)) = (&ctx.grad0_sq, claims.iter_mut().find(|c| c.id == "ks.lemma8")) {
             if c.status == Status::Verified {
                 c.value("grad0_sq_upper", g.clone());
             }
