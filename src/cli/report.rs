@@ -86,8 +86,25 @@ pub fn render(path: &Path, c: &Certified) -> String {
         "  note       global assumptions ((H1), (H2), Assumption 1) are applied on the domain box; claims are about the exact-arithmetic orbit"
     );
     let _ = writeln!(out);
-    for claim in &c.claims {
-        claim_block(&mut out, claim);
+    // Consecutive not-applicable claims with the same reason share one block.
+    let mut i = 0;
+    while i < c.claims.len() {
+        let claim = &c.claims[i];
+        let run = c.claims[i..]
+            .iter()
+            .take_while(|x| {
+                x.status == Status::NotApplicable && claim.status == Status::NotApplicable && x.reason == claim.reason
+            })
+            .count();
+        if run > 1 {
+            let ids: Vec<&str> = c.claims[i..i + run].iter().map(|x| x.id.as_str()).collect();
+            let _ = writeln!(out, "{:<15} {}", "not_applicable", ids.join(", "));
+            let _ = writeln!(out, "{:<33}because: {}", "", claim.reason.as_deref().unwrap_or_default());
+            i += run;
+        } else {
+            claim_block(&mut out, claim);
+            i += 1;
+        }
     }
     let count = |st: Status| c.claims.iter().filter(|x| x.status == st).count();
     let _ = writeln!(out);
