@@ -227,3 +227,19 @@ fn tighten_takes_positive_seconds() {
     certify(&["specs/strongly_convex.json", "--tighten", "nan"]).expect_code(2);
     certify(&["specs/strongly_convex.json", "--tighten", "0.5"]).expect_code(0);
 }
+
+#[test]
+fn divergent_gradient_descent_is_inconclusive_not_a_panic() {
+    // h = 2 > 2/L: the GD orbit grows like 3^k and overflows f64 long before 5000 steps.
+    let mut v = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(root().join("specs/strongly_convex.json")).unwrap(),
+    )
+    .unwrap();
+    v["algorithm"]["h"] = serde_json::json!("2");
+    v["horizon"]["steps"] = serde_json::json!(5000);
+    let d = temp();
+    std::fs::write(d.path().join("spec.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    let run = certify_in(d.path(), &["spec.json"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("inconclusive    shadow.orbit"), "{}", run.stdout);
+}

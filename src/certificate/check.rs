@@ -1,8 +1,10 @@
-//! `certify check`: re-verifies a certificate with exact rationals only.
+//! `certify check`: re-verifies a certificate.
 //!
-//! The trusted base: this file uses the certificate model, the spec parser, the exact statements
-//! of `crate::theorems` and `crate::exact` — nothing from the interval engine or floating point.
-//! Every derived quantity is recomputed from the inputs with the theorems' own exact formulas
+//! Closed-form claims (constants of quadratics, the theorems of 000 and 004) are re-derived with
+//! exact rationals only, through `crate::theorems` and `crate::exact`. Enclosure claims — the
+//! constants of non-quadratic objectives and `shadow.orbit` — are re-verified by re-running the
+//! same deterministic enclosure (their statements say so).
+//! Every derived quantity is recomputed from the inputs with the theorems' own formulas
 //! (witnesses are recomputed deterministically and must equal the stored ones), and any stored
 //! value, witness, inequality, status or count that disagrees is rejected, naming the claim.
 

@@ -11,9 +11,10 @@ use crate::exact::Rat;
 use inari::Interval;
 use nalgebra::DMatrix;
 
-/// The point interval `[x, x]`; panics on NaN (a programmer error: callers pass finite data or ±∞).
+/// The point interval `[x, x]`; the whole line for ±∞ or NaN (an overflowed midpoint: the result
+/// then stays a sound, unbounded enclosure, and the claims built on it come out inconclusive).
 pub fn point(x: f64) -> Interval {
-    Interval::try_from((x, x)).unwrap_or_else(|_| panic!("point({x}) needs a number, not NaN"))
+    Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)
 }
 
 /// An upper bound of the Euclidean norm of every vector in the box `v`.

@@ -1,12 +1,17 @@
 //! The theorems of the seed papers as exact statements, one file per paper, and the dispatcher
 //! that decides every claim of a spec.
 //!
-//! Everything reachable from [`evaluate`] is exact rational arithmetic: it is what `certify`
-//! reports and what `certify check` re-runs to re-verify a certificate.
+//! The closed-form claims (constants of quadratics, every theorem of 000 and 004) are exact rational
+//! arithmetic. Two kinds of claims are enclosures instead, and say so in their statements: the
+//! constants of non-quadratic objectives (`assumptions::general`) and the trajectory claim
+//! `shadow.orbit` (`trajectories`). [`evaluate`] is what `certify` reports and what `certify check`
+//! re-runs: exact claims are re-derived exactly, enclosure claims by re-running the same
+//! deterministic enclosure.
 
 pub mod assumptions;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
+pub mod trajectories;
 
 use crate::claim::{Claim, Status, CLAIM_IDS};
 use crate::enclose::rat_to_interval;
@@ -32,6 +37,7 @@ fn headline(id: &str) -> &'static str {
         "ks.assumption11" => "Kovachki–Stuart (004) Assumption 11: step-size conditions (41)–(44)",
         "ks.thm5" => "Kovachki–Stuart (004) Thm 5: exponentially attractive invariant manifold",
         "ks.thm6" => "Kovachki–Stuart (004) Thm 6: modified flow (20)–(21) on the manifold",
+        "shadow.orbit" => "Orvieto–Lucchi (000): enclosed sup distance between the GD orbit and the gradient flow ≤ ε",
         _ => "claim",
     }
 }
@@ -210,6 +216,35 @@ pub fn theorem_claims(spec: &Spec, algorithm: &Algorithm, consts: &Constants, ct
     claims
 }
 
+/// Longest horizon for which `evaluate` encloses trajectories (`check` re-runs them).
+pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
+
+/// Adds `shadow.orbit` (against the spec's ε, else the ε of a verified `ol.thm2`) and the measured
+/// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]).
+fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
+    let id = "shadow.orbit";
+    if spec.steps > MAX_TRAJECTORY_STEPS {
+        let mut c = Claim::new(id, headline(id));
+        c.reason = Some(format!(
+            "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
+            spec.steps
+        ));
+        claims.push(c);
+        return;
+    }
+    let eps_thm2 = claims
+        .iter()
+        .find(|c| c.id == "ol.thm2" && c.status == Status::Verified)
+        .and_then(|c| c.values.get("epsilon"))
+        .map(|v| v.hi().clone());
+    claims.push(trajectories::shadow_orbit(spec, eps_thm2.as_ref()));
+    if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
+        if let Some(local) = trajectories::prop1_local_error(spec) {
+            c.enclosed("local_error_max", local);
+        }
+    }
+}
+
 /// What the theorem claims need besides the constants: the saddle reading of the spec and
 /// |∇Φ(x₀)|² (exact for quadratics, an exact upper bound otherwise; `None` when not enclosed).
 #[derive(Clone, Debug)]
@@ -252,6 +287,7 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     let ctx = context(spec);
     let mut claims: Vec<Claim> = consts.claims.clone();
     claims.extend(theorem_claims(spec, &spec.algorithm, &consts, &ctx));
+    trajectory_claims(spec, &mut claims);
     // Non-quadratic objectives: Lemma 8 ran on an upper bound of |∇Φ(u₀)|² (see `grad0_sq_upper`);
     // record it, so that the reader knows C1_2 and C1 are upper bounds.
     if !matches!(spec.objective, Objective::Quadratic { .. }) {

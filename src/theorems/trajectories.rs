@@ -1,0 +1,620 @@
+//! Trajectory claims of gradient descent on a quadratic objective f(x) = ½xᵀQx − bᵀx (000,
+//! Orvieto–Lucchi): `shadow.orbit`, the measured sup distance between the GD orbit and the gradient
+//! flow, and the measured local error that `ol.prop1` reports next to its bound δ = ℓLh²/2.
+//!
+//! # The objects (DESIGN.md rule 5)
+//! Both claims are about **exact-arithmetic** objects, not about a user's `f64` loop:
+//! * xₖ, k = 0..=K: the GD orbit xₖ₊₁ = xₖ − h(Qxₖ − b) from the spec's exact x₀ and h
+//!   (`dynamics::spec_orbit`);
+//! * y(kh), k = 0..=K: the exact gradient flow ẏ = −(Qy − b), y(0) = x₀, sampled at t = kh
+//!   (`dynamics::gradient_flow` with τ = h);
+//!
+//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ.
+//!
+//! # Hypotheses checked here
+//! * The objective is quadratic and the method is `gd` (otherwise `not_applicable`).
+//! * A target ε: the spec's `epsilon`, else ε = hℓL/(2μ) of `ol.thm2` passed by the caller
+//!   (otherwise `not_applicable`). The statement says which one was used.
+//! * Rule 4: the enclosed orbit xₖ and flow samples y(kh), k = 0..=K, stay inside the spec's domain
+//!   box (where the declared constants hold). Decided on the samples only: the flow between two
+//!   samples is not enclosed here. Certainly outside at some sample: `not_applicable`; not certified
+//!   either way: `inconclusive`.
+//!
+//! # Enclosure of D = max₀≤ₖ≤K ‖xₖ − y(kh)‖₂
+//! By the triangle inequality ‖xₖ − yₖ‖ ∈ ‖mˣₖ − mʸₖ‖ ± (rˣₖ + rʸₖ); ‖mˣₖ − mʸₖ‖ is enclosed with
+//! inari from the `f64` midpoints (outward), so each ‖xₖ − yₖ‖ ∈ [loₖ, hiₖ] and
+//! D ∈ [maxₖ loₖ, maxₖ hiₖ]. The endpoints are `f64`s, recorded exactly (`Rat::from_float`).
+//!
+//! # Re-verification
+//! By re-running: `certify check` calls [`shadow_orbit`] again through `theorems::evaluate` and compares
+//! the records byte for byte. Everything here is deterministic (sequential `f64` and inari
+//! arithmetic, no threads). Cost: O(K·d²) time and O(K·d) memory (the tubes are stored); in release,
+//! d = 2 and K = 2000 (`specs/strongly_convex.json`) take about 8 ms for [`shadow_orbit`] and 4 ms for
+//! [`prop1_local_error`], nearly all of it the propagation of the two tubes (`dynamics`).
+//!
+//! Enclosure: rigorous. Tightness: the width of `distance` is at most 2·maxₖ(rˣₖ + rʸₖ) plus a few
+//! ulps (a few 10⁻¹⁵ for the shipped specs).
+
+use crate::claim::{Claim, Rel, Status};
+use crate::dynamics::ivec::{point, rat_vec, IMat};
+use crate::dynamics::spectrum::sym_eig_bounds;
+use crate::dynamics::{gradient_flow, spec_orbit, Tube};
+use crate::enclose::rat_to_interval;
+use crate::exact::{Rat, RatInterval, RatMatrix};
+use crate::spec::{Method, Objective, Spec};
+use inari::Interval;
+use num_traits::{One, Zero};
+
+/// Statement of `shadow.orbit` when it stops before an ε is chosen.
+const HEADLINE: &str = "Orvieto–Lucchi (000), measured: the exact GD orbit xₖ and the exact gradient flow y(kh), \
+     y(0) = x₀, satisfy maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over the horizon";
+
+/// Trajectory claims of `spec` (quadratic objective, method gd): `shadow.orbit` (see the module
+/// documentation). `epsilon_thm2` is ε = hℓL/(2μ) of `ol.thm2` (pass it only when that claim is
+/// verified); it is used when the spec gives no `epsilon`. Deterministic (check re-runs it).
+///
+/// Records: `distance` = [lo, hi] ∋ maxₖ ‖xₖ − y(kh)‖₂, `epsilon`, `steps`, `max_radius` (largest
+/// radius of the two tubes), `domain_margin` ∋ the smallest signed distance of a sample to a face
+/// of the domain box (negative: outside). Verified when distance.hi ≤ ε, refuted when ε < distance.lo
+/// (a rigorous disproof), inconclusive otherwise.
+///
+/// Enclosure: rigorous.
+pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
+    let (q, b) = match quadratic_gd(spec) {
+        Ok(qb) => qb,
+        Err(reason) => return Claim::new("shadow.orbit", HEADLINE).not_applicable(reason),
+    };
+    let (eps, source) =
+        match (&spec.epsilon, epsilon_thm2) {
+            (Some(e), _) => (e.clone(), "the spec's epsilon"),
+            (None, Some(e)) => (e.clone(), "hℓL/(2μ) of ol.thm2 (Thm 2)"),
+            (None, None) => return Claim::new("shadow.orbit", HEADLINE).not_applicable(
+                "no ε: the spec sets no \"epsilon\" and ol.thm2 supplies none (it needs (H1), (H2) and 0 < h ≤ 1/L)",
+            ),
+        };
+    let mut c = Claim::new(
+        "shadow.orbit",
+        format!(
+            "Orvieto–Lucchi (000), measured: maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over 0 ≤ k ≤ K for the exact-arithmetic GD \
+             orbit xₖ and the exact gradient flow y, y(0) = x₀ (enclosed tubes; samples inside the domain box), \
+             ε = {source}"
+        ),
+    );
+    let steps = spec_steps(spec);
+    c.value("epsilon", eps.clone());
+    c.value("steps", Rat::from_integer(spec.steps.into()));
+    let orbit = spec_orbit(spec).expect("quadratic objective");
+    let flow = gradient_flow(q, b, &spec.x0, &spec.algorithm.h, steps);
+    let max_rad = orbit.max_rad().max(flow.max_rad());
+    let (Some(dist), Some(max_radius)) = (sup_distance(&orbit, &flow), exact(max_rad)) else {
+        c.reason = Some(
+            "enclosure too wide: a tube radius or the distance bound is +∞ (the orbit or the flow overflows f64 \
+             over the horizon)"
+                .into(),
+        );
+        return c;
+    };
+    c.enclosed("distance", dist.range.clone());
+    c.value("max_radius", max_radius);
+    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", &orbit), ("flow y(kh)", &flow)]) else {
+        c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
+        return c;
+    };
+    c.enclosed("domain_margin", domain.margin.clone());
+    let zero = Rat::zero();
+    let inside = c.check(
+        "rule 4: the enclosed orbit and flow samples stay in the domain box: 0 <= domain_margin lower end",
+        zero.clone(),
+        Rel::Le,
+        domain.margin.lo.clone(),
+    );
+    if !inside {
+        if c.check(
+            "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0",
+            domain.margin.hi.clone(),
+            Rel::Lt,
+            zero,
+        ) {
+            let (what, k) = domain.worst;
+            return c.not_applicable(format!(
+                "rule 4: the exact {what} leaves the spec's domain box at k = {k} (domain_margin < 0): the spec's \
+                 constants hold only on the box"
+            ));
+        }
+        let (what, k) = domain.weakest;
+        c.reason = Some(format!(
+            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {what} tube at \
+             k = {k} reaches beyond a face"
+        ));
+        return c;
+    }
+    if c.check("max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps.clone())
+    {
+        c.status = Status::Verified;
+        return c;
+    }
+    if c.check("ε < max_k ‖x_k − y(kh)‖₂: epsilon < distance lower end", eps.clone(), Rel::Lt, dist.range.lo.clone())
+    {
+        c.status = Status::Refuted;
+        c.reason =
+            Some(format!("rigorous disproof: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > ε", dist.argmax_lo));
+        return c;
+    }
+    c.reason = Some("enclosure too wide: ε lies inside the enclosure of the distance".into());
+    c
+}
+
+/// Enclosure of the actual largest local error of GD along the exact gradient flow of `spec`,
+/// maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ over 0 ≤ k < K, Ψ(y) = y − h(Qy − b) (the quantity Prop. 1 of 000
+/// bounds by δ = ℓLh²/2). `None` unless the objective is quadratic and the method is gd, or when the
+/// enclosure is unbounded. The flow samples are not checked against the domain box here
+/// ([`shadow_orbit`] does).
+///
+/// With yₖ = mₖ + eₖ, ‖eₖ‖ ≤ rₖ: yₖ₊₁ − Ψ(yₖ) = [mₖ₊₁ − mₖ + h(Qmₖ − b)] + eₖ₊₁ − (I − hQ)eₖ, so its norm
+/// lies within rₖ₊₁ + ‖I − hQ‖₂rₖ of the norm of the bracket, which is enclosed with inari.
+///
+/// Enclosure: rigorous. Tightness: width about 2·maxₖ(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
+pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
+    let (q, b) = quadratic_gd(spec).ok()?;
+    let h = &spec.algorithm.h;
+    let flow = gradient_flow(q, b, &spec.x0, h, spec_steps(spec));
+    local_error(q, b, h, &flow)
+}
+
+/// Q and b of a quadratic spec run with gd, or why the claims do not apply.
+fn quadratic_gd(spec: &Spec) -> Result<(&RatMatrix, &[Rat]), String> {
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        return Err(format!(
+            "the objective is {}: enclosed trajectories are implemented for quadratic objectives",
+            spec.objective.describe()
+        ));
+    };
+    if !matches!(spec.algorithm.method, Method::Gd) {
+        return Err(format!(
+            "method is {}, the claim compares the GD orbit with the gradient flow",
+            spec.algorithm.method.name()
+        ));
+    }
+    Ok((q, b))
+}
+
+fn spec_steps(spec: &Spec) -> usize {
+    usize::try_from(spec.steps).expect("horizon.steps fits in usize")
+}
+
+/// The exact value of a finite `f64`.
+fn exact(f: f64) -> Option<Rat> {
+    Rat::from_float(f)
+}
+
+/// ‖v‖₂ of a box, as an interval. Enclosure: rigorous.
+fn norm2(v: impl Iterator<Item = Interval>) -> Interval {
+    v.fold(point(0.0), |s, x| s + x.sqr()).sqrt()
+}
+
+/// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, and the k where the lower bound is attained.
+struct Distance {
+    range: RatInterval,
+    argmax_lo: usize,
+}
+
+/// [maxₖ loₖ, maxₖ hiₖ] with [loₖ, hiₖ] ∋ ‖xₖ − yₖ‖₂ (see the module documentation); `None` when a
+/// radius or a bound is not finite.
+///
+/// Enclosure: rigorous.
+fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
+    assert!(x.len() == y.len() && x.dim() == y.dim(), "sup_distance: the tubes must have the same shape");
+    let (mut lo, mut hi, mut argmax_lo) = (0.0_f64, 0.0_f64, 0);
+    for k in 0..x.len() {
+        // Tube::push sets the radius to +∞ whenever a midpoint is not finite.
+        let (rx, ry) = (x.rad(k), y.rad(k));
+        if !rx.is_finite() || !ry.is_finite() {
+            return None;
+        }
+        let n = norm2(x.mid(k).iter().zip(y.mid(k)).map(|(&a, &b)| point(a) - point(b)));
+        let r = point(rx) + point(ry);
+        let (lo_k, hi_k) = ((n - r).inf().max(0.0), (n + r).sup());
+        if lo_k > lo {
+            (lo, argmax_lo) = (lo_k, k);
+        }
+        hi = hi.max(hi_k);
+    }
+    Some(Distance { range: RatInterval::new(exact(lo)?, exact(hi)?), argmax_lo })
+}
+
+/// The domain check of rule 4 over the samples of some tubes.
+struct DomainCheck {
+    /// Encloses the smallest signed distance min over samples, coordinates and faces of
+    /// (xᵢ − loᵢ, hiᵢ − xᵢ); negative means outside.
+    margin: RatInterval,
+    /// Where the upper bound of the margin is smallest (a certain exit when it is negative).
+    worst: (&'static str, usize),
+    /// Where the lower bound of the margin is smallest (the sample that blocks certification).
+    weakest: (&'static str, usize),
+}
+
+/// The margin of rule 4: sample 0 is x₀ itself (exact; the spec validator puts it in the box), the
+/// others are the tubes' balls through their bounding boxes. `None` when a bound is not finite.
+///
+/// Enclosure: rigorous (the true smallest margin lies in `margin`).
+fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
+    let m0 = x0.iter().zip(domain).map(|(x, (l, h))| (x - l).min(h - x)).min().expect("dimension ≥ 1");
+    let faces: Vec<(Interval, Interval)> =
+        domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::INFINITY);
+    let (mut worst, mut weakest) = (("x₀", 0), ("x₀", 0));
+    for &(what, tube) in tubes {
+        for k in 1..tube.len() {
+            let r = tube.rad(k);
+            if !r.is_finite() {
+                return None;
+            }
+            let r = point(r);
+            for (&m, &(fl, fh)) in tube.mid(k).iter().zip(&faces) {
+                let (below, above) = (point(m) - r, point(m) + r);
+                let (s_lo, s_hi) = (((below - fl).min(fh - above)).inf(), ((above - fl).min(fh - below)).sup());
+                if s_lo < lo {
+                    (lo, weakest) = (s_lo, (what, k));
+                }
+                if s_hi < hi {
+                    (hi, worst) = (s_hi, (what, k));
+                }
+            }
+        }
+    }
+    let (lo, hi) = if lo == f64::INFINITY {
+        (m0.clone(), m0.clone())
+    } else {
+        let (lo, hi) = (exact(lo)?, exact(hi)?);
+        (if lo < m0 { lo } else { m0.clone() }, if hi < m0 { hi } else { m0.clone() })
+    };
+    Some(DomainCheck { margin: RatInterval::new(lo, hi), worst, weakest })
+}
+
+/// maxₖ ‖yₖ₊₁ − yₖ + h(Qyₖ − b)‖₂ over a tube of the exact flow samples (see [`prop1_local_error`]);
+/// `None` when a bound is not finite.
+///
+/// Enclosure: rigorous.
+fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInterval> {
+    let d = b.len();
+    // ‖I − hQ‖₂ = max |eigenvalue| of the symmetric I − hQ.
+    let step: RatMatrix = (0..d)
+        .map(|i| (0..d).map(|j| if i == j { Rat::one() } else { Rat::zero() } - h * &q[i][j]).collect())
+        .collect();
+    let eb = sym_eig_bounds(&IMat::from_rat(&step));
+    let contraction = point(eb.lo.abs().max(eb.hi.abs()));
+    let (qi, bi, hi_) = (IMat::from_rat(q), rat_vec(b), rat_to_interval(h));
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    let mut m: Vec<Interval> = vec![point(0.0); d];
+    for k in 0..flow.len().saturating_sub(1) {
+        let (r0, r1) = (flow.rad(k), flow.rad(k + 1));
+        if !r0.is_finite() || !r1.is_finite() {
+            return None;
+        }
+        m.iter_mut().zip(flow.mid(k)).for_each(|(x, &v)| *x = point(v));
+        let g = qi.mul_vec(&m);
+        let n = norm2((0..d).map(|i| point(flow.mid(k + 1)[i]) - m[i] + hi_ * (g[i] - bi[i])));
+        let r = point(r1) + contraction * point(r0);
+        lo = lo.max((n - r).inf().max(0.0));
+        hi = hi.max((n + r).sup());
+    }
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::parse_rat;
+    use crate::spec::parse_spec_value;
+    use num_bigint::BigInt;
+    use serde_json::json;
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    /// A quadratic gd spec (numbers as exact strings).
+    fn spec(qm: serde_json::Value, b: serde_json::Value, x0: serde_json::Value, h: &str, steps: u64) -> Spec {
+        let d = x0.as_array().unwrap().len();
+        parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "quadratic", "Q": qm, "b": b},
+            "domain": vec![json!(["-2", "2"]); d],
+            "algorithm": {"method": "gd", "h": h},
+            "x0": x0,
+            "horizon": {"steps": steps}
+        }))
+        .unwrap()
+    }
+
+    fn with_eps(mut s: Spec, eps: &Rat) -> Spec {
+        s.epsilon = Some(eps.clone());
+        s
+    }
+
+    fn distance(c: &Claim) -> RatInterval {
+        match &c.values["distance"] {
+            crate::claim::Value::Enclosed(r) => r.clone(),
+            v => panic!("distance must be an enclosure, got {v:?}"),
+        }
+    }
+
+    /// e^{−a} for 0 ≤ a ≤ 1 between two consecutive partial sums of its alternating series (the terms
+    /// decrease), rounded outward to 200-bit dyadics. Enclosure: exact; width below 10⁻⁴⁰.
+    fn exp_neg(a: &Rat) -> (Rat, Rat) {
+        assert!(&Rat::zero() <= a && a <= &Rat::one(), "exp_neg: 0 <= a <= 1");
+        let (mut sum, mut term) = (Rat::one(), Rat::one());
+        let mut prev = sum.clone();
+        for n in 1..=40 {
+            term = -term * a / Rat::from_integer(n.into());
+            prev = sum.clone();
+            sum += &term;
+        }
+        let (lo, hi) = if prev < sum { (prev, sum) } else { (sum, prev) };
+        (crate::exact::round_down_dyadic(&lo, 200), crate::exact::round_up_dyadic(&hi, 200))
+    }
+
+    /// Fractional bits of the oracle's fixed-point numbers.
+    const FRAC: usize = 256;
+
+    /// The fixed-point integer ⌊r·2²⁵⁶⌋ (or ⌈r·2²⁵⁶⌉ when `up`).
+    fn fixed(r: &Rat, up: bool) -> BigInt {
+        let scaled = r * Rat::from_integer(BigInt::one() << FRAC);
+        if up {
+            scaled.ceil().to_integer()
+        } else {
+            scaled.floor().to_integer()
+        }
+    }
+
+    /// ⌊ab·2⁻²⁵⁶⌋ or ⌈ab·2⁻²⁵⁶⌉ for a, b ≥ 0 (products of fixed-point numbers, no gcd: fast in debug).
+    fn fmul(a: &BigInt, b: &BigInt, up: bool) -> BigInt {
+        let p = a * b;
+        if up {
+            (p + ((BigInt::one() << FRAC) - 1)) >> FRAC
+        } else {
+            p >> FRAC
+        }
+    }
+
+    /// An independent enclosure of D² = maxₖ ‖xₖ − y(kh)‖₂² for Q = diag(qs), b = 0, in 256-bit
+    /// fixed point with directed rounding (x₀ ≥ 0, 0 ≤ qᵢh ≤ 1): xₖ,ᵢ = (1 − hqᵢ)ᵏx₀ᵢ and
+    /// y(kh)ᵢ = (e^{−qᵢh})ᵏx₀ᵢ with e^{−qᵢh} from [`exp_neg`]. Width about 10⁻⁷⁰: far below the tubes'.
+    fn oracle_diagonal_sq(qs: &[Rat], x0: &[Rat], h: &Rat, steps: usize) -> (Rat, Rat) {
+        assert!(x0.iter().all(|v| v >= &Rat::zero()), "oracle: x₀ ≥ 0 keeps the bounds ordered");
+        let bounds = |r: &Rat| (fixed(r, false), fixed(r, true));
+        let contraction: Vec<(BigInt, BigInt)> = qs.iter().map(|qi| bounds(&(Rat::one() - h * qi))).collect();
+        let decay: Vec<(BigInt, BigInt)> = qs
+            .iter()
+            .map(|qi| {
+                let (lo, hi) = exp_neg(&(qi * h));
+                (fixed(&lo, false), fixed(&hi, true))
+            })
+            .collect();
+        let (mut x, mut y): (Vec<_>, Vec<_>) = x0.iter().map(|v| (bounds(v), bounds(v))).unzip();
+        let zero = BigInt::zero();
+        let (mut lo, mut hi) = (BigInt::zero(), BigInt::zero());
+        for _ in 0..=steps {
+            let (mut slo, mut shi) = (BigInt::zero(), BigInt::zero());
+            for i in 0..qs.len() {
+                // xᵢ − yᵢ ∈ [a, b].
+                let (a, b) = (&x[i].0 - &y[i].1, &x[i].1 - &y[i].0);
+                let (a2, b2) = (&a * &a, &b * &b);
+                slo += if a <= zero && b >= zero { zero.clone() } else { a2.clone().min(b2.clone()) };
+                shi += a2.max(b2);
+            }
+            lo = lo.max(slo);
+            hi = hi.max(shi);
+            for i in 0..qs.len() {
+                x[i] = (fmul(&x[i].0, &contraction[i].0, false), fmul(&x[i].1, &contraction[i].1, true));
+                y[i] = (fmul(&y[i].0, &decay[i].0, false), fmul(&y[i].1, &decay[i].1, true));
+            }
+        }
+        let scale = Rat::from_integer(BigInt::one() << (2 * FRAC));
+        (Rat::from_integer(lo) / &scale, Rat::from_integer(hi) / scale)
+    }
+
+    /// The oracle's enclosure of D² lies inside the square of the claim's, which is tight.
+    fn assert_encloses(c: &Claim, oracle_sq: &(Rat, Rat), what: &str) {
+        let d = distance(c);
+        assert!(
+            &d.lo * &d.lo <= oracle_sq.0 && oracle_sq.1 <= &d.hi * &d.hi,
+            "{what}: distance {} does not contain the oracle's",
+            d.to_string_exact(),
+        );
+        assert!(&oracle_sq.1 - &oracle_sq.0 < q("1e-60"), "{what}: the oracle is too wide");
+        assert!(&d.hi - &d.lo < q("1e-12"), "{what}: distance {} too wide", d.to_string_exact());
+        assert!(oracle_sq.0 > q("1e-8"), "{what}: the test needs a distance well above rounding");
+    }
+
+    #[test]
+    fn diagonal_quadratic_matches_closed_forms() {
+        let (qs, x0, h) = (vec![q("2"), q("1/2")], vec![q("1"), q("1/3")], q("1/10"));
+        let s = spec(json!([["2", "0"], ["0", "1/2"]]), json!(["0", "0"]), json!(["1", "1/3"]), "1/10", 300);
+        let c = shadow_orbit(&s, Some(&q("1")));
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert!(c.statement.contains("ol.thm2"), "ε from ol.thm2 must be said: {}", c.statement);
+        assert_eq!(c.values["epsilon"].to_text(), "1");
+        assert_eq!(c.values["steps"].to_text(), "300");
+        assert_encloses(&c, &oracle_diagonal_sq(&qs, &x0, &h, 300), "diag(2, 1/2)");
+        // 1-D, with a non-dyadic h and x₀.
+        let s = spec(json!([["3"]]), json!(["0"]), json!(["7/5"]), "1/30", 200);
+        let c = shadow_orbit(&with_eps(s, &q("1/2")), None);
+        assert_eq!(c.status, Status::Verified);
+        assert!(c.statement.contains("the spec's epsilon"));
+        assert_encloses(&c, &oracle_diagonal_sq(&[q("3")], &[q("7/5")], &q("1/30"), 200), "1-D");
+    }
+
+    /// Q = R diag(2, 1/2) Rᵀ with the rational rotation R = [[3/5, −4/5], [4/5, 3/5]]: the distance is
+    /// rotation invariant, so the oracle is the diagonal one started from Rᵀx₀.
+    #[test]
+    fn rotated_quadratic_matches_the_diagonal_oracle() {
+        let s = spec(
+            json!([["26/25", "18/25"], ["18/25", "73/50"]]),
+            json!(["0", "0"]),
+            json!(["1/5", "11/10"]),
+            "1/10",
+            250,
+        );
+        // Rᵀx₀ = (3/25 + 44/50, −4/25 + 33/50) = (1, 1/2); R diag(2, 1/2) Rᵀ = [[26/25, 18/25], [18/25, 73/50]].
+        let oracle = oracle_diagonal_sq(&[q("2"), q("1/2")], &[q("1"), q("1/2")], &q("1/10"), 250);
+        let c = shadow_orbit(&with_eps(s, &q("1")), None);
+        assert_eq!(c.status, Status::Verified);
+        assert_encloses(&c, &oracle, "rotated");
+    }
+
+    #[test]
+    fn large_step_is_refuted_rigorously() {
+        // L = 1, h = 3/2 ∈ (1/L, 2/L): xₖ = (−1/2)ᵏ, y(kh) = e^{−3k/2}; at k = 1 the distance is ≈ 0.723.
+        let s = with_eps(spec(json!([["1"]]), json!(["0"]), json!(["1"]), "3/2", 20), &q("1/10"));
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::Refuted, "{c:?}");
+        assert!(c.reason.as_deref().unwrap().starts_with("rigorous disproof: at k = 1,"), "{:?}", c.reason);
+        let last = c.inequalities.last().unwrap();
+        assert!(last.holds && last.lhs == q("1/10") && last.rel == Rel::Lt);
+        assert!(distance(&c).lo > q("0.7231") && distance(&c).hi < q("0.7232"));
+    }
+
+    #[test]
+    fn epsilon_at_the_enclosure_decides_as_it_should() {
+        let s = spec(json!([["2", "0"], ["0", "1"]]), json!(["0", "0"]), json!(["1", "1"]), "1/100", 2000);
+        let d = distance(&shadow_orbit(&with_eps(s.clone(), &q("1")), None));
+        assert!(d.lo < d.hi);
+        let mid = (&d.lo + &d.hi) / q("2");
+        let c = shadow_orbit(&with_eps(s.clone(), &mid), None);
+        assert_eq!(c.status, Status::Inconclusive);
+        assert_eq!(c.reason.as_deref(), Some("enclosure too wide: ε lies inside the enclosure of the distance"));
+        assert_eq!(c.inequalities.iter().filter(|i| !i.holds).count(), 2);
+        assert_eq!(shadow_orbit(&with_eps(s.clone(), &d.hi), None).status, Status::Verified);
+        assert_eq!(shadow_orbit(&with_eps(s.clone(), &d.lo), None).status, Status::Inconclusive);
+        let below = &d.lo - q("1e-30");
+        assert_eq!(shadow_orbit(&with_eps(s, &below), None).status, Status::Refuted);
+    }
+
+    fn shipped(name: &str) -> Spec {
+        crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs").join(name)).unwrap()
+    }
+
+    #[test]
+    fn not_applicable_cases_name_the_hypothesis() {
+        // No ε anywhere.
+        let s = spec(json!([["1", "0"], ["0", "1/5"]]), json!(["0", "0"]), json!(["1", "1"]), "1/1000", 100);
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::NotApplicable);
+        assert!(c.reason.as_deref().unwrap().starts_with("no ε"));
+        // specs/heavy_ball.json, even with an ε.
+        let s = shipped("heavy_ball.json");
+        let c = shadow_orbit(&with_eps(s.clone(), &q("1")), Some(&q("1")));
+        assert_eq!(c.status, Status::NotApplicable);
+        assert_eq!(
+            c.reason.as_deref(),
+            Some("method is heavy_ball, the claim compares the GD orbit with the gradient flow")
+        );
+        assert!(c.values.is_empty() && c.inequalities.is_empty());
+        assert_eq!(prop1_local_error(&s), None);
+        // specs/expression_2d.json: gd with ε = 2, but not a quadratic.
+        let e = shipped("expression_2d.json");
+        let c = shadow_orbit(&e, None);
+        assert_eq!(c.status, Status::NotApplicable);
+        assert!(c.reason.as_deref().unwrap().contains("implemented for quadratic objectives"));
+        assert_eq!(prop1_local_error(&e), None);
+    }
+
+    /// The shipped gd specs with quadratic objectives, with ε as `theorems::evaluate` would pass it.
+    #[test]
+    fn shipped_quadratic_gd_specs() {
+        let c = shadow_orbit(&shipped("strongly_convex.json"), None);
+        assert_eq!((c.status, c.values["epsilon"].to_text()), (Status::Verified, "1/20".into()));
+        assert_eq!(c.values["domain_margin"].to_text(), "[1, 1]");
+        // No epsilon in the spec: ε = hℓL/(2μ) = (1/100)·101·100/2 of ol.thm2.
+        let c = shadow_orbit(&shipped("ill_conditioned.json"), Some(&q("101/2")));
+        assert_eq!(c.status, Status::Verified);
+        // k = 1: x₁ = (0, 99/100), y(h) = (e^{−1}, e^{−1/100}): the distance is ≈ e^{−1}.
+        assert!(distance(&c).lo > q("0.3678") && distance(&c).hi < q("0.3679"));
+        // Indefinite Q (the flow tube's radius grows): still tight.
+        let c = shadow_orbit(&shipped("saddle.json"), None);
+        assert_eq!(c.status, Status::Verified);
+        assert!(&distance(&c).hi - &distance(&c).lo < q("1e-13"));
+        // The declared L is wrong, so ol.thm2 gives no ε, and the spec sets none.
+        assert_eq!(shadow_orbit(&shipped("wrong_constant.json"), None).status, Status::NotApplicable);
+        // ol.prop1 on strongly_convex: the measured error lies below δ = ℓLh²/2 = (9/2)·2·10⁻⁴/2.
+        let e = prop1_local_error(&shipped("strongly_convex.json")).unwrap();
+        assert!(e.hi < q("9/20000") && e.lo > q("1e-5"));
+    }
+
+    #[test]
+    fn leaving_the_domain_box_is_not_certified() {
+        // Minimizer x* = 3 outside the box [−2, 2]: both trajectories certainly leave it.
+        let s = with_eps(spec(json!([["1"]]), json!(["3"]), json!(["0"]), "1/10", 50), &q("1"));
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::NotApplicable, "{c:?}");
+        assert!(c.reason.as_deref().unwrap().starts_with("rule 4: the exact "), "{:?}", c.reason);
+        assert!(c.values["domain_margin"].hi() < &Rat::zero());
+        // Q = diag(1, 0) from the corner (1, 2) of [−2, 2]²: the second coordinate stays on the face
+        // exactly, the tubes have positive radii: neither inside nor outside is certified.
+        let s =
+            with_eps(spec(json!([["1", "0"], ["0", "0"]]), json!(["0", "0"]), json!(["1", "2"]), "1/10", 50), &q("1"));
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::Inconclusive, "{c:?}");
+        assert!(c.reason.as_deref().unwrap().contains("domain box"), "{:?}", c.reason);
+        assert_eq!(c.values["domain_margin"].hi(), &Rat::zero());
+        // x₀ on a face, moving inwards: the margin is exactly 0 and the claim is decided.
+        let s =
+            with_eps(spec(json!([["1", "0"], ["0", "1"]]), json!(["0", "0"]), json!(["2", "2"]), "1/10", 50), &q("1"));
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert_eq!(c.values["domain_margin"].to_text(), "[0, 0]");
+    }
+
+    #[test]
+    fn local_error_matches_the_closed_form() {
+        // 1-D, q = 2, h = 1/10, y₀ = 1: yₖ₊₁ − Ψ(yₖ) = (e^{−qh} − 1 + qh)e^{−qkh}, largest at k = 0.
+        let s = spec(json!([["2"]]), json!(["0"]), json!(["1"]), "1/10", 30);
+        let e = prop1_local_error(&s).unwrap();
+        let (elo, ehi) = exp_neg(&q("1/5"));
+        let (olo, ohi) = (elo - q("4/5"), ehi - q("4/5"));
+        assert!(e.lo <= olo && ohi <= e.hi, "local error {} vs oracle [{olo}, {ohi}]", e.to_string_exact());
+        assert!(&e.hi - &e.lo < q("1e-14"));
+    }
+
+    /// The three enclosure formulas on hand-made tubes with dyadic data (every bound exact up to the
+    /// eigenvalue bound of ‖I − hQ‖): each radius must count.
+    #[test]
+    fn enclosure_formulas_on_synthetic_tubes() {
+        let tube = |pts: &[(f64, f64)]| {
+            let mut t = Tube::new(1);
+            pts.iter().for_each(|&(m, r)| t.push(&[m], r));
+            t
+        };
+        // ‖x − y‖ ∈ |0 − 3| ± (1 + 1/2) at k = 1; k = 0 gives [0, 1/2].
+        let d = sup_distance(&tube(&[(0.0, 0.25), (0.0, 1.0)]), &tube(&[(0.0, 0.25), (3.0, 0.5)])).unwrap();
+        assert_eq!(d.range.to_string_exact(), "[3/2, 9/2]");
+        assert_eq!(d.argmax_lo, 1);
+        assert!(sup_distance(&tube(&[(0.0, f64::INFINITY)]), &tube(&[(0.0, 0.0)])).is_none());
+        // Domain [−2, 2], x₀ = 0 (margin 2), then a ball [1.25, 1.75] (margin in [1/4, 3/4]).
+        let dom = vec![(q("-2"), q("2"))];
+        let m = domain_margin(&dom, &[q("0")], &[("a", &tube(&[(0.0, 0.0), (1.5, 0.25)]))]).unwrap();
+        assert_eq!(m.margin.to_string_exact(), "[1/4, 3/4]");
+        let m = domain_margin(
+            &dom,
+            &[q("0")],
+            &[("a", &tube(&[(0.0, 0.0), (1.0, 0.0)])), ("b", &tube(&[(0.0, 0.0), (2.5, 0.25)]))],
+        )
+        .unwrap();
+        assert_eq!((m.margin.to_string_exact(), m.worst, m.weakest), ("[-3/4, -1/4]".into(), ("b", 1), ("b", 1)));
+        // Q = [[1]], b = 0, h = 1/2: yₖ₊₁ − Ψ(yₖ) = yₖ₊₁ − yₖ/2 ∈ (0 − 2) ± (1/4 + ‖1/2‖·1/4).
+        let e = local_error(&vec![vec![q("1")]], &[q("0")], &q("1/2"), &tube(&[(4.0, 0.25), (0.0, 0.25)])).unwrap();
+        assert!(q("13/8") - &e.lo < q("1e-12") && e.lo <= q("13/8"), "{}", e.to_string_exact());
+        assert!(&e.hi - q("19/8") < q("1e-12") && e.hi >= q("19/8"), "{}", e.to_string_exact());
+    }
+
+    #[test]
+    fn deterministic() {
+        let s = with_eps(
+            spec(json!([["2", "1/3"], ["1/3", "1"]]), json!(["1/7", "0"]), json!(["1", "-1"]), "1/50", 1000),
+            &q("1/20"),
+        );
+        assert_eq!(shadow_orbit(&s, None), shadow_orbit(&s, None));
+        assert_eq!(prop1_local_error(&s), prop1_local_error(&s));
+    }
+}
