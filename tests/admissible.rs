@@ -1,6 +1,7 @@
 //! Certified step-size ranges: brackets against an independent bisection of the exact formulas,
 //! agreement with the part-1 claim path on random samples, and a tamper-proof certificate.
 
+use crate::mutation::{mutate, numeric_leaves};
 use crate::util::certify;
 use serde_json::Value;
 use shadowcert::admissible::{admissible, ClaimRange, Request};
@@ -8,7 +9,7 @@ use shadowcert::certificate::admissible as adm_cert;
 use shadowcert::certificate::check::check;
 use shadowcert::certificate::SpecSource;
 use shadowcert::claim::Status;
-use shadowcert::exact::{fmt_rat, parse_rat, Rat, RatInterval};
+use shadowcert::exact::{parse_rat, Rat, RatInterval};
 use shadowcert::spec::{parse_spec_str, Spec};
 use shadowcert::theorems::evaluate;
 
@@ -145,27 +146,6 @@ fn certificate_for(spec: &Spec) -> Value {
     let source = SpecSource { path: "specs/b_one.json".into(), sha256: "ab".repeat(32) };
     let req = Request::default();
     adm_cert::build(&source, spec, &req, &admissible(spec, &req))
-}
-
-fn numeric_leaves(v: &Value, path: String, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => m.iter().for_each(|(k, x)| numeric_leaves(x, format!("{path}/{k}"), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| numeric_leaves(x, format!("{path}/{i}"), out)),
-        Value::Number(_) => out.push(path),
-        Value::String(s) if parse_rat(s).is_ok() || RatInterval::parse(s).is_some() => out.push(path),
-        _ => {}
-    }
-}
-
-fn mutate(v: &Value) -> Value {
-    match v {
-        Value::Number(n) => Value::from(n.as_i64().unwrap_or(0) + 1),
-        Value::String(s) => match RatInterval::parse(s) {
-            Some(i) => Value::String(RatInterval::new(i.lo, &i.hi + q("1/1000")).to_string_exact()),
-            None => Value::String(fmt_rat(&(parse_rat(s).unwrap() + q("1/1000")))),
-        },
-        _ => unreachable!(),
-    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use shadowcert::exact::{fmt_rat, parse_rat, RatInterval};
 
 /// Paths (JSON pointers) of every string that parses as an exact rational or an interval, and of
 /// every JSON number.
-fn numeric_leaves(v: &Value, path: String, out: &mut Vec<String>) {
+pub fn numeric_leaves(v: &Value, path: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => m.iter().for_each(|(k, x)| numeric_leaves(x, format!("{path}/{k}"), out)),
         Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| numeric_leaves(x, format!("{path}/{i}"), out)),
@@ -19,7 +19,7 @@ fn numeric_leaves(v: &Value, path: String, out: &mut Vec<String>) {
 }
 
 /// The same number, changed: +1/1000 for rationals, the upper end moved for intervals, +1 for integers.
-fn mutate(v: &Value) -> Value {
+pub fn mutate(v: &Value) -> Value {
     match v {
         Value::Number(n) => Value::from(n.as_i64().unwrap_or(0) + 1),
         Value::String(s) => {
