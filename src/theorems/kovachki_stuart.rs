@@ -373,6 +373,21 @@ fn monotone_conditions(at: &AtWitnesses) -> Vec<Inequality> {
     v
 }
 
+/// The single claim `id` of this file for `p` (cheaper than [`claims`] when only one is needed).
+/// Panics on an id that is not a Kovachki–Stuart claim (programmer error).
+pub fn claim(p: &KsParams, grad0_sq: &Rat, id: &str) -> Claim {
+    match id {
+        "ks.thm3" => thm3(p),
+        "ks.lemma8" => lemma8(p, grad0_sq),
+        "ks.lemma9" => lemma9(p),
+        "ks.lemma10" => lemma10(p),
+        "ks.assumption11" => assumption11(p),
+        "ks.thm5" => thm5(p),
+        "ks.thm6" => thm6(p),
+        _ => panic!("{id} is not a Kovachki–Stuart claim"),
+    }
+}
+
 /// Every claim of this file for `p`, in claim-table order, computing Appendix C once.
 pub fn claims(p: &KsParams, grad0_sq: &Rat) -> Vec<Claim> {
     let ac = appendix_c(p);
