@@ -154,13 +154,13 @@ pub fn theorem_claims(
             Claim::new(id, headline(id)).not_applicable("L = 0: f is affine, there is no flow to shadow")
         } else {
             match id {
-                "ol.prop1" => run(id, &consts, &["ell", "L"], |v| orvieto_lucchi::prop1(h, &v[0], &v[1])),
+                "ol.prop1" => run(id, consts, &["ell", "L"], |v| orvieto_lucchi::prop1(h, &v[0], &v[1])),
                 "ol.thm2" if saddle => Claim::new(id, headline(id)).not_applicable(
                     "(H2): saddle reading (gamma declared or Q indefinite), mu is the spectral gap, not strong convexity",
                 ),
-                "ol.thm2" => run(id, &consts, &["ell", "L", "mu"], |v| orvieto_lucchi::thm2(h, &v[0], &v[1], &v[2], eps)),
+                "ol.thm2" => run(id, consts, &["ell", "L", "mu"], |v| orvieto_lucchi::thm2(h, &v[0], &v[1], &v[2], eps)),
                 _ if !saddle => Claim::new(id, headline(id)).not_applicable(no_saddle_reason),
-                _ => run(id, &consts, &["ell", "L", "gamma", "mu", "L_phi"], |v| {
+                _ => run(id, consts, &["ell", "L", "gamma", "mu", "L_phi"], |v| {
                     orvieto_lucchi::thm3(h, &v[0], &v[1], &v[2], &v[3], &v[4], eps)
                 }),
             }
@@ -171,7 +171,7 @@ pub fn theorem_claims(
     // Orvieto–Lucchi heavy ball.
     claims.push(match &algorithm.method {
         Method::HeavyBallOl { alpha } => {
-            run("ol.prop2", &consts, &["ell", "L"], |v| orvieto_lucchi::prop2(h, alpha, &v[0], &v[1]))
+            run("ol.prop2", consts, &["ell", "L"], |v| orvieto_lucchi::prop2(h, alpha, &v[0], &v[1]))
         }
         _ => Claim::new("ol.prop2", headline("ol.prop2"))
             .not_applicable(format!("method is {method_name}, the proposition is about heavy_ball_ol")),
@@ -186,7 +186,7 @@ pub fn theorem_claims(
             c.reason = Some("|∇Φ(u₀)|² is not enclosed: the objective is not smooth at x0".into());
             c
         })),
-        Method::Scheme7 { lambda, a, .. } => match need(&consts, &names) {
+        Method::Scheme7 { lambda, a, .. } => match need(consts, &names) {
             Ok(v) if v[0] == zero || v[1] == zero => claims.extend(ks_ids.iter().map(|id| {
                 Claim::new(id, headline(id))
                     .not_applicable("Assumption 1 with B₀ = 0 or B₁ = 0: Φ is affine or ∇Φ = 0 on the domain")
@@ -206,7 +206,7 @@ pub fn theorem_claims(
                     None => kovachki_stuart::claims(p, &grad0_sq),
                 };
                 let now = group(&params(&v));
-                let fav = favourable(&consts, &names, &v);
+                let fav = favourable(consts, &names, &v);
                 if fav == v || now.iter().all(|c| c.status != Status::Refuted) {
                     claims.extend(now);
                 } else {
@@ -216,7 +216,7 @@ pub fn theorem_claims(
                     claims.extend(now.into_iter().zip(&alt).map(|(c, f)| soften(c, f, &derived)));
                 }
             }
-            Err(e) => claims.extend(ks_ids.iter().map(|id| blocked(id, &consts, e.clone()))),
+            Err(e) => claims.extend(ks_ids.iter().map(|id| blocked(id, consts, e.clone()))),
         },
         _ => claims.extend(ks_ids.iter().map(|id| {
             Claim::new(id, headline(id)).not_applicable(format!(
