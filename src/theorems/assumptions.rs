@@ -111,6 +111,17 @@ impl Decision {
         self.push(out, c);
     }
 
+    /// Records the claim as inconclusive: the enclosure `[lo, hi]` of `what` straddles `name`.
+    fn too_wide(self, out: &mut Constants, what: &str, lo: &Rat, hi: &Rat, name: &str, boxes: usize) {
+        let mut c = self.claim.clone();
+        c.reason = Some(format!(
+            "enclosure too wide: {what} ∈ [{}, {}] straddles {name} after {boxes} boxes (raise budget.max_boxes)",
+            fmt_rat(lo),
+            fmt_rat(hi)
+        ));
+        self.push(out, c);
+    }
+
     fn push(self, out: &mut Constants, c: Claim) {
         let used = match c.status {
             Status::Verified => Ok(self.used),
@@ -327,15 +338,8 @@ fn sup_constant(out: &mut Constants, inp: &GeneralConstants, name: &'static str,
             v,
         );
     } else {
-        let mut c = d.claim.clone();
-        c.reason = Some(format!(
-            "enclosure too wide: sup {sym} ∈ [{}, {}] straddles {name} after {} boxes (raise budget.max_boxes)",
-            fmt_rat(&lower),
-            fmt_rat(&upper),
-            s.boxes
-        ));
-        d.push(out, c);
-        return;
+        let what = format!("sup {sym}");
+        return d.too_wide(out, &what, &lower, &upper, name, s.boxes);
     }
     d.finish(out);
 }
@@ -469,15 +473,7 @@ fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
         witness_point(&mut d.claim, &s.witness);
         d.claim.check("mu <= λ_min(∇²f(x*)) at the witness point (upper end of its enclosure)", v, Rel::Le, at_witness);
     } else {
-        let mut c = d.claim.clone();
-        c.reason = Some(format!(
-            "enclosure too wide: inf λ_min(∇²f) ∈ [{}, {}] straddles mu after {} boxes (raise budget.max_boxes)",
-            fmt_rat(&inf_lo),
-            fmt_rat(&at_witness),
-            s.boxes
-        ));
-        d.push(out, c);
-        return;
+        return d.too_wide(out, "inf λ_min(∇²f)", &inf_lo, &at_witness, "mu", s.boxes);
     }
     d.finish(out);
 }
