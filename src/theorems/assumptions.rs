@@ -266,9 +266,16 @@ pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     d.finish(&mut out);
 
     // L_φ: the objective is the quadratic itself, φ = 0.
-    if saddle || inp.declared.contains_key("L_phi") {
-        let statement = "Thm 3 of 000: the perturbation φ is L_φ-smooth; φ = 0 for a quadratic objective".to_string();
-        let mut d = Decision::new("L_phi", statement, inp.declared, || (Rat::zero(), Rat::zero()));
+    let why = "φ = 0 for a quadratic objective";
+    finish_with_l_phi(out, inp.declared, saddle || inp.declared.contains_key("L_phi"), why)
+}
+
+/// Adds the `constants.L_phi` claim when `wanted` (the objective is f itself, so φ = 0 and every
+/// L_φ ≥ 0 holds; `why` says so in the statement) and puts the claims in `CLAIM_IDS` order.
+fn finish_with_l_phi(mut out: Constants, declared: &BTreeMap<String, Rat>, wanted: bool, why: &str) -> Constants {
+    if wanted {
+        let statement = format!("Thm 3 of 000: the perturbation φ is L_φ-smooth; {why}");
+        let mut d = Decision::new("L_phi", statement, declared, || (Rat::zero(), Rat::zero()));
         let v = d.used.clone();
         d.claim.check("‖∇²φ‖ = 0 <= L_phi", Rat::zero(), Rel::Le, v);
         d.finish(&mut out);
@@ -417,15 +424,8 @@ pub fn general(inp: &GeneralConstants) -> Constants {
         &s,
     );
 
-    if saddle || inp.declared.contains_key("L_phi") {
-        let statement = "Thm 3 of 000: the perturbation φ is L_φ-smooth; φ = 0, the objective is f itself".to_string();
-        let mut d = Decision::new("L_phi", statement, inp.declared, || (Rat::zero(), Rat::zero()));
-        let v = d.used.clone();
-        d.claim.check("‖∇²φ‖ = 0 <= L_phi", Rat::zero(), Rel::Le, v);
-        d.finish(&mut out);
-    }
-    out.claims.sort_by_key(|c| crate::claim::CLAIM_IDS.iter().position(|id| *id == c.id));
-    out
+    let why = "φ = 0, the objective is f itself";
+    finish_with_l_phi(out, inp.declared, saddle || inp.declared.contains_key("L_phi"), why)
 }
 
 /// μ of (H2): inf over the domain of λ_min(∇²f) ≥ μ.
