@@ -26,6 +26,7 @@ use super::tube::{propagate, AffineStep, Start, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatMatrix};
 use crate::objective::quadratic::gradient;
+use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use nalgebra::SymmetricEigen;
 use num_traits::{One, Zero};
@@ -149,6 +150,29 @@ fn second_order_flow(
     let mut tube = Tube::new(d);
     propagate(&mut tube, &AffineStep::new(&dm, &c), &norm, Start::compensated(&z0), steps);
     tube
+}
+
+/// The flow a spec's orbit is compared with, sampled at t = kh, k = 0..=`horizon.steps`, with its
+/// name: `gd` — the gradient flow ẏ = −∇f (000); scheme (7) — the rescaled flow (8) of 004,
+/// u̇ = −(1 − λ)⁻¹∇f (Thm 2: uₙ = u(nh) + O(h)); `heavy_ball_ol` — the Orvieto–Lucchi heavy-ball
+/// ODE q̈ + αq̇ = −∇f with q̇(0) = 0 (time scaled by √η = h). `None` unless the objective is quadratic.
+///
+/// Enclosure: rigorous.
+pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        return None;
+    };
+    let (h, x0) = (&spec.algorithm.h, &spec.x0);
+    let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    Some(match &spec.algorithm.method {
+        Method::Gd => (gradient_flow(q, b, x0, h, steps), "gradient flow ẏ = −∇f(y)"),
+        Method::Scheme7 { lambda, .. } => {
+            (rescaled_flow(q, b, x0, lambda, h, steps), "rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f(u)")
+        }
+        Method::HeavyBallOl { alpha } => {
+            (ol_heavy_ball_flow(q, b, x0, alpha, h, steps), "heavy-ball ODE q̈ + αq̇ = −∇f(q), q̇(0) = 0")
+        }
+    })
 }
 
 fn scale_matrix(q: &RatMatrix, s: &Rat) -> RatMatrix {

@@ -25,6 +25,6 @@ pub mod orbit;
 pub mod spectrum;
 pub mod tube;
 
-pub use flow::{damped_flow, gradient_flow, modified_flow, ol_heavy_ball_flow, rescaled_flow};
+pub use flow::{damped_flow, gradient_flow, modified_flow, ol_heavy_ball_flow, rescaled_flow, spec_flow};
 pub use orbit::{gd, gd_f64, gd_naive_interval, ol_heavy_ball, scheme7, spec_orbit, GdF64, TwoStepF64};
 pub use tube::Tube;
