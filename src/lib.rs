@@ -14,7 +14,9 @@ pub mod enclose;
 pub mod error;
 pub mod exact;
 pub mod objective;
+pub mod plot;
 pub mod spec;
 pub mod theorems;
+pub mod trace;
 
 pub use error::{Error, Result};

@@ -30,6 +30,17 @@ struct Cli {
     /// actually used is recorded in the certificate, so `check` reproduces it).
     #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
     tighten: Option<f64>,
+    /// Write SVG plots of the enclosed orbit and flow to DIR (created if missing):
+    /// <name>.trajectory.svg and <name>.distance.svg.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
+}
+
+fn positive_every(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a positive integer N (print every N-th step and the last), got {s:?}")),
+    }
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
@@ -53,6 +64,20 @@ enum Command {
     },
     /// Print the JSON Schema of spec v1.
     Schema,
+    /// The enclosed algorithm iterates x_k and flow values y(kh), per coordinate, step by step.
+    Trace {
+        /// Spec file.
+        spec: PathBuf,
+        /// Print JSON (format shadowcert-trace/1; endpoints as exact decimals) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Print every N-th step (and always the last).
+        #[arg(long, value_name = "N", default_value = "1", value_parser = positive_every)]
+        every: usize,
+        /// Also write SVG plots of the orbit and flow to DIR (created if missing).
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
+    },
     /// Certified admissible step sizes per claim: h_lo (proved admissible) and h_hi (refuted).
     Admissible {
         /// Spec file.
@@ -167,6 +192,7 @@ fn main() -> ExitCode {
         Some(Command::Check { certificate }) => cli::check(&certificate),
         Some(Command::Regress { dir }) => cli::regress(&dir),
         Some(Command::Schema) => cli::schema(),
+        Some(Command::Trace { spec, json, every, plot }) => cli::trace::run(&spec, json, every, plot.as_deref()),
         Some(Command::Sweep { spec, param, from, to, points, log, claims, out }) => {
             let setup = (|| {
                 let shard = out.shard.as_deref().map_or(Ok(Shard::ALL), Shard::parse)?;
@@ -204,7 +230,7 @@ fn main() -> ExitCode {
             }
         }
         None => match cli.spec {
-            Some(spec) => cli::certify(&spec, cli.json, cli.output.as_deref(), cli.tighten),
+            Some(spec) => cli::certify(&spec, cli.json, cli.output.as_deref(), cli.tighten, cli.plot.as_deref()),
             None => {
                 eprintln!("error: no spec given (try: certify specs/strongly_convex.json, or certify --help)");
                 2

@@ -7,4 +7,5 @@ mod golden;
 mod mutation;
 mod objectives;
 mod oracle;
+mod trace;
 mod util;

@@ -2,7 +2,9 @@
 
 pub mod admissible;
 pub mod grid;
+mod progress;
 mod report;
+pub mod trace;
 
 use shadowcert::admissible::Request;
 use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
@@ -24,8 +26,8 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// `certify SPEC [--json] [-o FILE]`.
-pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f64>) -> i32 {
+/// `certify SPEC [--json] [-o FILE] [--plot DIR]`.
+pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f64>, plot: Option<&Path>) -> i32 {
     let c = match certify_path_tightened(path, tighten.map(std::time::Duration::from_secs_f64)) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -36,6 +38,10 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
             return fail(&e);
         }
     }
+    let plots = match plot.map(|dir| plot_certified(dir, &c)).transpose() {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return fail(&e),
+    };
     if json {
         print!("{text}");
     } else {
@@ -43,8 +49,25 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
         if let Some(out) = output {
             println!("certificate written to {}", out.display());
         }
+        for p in &plots {
+            println!("plot written to {}", p.display());
+        }
     }
     c.exit_code
+}
+
+/// The `--plot` figures of a certified spec; the ε band is the one `shadow.orbit` used, else the
+/// spec's `epsilon`.
+fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<std::path::PathBuf>, Error> {
+    let eps = c
+        .claims
+        .iter()
+        .find(|cl| cl.id == "shadow.orbit")
+        .and_then(|cl| cl.values.get("epsilon"))
+        .map(|v| v.hi().clone())
+        .or_else(|| c.spec.epsilon.clone());
+    let tr = trace::enclose(&c.spec).map_err(|e| Error::Usage(format!("--plot: {e}")))?;
+    trace::write_plots(dir, &c.spec, &tr, eps.as_ref())
 }
 
 /// `certify check CERT`.

@@ -1,0 +1,322 @@
+//! The enclosed trajectories of a spec, step by step: what `certify trace` prints and what
+//! `--plot` draws. The algorithm orbit xₖ (`dynamics::spec_orbit`) and the flow samples y(kh)
+//! (`dynamics::spec_flow`) as coordinate boxes with exactly representable endpoints, and the
+//! enclosure of ‖xₖ − y(kh)‖₂, so that anyone can test them against an independent computation.
+//!
+//! # Endpoints as text
+//! A tube gives a midpoint mₖ and a radius rₖ with ‖xₖ − mₖ‖₂ ≤ rₖ; coordinate i of xₖ then lies in
+//! [mₖᵢ − rₖ, mₖᵢ + rₖ], computed with inari (outward rounding, `Tube::point`). Each endpoint is an
+//! `f64`, hence a dyadic rational, and is printed as its **exact** decimal expansion
+//! ([`exact_decimal`]: no rounding, no exponent, `"0"` for ±0); `"-inf"` / `"inf"` mark an
+//! unbounded enclosure (a tube whose radius overflowed).
+//!
+//! Enclosure: rigorous (the boxes contain the exact points; see `dynamics`).
+
+use crate::dynamics::ivec::point;
+use crate::dynamics::{spec_flow, spec_orbit, Tube};
+use crate::exact::Rat;
+use crate::plot::{Chart, Series, Style};
+use crate::spec::Spec;
+use crate::theorems::MAX_TRAJECTORY_STEPS;
+use crate::{Error, Result};
+use inari::Interval;
+use num_bigint::BigUint;
+use num_traits::ToPrimitive;
+
+/// The enclosed algorithm orbit and flow of a spec over its horizon.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// The exact-arithmetic algorithm orbit xₖ, k = 0..=steps.
+    pub orbit: Tube,
+    /// The exact flow sampled at t = kh, k = 0..=steps.
+    pub flow: Tube,
+    /// The flow's name, e.g. `gradient flow ẏ = −∇f(y)`.
+    pub flow_name: &'static str,
+    /// The spec's method name (`gd`, `heavy_ball`, …).
+    pub method: &'static str,
+    /// The step size h (exact).
+    pub h: Rat,
+    /// The horizon K (`horizon.steps`).
+    pub steps: usize,
+}
+
+/// Encloses the orbit and the flow of `spec`. Errors (exit code 2): a horizon beyond
+/// [`MAX_TRAJECTORY_STEPS`] (`/horizon/steps`); a spec for which this version encloses no orbit or
+/// no flow (`/objective`).
+///
+/// Enclosure: rigorous (`dynamics::spec_orbit`, `dynamics::spec_flow`).
+pub fn trace(spec: &Spec) -> Result<Trace> {
+    if spec.steps > MAX_TRAJECTORY_STEPS {
+        return Err(Error::spec(
+            "/horizon/steps",
+            format!("trace encloses at most {MAX_TRAJECTORY_STEPS} steps, got {}", spec.steps),
+        ));
+    }
+    let none = || {
+        Error::spec(
+            "/objective",
+            format!(
+                "trace needs an enclosed orbit and flow, and this version does not enclose them for method {} on \
+                 the objective {}",
+                spec.algorithm.method.name(),
+                spec.objective.describe()
+            ),
+        )
+    };
+    let orbit = spec_orbit(spec).ok_or_else(none)?;
+    let (flow, flow_name) = spec_flow(spec).ok_or_else(none)?;
+    let steps = usize::try_from(spec.steps).expect("horizon.steps ≤ MAX_TRAJECTORY_STEPS fits in usize");
+    assert!(
+        orbit.len() == steps + 1 && flow.len() == steps + 1 && orbit.dim() == flow.dim(),
+        "spec_orbit and spec_flow must return K + 1 points of the same dimension"
+    );
+    Ok(Trace { orbit, flow, flow_name, method: spec.algorithm.method.name(), h: spec.algorithm.h.clone(), steps })
+}
+
+impl Trace {
+    /// Dimension of the points.
+    pub fn dim(&self) -> usize {
+        self.orbit.dim()
+    }
+
+    /// t = kh, exact.
+    pub fn time(&self, k: usize) -> Rat {
+        &self.h * Rat::from_integer(k.into())
+    }
+
+    /// Coordinate boxes of xₖ. Enclosure: rigorous (`Tube::point`). Tightness: the ball's bounding box.
+    pub fn orbit_box(&self, k: usize) -> Vec<Interval> {
+        self.orbit.point(k)
+    }
+
+    /// Coordinate boxes of y(kh). Enclosure: rigorous. Tightness: the ball's bounding box.
+    pub fn flow_box(&self, k: usize) -> Vec<Interval> {
+        self.flow.point(k)
+    }
+
+    /// An interval containing ‖xₖ − y(kh)‖₂: ‖mˣₖ − mʸₖ‖₂ ± (rˣₖ + rʸₖ) (triangle inequality), the norm
+    /// of the midpoints enclosed with inari, the lower end clipped at 0; [0, +∞] when a radius is
+    /// infinite.
+    ///
+    /// Enclosure: rigorous. Tightness: width 2(rˣₖ + rʸₖ) plus a few ulps.
+    pub fn distance(&self, k: usize) -> Interval {
+        let (rx, ry) = (self.orbit.rad(k), self.flow.rad(k));
+        let unbounded = Interval::try_from((0.0, f64::INFINITY)).expect("[0, +∞]");
+        if !rx.is_finite() || !ry.is_finite() {
+            return unbounded;
+        }
+        let n = self
+            .orbit
+            .mid(k)
+            .iter()
+            .zip(self.flow.mid(k))
+            .fold(point(0.0), |s, (&a, &b)| s + (point(a) - point(b)).sqr())
+            .sqrt();
+        let r = point(rx) + point(ry);
+        Interval::try_from(((n - r).inf().max(0.0), (n + r).sup())).unwrap_or(unbounded)
+    }
+
+    /// The steps printed with `--every n`: 0, n, 2n, … and always the last step K.
+    pub fn sampled(&self, every: usize) -> impl Iterator<Item = usize> {
+        assert!(every >= 1, "Trace::sampled: every must be positive");
+        let last = self.steps;
+        (0..=last).step_by(every).chain((last % every != 0).then_some(last))
+    }
+
+    /// Figure (a): the algorithm orbit and the flow in the first two coordinates (as Figs 1 and 3
+    /// of 004); in 1-D, the coordinate against t. The midpoints are drawn (the radii are far below a
+    /// pixel for the shipped specs); at most [`MAX_PLOT_POINTS`] points per curve.
+    pub fn trajectory_chart(&self, title: &str) -> Chart {
+        let ks = decimated(self.steps);
+        let t = |k: usize| self.time(k).to_f64().unwrap_or(f64::NAN);
+        let coords = |tube: &Tube, k: usize| -> (f64, f64) {
+            let m = tube.mid(k);
+            if self.dim() == 1 {
+                (t(k), m[0])
+            } else {
+                (m[0], m[1])
+            }
+        };
+        let style = if ks.len() <= 300 { Style::LineMarkers } else { Style::Line };
+        let orbit = Series::line(
+            format!("algorithm ({}) x_k", self.method),
+            ks.iter().map(|&k| coords(&self.orbit, k)).collect(),
+        )
+        .styled(style);
+        let flow = Series::line(self.flow_name, ks.iter().map(|&k| coords(&self.flow, k)).collect());
+        let (x_label, y_label) = if self.dim() == 1 { ("t = kh", "x") } else { ("coordinate 1", "coordinate 2") };
+        Chart::new(format!("{title}: algorithm orbit and flow"), x_label, y_label).with(orbit).with(flow)
+    }
+
+    /// Figure (b): the enclosure of ‖xₖ − y(kh)‖₂ against k (a band; per bucket of ⌈(K + 1)/N⌉
+    /// steps, N = [`MAX_PLOT_POINTS`], the union of the enclosures in the bucket), with the band
+    /// [0, ε] when an ε is given.
+    pub fn distance_chart(&self, title: &str, epsilon: Option<&Rat>) -> Chart {
+        let stride = (self.steps + 1).div_ceil(MAX_PLOT_POINTS);
+        let (mut mids, mut band) = (Vec::new(), Vec::new());
+        for start in (0..=self.steps).step_by(stride) {
+            let end = (start + stride - 1).min(self.steps);
+            let (lo, hi) = (start..=end)
+                .map(|k| self.distance(k))
+                .fold((f64::INFINITY, 0.0_f64), |(l, h), d| (l.min(d.inf()), h.max(d.sup())));
+            let x = end as f64;
+            mids.push((x, 0.5 * (lo + hi)));
+            band.push((lo, hi));
+        }
+        let mut chart = Chart::new(format!("{title}: distance between orbit and flow"), "k", "‖x_k − y(kh)‖₂");
+        if let Some(eps) = epsilon {
+            let e = eps.to_f64().unwrap_or(f64::NAN);
+            let ends = vec![(0.0, e), (self.steps as f64, e)];
+            chart =
+                chart.with(Series::line(format!("ε = {}", crate::exact::fmt_rat(eps)), ends).band(vec![(0.0, e); 2]));
+        }
+        chart.with(Series::line("enclosure of ‖x_k − y(kh)‖₂", mids).band(band))
+    }
+}
+
+/// Most points drawn per curve.
+pub const MAX_PLOT_POINTS: usize = 4000;
+
+/// 0, s, 2s, … and K, with s chosen so that at most [`MAX_PLOT_POINTS`] + 1 steps are kept.
+fn decimated(steps: usize) -> Vec<usize> {
+    let stride = (steps + 1).div_ceil(MAX_PLOT_POINTS).max(1);
+    let mut ks: Vec<usize> = (0..=steps).step_by(stride).collect();
+    if ks.last() != Some(&steps) {
+        ks.push(steps);
+    }
+    ks
+}
+
+/// The exact decimal expansion of a finite `f64` (every finite double is m·2ᵉ, so its expansion
+/// terminates): no exponent, no trailing zeros, `"0"` for ±0, e.g. 0.1 ↦
+/// `"0.1000000000000000055511151231257827021181583404541015625"`; `"inf"` / `"-inf"` for ±∞.
+/// Panics on NaN (an enclosure endpoint is never NaN).
+///
+/// Enclosure: exact.
+pub fn exact_decimal(x: f64) -> String {
+    assert!(!x.is_nan(), "exact_decimal: NaN is not an endpoint");
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    // x = ±m·2^e exactly.
+    let (mut m, mut e) = if exp_bits == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp_bits - 1075) };
+    let tz = m.trailing_zeros().min(u32::try_from((-e).max(0)).expect("small"));
+    m >>= tz;
+    e += i64::from(tz);
+    if e >= 0 {
+        return format!("{sign}{}", BigUint::from(m) << usize::try_from(e).expect("e ≥ 0"));
+    }
+    // m·2^e = m·5^n / 10^n with n = −e.
+    let n = usize::try_from(-e).expect("e < 0");
+    let digits = (BigUint::from(m) * BigUint::from(5u32).pow(u32::try_from(n).expect("n ≤ 1074"))).to_string();
+    if digits.len() > n {
+        let (int, frac) = digits.split_at(digits.len() - n);
+        format!("{sign}{int}.{frac}")
+    } else {
+        format!("{sign}0.{}{digits}", "0".repeat(n - digits.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::parse_rat;
+    use crate::spec::parse_spec_str;
+    use num_traits::Signed;
+
+    /// The exact decimal parses back (with the spec parser) to the exact value of the double.
+    #[test]
+    fn exact_decimal_is_exact() {
+        let mut xs = vec![
+            0.1,
+            -0.1,
+            1.0,
+            3.0,
+            0.5,
+            1e300,
+            -2.5e-10,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            -f64::from_bits(0x000f_ffff_ffff_ffff),
+            f64::MAX,
+            123456.789,
+            2f64.powi(60),
+        ];
+        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200 {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x = f64::from_bits(s);
+            if x.is_finite() {
+                xs.push(x);
+            }
+        }
+        for x in xs {
+            let text = exact_decimal(x);
+            assert!(!text.contains('e') && !text.contains('/'), "{text}");
+            assert!(!text.contains('.') || !text.ends_with('0'), "trailing zero: {text}");
+            assert_eq!(parse_rat(&text).unwrap(), Rat::from_float(x).unwrap(), "{x:e} ↦ {text}");
+        }
+        assert_eq!(exact_decimal(0.1), "0.1000000000000000055511151231257827021181583404541015625");
+        assert_eq!(exact_decimal(-0.0), "0");
+        assert_eq!(exact_decimal(-2.0), "-2");
+        assert_eq!(exact_decimal(f64::NEG_INFINITY), "-inf");
+    }
+
+    fn spec(steps: u64) -> Spec {
+        parse_spec_str(&format!(
+            r#"{{"name": "t", "objective": {{"type": "quadratic", "Q": [["3"]], "b": ["0"]}},
+                "domain": [["-2", "2"]], "algorithm": {{"method": "gd", "h": "1/10"}}, "x0": ["1"],
+                "horizon": {{"steps": {steps}}}}}"#
+        ))
+        .unwrap()
+    }
+
+    /// 1-D GD on f = 3x²/2, h = 1/10: xₖ = (7/10)ᵏ exactly; the flow is e^{−3t}, enclosed here by
+    /// e^{−3t} ∈ [lo, hi] from the exact Taylor polynomial of e^{3t} with its Lagrange remainder.
+    #[test]
+    fn boxes_contain_the_exact_points_and_distance_contains_the_true_distance() {
+        let tr = trace(&spec(40)).unwrap();
+        assert_eq!(tr.sampled(7).collect::<Vec<_>>(), vec![0, 7, 14, 21, 28, 35, 40]);
+        assert_eq!(tr.sampled(8).collect::<Vec<_>>(), vec![0, 8, 16, 24, 32, 40]);
+        let mut x = Rat::from_integer(1.into());
+        let seven = parse_rat("7/10").unwrap();
+        for k in 0..=40 {
+            let b = tr.orbit_box(k);
+            let (lo, hi) =
+                (parse_rat(&exact_decimal(b[0].inf())).unwrap(), parse_rat(&exact_decimal(b[0].sup())).unwrap());
+            assert!(lo <= x && x <= hi, "k = {k}");
+            // e^{3t} = Σ (3t)^j/j! with 0 ≤ remainder ≤ 2·(3t)^{J}/J! for J > 6t (t ≤ 4).
+            let s = Rat::from_integer(3.into()) * tr.time(k);
+            let (mut sum, mut term) = (Rat::from_integer(0.into()), Rat::from_integer(1.into()));
+            for j in 1..=80 {
+                sum += &term;
+                term = term * &s / Rat::from_integer(j.into());
+            }
+            let (exp_lo, exp_hi) = (sum.clone(), sum + term * Rat::from_integer(2.into()));
+            let (y_lo, y_hi) = (exp_hi.recip(), exp_lo.recip());
+            let f = tr.flow_box(k);
+            let (flo, fhi) = (Rat::from_float(f[0].inf()).unwrap(), Rat::from_float(f[0].sup()).unwrap());
+            assert!(flo <= y_lo && y_hi <= fhi, "k = {k}");
+            let d = tr.distance(k);
+            let (dlo, dhi) = (Rat::from_float(d.inf()).unwrap(), Rat::from_float(d.sup()).unwrap());
+            let (a, b) = (&x - &y_hi, &x - &y_lo);
+            let (a, b) = (a.abs().min(b.abs()), a.abs().max(b.abs()));
+            assert!(dlo <= a && b <= dhi, "k = {k}: distance");
+            x *= &seven;
+        }
+    }
+
+    #[test]
+    fn horizon_beyond_the_limit_is_a_spec_error() {
+        let e = trace(&spec(MAX_TRAJECTORY_STEPS + 1)).unwrap_err();
+        assert!(e.to_string().starts_with("/horizon/steps: trace encloses at most"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+    }
+}
