@@ -205,7 +205,8 @@ fn print_table(
             } else {
                 (String::new(), String::new(), String::new())
             };
-            writeln!(out, "{kk:>7}  {t:<10} {:>3}  {:<w$} {:<w$} {d}", i + 1, show(*xi), show(*yi))?;
+            let row = format!("{kk:>7}  {t:<10} {:>3}  {:<w$} {:<w$} {d}", i + 1, show(*xi), show(*yi));
+            writeln!(out, "{}", row.trim_end())?;
         }
         pb.inc(1);
     }
