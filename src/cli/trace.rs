@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! {"format":"shadowcert-trace/1","spec":NAME,"method":"gd","h":"1/100","steps":K,"every":N,"dim":d,
-//!  "orbit":…,"flow":…,"endpoints":…,"points":[
+//!  "orbit":…,"flow":NAME,"endpoints":…,"points":[
 //! {"k":0,"t":"0","x":[["lo","hi"],…],"y":[["lo","hi"],…],"distance":["lo","hi"]},
 //! …
 //! ]}
@@ -14,9 +14,10 @@
 //!
 //! k runs over 0, N, 2N, … and always includes K; t = kh is an exact rational (`"1/3"`, `"5"`).
 //! `x[i]` encloses coordinate i of the exact-arithmetic algorithm iterate xₖ, `y[i]` that of the
-//! flow value y(kh), `distance` encloses ‖xₖ − y(kh)‖₂. Every endpoint is an `f64` printed as its
-//! exact decimal expansion (no exponent; `"inf"`/`"-inf"` for an unbounded enclosure), so
-//! `Fraction(lo) <= exact value <= Fraction(hi)` can be tested as written.
+//! flow value y(kh) (y(0) = x₀; `flow` names the flow), `distance` encloses ‖xₖ − y(kh)‖₂. Every
+//! endpoint is an `f64` printed as its exact decimal expansion (no exponent; `"inf"`/`"-inf"` for
+//! an unbounded enclosure), so `Fraction(lo) <= exact value <= Fraction(hi)` can be tested as
+//! written.
 
 use super::progress;
 use shadowcert::exact::fmt_rat;
@@ -85,7 +86,7 @@ pub fn write_plots(
     tr: &Trace,
     epsilon: Option<&shadowcert::exact::Rat>,
 ) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, format!("cannot create the plot directory: {e}")))?;
     let stem: String = spec
         .name
         .chars()
@@ -94,14 +95,15 @@ pub fn write_plots(
     let pb = progress::spinner(tr.steps, format!("drawing the plots of {} steps", tr.steps));
     let charts =
         [("trajectory", tr.trajectory_chart(&spec.name)), ("distance", tr.distance_chart(&spec.name, epsilon))];
-    let mut written = Vec::new();
-    for (kind, chart) in charts {
-        let file = dir.join(format!("{stem}.{kind}.svg"));
-        chart.write_svg(&file)?;
-        written.push(file);
-    }
+    let written = charts
+        .into_iter()
+        .map(|(kind, chart)| {
+            let file = dir.join(format!("{stem}.{kind}.svg"));
+            chart.write_svg(&file).map(|()| file)
+        })
+        .collect();
     pb.finish_and_clear();
-    Ok(written)
+    written
 }
 
 fn json_pair(i: inari::Interval) -> String {
@@ -134,8 +136,8 @@ fn print_json(
         tr.steps,
         every,
         tr.dim(),
-        quoted(&format!("x: the exact-arithmetic {} orbit x_k from the spec's x0 and h", tr.method)),
-        quoted(&format!("y: {}, y(0) = x0, sampled at t = kh", tr.flow_name)),
+        quoted(&format!("the exact-arithmetic {} orbit x_k from the spec's x0 and h", tr.method)),
+        quoted(tr.flow_name),
         quoted("exact decimal expansion of an f64 (inf / -inf: unbounded); [lo, hi] contains the exact value"),
     )?;
     let mut first = true;
