@@ -148,19 +148,21 @@ impl Trace {
         Chart::new(format!("{title}: algorithm orbit and flow"), x_label, y_label).with(orbit).with(flow)
     }
 
-    /// Figure (b): the enclosure of ‖xₖ − y(kh)‖₂ against k (a band; per bucket of ⌈(K + 1)/N⌉
-    /// steps, N = [`MAX_PLOT_POINTS`], the union of the enclosures in the bucket), with the band
-    /// [0, ε] when an ε is given.
+    /// Figure (b): the enclosure of ‖xₖ − y(kh)‖₂ against k: a band (at k = 0, then per bucket of
+    /// ⌈K/N⌉ steps, N = [`MAX_PLOT_POINTS`], the union of the enclosures in the bucket, drawn at the
+    /// bucket's last step) and the midpoint of the enclosure at that step; with the band [0, ε]
+    /// when an ε is given.
     pub fn distance_chart(&self, title: &str, epsilon: Option<&Rat>) -> Chart {
-        let stride = (self.steps + 1).div_ceil(MAX_PLOT_POINTS);
-        let (mut mids, mut band) = (Vec::new(), Vec::new());
-        for start in (0..=self.steps).step_by(stride) {
+        let stride = self.steps.div_ceil(MAX_PLOT_POINTS).max(1);
+        let d0 = self.distance(0);
+        let (mut mids, mut band) = (vec![(0.0, 0.5 * (d0.inf() + d0.sup()))], vec![(d0.inf(), d0.sup())]);
+        for start in (1..=self.steps).step_by(stride) {
             let end = (start + stride - 1).min(self.steps);
             let (lo, hi) = (start..=end)
                 .map(|k| self.distance(k))
                 .fold((f64::INFINITY, 0.0_f64), |(l, h), d| (l.min(d.inf()), h.max(d.sup())));
-            let x = end as f64;
-            mids.push((x, 0.5 * (lo + hi)));
+            let d = self.distance(end);
+            mids.push((end as f64, 0.5 * (d.inf() + d.sup())));
             band.push((lo, hi));
         }
         let mut chart = Chart::new(format!("{title}: distance between orbit and flow"), "k", "‖x_k − y(kh)‖₂");
@@ -310,6 +312,35 @@ mod tests {
             let (a, b) = (a.abs().min(b.abs()), a.abs().max(b.abs()));
             assert!(dlo <= a && b <= dhi, "k = {k}: distance");
             x *= &seven;
+        }
+    }
+
+    /// The thinned figures start at k = 0, end at K, and every band covers the enclosures of its
+    /// bucket; the ε band is [0, ε].
+    #[test]
+    fn figures_are_thinned_without_losing_enclosures() {
+        let tr = trace(&spec(9001)).unwrap();
+        let traj = tr.trajectory_chart("t");
+        for s in &traj.series {
+            assert!(s.points.len() <= MAX_PLOT_POINTS + 1);
+            assert_eq!(s.points[0].0, 0.0);
+            assert!((s.points.last().unwrap().0 - 900.1).abs() < 1e-9, "1-D: against t = Kh");
+        }
+        let eps = parse_rat("1/20").unwrap();
+        let chart = tr.distance_chart("t", Some(&eps));
+        assert_eq!(chart.series[0].band.as_deref(), Some(&[(0.0, 0.05), (0.0, 0.05)][..]));
+        let d = &chart.series[1];
+        let band = d.band.as_ref().unwrap();
+        assert!(d.points.len() <= MAX_PLOT_POINTS + 1);
+        assert_eq!((d.points[0].0, d.points.last().unwrap().0), (0.0, 9001.0));
+        let mut prev = 0;
+        for (&(x, _), &(lo, hi)) in d.points.iter().zip(band) {
+            let end = x as usize;
+            for k in if end == 0 { 0 } else { prev + 1 }..=end {
+                let e = tr.distance(k);
+                assert!(lo <= e.inf() && e.sup() <= hi, "k = {k} outside the band at {end}");
+            }
+            prev = end;
         }
     }
 
