@@ -243,3 +243,23 @@ fn plot_writes_svg_files_for_trace_and_the_main_command() {
     run.expect_code(2);
     assert!(run.stderr.starts_with("error: file"), "{}", run.stderr);
 }
+
+/// GD with h·q = 3 diverges ((−2)ᵏ): once the orbit overflows `f64`, its enclosure is printed as
+/// unbounded, never as a wrong finite interval, and the plots are still drawn.
+#[test]
+fn overflowing_orbits_print_unbounded_enclosures() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = ONE_D.replace("\"5/4\"", "\"3\"").replace("\"0.1\"", "\"1\"").replace("250", "2000");
+    std::fs::write(dir.path().join("blow.json"), spec).unwrap();
+    let run = certify_in(dir.path(), &["trace", "blow.json", "--json", "--every", "1000", "--plot", "p"]);
+    run.expect_code(0);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let last = &v["points"][2];
+    assert_eq!(last["k"], 2000);
+    assert_eq!(last["x"][0], serde_json::json!(["-inf", "inf"]));
+    assert_eq!(last["distance"][1], "inf");
+    let (lo, hi) = interval(&last["y"][0]);
+    assert!(lo < Rat::zero() && Rat::zero() < hi, "y(2000) = (7/10)·exp(−6000): a tiny positive number inside");
+    assert_svg(&dir.path().join("p/one_d.trajectory.svg"));
+    assert_svg(&dir.path().join("p/one_d.distance.svg"));
+}
