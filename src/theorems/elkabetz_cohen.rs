@@ -27,9 +27,10 @@
 //! ρ = ‖I − hQ‖₂ = max(|1 − hλ_min|, |1 − hλ_max|). The paper's factor 1 − hλ_min equals ρ exactly
 //! when h(λ_min + λ_max) ≤ 2; otherwise (a step beyond the stable range of the stiff directions)
 //! 1 − hλ_min < ρ and the recursion with the paper's factor is not a bound (a test below shows the
-//! measured distance above it). Here ρ is always the valid one. With ρ ≤ 1 − hλ_min ≤ e^{−hλ_min}
-//! and τₖ ≤ τ̄, (EC3) gives E_K ≤ Kτ̄·e^{Khλ₋}, i.e. the paper's shape ηt·exp(∫λ₋) with
-//! τ̄/h ≈ ℓLh/2 (000 Prop. 1) in place of the hidden constant.
+//! measured distance above it). Here ρ is always the valid one. Under that condition
+//! ρ = 1 − hλ_min ≤ e^{−hλ_min}, and with τₖ ≤ τ̄ (EC3) gives E_K ≤ Kτ̄·max(1, ρ)^K ≤
+//! hT·(τ̄/h²)·e^{∫₀ᵀλ₋}: the paper's shape ηt·exp(∫λ₋) with its hidden constant made explicit,
+//! τ̄/h² ≤ ℓL/2 (000 Prop. 1).
 //!
 //! # What is computed
 //! * ρ: an exact rational upper bound from exact eigenvalue brackets of Q (`crate::exact`; |1 − hλ|

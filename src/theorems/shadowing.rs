@@ -64,8 +64,11 @@ pub fn finite(spec: &Spec) -> Claim {
         Err(reason) => return Claim::new("shadow.finite", HEADLINE).not_applicable(reason),
     };
     let target = match &spec.epsilon {
-        Some(_) => " ≤ the spec's epsilon",
-        None => "",
+        Some(_) => {
+            " ≤ the spec's epsilon of them (or, failing that, the enclosed orbit from the recorded x̃₀ stays within the \
+             spec's epsilon)"
+        }
+        None => " of them",
     };
     let mut c = Claim::new(
         "shadow.finite",
@@ -73,7 +76,7 @@ pub fn finite(spec: &Spec) -> Claim {
             "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md, Theorem with (K)): the flow samples \
              y(kh), 0 ≤ k ≤ N, of ẏ = −∇f, y(0) = x₀, are a δ-pseudo-orbit of GD; with K ≥ ‖𝓛⁺‖ (forward on the \
              stable, backward on the unstable eigenspaces of I − hQ) and M = 0 (quadratic), an exact GD orbit from a \
-             perturbed x̃₀ stays within ε = Kδ{target} of them"
+             perturbed x̃₀ stays within ε = Kδ{target}"
         ),
     );
     let h = &spec.algorithm.h;
@@ -347,6 +350,35 @@ mod tests {
         assert!(c.witnesses["x0_shadow_2"] > q("1/1073741824"));
     }
 
+    /// The same saddle moved to c = (1/2, 1/4) (b = Qc = (1, −1/4)): translation invariance, so the
+    /// shadow start is c plus the untranslated one, and every verdict and bound is the same.
+    #[test]
+    fn translated_saddle_has_the_translated_shadow_start() {
+        let at_zero =
+            finite(&spec(json!([["2", "0"], ["0", "-1"]]), json!(["1/1000", "1/1073741824"]), "1/10", 200, None));
+        let s = parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "quadratic", "Q": [["2", "0"], ["0", "-1"]], "b": ["1", "-1/4"]},
+            "domain": [["-2", "2"], ["-2", "2"]],
+            "algorithm": {"method": "gd", "h": "1/10"},
+            "x0": ["501/1000", "268435457/1073741824"],
+            "horizon": {"steps": 200}
+        }))
+        .unwrap();
+        let c = finite(&s);
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert_eq!(c.reason, None, "the witness must pass too");
+        assert_eq!(val(&c, "K"), val(&at_zero, "K"));
+        let (d0, d1) = (val(&at_zero, "delta").hi().clone(), val(&c, "delta").hi().clone());
+        // Only up to the tubes: the translated flow's rounding (relative to ‖y‖ ≈ 1/2, not 10⁻⁹) grows at the
+        // unstable rate e^{h} in the scalar radius, ≈ 10⁻⁶ at T = 20.
+        assert!((&d1 - &d0).abs() < q("1e-5"), "δ {d1} vs {d0}");
+        let shift = &c.witnesses["x0_shadow_2"] - q("1/4");
+        let base = &at_zero.witnesses["x0_shadow_2"];
+        assert!((&shift - base).abs() < q("1e-13"), "x̃₀ − c = {shift} vs {base}");
+        assert!(val(&c, "witness_distance").hi() <= val(&c, "epsilon").hi());
+    }
+
     /// 1-D, Q = [[−1]], b = 0: dₖ = (e^h − 1 − h)e^{hk}x₀, δ = d_{N−1}, K = 1/h, and the shadow start is
     /// x̃₀ = x₀e^{T}/(1 + h)ᴺ (so that x̃_N = y_N), all in closed form.
     #[test]
@@ -402,6 +434,18 @@ mod tests {
         assert_eq!(c.status, Status::Inconclusive);
         assert_eq!(val(&c, "theta_s").to_text(), "1");
         assert!(c.reason.as_deref().unwrap().contains("limited by the horizon N"));
+    }
+
+    #[test]
+    fn horizon_beyond_the_cap_is_inconclusive() {
+        let steps = crate::theorems::MAX_TRAJECTORY_STEPS + 1;
+        let s = spec(json!([["2", "0"], ["0", "-1"]]), json!(["1", "0"]), "1/10", steps, None);
+        let claims = crate::theorems::evaluate(&s);
+        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"] {
+            let c = claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id} missing"));
+            assert_eq!(c.status, Status::Inconclusive, "{id}");
+            assert!(c.reason.as_deref().unwrap().starts_with("horizon of 100001 steps is beyond"), "{id}: {c:?}");
+        }
     }
 
     #[test]
