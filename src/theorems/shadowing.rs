@@ -379,6 +379,33 @@ mod tests {
         assert!(val(&c, "witness_distance").hi() <= val(&c, "epsilon").hi());
     }
 
+    /// The saddle rotated by R = [[3/5, −4/5], [4/5, 3/5]]: Q = R diag(2, −1) Rᵀ = [[2/25, 36/25], [36/25, 23/25]],
+    /// x₀ = R(10⁻³, 2⁻³⁰). Distances are rotation invariant, and the shadow start is R times the diagonal one.
+    #[test]
+    fn rotated_saddle_matches_the_diagonal_one() {
+        let diag =
+            finite(&spec(json!([["2", "0"], ["0", "-1"]]), json!(["1/1000", "1/1073741824"]), "1/10", 200, None));
+        let (a, b) = (q("1/1000"), q("1/1073741824"));
+        let x0 = [&a * q("3/5") - &b * q("4/5"), &a * q("4/5") + &b * q("3/5")];
+        let x0 = json!([crate::exact::fmt_rat(&x0[0]), crate::exact::fmt_rat(&x0[1])]);
+        let c = finite(&spec(json!([["2/25", "36/25"], ["36/25", "23/25"]]), x0, "1/10", 200, None));
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert_eq!(c.reason, None, "the witness must pass too");
+        assert_eq!(
+            (val(&c, "theta_s"), val(&c, "theta_u"), val(&c, "K")),
+            (val(&diag, "theta_s"), val(&diag, "theta_u"), val(&diag, "K"))
+        );
+        // Rᵀx̃₀ = (first, second) of the diagonal case.
+        let (x1, x2) = (&c.witnesses["x0_shadow_1"], &c.witnesses["x0_shadow_2"]);
+        let along_u = -(x1 * q("4/5")) + x2 * q("3/5");
+        let along_s = x1 * q("3/5") + x2 * q("4/5");
+        assert!((&along_u - &diag.witnesses["x0_shadow_2"]).abs() < q("1e-15"), "unstable part {along_u}");
+        assert!((&along_s - &diag.witnesses["x0_shadow_1"]).abs() < q("1e-15"), "stable part {along_s}");
+        let (p, pd) = (val(&c, "plain_distance"), val(&diag, "plain_distance"));
+        assert!((p.hi() - pd.hi()).abs() < q("1e-9"), "plain {} vs {}", p.to_text(), pd.to_text());
+        assert!(val(&c, "witness_distance").hi() <= val(&c, "epsilon").hi());
+    }
+
     /// 1-D, Q = [[−1]], b = 0: dₖ = (e^h − 1 − h)e^{hk}x₀, δ = d_{N−1}, K = 1/h, and the shadow start is
     /// x̃₀ = x₀e^{T}/(1 + h)ᴺ (so that x̃_N = y_N), all in closed form.
     #[test]
