@@ -60,28 +60,58 @@
 //! eigendirections.
 
 use super::assumptions::EIG_BITS;
-use super::trajectories::{local_error_steps, quadratic_gd, sup_distance};
+use super::trajectories::{local_error_steps, quadratic_gd, sup_distance, Distance};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
-use crate::dynamics::{gd, gradient_flow};
+use crate::dynamics::{gd, gradient_flow, Tube};
 use crate::enclose::{rat_interval_to_interval, rat_to_interval};
 use crate::exact::{eig_enclosure, Rat, RatInterval};
 use crate::spec::Spec;
+use inari::Interval;
 use num_traits::{One, Signed, Zero};
 
 /// Statement of `ec.thm1` when it stops before its bound is computed.
 const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \
      recursion eₖ₊₁ ≤ ρeₖ + τₖ (GD on a quadratic)";
 
-/// `ec.thm1` for `spec` (quadratic objective, method gd; see the module documentation).
+/// The exact GD orbit and the exact gradient flow of a quadratic gd spec over its horizon, enclosed,
+/// with the per-step local errors and the measured sup distance: computed once for `ec.thm1` and
+/// `shadow.finite` (`theorems::evaluate` passes it to both).
+pub struct GdVsFlow {
+    /// The flow samples y(kh), k = 0..=N.
+    pub(crate) flow: Tube,
+    /// τₖ ∋ ‖y((k+1)h) − Ψ(y(kh))‖₂ (`None` when not finite).
+    pub(crate) tau: Option<Vec<Interval>>,
+    /// maxₖ ‖xₖ − y(kh)‖₂ for the orbit from x₀ (`None` when not finite).
+    pub(crate) distance: Option<Distance>,
+}
+
+impl GdVsFlow {
+    /// Encloses both trajectories of `spec`; `None` unless the objective is quadratic and the method
+    /// is gd.
+    ///
+    /// Enclosure: rigorous.
+    pub fn new(spec: &Spec) -> Option<Self> {
+        let (q, b) = quadratic_gd(spec).ok()?;
+        let (h, x0) = (&spec.algorithm.h, &spec.x0);
+        let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+        let flow = gradient_flow(q, b, x0, h, steps);
+        let tau = local_error_steps(q, b, h, &flow);
+        let distance = sup_distance(&gd(q, b, x0, h, steps), &flow);
+        Some(GdVsFlow { flow, tau, distance })
+    }
+}
+
+/// `ec.thm1` for `spec` (quadratic objective, method gd; see the module documentation). `run`: the
+/// trajectories of [`GdVsFlow::new`] when the caller has them (computed here otherwise).
 ///
 /// Records: `rho` (exact, ≥ ‖I − hQ‖₂), `rho_paper` ∋ 1 − hλ_min, `bound` = B_K (exact upper
 /// bound), `distance` ∋ maxₖ ‖xₖ − y(kh)‖₂, `local_error_max` ∋ maxₖ τₖ, `integral_lambda_minus`,
 /// `paper_shape`, `steps`, and `epsilon` when the spec sets it.
 ///
 /// Enclosure: rigorous.
-pub fn thm1(spec: &Spec) -> Claim {
-    let (q, b) = match quadratic_gd(spec) {
+pub fn thm1(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
+    let (q, _) = match quadratic_gd(spec) {
         Ok(qb) => qb,
         Err(reason) => return Claim::new("ec.thm1", HEADLINE).not_applicable(reason),
     };
@@ -98,7 +128,6 @@ pub fn thm1(spec: &Spec) -> Claim {
         ),
     );
     let h = &spec.algorithm.h;
-    let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
     let n = Rat::from_integer(spec.steps.into());
     c.value("steps", n.clone());
     if let Some(e) = &spec.epsilon {
@@ -121,9 +150,15 @@ pub fn thm1(spec: &Spec) -> Claim {
         c.enclosed("paper_shape", RatInterval::new(lo, hi));
     }
 
-    let flow = gradient_flow(q, b, &spec.x0, h, steps);
-    let orbit = gd(q, b, &spec.x0, h, steps);
-    let (Some(tau), Some(dist)) = (local_error_steps(q, b, h, &flow), sup_distance(&orbit, &flow)) else {
+    let owned;
+    let run = match run {
+        Some(r) => r,
+        None => {
+            owned = GdVsFlow::new(spec).expect("quadratic gd");
+            &owned
+        }
+    };
+    let (Some(tau), Some(dist)) = (&run.tau, &run.distance) else {
         c.reason = Some(
             "enclosure too wide: a tube radius or a local error is +∞ (the orbit or the flow overflows f64 over the \
              horizon)"
@@ -131,7 +166,7 @@ pub fn thm1(spec: &Spec) -> Claim {
         );
         return c;
     };
-    let Some((bound, tau_max)) = gronwall(&rho, &tau) else {
+    let Some((bound, tau_max)) = gronwall(&rho, tau) else {
         c.reason = Some("enclosure too wide: the Grönwall bound B_K overflows f64".into());
         return c;
     };
@@ -194,7 +229,7 @@ pub(crate) fn step_factor(h: &Rat, brackets: &[&RatInterval]) -> Rat {
 /// rounded upward, and the enclosure of maxₖ τₖ; `None` when B_K is not finite.
 ///
 /// Enclosure: rigorous (B_K is an upper bound of the exact recursion, hence of maxₖ eₖ).
-fn gronwall(rho: &Rat, tau: &[inari::Interval]) -> Option<(Rat, RatInterval)> {
+fn gronwall(rho: &Rat, tau: &[Interval]) -> Option<(Rat, RatInterval)> {
     let r = point(rat_to_interval(rho).sup());
     let (mut e, mut b, mut lo, mut hi) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
     for t in tau {
@@ -367,7 +402,7 @@ mod tests {
     fn one_dimensional_bound_is_the_closed_form() {
         // q = 2, h = 1/10: ρ = 4/5 exactly and Eₖ = x₀(aᵏ − cᵏ) = eₖ (telescoping): B_K is the distance.
         let s = diag_spec(&["2"], &["1"], "1/10", 100, None);
-        let c = thm1(&s);
+        let c = thm1(&s, None);
         assert_eq!(c.status, Status::Verified, "{c:?}");
         assert_eq!(value(&c, "rho").to_text(), "4/5");
         assert_eq!(value(&c, "rho_paper").to_text(), "[4/5, 4/5]");
@@ -379,7 +414,7 @@ mod tests {
         assert!(&b * &b - &o.dist_sq.1 < q("1e-13"));
         // A negative eigenvalue, q = −1: ρ = 1 + h, ∫λ₋ = T = 3, B_K = x₀(e^{T} − (1 + h)^K) at k = K.
         let s = diag_spec(&["-1"], &["1/3"], "1/20", 60, None);
-        let c = thm1(&s);
+        let c = thm1(&s, None);
         assert_eq!(c.status, Status::Verified);
         assert_eq!(value(&c, "rho").to_text(), "21/20");
         assert_eq!(value(&c, "integral_lambda_minus").to_text(), "[3, 3]");
@@ -393,7 +428,7 @@ mod tests {
     fn diagonal_with_a_negative_eigenvalue_matches_the_oracle() {
         let (qs, x0, h) = (vec![q("2"), q("-1/2")], vec![q("1"), q("1/2")], q("1/20"));
         let s = diag_spec(&["2", "-1/2"], &["1", "1/2"], "1/20", 200, Some("10"));
-        let c = thm1(&s);
+        let c = thm1(&s, None);
         assert_eq!(c.status, Status::Verified, "{c:?}");
         // ρ = max(|1 − 1/10|, 1 + 1/40) = 41/40; the paper's 1 − hλ_min is the same here.
         assert_eq!(value(&c, "rho").to_text(), "41/40");
@@ -409,7 +444,7 @@ mod tests {
     fn the_paper_factor_is_not_a_bound_beyond_the_stable_range() {
         // h(λ_min + λ_max) = (1/10)(30 − 1/2) > 2: ρ = |1 − 3| = 2, the paper's 1 − hλ_min = 21/20.
         let s = diag_spec(&["30", "-1/2"], &["1", "1"], "1/10", 12, None);
-        let c = thm1(&s);
+        let c = thm1(&s, None);
         assert_eq!(c.status, Status::Verified, "{c:?}");
         assert_eq!(value(&c, "rho").to_text(), "2");
         assert_eq!(value(&c, "rho_paper").to_text(), "[21/20, 21/20]");
@@ -437,7 +472,7 @@ mod tests {
 
     #[test]
     fn epsilon_decides_as_specified() {
-        let base = |eps: &str| thm1(&diag_spec(&["2", "-1/2"], &["1", "1/2"], "1/20", 200, Some(eps)));
+        let base = |eps: &str| thm1(&diag_spec(&["2", "-1/2"], &["1", "1/2"], "1/20", 200, Some(eps)), None);
         let c = base("10");
         let (b, d) = (value(&c, "bound").hi().clone(), value(&c, "distance"));
         // ε between the measured distance and B_K: the certified bound is looser than ε.
@@ -465,14 +500,14 @@ mod tests {
             crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs").join(n)).unwrap()
         };
         for name in ["saddle.json", "strongly_convex.json", "ill_conditioned.json"] {
-            let c = thm1(&load(name));
+            let c = thm1(&load(name), None);
             assert_eq!(c.status, Status::Verified, "{name}: {c:?}");
             assert!(value(&c, "distance").hi() <= value(&c, "bound").hi(), "{name}");
         }
-        let c = thm1(&load("heavy_ball.json"));
+        let c = thm1(&load("heavy_ball.json"), None);
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().starts_with("method is heavy_ball"));
-        let c = thm1(&load("expression_2d.json"));
+        let c = thm1(&load("expression_2d.json"), None);
         assert_eq!(c.status, Status::NotApplicable);
     }
 }

@@ -265,8 +265,9 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
             c.enclosed("local_error_max", local);
         }
     }
-    claims.push(elkabetz_cohen::thm1(spec));
-    claims.push(shadowing::finite(spec));
+    let run = elkabetz_cohen::GdVsFlow::new(spec);
+    claims.push(elkabetz_cohen::thm1(spec, run.as_ref()));
+    claims.push(shadowing::finite(spec, run.as_ref()));
 }
 
 /// What the theorem claims need besides the constants: the saddle reading of the spec and

@@ -39,10 +39,11 @@
 //! witness distance.
 
 use super::assumptions::EIG_BITS;
-use super::trajectories::{local_error_steps, quadratic_gd, sup_distance};
+use super::elkabetz_cohen::GdVsFlow;
+use super::trajectories::{quadratic_gd, sup_distance};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::IMat;
-use crate::dynamics::{gd, gradient_flow, Tube};
+use crate::dynamics::{gd, Tube};
 use crate::exact::{eig_enclosure, inertia, round_up_dyadic, shift, sqrt_enclosure, Rat, RatMatrix};
 use crate::spec::Spec;
 use nalgebra::SymmetricEigen;
@@ -55,10 +56,11 @@ const HEADLINE: &str = "Finite-time shadowing (000 Thm 3, saddle case; proofs/SH
 /// Significant bits kept when K and ε are rounded up (keeps the certificate's numbers short).
 const BITS: u32 = 64;
 
-/// `shadow.finite` for `spec` (quadratic objective, method gd; see the module documentation).
+/// `shadow.finite` for `spec` (quadratic objective, method gd; see the module documentation). `run`:
+/// the trajectories of [`GdVsFlow::new`] when the caller has them (computed here otherwise).
 ///
 /// Enclosure: rigorous.
-pub fn finite(spec: &Spec) -> Claim {
+pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
     let (q, b) = match quadratic_gd(spec) {
         Ok(qb) => qb,
         Err(reason) => return Claim::new("shadow.finite", HEADLINE).not_applicable(reason),
@@ -96,8 +98,16 @@ pub fn finite(spec: &Spec) -> Claim {
     let m = Rat::zero();
     c.value("M", m.clone());
 
-    let flow = gradient_flow(q, b, &spec.x0, h, steps);
-    let Some(tau) = local_error_steps(q, b, h, &flow) else {
+    let owned;
+    let run = match run {
+        Some(r) => r,
+        None => {
+            owned = GdVsFlow::new(spec).expect("quadratic gd");
+            &owned
+        }
+    };
+    let (flow, plain) = (&run.flow, &run.distance);
+    let Some(tau) = &run.tau else {
         c.reason = Some("enclosure too wide: the flow tube or a local error is +∞ (f64 overflow)".into());
         return c;
     };
@@ -114,9 +124,8 @@ pub fn finite(spec: &Spec) -> Claim {
     c.value("epsilon", eps.clone());
 
     // The shadowing orbit: x̃₀ and the enclosed sup distance of its exact GD orbit to the flow.
-    let witness = shadow_start(q, b, h, &spec.x0, &flow, &split);
-    let plain = sup_distance(&gd(q, b, &spec.x0, h, steps), &flow);
-    if let Some(p) = &plain {
+    let witness = shadow_start(q, b, h, &spec.x0, flow, &split);
+    if let Some(p) = plain {
         c.enclosed("plain_distance", p.range.clone());
     }
     let width = (q.len().max(1)).to_string().len();
@@ -124,7 +133,7 @@ pub fn finite(spec: &Spec) -> Claim {
         for (i, v) in x.iter().enumerate() {
             c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
         }
-        sup_distance(&gd(q, b, x, h, steps), &flow)
+        sup_distance(&gd(q, b, x, h, steps), flow)
     });
     if let Some(w) = &witness_distance {
         c.enclosed("witness_distance", w.range.clone());
@@ -293,6 +302,11 @@ mod tests {
     use crate::spec::parse_spec_value;
     use num_traits::Signed;
     use serde_json::json;
+
+    /// The claim with its own trajectories (shadows the glob import).
+    fn finite(s: &Spec) -> Claim {
+        super::finite(s, None)
+    }
 
     fn q(s: &str) -> Rat {
         parse_rat(s).unwrap()
