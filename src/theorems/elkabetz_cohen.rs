@@ -105,7 +105,8 @@ impl GdVsFlow {
 /// `ec.thm1` for `spec` (quadratic objective, method gd; see the module documentation). `run`: the
 /// trajectories of [`GdVsFlow::new`] when the caller has them (computed here otherwise).
 ///
-/// Records: `rho` (exact, ≥ ‖I − hQ‖₂), `rho_paper` ∋ 1 − hλ_min, `bound` = B_K (exact upper
+/// Records: `rho` (exact, ≥ ‖I − hQ‖₂), `rho_paper` ∋ 1 − hλ_min, `h_lambda_sum` ∋ h(λ_min + λ_max)
+/// (the paper's factor is ‖I − hQ‖₂ when it is ≤ 2), `bound` = B_K (exact upper
 /// bound), `distance` ∋ maxₖ ‖xₖ − y(kh)‖₂, `local_error_max` ∋ maxₖ τₖ, `integral_lambda_minus`,
 /// `paper_shape`, `steps`, and `epsilon` when the spec sets it.
 ///
@@ -140,6 +141,8 @@ pub fn thm1(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
     let rho = step_factor(h, &[&lam_min, &lam_max]);
     c.value("rho", rho.clone());
     c.enclosed("rho_paper", RatInterval::new(Rat::one() - h * &lam_min.hi, Rat::one() - h * &lam_min.lo));
+    // rho_paper = ‖I − hQ‖₂ exactly when h(λ_min + λ_max) ≤ 2 (module documentation).
+    c.enclosed("h_lambda_sum", RatInterval::new(h * (&lam_min.lo + &lam_max.lo), h * (&lam_min.hi + &lam_max.hi)));
     // ∫₀ᵀ λ₋ dt = T·max(−λ_min, 0), T = Kh, and the paper's shape hT·exp(∫λ₋).
     let t = &n * h;
     let neg = |x: &Rat| if x.is_negative() { -x } else { Rat::zero() };
@@ -433,6 +436,7 @@ mod tests {
         // ρ = max(|1 − 1/10|, 1 + 1/40) = 41/40; the paper's 1 − hλ_min is the same here.
         assert_eq!(value(&c, "rho").to_text(), "41/40");
         assert_eq!(value(&c, "rho_paper").to_text(), "[41/40, 41/40]");
+        assert_eq!(value(&c, "h_lambda_sum").to_text(), "[3/40, 3/40]");
         assert_eq!(value(&c, "integral_lambda_minus").to_text(), "[5, 5]");
         assert_matches(&c, &oracle(&qs, &x0, &h, 200), "1e-10", "diag(2, -1/2)");
         // Here the local error and the growth live in different directions: B_K is loose.
@@ -448,6 +452,7 @@ mod tests {
         assert_eq!(c.status, Status::Verified, "{c:?}");
         assert_eq!(value(&c, "rho").to_text(), "2");
         assert_eq!(value(&c, "rho_paper").to_text(), "[21/20, 21/20]");
+        assert_eq!(value(&c, "h_lambda_sum").to_text(), "[59/20, 59/20]");
         let d = value(&c, "distance");
         assert!(d.hi() <= value(&c, "bound").hi());
         // The recursion with the paper's factor and the same τₖ (x₁ − y₁ = −d₀, so τ₀ ≤ e₁, and the
