@@ -2,8 +2,9 @@
 //!
 //! Closed-form claims (constants of quadratics, the theorems of 000 and 004) are re-derived with
 //! exact rationals only, through `crate::theorems` and `crate::exact`. Enclosure claims — the
-//! constants of non-quadratic objectives and `shadow.orbit` — are re-verified by re-running the
-//! same deterministic enclosure (their statements say so).
+//! constants of non-quadratic objectives and the trajectory claims `shadow.orbit`, `ec.thm1`,
+//! `shadow.finite` — are re-verified by re-running the same deterministic enclosure (their
+//! statements say so).
 //! Every derived quantity is recomputed from the inputs with the theorems' own formulas
 //! (witnesses are recomputed deterministically and must equal the stored ones), and any stored
 //! value, witness, inequality, status or count that disagrees is rejected, naming the claim.

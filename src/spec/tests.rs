@@ -313,8 +313,8 @@ fn unknown_claim_id() {
 
 #[test]
 fn planned_claim_id() {
-    let msg = err_at(&with("/claims", Some(json!(["ol.thm2", "shadow.finite"]))), "/claims/1");
-    assert_eq!(msg, "claim \"shadow.finite\" needs validated trajectories and is not decided by this version");
+    let msg = err_at(&with("/claims", Some(json!(["ol.thm2", "ks.thm2"]))), "/claims/1");
+    assert_eq!(msg, "claim \"ks.thm2\" needs validated trajectories and is not decided by this version");
 }
 
 #[test]

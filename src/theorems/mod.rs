@@ -3,14 +3,16 @@
 //!
 //! The closed-form claims (constants of quadratics, every theorem of 000 and 004) are exact rational
 //! arithmetic. Two kinds of claims are enclosures instead, and say so in their statements: the
-//! constants of non-quadratic objectives (`assumptions::general`) and the trajectory claim
-//! `shadow.orbit` (`trajectories`). [`evaluate`] is what `certify` reports and what `certify check`
-//! re-runs: exact claims are re-derived exactly, enclosure claims by re-running the same
-//! deterministic enclosure.
+//! constants of non-quadratic objectives (`assumptions::general`) and the trajectory claims
+//! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`) and `shadow.finite` (`shadowing`).
+//! [`evaluate`] is what `certify` reports and what `certify check` re-runs: exact claims are
+//! re-derived exactly, enclosure claims by re-running the same deterministic enclosure.
 
 pub mod assumptions;
+pub mod elkabetz_cohen;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
+pub mod shadowing;
 pub mod trajectories;
 
 use crate::claim::{Claim, Status, CLAIM_IDS};
@@ -38,6 +40,12 @@ fn headline(id: &str) -> &'static str {
         "ks.thm5" => "Kovachki–Stuart (004) Thm 5: exponentially attractive invariant manifold",
         "ks.thm6" => "Kovachki–Stuart (004) Thm 6: modified flow (20)–(21) on the manifold",
         "shadow.orbit" => "Orvieto–Lucchi (000): enclosed sup distance between the GD orbit and the gradient flow ≤ ε",
+        "ec.thm1" => {
+            "Elkabetz–Cohen (002/003) Thm 1: certified GF–GD distance bound by the discrete Grönwall recursion"
+        }
+        "shadow.finite" => {
+            "Finite-time shadowing (000 Thm 3, proofs/SHADOWING.md): a GD orbit from a perturbed x₀ within ε = Kδ"
+        }
         _ => "claim",
     }
 }
@@ -231,17 +239,19 @@ pub fn theorem_claims(
 /// Longest horizon for which `evaluate` encloses trajectories (`check` re-runs them).
 pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 
-/// Adds `shadow.orbit` (against the spec's ε, else the ε of a verified `ol.thm2`) and the measured
-/// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]).
+/// Adds `shadow.orbit` (against the spec's ε, else the ε of a verified `ol.thm2`), the measured
+/// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
+/// `ec.thm1` ([`elkabetz_cohen`]) and `shadow.finite` ([`shadowing`]).
 fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
-    let id = "shadow.orbit";
     if spec.steps > MAX_TRAJECTORY_STEPS {
-        let mut c = Claim::new(id, headline(id));
-        c.reason = Some(format!(
-            "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
-            spec.steps
-        ));
-        claims.push(c);
+        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"] {
+            let mut c = Claim::new(id, headline(id));
+            c.reason = Some(format!(
+                "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
+                spec.steps
+            ));
+            claims.push(c);
+        }
         return;
     }
     let eps_thm2 = claims
@@ -255,6 +265,9 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
             c.enclosed("local_error_max", local);
         }
     }
+    let run = elkabetz_cohen::GdVsFlow::new(spec);
+    claims.push(elkabetz_cohen::thm1(spec, run.as_ref()));
+    claims.push(shadowing::finite(spec, run.as_ref()));
 }
 
 /// What the theorem claims need besides the constants: the saddle reading of the spec and

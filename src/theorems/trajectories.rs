@@ -162,7 +162,7 @@ pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
 }
 
 /// Q and b of a quadratic spec run with gd, or why the claims do not apply.
-fn quadratic_gd(spec: &Spec) -> Result<(&RatMatrix, &[Rat]), String> {
+pub(crate) fn quadratic_gd(spec: &Spec) -> Result<(&RatMatrix, &[Rat]), String> {
     let Objective::Quadratic { q, b } = &spec.objective else {
         return Err(format!(
             "the objective is {}: enclosed trajectories are implemented for quadratic objectives",
@@ -193,16 +193,16 @@ fn norm2(v: impl Iterator<Item = Interval>) -> Interval {
 }
 
 /// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, and the k where the lower bound is attained.
-struct Distance {
-    range: RatInterval,
-    argmax_lo: usize,
+pub(crate) struct Distance {
+    pub(crate) range: RatInterval,
+    pub(crate) argmax_lo: usize,
 }
 
 /// [maxₖ loₖ, maxₖ hiₖ] with [loₖ, hiₖ] ∋ ‖xₖ − yₖ‖₂ (see the module documentation); `None` when a
 /// radius or a bound is not finite.
 ///
 /// Enclosure: rigorous.
-fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
+pub(crate) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
     assert!(x.len() == y.len() && x.dim() == y.dim(), "sup_distance: the tubes must have the same shape");
     let (mut lo, mut hi, mut argmax_lo) = (0.0_f64, 0.0_f64, 0);
     for k in 0..x.len() {
@@ -276,6 +276,18 @@ fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tub
 ///
 /// Enclosure: rigorous.
 fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInterval> {
+    let (lo, hi) = local_error_steps(q, b, h, flow)?
+        .iter()
+        .fold((0.0_f64, 0.0_f64), |(lo, hi), t| (lo.max(t.inf().max(0.0)), hi.max(t.sup())));
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
+/// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h(Qy − b), over a tube of the
+/// exact flow samples (the local errors `ec.thm1` and `shadow.finite` sum or maximize); `None` when
+/// a bound is not finite. See [`prop1_local_error`] for the formula.
+///
+/// Enclosure: rigorous. Tightness: width about 2(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
+pub(crate) fn local_error_steps(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<Vec<Interval>> {
     let d = b.len();
     // ‖I − hQ‖₂ = max |eigenvalue| of the symmetric I − hQ.
     let step: RatMatrix = (0..d)
@@ -284,8 +296,8 @@ fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInte
     let eb = sym_eig_bounds(&IMat::from_rat(&step));
     let contraction = point(eb.lo.abs().max(eb.hi.abs()));
     let (qi, bi, hi_) = (IMat::from_rat(q), rat_vec(b), rat_to_interval(h));
-    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
     let mut m: Vec<Interval> = vec![point(0.0); d];
+    let mut out = Vec::with_capacity(flow.len().saturating_sub(1));
     for k in 0..flow.len().saturating_sub(1) {
         let (r0, r1) = (flow.rad(k), flow.rad(k + 1));
         if !r0.is_finite() || !r1.is_finite() {
@@ -295,10 +307,13 @@ fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInte
         let g = qi.mul_vec(&m);
         let n = norm2((0..d).map(|i| point(flow.mid(k + 1)[i]) - m[i] + hi_ * (g[i] - bi[i])));
         let r = point(r1) + contraction * point(r0);
-        lo = lo.max((n - r).inf().max(0.0));
-        hi = hi.max((n + r).sup());
+        let t = Interval::try_from(((n - r).inf().max(0.0), (n + r).sup())).ok()?;
+        if !t.sup().is_finite() {
+            return None;
+        }
+        out.push(t);
     }
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+    Some(out)
 }
 
 #[cfg(test)]
