@@ -242,6 +242,8 @@ fn plot_writes_svg_files_for_trace_and_the_main_command() {
     let run = certify_in(dir.path(), &["one_d.json", "--plot", "file"]);
     run.expect_code(2);
     assert!(run.stderr.starts_with("error: file"), "{}", run.stderr);
+    // The report of the certified spec is still printed before the plot error.
+    assert!(run.stdout.contains("shadow.orbit"), "{}", run.stdout);
 }
 
 /// GD with h·q = 3 diverges ((−2)ᵏ): once the orbit overflows `f64`, its enclosure is printed as

@@ -38,9 +38,10 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
             return fail(&e);
         }
     }
-    let plots = match plot.map(|dir| plot_certified(dir, &c)).transpose() {
-        Ok(p) => p.unwrap_or_default(),
-        Err(e) => return fail(&e),
+    // A failed --plot is reported after the certificate and the report, which stay valid.
+    let (plots, plot_error) = match plot.map(|dir| plot_certified(dir, &c)).transpose() {
+        Ok(p) => (p.unwrap_or_default(), None),
+        Err(e) => (Vec::new(), Some(e)),
     };
     if json {
         print!("{text}");
@@ -53,7 +54,10 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
             println!("plot written to {}", p.display());
         }
     }
-    c.exit_code
+    match plot_error {
+        Some(e) => fail(&e),
+        None => c.exit_code,
+    }
 }
 
 /// The `--plot` figures of a certified spec; the ε band is the one `shadow.orbit` used, else the
