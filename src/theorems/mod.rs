@@ -37,7 +37,10 @@ fn headline(id: &str) -> &'static str {
         "ks.assumption11" => "Kovachki–Stuart (004) Assumption 11: step-size conditions (41)–(44)",
         "ks.thm5" => "Kovachki–Stuart (004) Thm 5: exponentially attractive invariant manifold",
         "ks.thm6" => "Kovachki–Stuart (004) Thm 6: modified flow (20)–(21) on the manifold",
-        "shadow.orbit" => "Orvieto–Lucchi (000): enclosed sup distance between the GD orbit and the gradient flow ≤ ε",
+        "shadow.orbit" => {
+            "Orvieto–Lucchi (000), Kovachki–Stuart (004) Thm 2: enclosed sup distance between the exact orbit and \
+             the flow it approximates ≤ ε"
+        }
         _ => "claim",
     }
 }
