@@ -217,7 +217,7 @@ fn spec_steps(spec: &Spec) -> usize {
 }
 
 /// The exact value of a finite `f64`.
-fn exact(f: f64) -> Option<Rat> {
+pub(super) fn exact(f: f64) -> Option<Rat> {
     Rat::from_float(f)
 }
 
@@ -227,16 +227,18 @@ fn norm2(v: impl Iterator<Item = Interval>) -> Interval {
 }
 
 /// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, and the k where the lower bound is attained.
-struct Distance {
-    range: RatInterval,
-    argmax_lo: usize,
+pub(super) struct Distance {
+    /// [maxₖ loₖ, maxₖ hiₖ].
+    pub(super) range: RatInterval,
+    /// Where the lower end is attained.
+    pub(super) argmax_lo: usize,
 }
 
 /// [maxₖ loₖ, maxₖ hiₖ] with [loₖ, hiₖ] ∋ ‖xₖ − yₖ‖₂ (see the module documentation); `None` when a
 /// radius or a bound is not finite.
 ///
 /// Enclosure: rigorous.
-fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
+pub(super) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
     assert!(x.len() == y.len() && x.dim() == y.dim(), "sup_distance: the tubes must have the same shape");
     let (mut lo, mut hi, mut argmax_lo) = (0.0_f64, 0.0_f64, 0);
     for k in 0..x.len() {
@@ -257,21 +259,21 @@ fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
 }
 
 /// The domain check of rule 4 over the samples of some tubes.
-struct DomainCheck {
+pub(super) struct DomainCheck {
     /// Encloses the smallest signed distance min over samples, coordinates and faces of
     /// (xᵢ − loᵢ, hiᵢ − xᵢ); negative means outside.
-    margin: RatInterval,
+    pub(super) margin: RatInterval,
     /// Where the upper bound of the margin is smallest (a certain exit when it is negative).
-    worst: (&'static str, usize),
+    pub(super) worst: (&'static str, usize),
     /// Where the lower bound of the margin is smallest (the sample that blocks certification).
-    weakest: (&'static str, usize),
+    pub(super) weakest: (&'static str, usize),
 }
 
 /// The margin of rule 4: sample 0 is x₀ itself (exact; the spec validator puts it in the box), the
 /// others are the tubes' balls through their bounding boxes. `None` when a bound is not finite.
 ///
 /// Enclosure: rigorous (the true smallest margin lies in `margin`).
-fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
+pub(super) fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
     let m0 = x0.iter().zip(domain).map(|(x, (l, h))| (x - l).min(h - x)).min().expect("dimension ≥ 1");
     let faces: Vec<(Interval, Interval)> =
         domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
@@ -336,7 +338,7 @@ fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInte
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::exact::parse_rat;
     use crate::spec::parse_spec_value;
@@ -375,7 +377,7 @@ mod tests {
 
     /// e^{−a} for 0 ≤ a ≤ 1 between two consecutive partial sums of its alternating series (the terms
     /// decrease), rounded outward to 200-bit dyadics. Enclosure: exact; width below 10⁻⁴⁰.
-    fn exp_neg(a: &Rat) -> (Rat, Rat) {
+    pub(crate) fn exp_neg(a: &Rat) -> (Rat, Rat) {
         assert!(&Rat::zero() <= a && a <= &Rat::one(), "exp_neg: 0 <= a <= 1");
         let (mut sum, mut term) = (Rat::one(), Rat::one());
         let mut prev = sum.clone();
@@ -389,10 +391,10 @@ mod tests {
     }
 
     /// Fractional bits of the oracle's fixed-point numbers.
-    const FRAC: usize = 256;
+    pub(crate) const FRAC: usize = 256;
 
     /// The fixed-point integer ⌊r·2²⁵⁶⌋ (or ⌈r·2²⁵⁶⌉ when `up`).
-    fn fixed(r: &Rat, up: bool) -> BigInt {
+    pub(crate) fn fixed(r: &Rat, up: bool) -> BigInt {
         let scaled = r * Rat::from_integer(BigInt::one() << FRAC);
         if up {
             scaled.ceil().to_integer()
@@ -402,7 +404,7 @@ mod tests {
     }
 
     /// ⌊ab·2⁻²⁵⁶⌋ or ⌈ab·2⁻²⁵⁶⌉ for a, b ≥ 0 (products of fixed-point numbers, no gcd: fast in debug).
-    fn fmul(a: &BigInt, b: &BigInt, up: bool) -> BigInt {
+    pub(crate) fn fmul(a: &BigInt, b: &BigInt, up: bool) -> BigInt {
         let p = a * b;
         if up {
             (p + ((BigInt::one() << FRAC) - 1)) >> FRAC
@@ -529,7 +531,7 @@ mod tests {
     /// x₀ ≥ 0, 0 ≤ qh/(1 − λ) ≤ 1): uₙ from the exact rational recursion uₙ₊₁ = uₙ + λ(uₙ − uₙ₋₁) −
     /// hq(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − hqu₀; u(nh) = x₀(e^{−qh/(1−λ)})ⁿ of the rescaled flow (8), in
     /// 256-bit fixed point with directed rounding and e^{−qh/(1−λ)} from [`exp_neg`].
-    fn oracle_scheme7_1d(qv: &Rat, lambda: &Rat, a: &Rat, x0: &Rat, h: &Rat, steps: usize) -> (Rat, Rat) {
+    pub(crate) fn oracle_scheme7_1d(qv: &Rat, lambda: &Rat, a: &Rat, x0: &Rat, h: &Rat, steps: usize) -> (Rat, Rat) {
         assert!(x0 >= &Rat::zero());
         let (elo, ehi) = exp_neg(&(qv * h / (Rat::one() - lambda)));
         let decay = (fixed(&elo, false), fixed(&ehi, true));
