@@ -46,7 +46,9 @@
 //! outward-rounded division and log₂. Every endpoint is an `f64`, recorded exactly as a `Rat`.
 //!
 //! Enclosure: rigorous. Tightness: the width of a rate is about (relative width of E(h) + that of
-//! E(h/2))/ln 2, about 10⁻¹² on the shipped specs.
+//! E(h/2))/ln 2: on the shipped specs 5·10⁻¹²–1.2·10⁻¹⁰ for `rate_8`, up to 3·10⁻⁹ for `rate_20`,
+//! up to 5·10⁻⁵ for `rate_11` (the damped flow (11) is stiff, mass hα, and its Lyapunov norm is
+//! ill-conditioned, `dynamics/norm.rs`).
 //!
 //! # Verdict
 //! Theorem 2 is asymptotic (O(h) with an unknown C(T)), so no finite measurement refutes it:
@@ -54,6 +56,17 @@
 //! inconclusive with the reason (a rate below 3/4 means h is not yet in the asymptotic regime, or
 //! the enclosure is too wide). Rule 4: the orbits and the flow (8) at h and at h/2 must stay in the
 //! domain box at every sample (`domain_margin`), as in `shadow.orbit`.
+//!
+//! # The off-manifold factor (Theorem 5, proofs/ERRATA.md §3)
+//! On the same quadratics the distance to the exact invariant manifold, eₙ = vₙ − w_g(uₙ) (Theorem 5;
+//! (34) of 004 measures it to the leading-order manifold (33) instead), is coordinatewise exactly
+//! ρ₂,ᵢⁿe₀ with ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the fast root: along every orbit, |eₙ| ≤ (maxᵢ|ρ₂,ᵢ|)ⁿ|e₀|,
+//! with equality when e₀ lies in the coordinate of the largest |ρ₂,ᵢ|. [`offmanifold_factor`] encloses maxᵢ|ρ₂,ᵢ| exactly; a verified
+//! `ks.thm2` records it as `offmanifold_factor`, to be read against `rate` and `rate_printed` of
+//! `ks.thm5`: the valid rate is ≥ it, the printed λ + h²λδ is below it for a = 0 (the erratum). It is
+//! recorded here and not on `ks.thm5`, whose record is a closed-form step-size claim that
+//! `certify admissible` reproduces from the step size alone. No orbit needs to be run for this: for
+//! these quadratics the factor is the whole story.
 //!
 //! # Cost and re-verification
 //! Four tubes for (8) (N + 2N steps for the orbit and for the flow), four for (11) and (20) and two
@@ -151,6 +164,9 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
             }
         }
         (Err(e), _) | (_, Err(e)) => notes.push(format!("(20) not measured: {e}")),
+    }
+    if let Some(f) = offmanifold_factor(spec) {
+        c.enclosed("offmanifold_factor", f);
     }
     c.statement = format!(
         "Kovachki–Stuart (004) Thm 2, Section 2.3, measured: Δ = log₂(E(h)/E(h/2)) ≥ 3/4 for the exact-arithmetic \
@@ -284,6 +300,44 @@ fn manifold_roots(q: &RatMatrix, h: &Rat, lambda: &Rat, a: &Rat) -> Result<Vec<(
             Ok((t, det, disc))
         })
         .collect()
+}
+
+/// For scheme (7) on a quadratic with diagonal positive-definite Q whose roots are real (see
+/// [`manifold_roots`]): an exact enclosure of maxᵢ |ρ₂,ᵢ|, ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the smaller root.
+/// Off the exact invariant manifold the distance eₙ = vₙ − w_g(uₙ) of Theorem 5 is, coordinatewise,
+/// exactly eₙ = ρ₂,ᵢⁿe₀ (the fast eigen-component of the linear map (15); proofs/ERRATA.md §3), so this
+/// is the true attraction factor that Theorem 5's rate must bound: the valid `rate` of `ks.thm5` is ≥
+/// it, the printed λ + h²λδ is not (for a = 0). `None` for other specs.
+///
+/// Enclosure: exact (rational square roots, `exact::sqrt_enclosure`). Tightness: width about
+/// 2⁻¹⁹²/denominator.
+pub fn offmanifold_factor(spec: &Spec) -> Option<RatInterval> {
+    let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, .. }) = (&spec.algorithm.method, &spec.objective)
+    else {
+        return None;
+    };
+    let two = Rat::from_integer(2.into());
+    let abs = |lo: Rat, hi: Rat| -> (Rat, Rat) {
+        if lo >= Rat::zero() {
+            (lo, hi)
+        } else if hi <= Rat::zero() {
+            (-hi, -lo)
+        } else {
+            (Rat::zero(), (-lo).max(hi))
+        }
+    };
+    manifold_roots(q, &spec.algorithm.h, lambda, a)
+        .ok()?
+        .into_iter()
+        .map(|(t, _, disc)| {
+            // √disc = √(disc·4¹²⁸)/2¹²⁸: 128 more bits than `sqrt_enclosure` gives by itself (the valid
+            // rate of Thm 5 can exceed the factor by as little as 10⁻²⁴, proofs/ERRATA.md §3).
+            let scale = Rat::from_integer(num_bigint::BigInt::one() << 128usize);
+            let s = crate::exact::sqrt_enclosure(&(disc * &scale * &scale));
+            abs((&t - &s.hi / &scale) / &two, (&t - &s.lo / &scale) / &two)
+        })
+        .reduce(|(l1, h1), (l2, h2)| (l1.max(l2), h1.max(h2)))
+        .map(|(lo, hi)| RatInterval::new(lo, hi))
 }
 
 /// The exact orbit of scheme (7) started on the invariant manifold of (15), for diagonal positive-definite Q:
@@ -574,6 +628,60 @@ mod tests {
         // Negative curvature: no minimizer to centre on.
         let c = thm2_rates(&spec2(json!([["1", "0"], ["0", "-1/2"]]), json!(["0", "0"]), "1/1000"), 100_000);
         assert!(c.statement.contains("(20) not measured: Q is not positive definite"), "{}", c.statement);
+    }
+
+    #[test]
+    fn offmanifold_factor_is_the_fast_root_and_breaks_the_printed_rate() {
+        // ERRATA §3: Φ = u²/2, λ = 9/10, a = 0, h = 1/1000: ρ₂ = 0.9101267857… (trace 1.899, determinant 0.9;
+        // ρ₂ = (1.899 − √(1.899² − 3.6))/2, √0.006201 = 0.0787464285…).
+        let s = crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/heavy_ball.json"))
+            .unwrap();
+        let f = offmanifold_factor(&s).unwrap();
+        assert!(
+            f.lo > q("0.91012678") && f.hi < q("0.91012679") && &f.hi - &f.lo < q("1e-55"),
+            "{}",
+            f.to_string_exact()
+        );
+        // ρ₂ solves ρ² − 1.899ρ + 0.9 = 0: the polynomial changes sign across the enclosure (ρ₂ < ρ₁).
+        let poly = |r: &Rat| r * r - q("1.899") * r + q("0.9");
+        assert!(poly(&f.lo) > Rat::zero() && poly(&f.hi) < Rat::zero());
+        let all = crate::theorems::evaluate(&s);
+        let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
+        let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
+        assert_eq!(t2.values["offmanifold_factor"], Value::Enclosed(f.clone()));
+        assert_eq!(t5.status, Status::Verified);
+        assert!(t5.values["rate"].lo() >= &f.hi, "the valid rate bounds the true factor");
+        assert!(t5.values["rate_printed"].hi() < &f.lo, "the printed rate is violated");
+        // Across parameters, the factor lies below the rate of a verified ks.thm5 (the margin can be 10⁻²⁴), and
+        // the printed rate is violated for heavy ball.
+        let mut seen = 0;
+        for (method, h) in
+            [("heavy_ball", "1/2000"), ("heavy_ball", "1/5000"), ("nesterov", "1/1000"), ("nesterov", "1/5000")]
+        {
+            let mut sp = spec1(method, "1", "1", h, 10);
+            sp.domain = vec![(q("-1"), q("1"))];
+            let all = crate::theorems::evaluate(&sp);
+            let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
+            let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
+            if t5.status != Status::Verified {
+                continue;
+            }
+            seen += 1;
+            let f = enclosure(&t2, "offmanifold_factor");
+            assert!(t5.values["rate"].lo() >= &f.hi, "{method} h = {h}: rate below the factor");
+            if method == "heavy_ball" {
+                assert!(t5.values["rate_printed"].hi() < &f.lo, "{method} h = {h}");
+            }
+        }
+        assert!(seen >= 3, "only {seen} verified ks.thm5 claims");
+        // Not for gd, nor for a non-diagonal Q.
+        let mut g = s.clone();
+        g.algorithm.method = Method::Gd;
+        assert_eq!(offmanifold_factor(&g), None);
+        let mut nd = s;
+        nd.objective =
+            Objective::Quadratic { q: vec![vec![q("1"), q("1/10")], vec![q("1/10"), q("1/5")]], b: vec![q("0"); 2] };
+        assert_eq!(offmanifold_factor(&nd), None);
     }
 
     #[test]
