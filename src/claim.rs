@@ -24,6 +24,7 @@ pub const CLAIM_IDS: &[&str] = &[
     "shadow.orbit",
     "ec.thm1",
     "shadow.finite",
+    "ks.thm2",
     "ks.thm3",
     "ks.lemma8",
     "ks.lemma9",
@@ -32,9 +33,6 @@ pub const CLAIM_IDS: &[&str] = &[
     "ks.thm5",
     "ks.thm6",
 ];
-
-/// Claim identifiers of DESIGN.md that need validated trajectories, not decided by this version.
-pub const PLANNED_CLAIM_IDS: &[&str] = &["ks.thm2"];
 
 /// Verdict of a claim (DESIGN.md, rigor rule 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

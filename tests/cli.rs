@@ -243,3 +243,25 @@ fn divergent_gradient_descent_is_inconclusive_not_a_panic() {
     run.expect_code(1);
     assert!(run.stdout.contains("inconclusive    shadow.orbit"), "{}", run.stdout);
 }
+
+#[test]
+fn ks_thm2_certificate_checks_and_a_tampered_rate_is_rejected() {
+    let dir = temp();
+    let mut spec = base();
+    spec["horizon"]["steps"] = serde_json::json!(2000);
+    spec["claims"] = serde_json::json!(["ks.thm2"]);
+    let spec = serde_json::to_string(&spec).unwrap();
+    std::fs::write(dir.path().join("spec.json"), spec).unwrap();
+    certify_in(dir.path(), &["spec.json", "-o", "out.json"]).expect_code(0);
+    certify_in(dir.path(), &["check", "out.json"]).expect_code(0);
+    let mut cert: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap()).unwrap();
+    let claims = cert["claims"].as_array().unwrap();
+    let i = claims.iter().position(|c| c["id"] == "ks.thm2").expect("ks.thm2 is in the certificate");
+    assert_eq!(cert["claims"][i]["status"], "verified");
+    cert["claims"][i]["values"]["rate_8"] = serde_json::json!("[1, 1]");
+    std::fs::write(dir.path().join("bad.json"), serde_json::to_string(&cert).unwrap()).unwrap();
+    let run = certify_in(dir.path(), &["check", "bad.json"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("ks.thm2"), "{}", run.stderr);
+}

@@ -9,7 +9,7 @@ use super::{
     Algorithm, Method, Objective, Scheme7Kind, Spec, DEFAULT_BOXES_DATASET, DEFAULT_BOXES_EXPRESSION, DEFAULT_STEPS,
     KNOWN_CONSTANTS, MAX_BOXES, MAX_STEPS,
 };
-use crate::claim::{CLAIM_IDS, PLANNED_CLAIM_IDS};
+use crate::claim::CLAIM_IDS;
 use crate::exact::{fmt_rat, parse_rat, Rat, RatParseError};
 use crate::objective::dataset::{Dataset, Loss};
 use crate::objective::expression::Expression;
@@ -483,12 +483,6 @@ fn claims(v: &Value) -> Result<Vec<String>> {
     for (i, id) in ids.iter().enumerate() {
         let id_ptr = index(ptr, i);
         let id = string(id, &id_ptr)?;
-        if PLANNED_CLAIM_IDS.contains(&id) {
-            return Err(Error::spec(
-                id_ptr,
-                format!("claim \"{id}\" needs validated trajectories and is not decided by this version"),
-            ));
-        }
         if !CLAIM_IDS.contains(&id) {
             let hint = closest(id, CLAIM_IDS).map(|c| format!("; did you mean \"{c}\"?")).unwrap_or_default();
             return Err(Error::spec(id_ptr, format!("unknown claim id \"{id}\"{hint}")));

@@ -4,13 +4,15 @@
 //! The closed-form claims (constants of quadratics, every theorem of 000 and 004) are exact rational
 //! arithmetic. Two kinds of claims are enclosures instead, and say so in their statements: the
 //! constants of non-quadratic objectives (`assumptions::general`) and the trajectory claims
-//! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`) and `shadow.finite` (`shadowing`).
-//! [`evaluate`] is what `certify` reports and what `certify check` re-runs: exact claims are
-//! re-derived exactly, enclosure claims by re-running the same deterministic enclosure.
+//! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`), `shadow.finite` (`shadowing`) and
+//! `ks.thm2` (`kovachki_stuart_rates`). [`evaluate`] is what `certify` reports and what `certify check`
+//! re-runs: exact claims are re-derived exactly, enclosure claims by re-running the same deterministic
+//! enclosure.
 
 pub mod assumptions;
 pub mod elkabetz_cohen;
 pub mod kovachki_stuart;
+pub mod kovachki_stuart_rates;
 pub mod orvieto_lucchi;
 pub mod shadowing;
 pub mod trajectories;
@@ -32,6 +34,7 @@ fn headline(id: &str) -> &'static str {
         "ol.thm2" => "Orvieto–Lucchi (000) Thm 2: GD ε-shadows the gradient flow, ε = hℓL/(2μ)",
         "ol.thm3" => "Orvieto–Lucchi (000) Thm 3: saddle shadowing step bound",
         "ol.prop2" => "Orvieto–Lucchi (000) Prop. 2: heavy-ball local error δ = ℓ(α + 1 + L)h²",
+        "ks.thm2" => kovachki_stuart_rates::HEADLINE,
         "ks.thm3" => "Kovachki–Stuart (004) Thm 3: scheme (7) is O(h)-close to the damped flow (11)",
         "ks.lemma8" => "Kovachki–Stuart (004) Lemma 8: derivative bounds for the damped flow (11)",
         "ks.lemma9" => "Kovachki–Stuart (004) Lemma 9: condition (38) and its witness γ",
@@ -39,7 +42,10 @@ fn headline(id: &str) -> &'static str {
         "ks.assumption11" => "Kovachki–Stuart (004) Assumption 11: step-size conditions (41)–(44)",
         "ks.thm5" => "Kovachki–Stuart (004) Thm 5: exponentially attractive invariant manifold",
         "ks.thm6" => "Kovachki–Stuart (004) Thm 6: modified flow (20)–(21) on the manifold",
-        "shadow.orbit" => "Orvieto–Lucchi (000): enclosed sup distance between the GD orbit and the gradient flow ≤ ε",
+        "shadow.orbit" => {
+            "Orvieto–Lucchi (000), Kovachki–Stuart (004) Thm 2: enclosed sup distance between the exact orbit and \
+             the flow it approximates ≤ ε"
+        }
         "ec.thm1" => {
             "Elkabetz–Cohen (002/003) Thm 1: certified GF–GD distance bound by the discrete Grönwall recursion"
         }
@@ -241,8 +247,13 @@ pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 
 /// Adds `shadow.orbit` (against the spec's ε, else the ε of a verified `ol.thm2`), the measured
 /// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
-/// `ec.thm1` ([`elkabetz_cohen`]) and `shadow.finite` ([`shadowing`]).
+/// `ec.thm1` ([`elkabetz_cohen`]), `shadow.finite` ([`shadowing`]) and the measured rates of `ks.thm2`
+/// ([`kovachki_stuart_rates`]; its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
 fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
+    // `ks.thm2` runs 3N steps per tube: skip it when the spec asks for other claims only.
+    if spec.claims.as_ref().is_none_or(|ids| ids.iter().any(|i| i == "ks.thm2")) {
+        claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
+    }
     if spec.steps > MAX_TRAJECTORY_STEPS {
         for id in ["shadow.orbit", "ec.thm1", "shadow.finite"] {
             let mut c = Claim::new(id, headline(id));

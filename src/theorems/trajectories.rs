@@ -1,20 +1,26 @@
-//! Trajectory claims of gradient descent on a quadratic objective f(x) = ½xᵀQx − bᵀx (000,
-//! Orvieto–Lucchi): `shadow.orbit`, the measured sup distance between the GD orbit and the gradient
-//! flow, and the measured local error that `ol.prop1` reports next to its bound δ = ℓLh²/2.
+//! Trajectory claims: `shadow.orbit`, the measured sup distance between a method's exact orbit and
+//! the exact flow it approximates, for every method (000, Orvieto–Lucchi; 004, Kovachki–Stuart), and
+//! the measured local error that `ol.prop1` reports next to its bound δ = ℓLh²/2 (GD on quadratics).
 //!
 //! # The objects (DESIGN.md rule 5)
 //! Both claims are about **exact-arithmetic** objects, not about a user's `f64` loop:
-//! * xₖ, k = 0..=K: the GD orbit xₖ₊₁ = xₖ − h(Qxₖ − b) from the spec's exact x₀ and h
-//!   (`dynamics::spec_orbit`);
-//! * y(kh), k = 0..=K: the exact gradient flow ẏ = −(Qy − b), y(0) = x₀, sampled at t = kh
-//!   (`dynamics::gradient_flow` with τ = h);
+//! * xₖ, k = 0..=K: the exact orbit of the spec's method from the spec's exact x₀ and h
+//!   (`dynamics::spec_orbit`): GD xₖ₊₁ = xₖ − h∇f(xₖ); scheme (7) of 004 (heavy_ball, nesterov,
+//!   momentum) with u₁ = u₀ − h∇f(u₀); the Orvieto–Lucchi heavy ball (η = h², β = 1 − hα);
+//! * y(kh), k = 0..=K: the exact flow the method approximates, y(0) = x₀, sampled at t = kh
+//!   (`dynamics::spec_flow`, whose name the statement repeats): gd — the gradient flow ẏ = −∇f (000);
+//!   scheme (7) — the rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f (004 Thm 2: uₙ = u(nh) + O(h));
+//!   heavy_ball_ol — the heavy-ball ODE q̈ + αq̇ = −∇f, q̇(0) = 0, time scaled by √η = h (000 Prop. 2);
 //!
-//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ.
+//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ. Whatever
+//! objective `spec_orbit` and `spec_flow` enclose (today: quadratics) is handled here unchanged.
 //!
 //! # Hypotheses checked here
-//! * The objective is quadratic and the method is `gd` (otherwise `not_applicable`).
-//! * A target ε: the spec's `epsilon`, else ε = hℓL/(2μ) of `ol.thm2` passed by the caller
-//!   (otherwise `not_applicable`). The statement says which one was used.
+//! * A target ε: the spec's `epsilon`, else, for gd only, ε = hℓL/(2μ) of `ol.thm2` passed by the
+//!   caller (otherwise `not_applicable`, "no ε"). The statement says which one was used. For the
+//!   momentum methods no theorem of the seeds gives an explicit ε (004 Thm 2 is an O(h) statement).
+//! * The orbit and the flow are enclosed for this objective and method (otherwise `not_applicable`,
+//!   naming what is not implemented).
 //! * Rule 4: the enclosed orbit xₖ and flow samples y(kh), k = 0..=K, stay inside the spec's domain
 //!   box (where the declared constants hold). Decided on the samples only: the flow between two
 //!   samples is not enclosed here. Certainly outside at some sample: `not_applicable`; not certified
@@ -30,7 +36,8 @@
 //! the records byte for byte. Everything here is deterministic (sequential `f64` and inari
 //! arithmetic, no threads). Cost: O(K·d²) time and O(K·d) memory (the tubes are stored); in release,
 //! d = 2 and K = 2000 (`specs/strongly_convex.json`) take about 8 ms for [`shadow_orbit`] and 4 ms for
-//! [`prop1_local_error`], nearly all of it the propagation of the two tubes (`dynamics`).
+//! [`prop1_local_error`], nearly all of it the propagation of the two tubes (`dynamics`); the momentum
+//! orbits and second-order flows cost about twice as much per step (state of dimension 2d).
 //!
 //! Enclosure: rigorous. Tightness: the width of `distance` is at most 2·maxₖ(rˣₖ + rʸₖ) plus a few
 //! ulps (a few 10⁻¹⁵ for the shipped specs).
@@ -38,20 +45,30 @@
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::{point, rat_vec, IMat};
 use crate::dynamics::spectrum::sym_eig_bounds;
-use crate::dynamics::{gradient_flow, spec_orbit, Tube};
+use crate::dynamics::{gradient_flow, spec_flow, spec_orbit, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval, RatMatrix};
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};
 
-/// Statement of `shadow.orbit` when it stops before an ε is chosen.
-const HEADLINE: &str = "Orvieto–Lucchi (000), measured: the exact GD orbit xₖ and the exact gradient flow y(kh), \
+/// Statement of `shadow.orbit` when it stops before the orbit and the flow are known.
+const HEADLINE: &str = "measured: the exact algorithm orbit xₖ and the exact flow y(kh) it approximates, \
      y(0) = x₀, satisfy maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over the horizon";
 
-/// Trajectory claims of `spec` (quadratic objective, method gd): `shadow.orbit` (see the module
-/// documentation). `epsilon_thm2` is ε = hℓL/(2μ) of `ol.thm2` (pass it only when that claim is
-/// verified); it is used when the spec gives no `epsilon`. Deterministic (check re-runs it).
+/// The paper and result whose orbit–flow comparison `shadow.orbit` measures for `method`.
+fn source(method: &Method) -> &'static str {
+    match method {
+        Method::Gd => "Orvieto–Lucchi (000)",
+        Method::Scheme7 { .. } => "Kovachki–Stuart (004) Thm 2",
+        Method::HeavyBallOl { .. } => "Orvieto–Lucchi (000) Prop. 2",
+    }
+}
+
+/// Trajectory claim `shadow.orbit` of `spec` (see the module documentation): the exact orbit of the
+/// spec's method (`dynamics::spec_orbit`) against the flow it approximates (`dynamics::spec_flow`).
+/// `epsilon_thm2` is ε = hℓL/(2μ) of `ol.thm2` (pass it only when that claim is verified); it is
+/// used for gd when the spec gives no `epsilon`. Deterministic (check re-runs it).
 ///
 /// Records: `distance` = [lo, hi] ∋ maxₖ ‖xₖ − y(kh)‖₂, `epsilon`, `steps`, `max_radius` (largest
 /// radius of the two tubes), `domain_margin` ∋ the smallest signed distance of a sample to a face
@@ -60,31 +77,48 @@ const HEADLINE: &str = "Orvieto–Lucchi (000), measured: the exact GD orbit x�
 ///
 /// Enclosure: rigorous.
 pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
-    let (q, b) = match quadratic_gd(spec) {
-        Ok(qb) => qb,
-        Err(reason) => return Claim::new("shadow.orbit", HEADLINE).not_applicable(reason),
-    };
-    let (eps, source) =
-        match (&spec.epsilon, epsilon_thm2) {
-            (Some(e), _) => (e.clone(), "the spec's epsilon"),
-            (None, Some(e)) => (e.clone(), "hℓL/(2μ) of ol.thm2 (Thm 2)"),
-            (None, None) => return Claim::new("shadow.orbit", HEADLINE).not_applicable(
+    let method = &spec.algorithm.method;
+    let headline = format!("{}, {HEADLINE}", source(method));
+    let (eps, eps_source) =
+        match (&spec.epsilon, epsilon_thm2, method) {
+            (Some(e), _, _) => (e.clone(), "the spec's epsilon"),
+            (None, Some(e), Method::Gd) => (e.clone(), "hℓL/(2μ) of ol.thm2 (Thm 2)"),
+            (None, _, Method::Gd) => return Claim::new("shadow.orbit", headline).not_applicable(
                 "no ε: the spec sets no \"epsilon\" and ol.thm2 supplies none (it needs (H1), (H2) and 0 < h ≤ 1/L)",
             ),
+            (None, _, m) => {
+                return Claim::new("shadow.orbit", headline).not_applicable(format!(
+                    "no ε: the spec sets no \"epsilon\" (ol.thm2 supplies ε for gd only, the method is {})",
+                    m.name()
+                ))
+            }
         };
+    let Some(orbit) = spec_orbit(spec) else {
+        return Claim::new("shadow.orbit", headline).not_applicable(format!(
+            "not implemented: the enclosed {} orbit for the objective {}",
+            method.name(),
+            spec.objective.describe()
+        ));
+    };
+    let Some((flow, flow_name)) = spec_flow(spec) else {
+        return Claim::new("shadow.orbit", headline).not_applicable(format!(
+            "not implemented: the enclosed flow compared with the {} orbit for the objective {}",
+            method.name(),
+            spec.objective.describe()
+        ));
+    };
     let mut c = Claim::new(
         "shadow.orbit",
         format!(
-            "Orvieto–Lucchi (000), measured: maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over 0 ≤ k ≤ K for the exact-arithmetic GD \
-             orbit xₖ and the exact gradient flow y, y(0) = x₀ (enclosed tubes; samples inside the domain box), \
-             ε = {source}"
+            "{}, measured: maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over 0 ≤ k ≤ K for the exact-arithmetic {} orbit xₖ and the \
+             exact {flow_name}, y(0) = x₀, sampled at t = kh (enclosed tubes; samples inside the domain box), \
+             ε = {eps_source}",
+            source(method),
+            method.name()
         ),
     );
-    let steps = spec_steps(spec);
     c.value("epsilon", eps.clone());
     c.value("steps", Rat::from_integer(spec.steps.into()));
-    let orbit = spec_orbit(spec).expect("quadratic objective");
-    let flow = gradient_flow(q, b, &spec.x0, &spec.algorithm.h, steps);
     let max_rad = orbit.max_rad().max(flow.max_rad());
     let (Some(dist), Some(max_radius)) = (sup_distance(&orbit, &flow), exact(max_rad)) else {
         c.reason = Some(
@@ -183,7 +217,7 @@ fn spec_steps(spec: &Spec) -> usize {
 }
 
 /// The exact value of a finite `f64`.
-fn exact(f: f64) -> Option<Rat> {
+pub(super) fn exact(f: f64) -> Option<Rat> {
     Rat::from_float(f)
 }
 
@@ -194,7 +228,9 @@ fn norm2(v: impl Iterator<Item = Interval>) -> Interval {
 
 /// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, and the k where the lower bound is attained.
 pub(crate) struct Distance {
+    /// [maxₖ loₖ, maxₖ hiₖ].
     pub(crate) range: RatInterval,
+    /// Where the lower end is attained.
     pub(crate) argmax_lo: usize,
 }
 
@@ -223,21 +259,21 @@ pub(crate) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
 }
 
 /// The domain check of rule 4 over the samples of some tubes.
-struct DomainCheck {
+pub(super) struct DomainCheck {
     /// Encloses the smallest signed distance min over samples, coordinates and faces of
     /// (xᵢ − loᵢ, hiᵢ − xᵢ); negative means outside.
-    margin: RatInterval,
+    pub(super) margin: RatInterval,
     /// Where the upper bound of the margin is smallest (a certain exit when it is negative).
-    worst: (&'static str, usize),
+    pub(super) worst: (&'static str, usize),
     /// Where the lower bound of the margin is smallest (the sample that blocks certification).
-    weakest: (&'static str, usize),
+    pub(super) weakest: (&'static str, usize),
 }
 
 /// The margin of rule 4: sample 0 is x₀ itself (exact; the spec validator puts it in the box), the
 /// others are the tubes' balls through their bounding boxes. `None` when a bound is not finite.
 ///
 /// Enclosure: rigorous (the true smallest margin lies in `margin`).
-fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
+pub(super) fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
     let m0 = x0.iter().zip(domain).map(|(x, (l, h))| (x - l).min(h - x)).min().expect("dimension ≥ 1");
     let faces: Vec<(Interval, Interval)> =
         domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
@@ -317,7 +353,7 @@ pub(crate) fn local_error_steps(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::exact::parse_rat;
     use crate::spec::parse_spec_value;
@@ -356,7 +392,7 @@ mod tests {
 
     /// e^{−a} for 0 ≤ a ≤ 1 between two consecutive partial sums of its alternating series (the terms
     /// decrease), rounded outward to 200-bit dyadics. Enclosure: exact; width below 10⁻⁴⁰.
-    fn exp_neg(a: &Rat) -> (Rat, Rat) {
+    pub(crate) fn exp_neg(a: &Rat) -> (Rat, Rat) {
         assert!(&Rat::zero() <= a && a <= &Rat::one(), "exp_neg: 0 <= a <= 1");
         let (mut sum, mut term) = (Rat::one(), Rat::one());
         let mut prev = sum.clone();
@@ -370,10 +406,10 @@ mod tests {
     }
 
     /// Fractional bits of the oracle's fixed-point numbers.
-    const FRAC: usize = 256;
+    pub(crate) const FRAC: usize = 256;
 
     /// The fixed-point integer ⌊r·2²⁵⁶⌋ (or ⌈r·2²⁵⁶⌉ when `up`).
-    fn fixed(r: &Rat, up: bool) -> BigInt {
+    pub(crate) fn fixed(r: &Rat, up: bool) -> BigInt {
         let scaled = r * Rat::from_integer(BigInt::one() << FRAC);
         if up {
             scaled.ceil().to_integer()
@@ -383,7 +419,7 @@ mod tests {
     }
 
     /// ⌊ab·2⁻²⁵⁶⌋ or ⌈ab·2⁻²⁵⁶⌉ for a, b ≥ 0 (products of fixed-point numbers, no gcd: fast in debug).
-    fn fmul(a: &BigInt, b: &BigInt, up: bool) -> BigInt {
+    pub(crate) fn fmul(a: &BigInt, b: &BigInt, up: bool) -> BigInt {
         let p = a * b;
         if up {
             (p + ((BigInt::one() << FRAC) - 1)) >> FRAC
@@ -506,6 +542,84 @@ mod tests {
         assert_eq!(shadow_orbit(&with_eps(s, &below), None).status, Status::Refuted);
     }
 
+    /// An independent enclosure of D = maxₙ |uₙ − u(nh)| for scheme (7) on the 1-D quadratic qx²/2 (b = 0,
+    /// x₀ ≥ 0, 0 ≤ qh/(1 − λ) ≤ 1): uₙ from the exact rational recursion uₙ₊₁ = uₙ + λ(uₙ − uₙ₋₁) −
+    /// hq(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − hqu₀; u(nh) = x₀(e^{−qh/(1−λ)})ⁿ of the rescaled flow (8), in
+    /// 256-bit fixed point with directed rounding and e^{−qh/(1−λ)} from [`exp_neg`].
+    pub(crate) fn oracle_scheme7_1d(qv: &Rat, lambda: &Rat, a: &Rat, x0: &Rat, h: &Rat, steps: usize) -> (Rat, Rat) {
+        assert!(x0 >= &Rat::zero());
+        let (elo, ehi) = exp_neg(&(qv * h / (Rat::one() - lambda)));
+        let decay = (fixed(&elo, false), fixed(&ehi, true));
+        let mut y = (fixed(x0, false), fixed(x0, true));
+        let (mut prev, mut u) = (x0.clone(), x0 - h * qv * x0);
+        let zero = BigInt::zero();
+        let (mut lo, mut hi) = (BigInt::zero(), BigInt::zero());
+        for n in 0..=steps {
+            let x = if n == 0 { x0.clone() } else { u.clone() };
+            if n >= 1 {
+                let next = &u + lambda * (&u - &prev) - h * qv * (&u + a * (&u - &prev));
+                (prev, u) = (u, next);
+            }
+            // uₙ − u(nh) ∈ [p, r].
+            let (p, r) = (fixed(&x, false) - &y.1, fixed(&x, true) - &y.0);
+            let (pa, ra) = (num_traits::Signed::abs(&p), num_traits::Signed::abs(&r));
+            let low = if p <= zero && r >= zero { zero.clone() } else { pa.clone().min(ra.clone()) };
+            lo = lo.max(low);
+            hi = hi.max(pa.max(ra));
+            y = (fmul(&y.0, &decay.0, false), fmul(&y.1, &decay.1, true));
+        }
+        let scale = Rat::from_integer(BigInt::one() << FRAC);
+        (Rat::from_integer(lo) / &scale, Rat::from_integer(hi) / scale)
+    }
+
+    /// A 1-D scheme-(7) spec (domain [−2, 2]).
+    fn spec_scheme7(method: &str, qv: &str, x0: &str, h: &str, steps: u64) -> Spec {
+        parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "quadratic", "Q": [[qv]], "b": ["0"]},
+            "domain": [["-2", "2"]],
+            "algorithm": {"method": method, "h": h, "lambda": "9/10"},
+            "x0": [x0],
+            "horizon": {"steps": steps},
+            "epsilon": "1"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn momentum_orbits_against_the_rescaled_flow_match_an_independent_oracle() {
+        for (method, a, qv, x0, h, steps) in
+            [("heavy_ball", "0", "1", "1", "1/50", 300), ("nesterov", "9/10", "2", "3/4", "1/40", 250)]
+        {
+            let s = spec_scheme7(method, qv, x0, h, steps);
+            let c = shadow_orbit(&s, None);
+            assert_eq!(c.status, Status::Verified, "{c:?}");
+            let (lo, hi) = oracle_scheme7_1d(&q(qv), &q("9/10"), &q(a), &q(x0), &q(h), steps as usize);
+            let d = distance(&c);
+            assert!(
+                d.lo <= lo && hi <= d.hi,
+                "{method}: distance {} misses the oracle [{lo}, {hi}]",
+                d.to_string_exact()
+            );
+            assert!(&hi - &lo < q("1e-55") && lo > q("1e-3"), "{method}: oracle [{lo}, {hi}]");
+            assert!(&d.hi - &d.lo < q("1e-12"), "{method}: distance {} too wide", d.to_string_exact());
+            // ε just below the oracle's lower end is rigorously refuted.
+            let c = shadow_orbit(&with_eps(s, &(&lo * q("999/1000"))), None);
+            assert_eq!(c.status, Status::Refuted, "{method}: {c:?}");
+        }
+        // The Orvieto–Lucchi heavy ball is compared with its heavy-ball ODE (no closed-form oracle here:
+        // dynamics/flow.rs tests that flow against an exact series).
+        let s = parse_spec_value(&json!({
+            "name": "t", "objective": {"type": "quadratic", "Q": [["1"]], "b": ["0"]}, "domain": [["-2", "2"]],
+            "algorithm": {"method": "heavy_ball_ol", "h": "1/20", "alpha": "2"}, "x0": ["1"],
+            "horizon": {"steps": 100}, "epsilon": "1/10"
+        }))
+        .unwrap();
+        let c = shadow_orbit(&s, None);
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert!(c.statement.contains("heavy_ball_ol orbit") && c.statement.contains("heavy-ball ODE"));
+    }
+
     fn shipped(name: &str) -> Spec {
         crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs").join(name)).unwrap()
     }
@@ -517,21 +631,26 @@ mod tests {
         let c = shadow_orbit(&s, None);
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().starts_with("no ε"));
-        // specs/heavy_ball.json, even with an ε.
+        // specs/heavy_ball.json: no ε there, and ol.thm2's ε is for gd only.
         let s = shipped("heavy_ball.json");
-        let c = shadow_orbit(&with_eps(s.clone(), &q("1")), Some(&q("1")));
+        let c = shadow_orbit(&s, Some(&q("1")));
         assert_eq!(c.status, Status::NotApplicable);
         assert_eq!(
             c.reason.as_deref(),
-            Some("method is heavy_ball, the claim compares the GD orbit with the gradient flow")
+            Some("no ε: the spec sets no \"epsilon\" (ol.thm2 supplies ε for gd only, the method is heavy_ball)")
         );
         assert!(c.values.is_empty() && c.inequalities.is_empty());
         assert_eq!(prop1_local_error(&s), None);
+        // With an ε it is decided, against the rescaled flow (8).
+        let c = shadow_orbit(&with_eps(s, &q("1")), None);
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert!(c.statement.contains("heavy_ball orbit") && c.statement.contains("rescaled flow (8)"));
+        assert!(c.statement.starts_with("Kovachki–Stuart (004) Thm 2"), "{}", c.statement);
         // specs/expression_2d.json: gd with ε = 2, but not a quadratic.
         let e = shipped("expression_2d.json");
         let c = shadow_orbit(&e, None);
         assert_eq!(c.status, Status::NotApplicable);
-        assert!(c.reason.as_deref().unwrap().contains("implemented for quadratic objectives"));
+        assert!(c.reason.as_deref().unwrap().starts_with("not implemented: the enclosed gd orbit"), "{:?}", c.reason);
         assert_eq!(prop1_local_error(&e), None);
     }
 

@@ -1,0 +1,704 @@
+//! Kovachki & Stuart (004), Theorem 2 and Section 2.3: the **numerical rate of convergence** of scheme
+//! (7) to the rescaled gradient flow (8), measured with rigorous enclosures (claim `ks.thm2`), and the
+//! same rate for the damped flow (11) (Theorem 3, Section 3.3) and the modified flow (20)–(21)
+//! (Theorem 6, with the corrected c of proofs/ERRATA.md §4).
+//!
+//! # The object (Section 2.3 of 004)
+//! For a step size h and N = `horizon.steps` (horizon T = Nh), with uₙ⁽ʰ⁾ the exact-arithmetic
+//! orbit of scheme (7), uₙ₊₁ = uₙ + λ(uₙ − uₙ₋₁) + hf(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ + hf(u₀), f = −∇Φ,
+//! and u the exact solution of the comparison ODE,
+//!
+//! E(h) = max₀≤ₙ≤N |uₙ⁽ʰ⁾ − u(nh)|,   Δ = log₂(E(h)/E(h/2)),
+//!
+//! where E(h/2) runs 2N steps of size h/2 over the same horizon T. |·| is the Euclidean norm, the
+//! norm of Theorems 2, 3 and 6 (the paper's ‖·‖∞ in Δ is the sup over time). Theorem 2 says
+//! E(h) ≤ C(T)h, so Δ → 1 when E(h) ~ Ch (Fig. 2 of 004 shows Δ ≈ 1). The comparison ODEs:
+//! * (8), the rescaled flow u̇ = −(1 − λ)⁻¹∇Φ(u), u(0) = u₀ (`dynamics::spec_flow`): **the verdict**;
+//! * (11), the damped flow hαü + (1 − λ)u̇ = −∇Φ(u), α = ½(1 + λ − 2a(1 − λ)) > 0, u̇(0) from (12)
+//!   (`dynamics::damped_flow`; its own h: at h/2 the ODE has mass hα/2). Theorem 3 is also only
+//!   O(h), and the paper says why no higher order is obtained (Section 3.1: the solution of (11) has
+//!   derivatives of size h⁻ᵏ, Lemma 8); Fig. 4 shows Δ ≈ 1. Recorded, not decided;
+//! * (20)–(21), the modified flow u̇ = −λ̄∇Φ_h(u), Φ_h = Φ + ½hc|∇Φ|², with the corrected
+//!   c = λ̄(λ̄ − a − ½) (`dynamics::modified_flow`), against the orbit **started on the invariant
+//!   manifold** of (15), as Theorem 6 requires (it predicts E(h) ≤ C(T)h², so Δ → 2). Recorded, not
+//!   decided. 004 runs no rate experiment for (20) (its Fig. 5 starts (15) off the manifold, at
+//!   v₀ = 0, which is what (7)'s u₁ = u₀ + hf(u₀) means); the start used here is the exact one.
+//!
+//! # The exact manifold start (quadratics with diagonal positive-definite Q)
+//! For Φ = ½uᵀQu − bᵀu with Q = diag(q₁, …, q_d), qᵢ > 0, each coordinate of yₙ = uₙ − u* (u* = Q⁻¹b)
+//! obeys the two-step recursion yₙ₊₁ = Tᵢyₙ − Dᵢyₙ₋₁, Tᵢ = 1 + λ − h(1 + a)qᵢ, Dᵢ = λ − haqᵢ. When
+//! ρ² − Tᵢρ + Dᵢ has two real roots and Tᵢ > 0, the invariant manifold of (15) near v = λ̄f(u) is the
+//! eigenline of the larger root ρᵢ = (Tᵢ + √(Tᵢ² − 4Dᵢ))/2 (ρᵢ = 1 − λ̄hqᵢ + O(h²); the other root,
+//! ≈ λ, is the attraction rate, proofs/ERRATA.md §3), i.e. vₙ = (1 − 1/ρᵢ)yₙ/h. Started on it
+//! (u₋₁ = u₀ − hv₀ in place of u₁ = u₀ + hf(u₀)), the orbit is exactly yₙ = ρᵢⁿy₀. Expanding,
+//! log ρᵢ = −hλ̄qᵢ − h²λ̄²(λ̄ − a − ½)qᵢ² + O(h³), which matches the exponent −hλ̄qᵢ(1 + hcqᵢ) of (20)
+//! exactly when c = λ̄(λ̄ − a − ½): the corrected constant, and Δ → 2. For a non-diagonal Q the
+//! manifold needs the eigenvectors of Q (irrational in general): not implemented, and the record
+//! is left out (the statement says why), as it is when the roots are not real (h too large).
+//!
+//! # Enclosures
+//! The orbits (7) and the flows (8), (11), (20) are the rigorous midpoint–radius tubes of
+//! `dynamics` (sampled at t = nh, resp. nh/2); E(h) and E(h/2) are enclosed from them as in
+//! `shadow.orbit` (`trajectories::sup_distance`): [max loₙ, max hiₙ]. The manifold orbit is enclosed
+//! coordinatewise with inari, ρᵢ by an outward interval square root and ρᵢⁿy₀ by repeated interval
+//! multiplication (relative width about n·2⁻⁵²). With E(h) ∈ [a₁, b₁] and E(h/2) ∈ [a₂, b₂],
+//! a₁, a₂ > 0, log₂ is increasing, so Δ ∈ [log₂(a₁/b₂), log₂(b₁/a₂)], evaluated with inari's
+//! outward-rounded division and log₂. Every endpoint is an `f64`, recorded exactly as a `Rat`.
+//!
+//! Enclosure: rigorous. Tightness: the width of a rate is about (relative width of E(h) + that of
+//! E(h/2))/ln 2: on the shipped specs 5·10⁻¹²–1.2·10⁻¹⁰ for `rate_8`, up to 3·10⁻⁹ for `rate_20`,
+//! up to 5·10⁻⁵ for `rate_11` (the damped flow (11) is stiff, mass hα, and its Lyapunov norm is
+//! ill-conditioned, `dynamics/norm.rs`).
+//!
+//! # Verdict
+//! Theorem 2 is asymptotic (O(h) with an unknown C(T)), so no finite measurement refutes it:
+//! verified when the enclosure of Δ for (8) has lower end ≥ 3/4 (first order measured), otherwise
+//! inconclusive with the reason (a rate below 3/4 means h is not yet in the asymptotic regime, or
+//! the enclosure is too wide). Rule 4: the orbits and the flow (8) at h and at h/2 must stay in the
+//! domain box at every sample (`domain_margin`), as in `shadow.orbit`.
+//!
+//! # The off-manifold factor (Theorem 5, proofs/ERRATA.md §3)
+//! On the same quadratics the distance to the exact invariant manifold, eₙ = vₙ − w_g(uₙ) (Theorem 5;
+//! (34) of 004 measures it to the leading-order manifold (33) instead), is coordinatewise exactly
+//! ρ₂,ᵢⁿe₀ with ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the fast root: along every orbit, |eₙ| ≤ (maxᵢ|ρ₂,ᵢ|)ⁿ|e₀|,
+//! with equality when e₀ lies in the coordinate of the largest |ρ₂,ᵢ|. [`offmanifold_factor`] encloses maxᵢ|ρ₂,ᵢ| exactly; a verified
+//! `ks.thm2` records it as `offmanifold_factor`, to be read against `rate` and `rate_printed` of
+//! `ks.thm5`: the valid rate is ≥ it, the printed λ + h²λδ is below it for a = 0 (the erratum). It is
+//! recorded here and not on `ks.thm5`, whose record is a closed-form step-size claim that
+//! `certify admissible` reproduces from the step size alone. No orbit needs to be run for this: for
+//! these quadratics the factor is the whole story.
+//!
+//! # Cost and re-verification
+//! Four tubes for (8) (N + 2N steps for the orbit and for the flow), four for (11) and (20) and two
+//! manifold orbits: about 9N steps of 2d- or d-dimensional affine maps (each with its rigorous
+//! rounding bound, a few dozen interval operations), O(N·d) memory. In release on this 2-core
+//! machine, d = 2 and N = 10⁴ (`specs/heavy_ball.json`) take about 0.23 s, N = 2048 (the
+//! `specs/ks_fig_*` specs) about 0.05 s. `certify check` re-runs it (everything is sequential and
+//! deterministic), so checking costs the same.
+
+use super::trajectories::{domain_margin, exact, sup_distance};
+use crate::claim::{Claim, Rel, Status};
+use crate::dynamics::ivec::point;
+use crate::dynamics::{damped_flow, modified_flow, spec_flow, spec_orbit, Tube};
+use crate::enclose::rat_to_interval;
+use crate::exact::{Rat, RatInterval, RatMatrix};
+use crate::spec::{Method, Objective, Spec};
+use inari::Interval;
+use num_traits::{One, Zero};
+
+/// Statement of `ks.thm2` when it stops before measuring.
+pub const HEADLINE: &str =
+    "Kovachki–Stuart (004) Thm 2, Section 2.3: measured rate Δ = log₂(E(h)/E(h/2)) of scheme (7) to the \
+     rescaled flow (8) is first order";
+
+/// The measured order at or above which Theorem 2's O(h) is taken as observed.
+fn first_order() -> Rat {
+    Rat::new(3.into(), 4.into())
+}
+
+/// The claim `ks.thm2` of `spec` (see the module documentation): the enclosed rates `rate_8`,
+/// `rate_11`, `rate_20` with the errors they come from (`error_h_8`, `error_h2_8`, …), `steps` = N,
+/// `horizon` = T = Nh and `domain_margin`. `max_steps` bounds the longest run (2N steps at h/2).
+///
+/// Enclosure: rigorous.
+pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
+    let head = || Claim::new("ks.thm2", HEADLINE);
+    let Method::Scheme7 { lambda, a, .. } = &spec.algorithm.method else {
+        return head().not_applicable(format!(
+            "method is {}, Theorem 2 of 004 is about scheme (7) (heavy_ball, nesterov, momentum)",
+            spec.algorithm.method.name()
+        ));
+    };
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        return head().not_applicable(format!(
+            "the objective is {}: the rate experiment needs the flows (8), (11), (20) enclosed at two step sizes, \
+             implemented for quadratic objectives",
+            spec.objective.describe()
+        ));
+    };
+    if 2 * spec.steps > max_steps {
+        let mut c = head();
+        c.reason = Some(format!(
+            "the run at h/2 takes 2N = {} steps, beyond the {max_steps} steps this version encloses",
+            2 * spec.steps
+        ));
+        return c;
+    }
+    let h = &spec.algorithm.h;
+    let h2 = h / Rat::from_integer(2.into());
+    let n = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    let mut half = spec.clone();
+    half.algorithm.h = h2.clone();
+    half.steps = 2 * spec.steps;
+    let (Some(orbit_h), Some(orbit_h2), Some((flow_h, _)), Some((flow_h2, _))) =
+        (spec_orbit(spec), spec_orbit(&half), spec_flow(spec), spec_flow(&half))
+    else {
+        unreachable!("spec_orbit and spec_flow enclose every quadratic objective")
+    };
+    let mut notes: Vec<String> = Vec::new();
+    let mut c = Claim::new("ks.thm2", "");
+    c.value("steps", Rat::from_integer(spec.steps.into()));
+    c.value("horizon", Rat::from_integer(spec.steps.into()) * h);
+
+    // (8): the verdict.
+    let rate8 = measure(&mut c, "8", (&orbit_h, &flow_h), (&orbit_h2, &flow_h2));
+    // (11), with u'(0) from (12), at its own h.
+    let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
+    let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
+    if alpha > Rat::zero() {
+        let d_h = damped_flow(q, b, &spec.x0, h, lambda, a, h, n);
+        let d_h2 = damped_flow(q, b, &spec.x0, &h2, lambda, a, &h2, 2 * n);
+        if let Err(e) = measure(&mut c, "11", (&orbit_h, &d_h), (&orbit_h2, &d_h2)) {
+            notes.push(format!("(11): {e}"));
+        }
+    } else {
+        notes.push(format!("(11) not measured: α = ½(1 + λ − 2a(1 − λ)) = {alpha} ≤ 0, (11) is not damped"));
+    }
+    // (20) with the corrected c, from the exact manifold start.
+    match (manifold_orbit(q, b, &spec.x0, h, lambda, a, n), manifold_orbit(q, b, &spec.x0, &h2, lambda, a, 2 * n)) {
+        (Ok(m_h), Ok(m_h2)) => {
+            let f_h = modified_flow(q, b, &spec.x0, h, lambda, a, h, n);
+            let f_h2 = modified_flow(q, b, &spec.x0, &h2, lambda, a, &h2, 2 * n);
+            if let Err(e) = measure(&mut c, "20", (&m_h, &f_h), (&m_h2, &f_h2)) {
+                notes.push(format!("(20): {e}"));
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => notes.push(format!("(20) not measured: {e}")),
+    }
+    if let Some(f) = offmanifold_factor(spec) {
+        c.enclosed("offmanifold_factor", f);
+    }
+    c.statement = format!(
+        "Kovachki–Stuart (004) Thm 2, Section 2.3, measured: Δ = log₂(E(h)/E(h/2)) ≥ 3/4 for the exact-arithmetic \
+         {} orbit (7) and the exact rescaled flow (8), E(h) = max over 0 ≤ nh ≤ T of |uₙ − u(nh)|₂ (enclosed \
+         tubes; samples inside the domain box); also recorded: the rates to the damped flow (11) with u′(0) from \
+         (12) (Thm 3: order 1) and to the modified flow (20) with the corrected c from the exact invariant manifold \
+         (Thm 6: order 2){}",
+        spec.algorithm.method.name(),
+        if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
+    );
+    let rate8 = match rate8 {
+        Ok(r) => r,
+        Err(e) => {
+            c.reason = Some(format!("enclosure too wide: (8): {e}"));
+            return c;
+        }
+    };
+    // Rule 4 on the objects of the verdict.
+    let tubes = [("orbit at h", &orbit_h), ("flow (8) at h", &flow_h)];
+    let tubes2 = [("orbit at h/2", &orbit_h2), ("flow (8) at h/2", &flow_h2)];
+    let (Some(d1), Some(d2)) =
+        (domain_margin(&spec.domain, &spec.x0, &tubes), domain_margin(&spec.domain, &spec.x0, &tubes2))
+    else {
+        c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
+        return c;
+    };
+    let d = if d1.margin.hi <= d2.margin.hi { &d1 } else { &d2 };
+    let margin = RatInterval::new(d1.margin.lo.clone().min(d2.margin.lo.clone()), d.margin.hi.clone());
+    let weakest = if d1.margin.lo <= d2.margin.lo { d1.weakest } else { d2.weakest };
+    c.enclosed("domain_margin", margin.clone());
+    let zero = Rat::zero();
+    if !c.check(
+        "rule 4: the enclosed orbits and flow samples at h and h/2 stay in the domain box: 0 <= domain_margin lower end",
+        zero.clone(),
+        Rel::Le,
+        margin.lo.clone(),
+    ) {
+        if c.check(
+            "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0",
+            margin.hi.clone(),
+            Rel::Lt,
+            zero,
+        ) {
+            let (what, k) = d.worst;
+            return c.not_applicable(format!(
+                "rule 4: the exact {what} leaves the spec's domain box at sample {k} (domain_margin < 0): the spec's \
+                 constants hold only on the box"
+            ));
+        }
+        let (what, k) = weakest;
+        c.reason = Some(format!(
+            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {what} tube at \
+             sample {k} reaches beyond a face"
+        ));
+        return c;
+    }
+    let threshold = first_order();
+    if c.check("Thm 2, first order measured: 3/4 <= rate_8 lower end", threshold.clone(), Rel::Le, rate8.lo.clone()) {
+        c.status = Status::Verified;
+        return c;
+    }
+    c.reason = Some(if rate8.hi < threshold {
+        "measured rate of (8) below 3/4 (rate_8 upper end < 3/4): h is not in the asymptotic regime of Thm 2 over \
+         this horizon; a rate below the predicted order does not disprove an O(h) statement (try a smaller h)"
+            .into()
+    } else {
+        "enclosure too wide: 3/4 lies inside the enclosure of rate_8".into()
+    });
+    c
+}
+
+/// Records `error_h_{tag}` ∋ E(h), `error_h2_{tag}` ∋ E(h/2) and `rate_{tag}` ∋ Δ from the orbit and
+/// flow tubes at h and at h/2; returns the rate, or why it is not enclosed (what was enclosed is
+/// recorded).
+///
+/// Enclosure: rigorous.
+fn measure(c: &mut Claim, tag: &str, at_h: (&Tube, &Tube), at_h2: (&Tube, &Tube)) -> Result<RatInterval, String> {
+    let unbounded = "a tube radius or the error bound is +∞ (the enclosure overflows f64)";
+    let e_h = sup_distance(at_h.0, at_h.1).ok_or(unbounded)?.range;
+    c.enclosed(&format!("error_h_{tag}"), e_h.clone());
+    let e_h2 = sup_distance(at_h2.0, at_h2.1).ok_or(unbounded)?.range;
+    c.enclosed(&format!("error_h2_{tag}"), e_h2.clone());
+    let r = rate(&e_h, &e_h2).ok_or("the errors are not bounded away from 0, so their ratio is not enclosed")?;
+    c.enclosed(&format!("rate_{tag}"), r.clone());
+    Ok(r)
+}
+
+/// Δ = log₂(E(h)/E(h/2)) for E(h) ∈ `e_h`, E(h/2) ∈ `e_h2`: [log₂(a₁/b₂), log₂(b₁/a₂)], or `None`
+/// when a lower end is not positive or an endpoint is not finite.
+///
+/// Enclosure: rigorous (inari's outward division and log₂). Tightness: a few ulps beyond the exact
+/// endpoints' rate.
+pub fn rate(e_h: &RatInterval, e_h2: &RatInterval) -> Option<RatInterval> {
+    if e_h.lo <= Rat::zero() || e_h2.lo <= Rat::zero() {
+        return None;
+    }
+    let iv = rat_to_interval;
+    let lo = (iv(&e_h.lo) / iv(&e_h2.hi)).log2().inf();
+    let hi = (iv(&e_h.hi) / iv(&e_h2.lo)).log2().sup();
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
+/// The roots (Tᵢ, Dᵢ, Tᵢ² − 4Dᵢ) of the two-step recursion of coordinate i of scheme (7) on a diagonal
+/// positive-definite Q (see the module documentation), or why the exact invariant manifold is not
+/// available: Q not diagonal, not positive definite, or a pair of roots not real with T > 0.
+fn manifold_roots(q: &RatMatrix, h: &Rat, lambda: &Rat, a: &Rat) -> Result<Vec<(Rat, Rat, Rat)>, String> {
+    let d = q.len();
+    if (0..d).any(|i| (0..d).any(|j| i != j && !q[i][j].is_zero())) {
+        return Err(
+            "Q is not diagonal; the exact invariant manifold needs the eigenvectors of Q (not implemented)".into()
+        );
+    }
+    let one = Rat::one();
+    (0..d)
+        .map(|i| {
+            let qi = &q[i][i];
+            if qi <= &Rat::zero() {
+                return Err(format!(
+                    "Q is not positive definite (Q[{i}][{i}] = {qi}); the manifold start needs a minimizer"
+                ));
+            }
+            let t = &one + lambda - h * (&one + a) * qi;
+            let det = lambda - h * a * qi;
+            let disc = &t * &t - Rat::from_integer(4.into()) * &det;
+            if t <= Rat::zero() || disc <= Rat::zero() {
+                return Err(format!(
+                    "at h = {h}, coordinate {i}: ρ² − Tρ + D (T = {t}, D = {det}) has no two real roots with T > 0, \
+                     so (15) has no real invariant line (h too large)"
+                ));
+            }
+            Ok((t, det, disc))
+        })
+        .collect()
+}
+
+/// For scheme (7) on a quadratic with diagonal positive-definite Q whose roots are real (see
+/// [`manifold_roots`]): an exact enclosure of maxᵢ |ρ₂,ᵢ|, ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the smaller root.
+/// Off the exact invariant manifold the distance eₙ = vₙ − w_g(uₙ) of Theorem 5 is, coordinatewise,
+/// exactly eₙ = ρ₂,ᵢⁿe₀ (the fast eigen-component of the linear map (15); proofs/ERRATA.md §3), so this
+/// is the true attraction factor that Theorem 5's rate must bound: the valid `rate` of `ks.thm5` is ≥
+/// it, the printed λ + h²λδ is not (for a = 0). `None` for other specs.
+///
+/// Enclosure: exact (rational square roots, `exact::sqrt_enclosure`). Tightness: width about
+/// 2⁻¹⁹²/denominator.
+pub fn offmanifold_factor(spec: &Spec) -> Option<RatInterval> {
+    let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, .. }) = (&spec.algorithm.method, &spec.objective)
+    else {
+        return None;
+    };
+    let two = Rat::from_integer(2.into());
+    let abs = |lo: Rat, hi: Rat| -> (Rat, Rat) {
+        if lo >= Rat::zero() {
+            (lo, hi)
+        } else if hi <= Rat::zero() {
+            (-hi, -lo)
+        } else {
+            (Rat::zero(), (-lo).max(hi))
+        }
+    };
+    manifold_roots(q, &spec.algorithm.h, lambda, a)
+        .ok()?
+        .into_iter()
+        .map(|(t, _, disc)| {
+            // √disc = √(disc·4¹²⁸)/2¹²⁸: 128 more bits than `sqrt_enclosure` gives by itself (the valid
+            // rate of Thm 5 can exceed the factor by as little as 10⁻²⁴, proofs/ERRATA.md §3).
+            let scale = Rat::from_integer(num_bigint::BigInt::one() << 128usize);
+            let s = crate::exact::sqrt_enclosure(&(disc * &scale * &scale));
+            abs((&t - &s.hi / &scale) / &two, (&t - &s.lo / &scale) / &two)
+        })
+        .reduce(|(l1, h1), (l2, h2)| (l1.max(l2), h1.max(h2)))
+        .map(|(lo, hi)| RatInterval::new(lo, hi))
+}
+
+/// The exact orbit of scheme (7) started on the invariant manifold of (15), for diagonal positive-definite Q:
+/// uₙ = u* + ρⁿ(u₀ − u*) coordinatewise, n = 0..=steps (see the module documentation), or why it is not
+/// computed.
+///
+/// Enclosure: rigorous (interval √ and products, rounded outward). Tightness: relative radius about n·2⁻⁵².
+fn manifold_orbit(
+    q: &RatMatrix,
+    b: &[Rat],
+    x0: &[Rat],
+    h: &Rat,
+    lambda: &Rat,
+    a: &Rat,
+    steps: usize,
+) -> Result<Tube, String> {
+    let d = b.len();
+    let mut rho = Vec::with_capacity(d);
+    let mut star = Vec::with_capacity(d);
+    let mut y: Vec<Interval> = Vec::with_capacity(d);
+    for (i, (t, _, disc)) in manifold_roots(q, h, lambda, a)?.into_iter().enumerate() {
+        rho.push((rat_to_interval(&t) + rat_to_interval(&disc).sqrt()) / point(2.0));
+        let s = &b[i] / &q[i][i];
+        y.push(rat_to_interval(&(&x0[i] - &s)));
+        star.push(rat_to_interval(&s));
+    }
+    let mut tube = Tube::new(d);
+    let mut mid = vec![0.0; d];
+    for _ in 0..=steps {
+        let u: Vec<Interval> = star.iter().zip(&y).map(|(s, yi)| *s + *yi).collect();
+        mid.iter_mut().zip(&u).for_each(|(m, ui)| *m = ui.mid());
+        let rad = u.iter().zip(&mid).fold(point(0.0), |acc, (ui, &m)| acc + point((*ui - point(m)).mag()).sqr());
+        tube.push(&mid, rad.sqrt().sup());
+        y.iter_mut().zip(&rho).for_each(|(yi, r)| *yi *= *r);
+    }
+    Ok(tube)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claim::Value;
+    use crate::exact::parse_rat;
+    use crate::spec::parse_spec_value;
+    use crate::theorems::trajectories::tests::{exp_neg, fixed, fmul, oracle_scheme7_1d, FRAC};
+    use num_bigint::BigInt;
+    use num_traits::Signed;
+    use serde_json::json;
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    fn f(r: &Rat) -> f64 {
+        num_traits::ToPrimitive::to_f64(r).unwrap()
+    }
+
+    fn enclosure(c: &Claim, name: &str) -> RatInterval {
+        match c.values.get(name) {
+            Some(Value::Enclosed(r)) => r.clone(),
+            v => panic!("{name} must be an enclosure, got {v:?} in {c:?}"),
+        }
+    }
+
+    /// A 1-D scheme-(7) spec on qx²/2 with λ = 9/10 (domain [−2, 2]).
+    fn spec1(method: &str, qv: &str, x0: &str, h: &str, steps: u64) -> Spec {
+        parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "quadratic", "Q": [[qv]], "b": ["0"]},
+            "domain": [["-2", "2"]],
+            "algorithm": {"method": method, "h": h, "lambda": "9/10"},
+            "x0": [x0],
+            "horizon": {"steps": steps}
+        }))
+        .unwrap()
+    }
+
+    /// ln y for 1 ≤ y ≤ 2 as [S, S + R]: ln y = 2 atanh z = 2Σ z²ʲ⁺¹/(2j + 1), z = (y − 1)/(y + 1) ≤ 1/3,
+    /// 60 terms, remainder R ≤ 2z¹²¹/(121(1 − z²)). Enclosure: exact; width below 10⁻⁵⁵.
+    fn ln_1_2(y: &Rat) -> (Rat, Rat) {
+        assert!(&Rat::one() <= y && y <= &q("2"));
+        let z = (y - Rat::one()) / (y + Rat::one());
+        let z2 = &z * &z;
+        let (mut s, mut p) = (Rat::zero(), z.clone());
+        for j in 0..60u32 {
+            s += &p / Rat::from_integer((2 * j + 1).into());
+            p = crate::exact::round_down_dyadic(&(&p * &z2), 400);
+        }
+        // Rounding p down only lowers the partial sum: s is a lower bound of the partial sum, and the
+        // exact partial sum is at most s + 60·(rounding ≤ 2⁻⁴⁰⁰·60).
+        let tail = q("2") * crate::exact::round_up_dyadic(&z, 64).pow(121) / (q("121") * (Rat::one() - &z2));
+        let s2 = q("2") * s;
+        (s2.clone(), s2 + tail + q("1e-100"))
+    }
+
+    /// log₂ x for x > 0 as an exact enclosure [lo, hi] of width below 10⁻⁵⁰ (independent of inari).
+    fn log2_enclosure(x: &Rat) -> (Rat, Rat) {
+        assert!(x > &Rat::zero());
+        let (mut k, mut y) = (0i64, x.clone());
+        while y >= q("2") {
+            (k, y) = (k + 1, y / q("2"));
+        }
+        while y < Rat::one() {
+            (k, y) = (k - 1, y * q("2"));
+        }
+        let (l, lh) = ln_1_2(&y);
+        let (l2, l2h) = ln_1_2(&q("2"));
+        let k = Rat::from_integer(k.into());
+        (&k + l / l2h, k + lh / l2)
+    }
+
+    /// The oracle's Δ: the true E(h) ∈ [l₁, u₁], E(h/2) ∈ [l₂, u₂], so Δ ∈ [log₂(l₁/u₂), log₂(u₁/l₂)].
+    fn oracle_rate(e_h: &(Rat, Rat), e_h2: &(Rat, Rat)) -> (Rat, Rat) {
+        (log2_enclosure(&(&e_h.0 / &e_h2.1)).0, log2_enclosure(&(&e_h.1 / &e_h2.0)).1)
+    }
+
+    /// max₀≤ₙ≤N |x₀rⁿ − x₀eⁿ| for x₀ ≥ 0, 0 < r ∈ [r₀, r₁], 0 < e ∈ [e₀, e₁] (all ≤ 1), in 256-bit
+    /// fixed point with directed rounding.
+    fn oracle_two_powers(x0: &Rat, r: &(Rat, Rat), e: &(Rat, Rat), steps: usize) -> (Rat, Rat) {
+        let (r, e) = ((fixed(&r.0, false), fixed(&r.1, true)), (fixed(&e.0, false), fixed(&e.1, true)));
+        let (mut x, mut y) = ((fixed(x0, false), fixed(x0, true)), (fixed(x0, false), fixed(x0, true)));
+        let zero = BigInt::zero();
+        let (mut lo, mut hi) = (BigInt::zero(), BigInt::zero());
+        for _ in 0..=steps {
+            let (p, s) = (&x.0 - &y.1, &x.1 - &y.0);
+            let (pa, sa) = (p.abs(), s.abs());
+            lo = lo.max(if p <= zero && s >= zero { zero.clone() } else { pa.clone().min(sa.clone()) });
+            hi = hi.max(pa.max(sa));
+            x = (fmul(&x.0, &r.0, false), fmul(&x.1, &r.1, true));
+            y = (fmul(&y.0, &e.0, false), fmul(&y.1, &e.1, true));
+        }
+        let scale = Rat::from_integer(BigInt::one() << FRAC);
+        (Rat::from_integer(lo) / &scale, Rat::from_integer(hi) / scale)
+    }
+
+    /// The slow root ρ = (T + √(T² − 4D))/2 of the manifold (module documentation), by an integer
+    /// square root at 2⁻²⁵⁶ (independent of `exact::sqrt_enclosure` and of inari).
+    fn oracle_rho(qv: &Rat, lambda: &Rat, a: &Rat, h: &Rat) -> (Rat, Rat) {
+        let t = Rat::one() + lambda - h * (Rat::one() + a) * qv;
+        let disc = &t * &t - q("4") * (lambda - h * a * qv);
+        let big = (disc * Rat::from_integer(BigInt::one() << 512)).floor().to_integer();
+        let s = big.sqrt();
+        let scale = Rat::from_integer(BigInt::one() << 256);
+        let (slo, shi) = (Rat::from_integer(s.clone()) / &scale, Rat::from_integer(s + 1) / &scale);
+        ((&t + slo) / q("2"), (&t + shi) / q("2"))
+    }
+
+    /// e^{−hλ̄q(1 + hcq)}, c = λ̄(λ̄ − a − ½): one step of the modified flow (20) on qx²/2.
+    fn oracle_modified_decay(qv: &Rat, lambda: &Rat, a: &Rat, h: &Rat) -> (Rat, Rat) {
+        let lbar = Rat::one() / (Rat::one() - lambda);
+        let c = &lbar * (&lbar - a - q("1/2"));
+        exp_neg(&(h * &lbar * qv * (Rat::one() + h * c * qv)))
+    }
+
+    #[test]
+    fn rate_8_matches_an_independent_oracle_on_a_1d_quadratic() {
+        // (method, a, q, x₀, h, N): T = Nh = 1/5, λ̄hq = 1/80 (the rate approaches 1 from below slowly:
+        // about 0.72 at λ̄hq = 1/40, 0.80 at 1/80, 0.82 at 1/100).
+        for (method, a, qv, x0, h, n) in
+            [("heavy_ball", "0", "1", "1", "1/800", 160usize), ("nesterov", "9/10", "1/2", "3/4", "1/400", 80)]
+        {
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
+            let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
+            // Exact rational orbit against x₀e^{−qt/(1−λ)}.
+            let e_h = oracle_scheme7_1d(&qv, &lam, &a, &x0, &h, n);
+            let e_h2 = oracle_scheme7_1d(&qv, &lam, &a, &x0, &(&h / q("2")), 2 * n);
+            for (name, o) in [("error_h_8", &e_h), ("error_h2_8", &e_h2)] {
+                let e = enclosure(&c, name);
+                assert!(
+                    e.lo <= o.0 && o.1 <= e.hi,
+                    "{method} {name}: {} misses [{}, {}]",
+                    e.to_string_exact(),
+                    o.0,
+                    o.1
+                );
+                assert!(&e.hi - &e.lo < q("1e-12"), "{method} {name}: {} too wide", e.to_string_exact());
+            }
+            let (rlo, rhi) = oracle_rate(&e_h, &e_h2);
+            let r = enclosure(&c, "rate_8");
+            assert!(r.lo <= rlo && rhi <= r.hi, "{method} rate_8: {} misses [{rlo}, {rhi}]", r.to_string_exact());
+            assert!(&r.hi - &r.lo < q("1e-10"), "{method}: rate_8 {} too wide", r.to_string_exact());
+            // First order, measured: verified.
+            assert!(rlo > q("3/4") && rhi < q("1.1"), "{method}: Δ(8) ≈ {}", f(&rlo));
+            assert_eq!(c.status, Status::Verified, "{c:?}");
+            assert!(enclosure(&c, "rate_11").lo > q("0.7"), "{method}: (11) is first order too");
+        }
+    }
+
+    #[test]
+    fn rate_20_on_the_manifold_matches_an_independent_oracle() {
+        // hq < 1/380: the roots of the manifold are real (λ = 9/10).
+        for (method, a, qv, x0, h, n) in
+            [("heavy_ball", "0", "1", "1", "1/512", 512usize), ("nesterov", "9/10", "1/2", "3/4", "1/512", 512)]
+        {
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
+            let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
+            // The manifold orbit x₀ρⁿ against the modified flow x₀e^{−nhλ̄q(1 + hcq)}.
+            let o20 = |h: &Rat, n: usize| {
+                oracle_two_powers(&x0, &oracle_rho(&qv, &lam, &a, h), &oracle_modified_decay(&qv, &lam, &a, h), n)
+            };
+            let (f_h, f_h2) = (o20(&h, n), o20(&(&h / q("2")), 2 * n));
+            for (name, o) in [("error_h_20", &f_h), ("error_h2_20", &f_h2)] {
+                let e = enclosure(&c, name);
+                assert!(
+                    e.lo <= o.0 && o.1 <= e.hi,
+                    "{method} {name}: {} misses [{}, {}]",
+                    e.to_string_exact(),
+                    o.0,
+                    o.1
+                );
+                assert!(o.0 > q("1e-9"), "{method} {name}: the test needs an error well above the tube radii");
+            }
+            let (rlo, rhi) = oracle_rate(&f_h, &f_h2);
+            let r = enclosure(&c, "rate_20");
+            assert!(r.lo <= rlo && rhi <= r.hi, "{method} rate_20: {} misses [{rlo}, {rhi}]", r.to_string_exact());
+            assert!(&r.hi - &r.lo < q("1e-4"), "{method}: rate_20 {} too wide", r.to_string_exact());
+            // Theorem 6 with the corrected c: at least second order (the h³ term, of relative size about
+            // λ̄²hq = 0.2 here, lifts the measured rate above 2; the printed c would give first order).
+            assert!(rlo > q("1.8") && rhi < q("2.6"), "{method}: Δ(20) ≈ {}", f(&rlo));
+        }
+    }
+
+    #[test]
+    fn large_step_is_inconclusive_for_the_right_reason() {
+        // λ̄hq = 5: far from the asymptotic regime; the rate is certified below 3/4.
+        let s = spec1("heavy_ball", "1", "1", "1/2", 8);
+        let c = thm2_rates(&s, 100_000);
+        assert_eq!(c.status, Status::Inconclusive, "{c:?}");
+        assert!(enclosure(&c, "rate_8").hi < q("3/4"), "{c:?}");
+        assert!(c.reason.as_deref().unwrap().starts_with("measured rate of (8) below 3/4"), "{:?}", c.reason);
+        let last = c.inequalities.last().unwrap();
+        assert!(!last.holds && last.lhs == q("3/4"));
+    }
+
+    #[test]
+    fn hypotheses_and_budget_are_named() {
+        let gd = parse_spec_value(&json!({
+            "name": "t", "objective": {"type": "quadratic", "Q": [["1"]], "b": ["0"]}, "domain": [["-2", "2"]],
+            "algorithm": {"method": "gd", "h": "1/10"}, "x0": ["1"], "horizon": {"steps": 10}
+        }))
+        .unwrap();
+        let c = thm2_rates(&gd, 100_000);
+        assert_eq!(c.status, Status::NotApplicable);
+        assert!(c.reason.as_deref().unwrap().starts_with("method is gd"), "{:?}", c.reason);
+        let mut ol = gd.clone();
+        ol.algorithm.method = Method::HeavyBallOl { alpha: q("1") };
+        assert_eq!(thm2_rates(&ol, 100_000).status, Status::NotApplicable);
+        let e =
+            crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/expression_2d.json"))
+                .unwrap();
+        let mut e = e;
+        e.algorithm.method =
+            Method::Scheme7 { kind: crate::spec::Scheme7Kind::HeavyBall, lambda: q("9/10"), a: q("0") };
+        let c = thm2_rates(&e, 100_000);
+        assert_eq!(c.status, Status::NotApplicable);
+        assert!(c.reason.as_deref().unwrap().contains("implemented for quadratic objectives"));
+        // 2N = 20 > 15 steps.
+        let c = thm2_rates(&spec1("heavy_ball", "1", "1", "1/100", 10), 15);
+        assert_eq!((c.status, c.values.len()), (Status::Inconclusive, 0));
+        assert!(c.reason.as_deref().unwrap().contains("2N = 20 steps"), "{:?}", c.reason);
+    }
+
+    #[test]
+    fn manifold_start_needs_a_diagonal_positive_definite_q_and_real_roots() {
+        let spec2 = |qm: serde_json::Value, b: serde_json::Value, h: &str| {
+            parse_spec_value(&json!({
+                "name": "t", "objective": {"type": "quadratic", "Q": qm, "b": b},
+                "domain": [["-2", "2"], ["-2", "2"]], "algorithm": {"method": "nesterov", "h": h, "lambda": "9/10"},
+                "x0": ["1", "1"], "horizon": {"steps": 200}
+            }))
+            .unwrap()
+        };
+        let diag = json!([["1", "0"], ["0", "2"]]);
+        // b ≠ 0: the manifold is centred at u* = Q⁻¹b = (1/2, −1/2), and the rate is still ≈ 2.
+        let c = thm2_rates(&spec2(diag.clone(), json!(["1/2", "-1"]), "1/1000"), 100_000);
+        let r = enclosure(&c, "rate_20");
+        assert!(r.lo > q("1.8") && r.hi < q("2.6"), "{}", f(&r.lo));
+        assert!(!c.statement.contains("not measured"), "{}", c.statement);
+        // hq = 1/100 > 1/380: complex roots, no real invariant line; (8) and (11) are still measured.
+        let c = thm2_rates(&spec2(diag, json!(["1/2", "-1"]), "1/100"), 100_000);
+        assert!(c.statement.contains("(20) not measured: at h = 1/100, coordinate 0: ρ² − Tρ + D"), "{}", c.statement);
+        assert!(c.values.contains_key("rate_8") && c.values.contains_key("rate_11"));
+        assert!(!c.values.contains_key("rate_20") && !c.values.contains_key("error_h_20"));
+        // Not diagonal.
+        let c = thm2_rates(&spec2(json!([["1", "1/5"], ["1/5", "1"]]), json!(["0", "0"]), "1/1000"), 100_000);
+        assert!(c.statement.contains("(20) not measured: Q is not diagonal"), "{}", c.statement);
+        assert!(c.values.contains_key("rate_8") && !c.values.contains_key("rate_20"));
+        // Negative curvature: no minimizer to centre on.
+        let c = thm2_rates(&spec2(json!([["1", "0"], ["0", "-1/2"]]), json!(["0", "0"]), "1/1000"), 100_000);
+        assert!(c.statement.contains("(20) not measured: Q is not positive definite"), "{}", c.statement);
+    }
+
+    #[test]
+    fn offmanifold_factor_is_the_fast_root_and_breaks_the_printed_rate() {
+        // ERRATA §3: Φ = u²/2, λ = 9/10, a = 0, h = 1/1000: ρ₂ = 0.9101267857… (trace 1.899, determinant 0.9;
+        // ρ₂ = (1.899 − √(1.899² − 3.6))/2, √0.006201 = 0.0787464285…).
+        let s = crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/heavy_ball.json"))
+            .unwrap();
+        let f = offmanifold_factor(&s).unwrap();
+        assert!(
+            f.lo > q("0.91012678") && f.hi < q("0.91012679") && &f.hi - &f.lo < q("1e-55"),
+            "{}",
+            f.to_string_exact()
+        );
+        // ρ₂ solves ρ² − 1.899ρ + 0.9 = 0: the polynomial changes sign across the enclosure (ρ₂ < ρ₁).
+        let poly = |r: &Rat| r * r - q("1.899") * r + q("0.9");
+        assert!(poly(&f.lo) > Rat::zero() && poly(&f.hi) < Rat::zero());
+        let all = crate::theorems::evaluate(&s);
+        let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
+        let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
+        assert_eq!(t2.values["offmanifold_factor"], Value::Enclosed(f.clone()));
+        assert_eq!(t5.status, Status::Verified);
+        assert!(t5.values["rate"].lo() >= &f.hi, "the valid rate bounds the true factor");
+        assert!(t5.values["rate_printed"].hi() < &f.lo, "the printed rate is violated");
+        // Across parameters, the factor lies below the rate of a verified ks.thm5 (the margin can be 10⁻²⁴), and
+        // the printed rate is violated for heavy ball.
+        let mut seen = 0;
+        for (method, h) in
+            [("heavy_ball", "1/2000"), ("heavy_ball", "1/5000"), ("nesterov", "1/1000"), ("nesterov", "1/5000")]
+        {
+            let mut sp = spec1(method, "1", "1", h, 10);
+            sp.domain = vec![(q("-1"), q("1"))];
+            let all = crate::theorems::evaluate(&sp);
+            let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
+            let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
+            if t5.status != Status::Verified {
+                continue;
+            }
+            seen += 1;
+            let f = enclosure(&t2, "offmanifold_factor");
+            assert!(t5.values["rate"].lo() >= &f.hi, "{method} h = {h}: rate below the factor");
+            if method == "heavy_ball" {
+                assert!(t5.values["rate_printed"].hi() < &f.lo, "{method} h = {h}");
+            }
+        }
+        assert!(seen >= 3, "only {seen} verified ks.thm5 claims");
+        // Not for gd, nor for a non-diagonal Q.
+        let mut g = s.clone();
+        g.algorithm.method = Method::Gd;
+        assert_eq!(offmanifold_factor(&g), None);
+        let mut nd = s;
+        nd.objective =
+            Objective::Quadratic { q: vec![vec![q("1"), q("1/10")], vec![q("1/10"), q("1/5")]], b: vec![q("0"); 2] };
+        assert_eq!(offmanifold_factor(&nd), None);
+    }
+
+    #[test]
+    fn rate_of_exact_errors() {
+        let r = rate(&RatInterval::new(q("1"), q("1")), &RatInterval::new(q("1/2"), q("1/2"))).unwrap();
+        assert!(r.contains(&q("1")) && &r.hi - &r.lo < q("1e-15"), "{}", r.to_string_exact());
+        // E(h) ∈ [3, 4], E(h/2) ∈ [1, 1]: Δ ∈ [log₂ 3, 2].
+        let r = rate(&RatInterval::new(q("3"), q("4")), &RatInterval::new(q("1"), q("1"))).unwrap();
+        let (l3, _) = log2_enclosure(&q("3"));
+        assert!(r.lo <= l3 && &l3 - &r.lo < q("1e-15") && r.hi >= q("2") && &r.hi - q("2") < q("1e-15"));
+        assert_eq!(rate(&RatInterval::new(q("0"), q("1")), &RatInterval::new(q("1"), q("1"))), None);
+        assert_eq!(rate(&RatInterval::new(q("1"), q("1")), &RatInterval::new(q("0"), q("1"))), None);
+    }
+
+    #[test]
+    fn deterministic() {
+        let s = spec1("nesterov", "2", "1", "1/50", 100);
+        assert_eq!(thm2_rates(&s, 100_000), thm2_rates(&s, 100_000));
+    }
+}
