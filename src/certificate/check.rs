@@ -10,9 +10,12 @@
 //! value, witness, inequality, status or count that disagrees is rejected, naming the claim.
 
 use super::{canonical_bytes, claim_from_json, claim_to_json, sha256_hex, summary, FORMAT};
-use crate::spec::canonical_json;
+use crate::claim::Claim;
+use crate::spec::{canonical_json, Spec};
 use crate::{theorems, Error, Result};
 use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a successful check established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +53,7 @@ pub fn check(cert: &Json) -> Result<Checked> {
         return Err(Error::check("inputs_sha256", format!("does not match the inputs (SHA-256 {digest})")));
     }
     let stored = cert.get("claims").and_then(Json::as_array).ok_or_else(|| Error::check("claims", "missing array"))?;
-    let recomputed = theorems::evaluate(&spec);
+    let recomputed = evaluate_memo(&digest, &spec);
     for (i, s) in stored.iter().enumerate() {
         let c = claim_from_json(s)?;
         let Some(r) = recomputed.get(i) else {
@@ -73,6 +76,20 @@ pub fn check(cert: &Json) -> Result<Checked> {
     }
     let exit_code = expected["exit_code"].as_i64().unwrap_or(1) as i32;
     Ok(Checked { claims: stored.len(), exit_code })
+}
+
+/// `theorems::evaluate(spec)` memoized within the process by the SHA-256 of the canonical inputs
+/// (which pin the data file through `data_sha256`): the evaluation is deterministic, so checking one
+/// certificate many times — or many tampered copies of it, as the mutation tests do — evaluates once.
+fn evaluate_memo(digest: &str, spec: &Spec) -> Arc<Vec<Claim>> {
+    static MEMO: OnceLock<Mutex<HashMap<String, Arc<Vec<Claim>>>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(digest) {
+        return Arc::clone(hit);
+    }
+    let claims = Arc::new(theorems::evaluate(spec));
+    memo.lock().unwrap_or_else(|e| e.into_inner()).insert(digest.to_string(), Arc::clone(&claims));
+    claims
 }
 
 /// The fields around the claims: no unknown top-level key, the tool and the spec source well formed.
