@@ -142,16 +142,18 @@ pub fn gd_f64(q: &RatMatrix, b: &[Rat], x0: &[Rat], h: &Rat, steps: usize) -> Tu
     tube
 }
 
-/// The exact orbit a spec asks about (`algorithm`, `h`, `x0`, `horizon.steps`), for a quadratic
-/// objective; `None` for other objectives (not handled here yet).
+/// The exact orbit a spec asks about (`algorithm`, `h`, `x0`, `horizon.steps`): every method for a
+/// quadratic objective; `gd` for the other objectives (`dynamics::nonlinear::gd`, mean-value form);
+/// `None` for the momentum methods on non-quadratic objectives (not handled yet).
 ///
 /// Enclosure: rigorous.
 pub fn spec_orbit(spec: &Spec) -> Option<Tube> {
-    let Objective::Quadratic { q, b } = &spec.objective else {
-        return None;
-    };
     let (h, x0) = (&spec.algorithm.h, &spec.x0);
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        let objective = spec.objective.as_box()?;
+        return matches!(spec.algorithm.method, Method::Gd).then(|| super::nonlinear::gd(objective, x0, h, steps));
+    };
     Some(match &spec.algorithm.method {
         Method::Gd => gd(q, b, x0, h, steps),
         Method::Scheme7 { lambda, a, .. } => scheme7(q, b, x0, h, lambda, a, steps),

@@ -13,6 +13,7 @@ pub mod expression;
 pub mod quadratic;
 
 use crate::enclose::symmetric::{eig_bounds, EigBounds};
+use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
 
 /// A quantity whose supremum over the domain a constant bounds.
@@ -38,6 +39,14 @@ pub trait BoxObjective: Sync {
 
     /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
     fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
+
+    /// ∇f along a Taylor series y(t) = Σ yₖtᵏ, one coefficient per call (Taylor mode,
+    /// `enclose::taylor`): call k of [`SeriesMap::push`] takes yₖ (one interval per coordinate) and
+    /// returns the coefficient k of ∇f(y(t)). The validated flows (`dynamics::nonlinear`) feed the
+    /// solution's coefficients back in order by order, so p orders cost O(p²), not O(p³).
+    ///
+    /// Enclosure: rigorous.
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_>;
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
@@ -78,6 +87,10 @@ impl BoxObjective for expression::Expression {
                 Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
             }
         }
+    }
+
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
+        Box::new(expression::Expression::gradient_series(self))
     }
 }
 
