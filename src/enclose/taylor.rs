@@ -59,6 +59,17 @@ fn safe_div(a: Interval, b: Interval) -> Interval {
     }
 }
 
+/// Enclosures of σ at the two ends of a non-empty interval (0 or 1 at an infinite end).
+fn sigma_ends(a: Interval) -> (Interval, Interval) {
+    let at = |t: f64| match Interval::try_from((t, t)) {
+        Ok(p) => (ONE / (ONE + (-p).exp())).intersection(const_interval!(0.0, 1.0)),
+        Err(_) if t < 0.0 => ZERO,
+        Err(_) => ONE,
+    };
+    let lo = at(a.inf());
+    (lo, if a.inf() == a.sup() { lo } else { at(a.sup()) })
+}
+
 /// σ(a) = 1/(1 + e⁻ᵃ) over an interval: σ is increasing, so the hull of the enclosures at the ends.
 ///
 /// Enclosure: rigorous. Tightness: tightest up to the rounding of three operations per end.
@@ -66,12 +77,28 @@ pub fn sigma(a: Interval) -> Interval {
     if a.is_empty() {
         return Interval::ENTIRE;
     }
-    let at = |t: f64| match Interval::try_from((t, t)) {
-        Ok(p) => ONE / (ONE + (-p).exp()),
-        Err(_) if t < 0.0 => ZERO,
-        Err(_) => ONE,
-    };
-    at(a.inf()).convex_hull(at(a.sup())).intersection(const_interval!(0.0, 1.0))
+    let (lo, hi) = sigma_ends(a);
+    lo.convex_hull(hi)
+}
+
+/// σ′(a) = σ(a)(1 − σ(a)) over an interval, with its maximum 1/4 at 0.
+///
+/// Enclosure: rigorous. Tightness: σ′ is unimodal, so the hull of the ends (and 1/4 if 0 ∈ a).
+pub fn sigma_prime(a: Interval) -> Interval {
+    if a.is_empty() {
+        return Interval::ENTIRE;
+    }
+    sigma_prime_from_ends(a, sigma_ends(a))
+}
+
+fn sigma_prime_from_ends(a: Interval, (lo, hi): (Interval, Interval)) -> Interval {
+    let q = |s: Interval| (s * (ONE - s)).intersection(const_interval!(0.0, 0.25));
+    let r = q(lo).convex_hull(q(hi));
+    if a.contains(0.0) {
+        r.convex_hull(const_interval!(0.25, 0.25))
+    } else {
+        r
+    }
 }
 
 /// Σⱼ₌₀ᵏ aⱼbₖ₋ⱼ. Enclosure: rigorous.
@@ -195,29 +222,18 @@ pub fn sigma_next(a: &[Interval], s: &mut Vec<Interval>, v: &mut Vec<Interval>) 
     let k = s.len();
     assert_eq!(k, v.len(), "sigma_next: the auxiliary series must have the same length");
     if k == 0 {
-        let s0 = sigma(a[0]);
-        s.push(s0);
-        v.push(sigma_prime(a[0]));
+        if a[0].is_empty() {
+            s.push(Interval::ENTIRE);
+            v.push(Interval::ENTIRE);
+            return;
+        }
+        let ends = sigma_ends(a[0]);
+        s.push(ends.0.convex_hull(ends.1));
+        v.push(sigma_prime_from_ends(a[0], ends));
         return;
     }
     s.push(sane(weighted(a, v, k)));
     v.push(sane(s[k] - sqr_coef(s, k)));
-}
-
-/// σ′(a) = σ(a)(1 − σ(a)) over an interval, with its maximum 1/4 at 0.
-///
-/// Enclosure: rigorous. Tightness: σ′ is unimodal, so the hull of the ends (and 1/4 if 0 ∈ a).
-pub fn sigma_prime(a: Interval) -> Interval {
-    if a.is_empty() {
-        return Interval::ENTIRE;
-    }
-    let q = |s: Interval| (s * (ONE - s)).intersection(const_interval!(0.0, 0.25));
-    let end = |t: f64| sigma(Interval::try_from((t, t)).unwrap_or(Interval::ENTIRE));
-    let mut r = q(end(a.inf())).convex_hull(q(end(a.sup())));
-    if a.contains(0.0) {
-        r = r.convex_hull(const_interval!(0.25, 0.25));
-    }
-    r
 }
 
 /// A truncated Taylor series with interval coefficients, for whole-series arithmetic (each

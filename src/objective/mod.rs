@@ -47,6 +47,15 @@ pub trait BoxObjective: Sync {
     ///
     /// Enclosure: rigorous.
     fn gradient_series(&self) -> Box<dyn SeriesMap + '_>;
+
+    /// An upper bound of −λ_min(∇²f(x)) over the box (the one-sided Lipschitz constant of −∇f, which
+    /// the validated flows use as a logarithmic norm): by default the upper end of
+    /// [`Quantity::NegLambdaMin`]; an objective may return a tighter bound. +∞ when unbounded.
+    ///
+    /// Enclosure: rigorous (an upper bound).
+    fn neg_lambda_min_sup(&self, x: &[Interval]) -> f64 {
+        self.enclose(Quantity::NegLambdaMin, x).sup()
+    }
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
