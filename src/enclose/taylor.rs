@@ -160,7 +160,7 @@ pub fn exp_next(a: &[Interval], e: &mut Vec<Interval>) {
 /// Pushes coefficient k = `l.len()` of log a (`ENTIRE` unless a₀ > 0).
 pub fn log_next(a: &[Interval], l: &mut Vec<Interval>) {
     let k = l.len();
-    if !(a[0].inf() > 0.0) {
+    if a[0].inf() <= 0.0 {
         l.push(Interval::ENTIRE);
         return;
     }
@@ -175,7 +175,7 @@ pub fn log_next(a: &[Interval], l: &mut Vec<Interval>) {
 /// Pushes coefficient k = `s.len()` of √a (`ENTIRE` unless a₀ > 0: the derivatives need it).
 pub fn sqrt_next(a: &[Interval], s: &mut Vec<Interval>) {
     let k = s.len();
-    if !(a[0].inf() > 0.0) {
+    if a[0].inf() <= 0.0 {
         s.push(Interval::ENTIRE);
         return;
     }
