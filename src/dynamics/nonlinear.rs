@@ -302,6 +302,7 @@ pub fn rescaling(lambda: &Rat) -> Rat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::enclose::taylor::SeriesMap;
     use crate::exact::parse_rat;
     use crate::objective::expression::Expression;
 
@@ -480,6 +481,39 @@ mod tests {
                 }
                 // The trajectory moves: the comparison is not trivial.
                 assert!((a.mid(steps)[0] - a.mid(0)[0]).abs() > 1e-3, "{loss:?} {what}");
+            }
+        }
+    }
+    #[test]
+    fn expression_series_match_gradient_and_hessian() {
+        // Along y(t) = y₀ + tv the gradient's series starts ∇f(y₀) + t∇²f(y₀)v: coefficients 0 and 1
+        // of the Taylor-mode tape against the box evaluation of the symbolic gradient and Hessian
+        // (an independent code path), at pseudo-random points; every function and a negative power.
+        let e = expr(
+            &["x", "y"],
+            "tanh(x)*sqrt(2 + y) + x^-2*sin(y) + log(3 + cos(x*y)) + sigma(x - y)/(1 + exp(y)) + x^3*y",
+        );
+        let mut seed = 5u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            0.2 + ((seed >> 11) as f64 / (1u64 << 53) as f64) * 0.8
+        };
+        for _ in 0..50 {
+            let (y0, v) = ([next(), next() - 0.5], [next() - 0.6, next()]);
+            let mut map = e.gradient_series();
+            let c0 = map.push(&y0.map(point));
+            let c1 = map.push(&v.map(point));
+            let c2 = map.push(&[point(0.0); 2]);
+            let g = e.gradient_box(&y0.map(point));
+            let hv: Vec<Interval> =
+                e.hessian_box(&y0.map(point)).iter().map(|row| row[0] * point(v[0]) + row[1] * point(v[1])).collect();
+            for i in 0..2 {
+                for (what, a, b) in [("gradient", c0[i], g[i]), ("Hessian·v", c1[i], hv[i])] {
+                    assert!(!a.intersection(b).is_empty(), "{what} {i} at {y0:?}: {a:?} vs {b:?}");
+                    let tight = 1e-12 * a.mag().max(1.0);
+                    assert!(a.wid() < tight && b.wid() < tight, "{what} {i}: {a:?} {b:?}");
+                }
+                assert!(c2[i].wid() < 1e-12 * c2[i].mag().max(1.0), "{:?}", c2[i]);
             }
         }
     }
