@@ -11,8 +11,8 @@
 //! * `tube`: the midpoint–radius representation and its propagation; `norm`: the norms in which the
 //!   step maps contract; `spectrum`: rigorous eigenvalue bounds and semidefiniteness tests;
 //!   `ivec`: interval vectors and matrices.
-//! * `nonlinear`: for any `objective::BoxObjective` (expressions, data sets), the GD orbit in
-//!   mean-value form and the gradient flow (and rescaled flow (8)) by an interval Taylor method with
+//! * `nonlinear`: for any `objective::BoxObjective` (expressions, data sets), the GD and two-step
+//!   orbits in mean-value form and the gradient flow (and rescaled flow (8)) by an interval Taylor method with
 //!   Picard a-priori enclosures and Taylor-mode coefficients (`enclose::taylor`); wrapping control
 //!   by a one-sided Lipschitz (logarithmic-norm) bound of the flow on the a-priori box.
 //!

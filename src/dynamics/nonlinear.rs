@@ -1,6 +1,9 @@
 //! Enclosed trajectories of non-quadratic objectives (`expression`, `dataset`: any
-//! [`BoxObjective`]): the exact-arithmetic GD orbit and the gradient flow (or its rescaling, the flow
-//! (8) of 004), as midpoint–radius [`Tube`]s like the quadratic ones.
+//! [`BoxObjective`]): the exact-arithmetic GD orbit, the two-step orbits (scheme (7) of 004 and the
+//! Orvieto–Lucchi heavy ball, [`two_step`]: mean-value form in a 2×2-block norm, see
+//! [`TwoStepNorm`]) and the gradient flow (or its rescaling, the flow (8) of 004), as midpoint–radius
+//! [`Tube`]s like the quadratic ones. Not here yet: the second-order flows (damped flow (11), the
+//! heavy-ball ODE) for these objectives.
 //!
 //! # GD orbit: mean-value form
 //! xₖ₊₁ = Ψ(xₖ) = xₖ − h∇f(xₖ) from the spec's exact x₀ and h. With ‖xₖ − mₖ‖₂ ≤ rₖ:
@@ -136,6 +139,158 @@ fn gd_step(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Opti
         point(rho) * point(r)
     };
     let r_next = (spread + point(w)).sup();
+    r_next.is_finite().then_some((next, r_next))
+}
+
+/// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),
+/// n = 0..=steps: scheme (7) of 004 with (p, g, a) = (λ, h, a), the Orvieto–Lucchi heavy ball with
+/// (β, η, 0) = (1 − hα, h², 0). Mean-value form on the state z = (uₙ, uₙ₋₁) (module documentation
+/// of [`two_step_norm`]).
+///
+/// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
+/// Tightness: rₙ ≈ Σ (Π θ) wⱼ with θ the step's contraction in the chosen norm (≥ the largest
+/// |eigenvalue| of the 2×2 blocks, equal to it at the reference curvature).
+pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &Rat, steps: usize) -> Tube {
+    let start = Start::plain(u0);
+    let (m0, r0) = (start.hi, start.err);
+    let (pi, gi, ai) = (rat_to_interval(p), rat_to_interval(g), rat_to_interval(a));
+    let mut tube = Tube::new(u0.len());
+    tube.push(&m0, r0);
+    if steps == 0 {
+        return tube;
+    }
+    let Some((m1, r1)) = gd_step(objective, &m0, r0, gi) else {
+        for _ in 0..steps {
+            tube.push(&m0, f64::INFINITY);
+        }
+        return tube;
+    };
+    tube.push(&m1, r1);
+    // The norm: fixed for the run, from the curvature range at u₀.
+    let b0 = ball_box(&m0, r0);
+    let mu_lo = -objective.neg_lambda_min_sup(&b0);
+    let mu_hi = objective.enclose(Quantity::HessNorm, &b0).sup();
+    let norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
+    let (mut mu, mut mw) = (m1, m0);
+    let mut r = (point(norm.k_in) * (point(r1).sqr() + point(r0).sqr()).sqrt()).sup();
+    for _ in 1..steps {
+        if r.is_finite() {
+            match two_step_step(objective, &norm, &mu, &mw, r, (pi, gi, ai)) {
+                Some((next, r_next)) => {
+                    mw = std::mem::replace(&mut mu, next);
+                    r = r_next;
+                }
+                None => r = f64::INFINITY,
+            }
+        }
+        tube.push(&mu, (point(norm.k_out) * point(r)).sup());
+    }
+    tube
+}
+
+/// A norm ‖z‖ = ‖(L ⊗ I)z‖₂ on the state z = (u, w) ∈ ℝ²ᵈ, L a 2×2 matrix, with ‖L‖₂ ≤ k_in and
+/// ‖L⁻¹‖₂ ≤ k_out.
+///
+/// # Why one 2×2 L suffices
+/// The mean-value matrix of the two-step map is J̄ = [[(1 + p)I − g(1 + a)H̄, −pI + gaH̄], [I, 0]]
+/// with H̄ = ∫∇²f on the segment, symmetric with spectrum in [μ_lo, μ_hi]. In an orthonormal
+/// eigenbasis of H̄ (which L ⊗ I commutes with) J̄ splits into the 2×2 blocks
+/// M(μ) = [[1 + p − g(1 + a)μ, −p + gaμ], [1, 0]], so ‖J̄‖ = max over eigenvalues μ of
+/// ‖LM(μ)L⁻¹‖₂ ≤ max(‖LM(μ_lo)L⁻¹‖₂, ‖LM(μ_hi)L⁻¹‖₂) (the norm of an affine function of μ is convex).
+/// L = T⁻¹ for the real Jordan basis T of M(μ*) at the reference curvature μ* (complex eigenvalues
+/// α ± iβ: T = [Re v, Im v]; real ones: the eigenvectors), so that ‖LM(μ*)L⁻¹‖₂ is its spectral
+/// radius; the identity when that basis is ill-conditioned.
+#[derive(Clone, Copy, Debug)]
+pub struct TwoStepNorm {
+    l: [[f64; 2]; 2],
+    l_inv: [[Interval; 2]; 2],
+    /// ≥ ‖L‖₂.
+    pub k_in: f64,
+    /// ≥ ‖L⁻¹‖₂.
+    pub k_out: f64,
+}
+
+/// Upper bound of the spectral norm of every matrix in a 2×2 interval matrix:
+/// ‖B‖₂² = (F + √(F² − 4det²))/2, F = ‖B‖_F², increasing in F and decreasing in det².
+fn norm2x2(b: [[Interval; 2]; 2]) -> f64 {
+    let f = b[0][0].sqr() + b[0][1].sqr() + b[1][0].sqr() + b[1][1].sqr();
+    let det = b[0][0] * b[1][1] - b[0][1] * b[1][0];
+    let (f, d2) = (point(f.sup()), point(det.sqr().inf()));
+    let disc = (f.sqr() - point(4.0) * d2).sup().max(0.0);
+    ((f + point(disc).sqrt()) / point(2.0)).sqrt().sup()
+}
+
+fn mat2(a: [[Interval; 2]; 2], b: [[Interval; 2]; 2]) -> [[Interval; 2]; 2] {
+    let e = |i: usize, j: usize| a[i][0] * b[0][j] + a[i][1] * b[1][j];
+    [[e(0, 0), e(0, 1)], [e(1, 0), e(1, 1)]]
+}
+
+/// The norm of [`TwoStepNorm`] for the parameters (p, g, a) at the reference curvature `mu`.
+///
+/// Enclosure: rigorous k_in, k_out (L is an exact `f64` matrix, L⁻¹ enclosed).
+pub fn two_step_norm(p: Interval, g: Interval, a: Interval, mu: f64) -> TwoStepNorm {
+    let mu = if mu.is_finite() { mu } else { 0.0 };
+    let (p, g, a) = (p.mid(), g.mid(), a.mid());
+    let (m00, m01) = (1.0 + p - g * (1.0 + a) * mu, -p + g * a * mu);
+    // Eigenvalues of [[m00, m01], [1, 0]]: z² − m00 z − m01 = 0; eigenvector (z, 1).
+    let disc = m00 * m00 + 4.0 * m01;
+    let t = if disc < 0.0 {
+        let (re, im) = (m00 / 2.0, (-disc).sqrt() / 2.0);
+        [[re, im], [1.0, 0.0]]
+    } else {
+        let (z1, z2) = ((m00 + disc.sqrt()) / 2.0, (m00 - disc.sqrt()) / 2.0);
+        [[z1, z2], [1.0, 1.0]]
+    };
+    let det = t[0][0] * t[1][1] - t[0][1] * t[1][0];
+    let l = if det.is_finite() && det.abs() > 1e-6 * (t[0][0].abs() + t[0][1].abs() + 1.0) {
+        [[t[1][1] / det, -t[0][1] / det], [-t[1][0] / det, t[0][0] / det]]
+    } else {
+        [[1.0, 0.0], [0.0, 1.0]]
+    };
+    let li = l.map(|r| r.map(point));
+    let ldet = li[0][0] * li[1][1] - li[0][1] * li[1][0];
+    let l_inv = [[li[1][1] / ldet, -li[0][1] / ldet], [-li[1][0] / ldet, li[0][0] / ldet]];
+    let (k_in, k_out) = (norm2x2(li), norm2x2(l_inv));
+    if !(k_in.is_finite() && k_out.is_finite()) || ldet.contains(0.0) {
+        let one = [[point(1.0), point(0.0)], [point(0.0), point(1.0)]];
+        return TwoStepNorm { l: [[1.0, 0.0], [0.0, 1.0]], l_inv: one, k_in: 1.0, k_out: 1.0 };
+    }
+    TwoStepNorm { l, l_inv, k_in, k_out }
+}
+
+/// One mean-value step of the two-step map from the state center (mu, mw) with ‖e‖ ≤ r in `norm`.
+fn two_step_step(
+    objective: &dyn BoxObjective,
+    norm: &TwoStepNorm,
+    mu: &[f64],
+    mw: &[f64],
+    r: f64,
+    (p, g, a): (Interval, Interval, Interval),
+) -> Option<(Vec<f64>, f64)> {
+    let y: Vec<Interval> = mu.iter().zip(mw).map(|(&u, &w)| point(u) + a * (point(u) - point(w))).collect();
+    let grad = objective.gradient(&y);
+    let next: Vec<Interval> =
+        mu.iter().zip(mw).zip(&grad).map(|((&u, &w), &gr)| point(u) + p * (point(u) - point(w)) - g * gr).collect();
+    let (next, w) = center(&next)?;
+    let spread = if r == 0.0 {
+        point(0.0)
+    } else {
+        // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)k_out·r.
+        let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out) * point(r)).sup();
+        let rr = Interval::try_from((-rho, rho)).ok()?;
+        let b: Vec<Interval> = y.iter().map(|&x| x + rr).collect();
+        let mu_lo = point(-objective.neg_lambda_min_sup(&b));
+        let mu_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
+        let l = norm.l.map(|row| row.map(point));
+        let block = |m: Interval| {
+            let one = point(1.0);
+            let mm = [[one + p - g * (one + a) * m, -p + g * a * m], [one, point(0.0)]];
+            norm2x2(mat2(mat2(l, mm), norm.l_inv))
+        };
+        let theta = block(mu_lo).max(block(mu_hi));
+        point(theta) * point(r)
+    };
+    let r_next = (spread + point(norm.k_in) * point(w)).sup();
     r_next.is_finite().then_some((next, r_next))
 }
 
@@ -444,7 +599,7 @@ mod tests {
         assert!(d.fold(0.0, f64::max) < 0.1);
         let hb = text.replace(r#""method": "gd""#, r#""method": "heavy_ball_ol", "alpha": "3/10""#);
         let spec = crate::spec::parse_spec_str(&hb).unwrap();
-        assert!(crate::dynamics::spec_orbit(&spec).is_none() && crate::dynamics::spec_flow(&spec).is_none());
+        assert!(crate::dynamics::spec_orbit(&spec).is_some() && crate::dynamics::spec_flow(&spec).is_none());
     }
     #[test]
     fn dataset_and_its_expression_give_intersecting_tubes() {
@@ -516,5 +671,41 @@ mod tests {
                 assert!(c2[i].wid() < 1e-12 * c2[i].mag().max(1.0), "{:?}", c2[i]);
             }
         }
+    }
+    #[test]
+    fn two_step_orbits_contain_the_exact_rational_orbits() {
+        // f = x⁴/4 + xy/4 + y²/2 (polynomial: exact rational orbits). Heavy ball λ = 9/10, Nesterov
+        // (a = λ) and the Orvieto–Lucchi heavy ball (β = 1 − hα, η = h²), u₁ = u₀ − g∇f(u₀).
+        let e = expr(&["x", "y"], "x^4/4 + x*y/4 + y^2/2");
+        let grad = |u: &[Rat]| vec![&u[0] * &u[0] * &u[0] + &u[1] / q("4"), &u[0] / q("4") + &u[1]];
+        let u0 = vec![q("4/5"), q("-1/3")];
+        let (h, alpha) = (q("1/4"), q("3/10"));
+        let cases = [
+            ("heavy ball", q("9/10"), h.clone(), q("0")),
+            ("nesterov", q("9/10"), h.clone(), q("9/10")),
+            ("ol", Rat::one() - &h * &alpha, &h * &h, q("0")),
+        ];
+        let steps = 7;
+        for (what, p, g, a) in &cases {
+            let tube = two_step(&e, &u0, p, g, a, steps);
+            assert_eq!(tube.len(), steps + 1);
+            let mut prev = u0.clone();
+            let g0 = grad(&u0);
+            let mut u: Vec<Rat> = u0.iter().zip(&g0).map(|(x, d)| x - g * d).collect();
+            assert!(tube.contains_exact(0, &u0), "{what}: step 0");
+            for n in 1..=steps {
+                assert!(tube.contains_exact(n, &u), "{what}: step {n} (radius {})", tube.rad(n));
+                let mut off = u.clone();
+                off[0] += q("1e-10");
+                assert!(!tube.contains_exact(n, &off), "{what}: step {n}: not tight ({})", tube.rad(n));
+                let y: Vec<Rat> = u.iter().zip(&prev).map(|(x, w)| x + a * (x - w)).collect();
+                let gy = grad(&y);
+                let next: Vec<Rat> = (0..2).map(|i| &u[i] + p * (&u[i] - &prev[i]) - g * &gy[i]).collect();
+                prev = std::mem::replace(&mut u, next);
+            }
+        }
+        // A large step overflows: an infinite radius, no panic.
+        let tube = two_step(&e, &u0, &q("9/10"), &q("1000"), &q("0"), 30);
+        assert!(tube.rad(30).is_infinite());
     }
 }
