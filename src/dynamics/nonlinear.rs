@@ -170,15 +170,15 @@ pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &
     let b0 = ball_box(&m0, r0);
     let mu_lo = -objective.neg_lambda_min_sup(&b0);
     let mu_hi = objective.enclose(Quantity::HessNorm, &b0).sup();
-    let norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
+    let mut norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
     let (mut mu, mut mw) = (m1, m0);
     let mut r = (point(norm.k_in) * (point(r1).sqr() + point(r0).sqr()).sqrt()).sup();
     for _ in 1..steps {
         if r.is_finite() {
             match two_step_step(objective, &norm, &mu, &mw, r, (pi, gi, ai)) {
-                Some((next, r_next)) => {
+                Some((next, r_next, chosen)) => {
                     mw = std::mem::replace(&mut mu, next);
-                    r = r_next;
+                    (r, norm) = (r_next, chosen);
                 }
                 None => r = f64::INFINITY,
             }
@@ -199,7 +199,9 @@ pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &
 /// ‖LM(μ)L⁻¹‖₂ ≤ max(‖LM(μ_lo)L⁻¹‖₂, ‖LM(μ_hi)L⁻¹‖₂) (the norm of an affine function of μ is convex).
 /// L = T⁻¹ for the real Jordan basis T of M(μ*) at the reference curvature μ* (complex eigenvalues
 /// α ± iβ: T = [Re v, Im v]; real ones: the eigenvectors), so that ‖LM(μ*)L⁻¹‖₂ is its spectral
-/// radius; the identity when that basis is ill-conditioned.
+/// radius; the identity when that basis is ill-conditioned. [`two_step`] starts from μ* at u₀ and,
+/// at each step, switches to the norm fitted to that step's curvature range when the contraction
+/// there times the cost ‖L′L⁻¹‖₂ of the change beats the current norm's contraction.
 #[derive(Clone, Copy, Debug)]
 pub struct TwoStepNorm {
     l: [[f64; 2]; 2],
@@ -266,32 +268,39 @@ fn two_step_step(
     mw: &[f64],
     r: f64,
     (p, g, a): (Interval, Interval, Interval),
-) -> Option<(Vec<f64>, f64)> {
+) -> Option<(Vec<f64>, f64, TwoStepNorm)> {
     let y: Vec<Interval> = mu.iter().zip(mw).map(|(&u, &w)| point(u) + a * (point(u) - point(w))).collect();
     let grad = objective.gradient(&y);
     let next: Vec<Interval> =
         mu.iter().zip(mw).zip(&grad).map(|((&u, &w), &gr)| point(u) + p * (point(u) - point(w)) - g * gr).collect();
     let (next, w) = center(&next)?;
-    let spread = if r == 0.0 {
-        point(0.0)
-    } else {
-        // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)k_out·r.
-        let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out) * point(r)).sup();
-        let rr = Interval::try_from((-rho, rho)).ok()?;
-        let b: Vec<Interval> = y.iter().map(|&x| x + rr).collect();
-        let mu_lo = point(-objective.neg_lambda_min_sup(&b));
-        let mu_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
-        let l = norm.l.map(|row| row.map(point));
-        let block = |m: Interval| {
-            let one = point(1.0);
+    if r == 0.0 {
+        return Some((next, (point(norm.k_in) * point(w)).sup(), *norm));
+    }
+    // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)k_out·r.
+    let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out) * point(r)).sup();
+    let rr = Interval::try_from((-rho, rho)).ok()?;
+    let b: Vec<Interval> = y.iter().map(|&x| x + rr).collect();
+    let mu_lo = -objective.neg_lambda_min_sup(&b);
+    let mu_hi = objective.enclose(Quantity::HessNorm, &b).sup();
+    let theta = |n: &TwoStepNorm| {
+        let l = n.l.map(|row| row.map(point));
+        let block = |m: f64| {
+            let (one, m) = (point(1.0), point(m));
             let mm = [[one + p - g * (one + a) * m, -p + g * a * m], [one, point(0.0)]];
-            norm2x2(mat2(mat2(l, mm), norm.l_inv))
+            norm2x2(mat2(mat2(l, mm), n.l_inv))
         };
-        let theta = block(mu_lo).max(block(mu_hi));
-        point(theta) * point(r)
+        block(mu_lo).max(block(mu_hi))
     };
-    let r_next = (spread + point(norm.k_in) * point(w)).sup();
-    r_next.is_finite().then_some((next, r_next))
+    // Keep the norm, or switch to the one fitted to this step's curvature range when that is
+    // better after the change of norm: ‖L′e‖ ≤ ‖L′L⁻¹‖₂‖Le‖.
+    let keep = theta(norm);
+    let fitted = two_step_norm(p, g, a, 0.5 * (mu_lo + mu_hi));
+    let change = norm2x2(mat2(fitted.l.map(|row| row.map(point)), norm.l_inv));
+    let switched = (point(theta(&fitted)) * point(change)).sup();
+    let (factor, chosen) = if switched < keep { (switched, fitted) } else { (keep, *norm) };
+    let r_next = (point(factor) * point(r) + point(chosen.k_in) * point(w)).sup();
+    r_next.is_finite().then_some((next, r_next, chosen))
 }
 
 /// The Taylor coefficients y₀..y_order of the solutions of ẏ = −c∇f(y) from y(0) ∈ `y0` (a box),
