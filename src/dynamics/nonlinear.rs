@@ -144,8 +144,9 @@ fn gd_step(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Opti
 
 /// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),
 /// n = 0..=steps: scheme (7) of 004 with (p, g, a) = (λ, h, a), the Orvieto–Lucchi heavy ball with
-/// (β, η, 0) = (1 − hα, h², 0). Mean-value form on the state z = (uₙ, uₙ₋₁) (module documentation
-/// of [`two_step_norm`]).
+/// (β, η, 0) = (1 − hα, h², 0). Mean-value form on the state z = (uₙ, uₙ₋₁): the error ball in the
+/// norm of [`TwoStepNorm`] grows by that norm of the mean-value matrix per step, plus the width of the
+/// step enclosed at the center.
 ///
 /// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
 /// Tightness: rₙ ≈ Σ (Π θ) wⱼ with θ the step's contraction in the chosen norm (≥ the largest
