@@ -2,8 +2,9 @@
 //! [`BoxObjective`]): the exact-arithmetic GD orbit, the two-step orbits (scheme (7) of 004 and the
 //! Orvieto–Lucchi heavy ball, [`two_step`]: mean-value form in a 2×2-block norm, see
 //! [`TwoStepNorm`]) and the gradient flow (or its rescaling, the flow (8) of 004), as midpoint–radius
-//! [`Tube`]s like the quadratic ones. Not here yet: the second-order flows (damped flow (11), the
-//! heavy-ball ODE) for these objectives.
+//! [`Tube`]s like the quadratic ones, and the second-order flows q̈ + c₁q̇ = −c₂∇f(q)
+//! ([`second_order_flow`]: the Orvieto–Lucchi heavy-ball ODE; the damped flow (11) is not wired to
+//! specs yet) by the same Taylor method on (q, q̇) with a 2×2-block norm.
 //!
 //! # GD orbit: mean-value form
 //! xₖ₊₁ = Ψ(xₖ) = xₖ − h∇f(xₖ) from the spec's exact x₀ and h. With ‖xₖ − mₖ‖₂ ≤ rₖ:
@@ -333,6 +334,12 @@ pub fn a_priori(objective: &dyn BoxObjective, b: &[Interval], c: Interval, s: In
     let image = |y: &[Interval]| -> Vec<Interval> {
         objective.gradient(y).iter().zip(b).map(|(&g, &bi)| bi + t * (-(c * g))).collect()
     };
+    picard(b, &image)
+}
+
+/// The ε-inflation iteration for an a-priori enclosure: `image(Y)` = b + [0, s]·F(Y); returns
+/// image(Y) once image(Y) ⊆ Y for the inflated Y.
+fn picard(b: &[Interval], image: &dyn Fn(&[Interval]) -> Vec<Interval>) -> Option<Vec<Interval>> {
     let mut y = image(b);
     for _ in 0..PICARD_ROUNDS {
         if y.iter().any(|x| x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite()) {
@@ -457,6 +464,203 @@ fn sample(
         (m, r) = (next, r_next);
     }
     Ok((m, r, easy))
+}
+
+/// A norm ‖(L ⊗ I)z‖₂ on z = (q, v) for the second-order flow q̈ + c₁q̇ = −c₂∇f(q), fitted to the
+/// 2×2 block K(μ) = [[0, 1], [−c₂μ, −c₁]] at a reference curvature μ* (real Jordan basis, as
+/// [`TwoStepNorm`]). The logarithmic norm of the Jacobian [[0, I], [−c₂H̄, −c₁I]] in it is the
+/// largest over the spectrum of H̄ of λ_max of the symmetric part of LK(μ)L⁻¹, a convex function of
+/// μ: its maximum over [μ_lo, μ_hi] is at an end.
+fn second_order_norm(c1: f64, c2: f64, mu: f64) -> TwoStepNorm {
+    let mu = if mu.is_finite() { mu } else { 0.0 };
+    let disc = c1 * c1 - 4.0 * c2 * mu;
+    let t = if disc < 0.0 {
+        [[1.0, 0.0], [-c1 / 2.0, (-disc).sqrt() / 2.0]]
+    } else {
+        [[1.0, 1.0], [(-c1 + disc.sqrt()) / 2.0, (-c1 - disc.sqrt()) / 2.0]]
+    };
+    TwoStepNorm::from_basis(t)
+}
+
+impl TwoStepNorm {
+    /// L = T⁻¹ (the identity when T is ill-conditioned), with rigorous k_in, k_out and L⁻¹.
+    fn from_basis(t: [[f64; 2]; 2]) -> TwoStepNorm {
+        let det = t[0][0] * t[1][1] - t[0][1] * t[1][0];
+        let scale = t.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
+        let l = if det.is_finite() && det.abs() > 1e-6 * scale * scale {
+            [[t[1][1] / det, -t[0][1] / det], [-t[1][0] / det, t[0][0] / det]]
+        } else {
+            [[1.0, 0.0], [0.0, 1.0]]
+        };
+        let li = l.map(|r| r.map(point));
+        let ldet = li[0][0] * li[1][1] - li[0][1] * li[1][0];
+        let l_inv = [[li[1][1] / ldet, -li[0][1] / ldet], [-li[1][0] / ldet, li[0][0] / ldet]];
+        let (k_in, k_out) = (norm2x2(li), norm2x2(l_inv));
+        if !(k_in.is_finite() && k_out.is_finite()) || ldet.contains(0.0) {
+            let one = [[point(1.0), point(0.0)], [point(0.0), point(1.0)]];
+            return TwoStepNorm { l: [[1.0, 0.0], [0.0, 1.0]], l_inv: one, k_in: 1.0, k_out: 1.0 };
+        }
+        TwoStepNorm { l, l_inv, k_in, k_out }
+    }
+
+    /// An upper bound of λ_max of the symmetric part of L·K·L⁻¹ for K = [[0, 1], [−c₂μ, −c₁]].
+    fn log_norm(&self, c1: Interval, c2: Interval, mu: f64) -> f64 {
+        let l = self.l.map(|row| row.map(point));
+        let k = [[point(0.0), point(1.0)], [-(c2 * point(mu)), -c1]];
+        let b = mat2(mat2(l, k), self.l_inv);
+        let (s00, s11, s01) = (b[0][0], b[1][1], (b[0][1] + b[1][0]) / point(2.0));
+        let half = (s00 - s11) / point(2.0);
+        ((s00 + s11) / point(2.0) + (half.sqr() + s01.sqr()).sqrt()).sup()
+    }
+}
+
+/// The second-order flow q̈ + c₁q̇ = −c₂∇f(q), q(0) = q₀ (exact), q̇(0) ∈ `v0` (a box), sampled at
+/// q(kτ), k = 0..=steps: the Orvieto–Lucchi heavy-ball ODE is c₁ = α, c₂ = 1. The interval Taylor
+/// method of [`gradient_flow`] on the state (q, v) (q̇ = v, v̇ = −c₁v − c₂∇f(q): qₖ₊₁ = vₖ/(k+1),
+/// vₖ₊₁ = −(c₁vₖ + c₂[∇f(q)]ₖ)/(k+1)), with the error ball in the norm of [`second_order_norm`]
+/// (re-fitted per substep when cheaper after the change of norm, as [`two_step`] does) and the
+/// logarithmic norm of the flow on the a-priori box for its growth.
+///
+/// Enclosure: rigorous; the radius is +∞ from the first sample that fails.
+pub fn second_order_flow(
+    objective: &dyn BoxObjective,
+    q0: &[Rat],
+    v0: &[Interval],
+    c1: &Rat,
+    c2: &Rat,
+    tau: &Rat,
+    steps: usize,
+) -> Tube {
+    let d = q0.len();
+    let start = Start::plain(q0);
+    let (c1i, c2i) = (rat_to_interval(c1), rat_to_interval(c2));
+    let mut tube = Tube::new(d);
+    let Some((mv, wv)) = center(v0) else {
+        tube.push(&start.hi, f64::INFINITY);
+        for _ in 0..steps {
+            tube.push(&start.hi, f64::INFINITY);
+        }
+        return tube;
+    };
+    let b0 = ball_box(&start.hi, start.err);
+    let (lo, hi) = (-objective.neg_lambda_min_sup(&b0), objective.enclose(Quantity::HessNorm, &b0).sup());
+    let mut norm = second_order_norm(c1i.mid(), c2i.mid(), 0.5 * (lo + hi));
+    let mut m: Vec<f64> = start.hi.iter().chain(&mv).copied().collect();
+    let mut r = (point(norm.k_in) * (point(start.err).sqr() + point(wv).sqr()).sqrt()).sup();
+    tube.push(&m[..d], start.err);
+    let mut n = 1usize;
+    for _ in 0..steps {
+        while r.is_finite() {
+            let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
+            let mut state = (m.clone(), r, norm);
+            let mut outcome = Ok(true);
+            for _ in 0..n {
+                match second_order_substep(objective, &state.0, state.1, &state.2, (c1i, c2i), s) {
+                    Ok((next, r_next, chosen, rem)) => {
+                        let scale = state.0.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+                        let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
+                        if rem > tol {
+                            outcome = Err(Retry::Smaller);
+                            break;
+                        }
+                        outcome = outcome.map(|easy| easy && rem <= tol / 2f64.powi(ORDER as i32 + 3));
+                        state = (next, r_next, chosen);
+                    }
+                    Err(e) => {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+            }
+            match outcome {
+                Ok(easy) => {
+                    (m, r, norm) = state;
+                    if easy && n > 1 {
+                        n /= 2;
+                    }
+                    break;
+                }
+                Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
+                Err(_) => r = f64::INFINITY,
+            }
+        }
+        tube.push(&m[..d], (point(norm.k_out) * point(r)).sup());
+    }
+    tube
+}
+
+/// The Taylor coefficients of (q, v) for q̈ + c₁q̇ = −c₂∇f(q) from the box `z0` = (q₀, v₀).
+fn second_order_coefficients(
+    objective: &dyn BoxObjective,
+    z0: &[Interval],
+    (c1, c2): (Interval, Interval),
+    order: usize,
+) -> Vec<Vec<Interval>> {
+    let d = z0.len() / 2;
+    let mut grad = objective.gradient_series();
+    let mut coefs = vec![z0.to_vec()];
+    for k in 0..order {
+        let gk = grad.push(&coefs[k][..d]);
+        let div = point((k + 1) as f64);
+        let next: Vec<Interval> = (0..d)
+            .map(|i| coefs[k][d + i] / div)
+            .chain((0..d).map(|i| -(c1 * coefs[k][d + i] + c2 * gk[i]) / div))
+            .collect();
+        coefs.push(next);
+    }
+    coefs
+}
+
+/// One substep of the second-order flow: new center, radius (in the returned norm), norm, and the
+/// remainder's magnitude.
+fn second_order_substep(
+    objective: &dyn BoxObjective,
+    m: &[f64],
+    r: f64,
+    norm: &TwoStepNorm,
+    (c1, c2): (Interval, Interval),
+    s: Interval,
+) -> Result<(Vec<f64>, f64, TwoStepNorm, f64), Retry> {
+    let d = m.len() / 2;
+    let b = ball_box(m, (point(norm.k_out) * point(r)).sup());
+    let t = Interval::try_from((0.0, s.sup())).map_err(|_| Retry::Fail)?;
+    let image = |y: &[Interval]| -> Vec<Interval> {
+        let g = objective.gradient(&y[..d]);
+        (0..d)
+            .map(|i| b[i] + t * y[d + i])
+            .chain((0..d).map(|i| b[d + i] + t * (-(c1 * y[d + i] + c2 * g[i]))))
+            .collect()
+    };
+    let y = picard(&b, &image).ok_or(Retry::Smaller)?;
+    let (mu_lo, mu_hi) = (-objective.neg_lambda_min_sup(&y[..d]), objective.enclose(Quantity::HessNorm, &y[..d]).sup());
+    let nu = |n: &TwoStepNorm| n.log_norm(c1, c2, mu_lo).max(n.log_norm(c1, c2, mu_hi));
+    let growth = |n: &TwoStepNorm| (s * point(nu(n))).exp().sup();
+    let keep = growth(norm);
+    let fitted = second_order_norm(c1.mid(), c2.mid(), 0.5 * (mu_lo + mu_hi));
+    let change = norm2x2(mat2(fitted.l.map(|row| row.map(point)), norm.l_inv));
+    let switched = (point(growth(&fitted)) * point(change)).sup();
+    let (factor, chosen) = if switched < keep { (switched, fitted) } else { (keep, *norm) };
+    if !factor.is_finite() {
+        return Err(Retry::Smaller);
+    }
+    let coefs = second_order_coefficients(objective, &points(m), (c1, c2), ORDER);
+    let rem = second_order_coefficients(objective, &y, (c1, c2), ORDER + 1).pop().expect("ORDER + 2 coefficients");
+    let sp = s.powi(ORDER as i32 + 1);
+    let mut rem_mag = 0.0f64;
+    let mut enclosure = Vec::with_capacity(m.len());
+    for (i, &ri) in rem.iter().enumerate() {
+        rem_mag = rem_mag.max((ri * sp).mag());
+        enclosure.push(coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]));
+    }
+    if !rem_mag.is_finite() {
+        return Err(Retry::Smaller);
+    }
+    let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
+    let r_next = (point(factor) * point(r) + point(chosen.k_in) * point(w)).sup();
+    if !r_next.is_finite() {
+        return Err(Retry::Fail);
+    }
+    Ok((next, r_next, chosen, rem_mag))
 }
 
 /// The rescaling factor (1 − λ)⁻¹ of the flow (8) of 004.
@@ -609,7 +813,9 @@ mod tests {
         assert!(d.fold(0.0, f64::max) < 0.1);
         let hb = text.replace(r#""method": "gd""#, r#""method": "heavy_ball_ol", "alpha": "3/10""#);
         let spec = crate::spec::parse_spec_str(&hb).unwrap();
-        assert!(crate::dynamics::spec_orbit(&spec).is_some() && crate::dynamics::spec_flow(&spec).is_none());
+        let (flow, name) = crate::dynamics::spec_flow(&spec).unwrap();
+        assert!(name.starts_with("heavy-ball ODE") && flow.max_rad() < 1e-12, "{}", flow.max_rad());
+        assert!(crate::dynamics::spec_orbit(&spec).unwrap().max_rad() < 1e-12);
     }
     #[test]
     fn dataset_and_its_expression_give_intersecting_tubes() {
@@ -717,5 +923,22 @@ mod tests {
         // A large step overflows: an infinite radius, no panic.
         let tube = two_step(&e, &u0, &q("9/10"), &q("1000"), &q("0"), 30);
         assert!(tube.rad(30).is_infinite());
+    }
+    #[test]
+    fn heavy_ball_ode_matches_the_exact_quadratic_tube() {
+        // q̈ + αq̇ = −(Qq − b) as an expression vs the rigorous matrix exponential of `flow.rs`.
+        let e = expr(&["x", "y"], "x^2 + x*y/2 + y^2/2 - x/3 + y");
+        let qm = vec![vec![q("2"), q("1/2")], vec![q("1/2"), q("1")]];
+        let b = vec![q("1/3"), q("-1")];
+        let (q0, alpha, tau, steps) = (vec![q("7/5"), q("-2/3")], q("3/10"), q("1/4"), 200);
+        let ours = second_order_flow(&e, &q0, &[point(0.0); 2], &alpha, &Rat::one(), &tau, steps);
+        let exact = crate::dynamics::ol_heavy_ball_flow(&qm, &b, &q0, &alpha, &tau, steps);
+        for k in 0..=steps {
+            let d =
+                ours.mid(k).iter().zip(exact.mid(k)).fold(point(0.0), |s, (a, b)| s + (point(*a) - point(*b)).sqr());
+            assert!(d.sqrt().inf() <= ours.rad(k) + exact.rad(k), "sample {k}: balls disjoint");
+            assert!(ours.rad(k) <= 1e-9, "sample {k}: radius {}", ours.rad(k));
+        }
+        assert!((ours.mid(steps)[0] - ours.mid(0)[0]).abs() > 0.1);
     }
 }
