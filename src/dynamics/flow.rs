@@ -20,6 +20,7 @@
 
 use super::expm::expm1;
 use super::ivec::{point, IMat};
+use super::nonlinear;
 use super::norm::ContractionNorm;
 use super::spectrum::sym_eig_bounds;
 use super::tube::{propagate, AffineStep, Start, Tube};
@@ -155,25 +156,42 @@ fn second_order_flow(
 /// The flow a spec's orbit is compared with, sampled at t = kh, k = 0..=`horizon.steps`, with its
 /// name: `gd` — the gradient flow ẏ = −∇f (000); scheme (7) — the rescaled flow (8) of 004,
 /// u̇ = −(1 − λ)⁻¹∇f (Thm 2: uₙ = u(nh) + O(h)); `heavy_ball_ol` — the Orvieto–Lucchi heavy-ball
-/// ODE q̈ + αq̇ = −∇f with q̇(0) = 0 (time scaled by √η = h). `None` unless the objective is quadratic.
+/// ODE q̈ + αq̇ = −∇f with q̇(0) = 0 (time scaled by √η = h). Non-quadratic objectives: the same flows
+/// by the interval Taylor method of `dynamics::nonlinear`; `None` only when the objective has no
+/// box enclosures.
 ///
 /// Enclosure: rigorous.
 pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
-    let Objective::Quadratic { q, b } = &spec.objective else {
-        return None;
-    };
     let (h, x0) = (&spec.algorithm.h, &spec.x0);
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        let objective = spec.objective.as_box()?;
+        return match &spec.algorithm.method {
+            Method::Gd => Some((nonlinear::gradient_flow(objective, x0, &Rat::one(), h, steps), GRADIENT_FLOW)),
+            Method::Scheme7 { lambda, .. } => {
+                Some((nonlinear::gradient_flow(objective, x0, &nonlinear::rescaling(lambda), h, steps), RESCALED_FLOW))
+            }
+            Method::HeavyBallOl { alpha } => {
+                let v0 = vec![Interval::try_from((0.0, 0.0)).expect("0 is an interval"); x0.len()];
+                Some((nonlinear::second_order_flow(objective, x0, &v0, alpha, &Rat::one(), h, steps), HEAVY_BALL_ODE))
+            }
+        };
+    };
     Some(match &spec.algorithm.method {
-        Method::Gd => (gradient_flow(q, b, x0, h, steps), "gradient flow ẏ = −∇f(y)"),
-        Method::Scheme7 { lambda, .. } => {
-            (rescaled_flow(q, b, x0, lambda, h, steps), "rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f(u)")
-        }
-        Method::HeavyBallOl { alpha } => {
-            (ol_heavy_ball_flow(q, b, x0, alpha, h, steps), "heavy-ball ODE q̈ + αq̇ = −∇f(q), q̇(0) = 0")
-        }
+        Method::Gd => (gradient_flow(q, b, x0, h, steps), GRADIENT_FLOW),
+        Method::Scheme7 { lambda, .. } => (rescaled_flow(q, b, x0, lambda, h, steps), RESCALED_FLOW),
+        Method::HeavyBallOl { alpha } => (ol_heavy_ball_flow(q, b, x0, alpha, h, steps), HEAVY_BALL_ODE),
     })
 }
+
+/// Name of the gradient flow in [`spec_flow`].
+const GRADIENT_FLOW: &str = "gradient flow ẏ = −∇f(y)";
+
+/// Name of the Orvieto–Lucchi heavy-ball ODE in [`spec_flow`].
+const HEAVY_BALL_ODE: &str = "heavy-ball ODE q̈ + αq̇ = −∇f(q), q̇(0) = 0";
+
+/// Name of the rescaled flow (8) in [`spec_flow`].
+const RESCALED_FLOW: &str = "rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f(u)";
 
 fn scale_matrix(q: &RatMatrix, s: &Rat) -> RatMatrix {
     q.iter().map(|r| r.iter().map(|v| v * s).collect()).collect()

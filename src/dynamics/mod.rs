@@ -1,5 +1,6 @@
 //! Trajectories, enclosed: algorithm orbits and ODE flows of quadratic objectives
-//! f(x) = ½xᵀQx − bᵀx with exact rational data (DESIGN.md, `src/dynamics/`).
+//! f(x) = ½xᵀQx − bᵀx with exact rational data (DESIGN.md, `src/dynamics/`), and of the other
+//! objectives (`nonlinear`).
 //!
 //! * `orbit`: the exact-arithmetic orbits of GD, scheme (7) (heavy ball, Nesterov, general a) and
 //!   the Orvieto–Lucchi heavy ball, enclosed; the plain `f64` orbit a user's code computes, with a
@@ -10,6 +11,10 @@
 //! * `tube`: the midpoint–radius representation and its propagation; `norm`: the norms in which the
 //!   step maps contract; `spectrum`: rigorous eigenvalue bounds and semidefiniteness tests;
 //!   `ivec`: interval vectors and matrices.
+//! * `nonlinear`: for any `objective::BoxObjective` (expressions, data sets), the GD and two-step
+//!   orbits in mean-value form and the gradient flow (and rescaled flow (8)) by an interval Taylor method with
+//!   Picard a-priori enclosures and Taylor-mode coefficients (`enclose::taylor`); wrapping control
+//!   by a one-sided Lipschitz (logarithmic-norm) bound of the flow on the a-priori box.
 //!
 //! Enclosure: rigorous throughout. Wrapping control: midpoint–radius with one scalar error bound in
 //! a norm in which the exact step map contracts (Euclidean for the symmetric maps, a verified
@@ -20,6 +25,7 @@
 pub mod expm;
 pub mod flow;
 pub mod ivec;
+pub mod nonlinear;
 pub mod norm;
 pub mod orbit;
 pub mod spectrum;

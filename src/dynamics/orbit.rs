@@ -142,16 +142,26 @@ pub fn gd_f64(q: &RatMatrix, b: &[Rat], x0: &[Rat], h: &Rat, steps: usize) -> Tu
     tube
 }
 
-/// The exact orbit a spec asks about (`algorithm`, `h`, `x0`, `horizon.steps`), for a quadratic
-/// objective; `None` for other objectives (not handled here yet).
+/// The exact orbit a spec asks about (`algorithm`, `h`, `x0`, `horizon.steps`), for every method:
+/// for quadratic objectives as below, for the others in mean-value form (`dynamics::nonlinear`:
+/// [`super::nonlinear::gd`], [`super::nonlinear::two_step`] for scheme (7) and the Orvieto–Lucchi
+/// heavy ball). `None` only when the objective has no box enclosures.
 ///
 /// Enclosure: rigorous.
 pub fn spec_orbit(spec: &Spec) -> Option<Tube> {
-    let Objective::Quadratic { q, b } = &spec.objective else {
-        return None;
-    };
     let (h, x0) = (&spec.algorithm.h, &spec.x0);
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        use super::nonlinear;
+        let objective = spec.objective.as_box()?;
+        return Some(match &spec.algorithm.method {
+            Method::Gd => nonlinear::gd(objective, x0, h, steps),
+            Method::Scheme7 { lambda, a, .. } => nonlinear::two_step(objective, x0, lambda, h, a, steps),
+            Method::HeavyBallOl { alpha } => {
+                nonlinear::two_step(objective, x0, &(Rat::one() - h * alpha), &(h * h), &Rat::zero(), steps)
+            }
+        });
+    };
     Some(match &spec.algorithm.method {
         Method::Gd => gd(q, b, x0, h, steps),
         Method::Scheme7 { lambda, a, .. } => scheme7(q, b, x0, h, lambda, a, steps),

@@ -23,6 +23,7 @@
 use super::{norm, BoxObjective, Quantity};
 use crate::enclose::rat_to_interval;
 use crate::enclose::symmetric::{dot, EigBounds};
+use crate::enclose::taylor::{self, SeriesMap};
 use crate::exact::{fmt_rat, parse_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
@@ -340,6 +341,157 @@ impl BoxObjective for Dataset {
             Quantity::NegLambdaMin => -self.hessian_eig(&self.margins(w)).min,
             Quantity::ThirdNorm => self.third_norm(&self.margins(w)),
         }
+    }
+
+    /// Taylor mode through the structure: the margins zᵢ(t) are linear in w(t), ℓ′(zᵢ(t)) comes from
+    /// the series of σ(zᵢ(t)) (logistic: ℓ′ = σ − 1; sigmoid: ℓ′ = −σ(1 − σ)), and
+    /// ∇f = (1/n)Σ ℓ′(zᵢ)yᵢx̃ᵢ + l2·w is linear again. Per order: two passes over the data (O(n·nnz))
+    /// plus O(n·k) for the σ recurrences.
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
+        let n = self.pre.n;
+        let rows = self
+            .pre
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|&(j, yx, _, _)| (j, MidRad::split(yx).expect("data entries are bounded"))).collect())
+            .collect();
+        Box::new(MarginSeries {
+            ds: self,
+            rows,
+            z: vec![Vec::new(); n],
+            s: vec![Vec::new(); n],
+            v: vec![Vec::new(); n],
+        })
+    }
+
+    /// The smaller of the upper end of [`Quantity::NegLambdaMin`] and the trace bound: with
+    /// dᵢ⁻ = max(0, −ℓ″(zᵢ)), ∇²f ⪰ l2·I − (1/n)Σ dᵢ⁻x̃ᵢx̃ᵢᵀ, so
+    /// −λ_min(∇²f) ≤ (1/n)Σ dᵢ⁻‖x̃ᵢ‖² − l2. Much tighter for the sigmoid loss once most margins are
+    /// positive (ℓ″ < 0 only for z < 0): the structural bound charges the worst example to all of
+    /// ‖X̃‖₂², the trace bound only the examples with negative curvature.
+    ///
+    /// Enclosure: rigorous (an upper bound).
+    fn neg_lambda_min_sup(&self, w: &[Interval]) -> f64 {
+        let p = &self.pre;
+        let z = self.margins(w);
+        let structural = (-self.hessian_eig(&z).min).sup();
+        let zero = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
+        let mut t = zero;
+        for (&zi, &ri) in z.iter().zip(&p.row_norm) {
+            let neg = (-loss_d2(self.loss, zi)).sup().max(0.0);
+            if neg > 0.0 {
+                t = Interval::try_from((neg, neg)).unwrap_or(Interval::ENTIRE).mul_add(ri.sqr(), t);
+            }
+        }
+        structural.min((t * p.inv_n - p.l2).sup())
+    }
+}
+
+/// The state of the Taylor-mode gradient of a [`Dataset`]: the entries yᵢx̃ᵢⱼ in midpoint–radius
+/// form, and per example the coefficients so far of the margin zᵢ, of σ(zᵢ) and of σ(zᵢ)(1 − σ(zᵢ)).
+struct MarginSeries<'a> {
+    ds: &'a Dataset,
+    rows: Vec<Vec<(usize, (f64, f64))>>,
+    z: Vec<Vec<Interval>>,
+    s: Vec<Vec<Interval>>,
+    v: Vec<Vec<Interval>>,
+}
+
+impl SeriesMap for MarginSeries<'_> {
+    /// Enclosure: rigorous (the two passes over the data by interval dot products for coefficient 0,
+    /// in midpoint–radius form ([`MidRad`]) for the higher ones, whose values are small; the
+    /// recurrences of `enclose::taylor`). Sequential: the result is deterministic.
+    fn push(&mut self, wk: &[Interval]) -> Vec<Interval> {
+        let p = &self.ds.pre;
+        let loss = self.ds.loss;
+        let k = self.z.first().map_or(0, Vec::len);
+        let Some(w) = wk.iter().map(|&x| MidRad::split(x)).collect::<Option<Vec<_>>>() else {
+            return vec![Interval::ENTIRE; wk.len()];
+        };
+        let mut u = Vec::with_capacity(p.n);
+        for (i, (z, (s, v))) in self.z.iter_mut().zip(self.s.iter_mut().zip(self.v.iter_mut())).enumerate() {
+            z.push(if k == 0 {
+                dot(p.rows[i].iter().map(|&(j, yx, _, _)| (yx, wk[j])))
+            } else {
+                let mut acc = MidRad::default();
+                for &(j, a) in &self.rows[i] {
+                    acc.add(a, w[j]);
+                }
+                acc.finish()
+            });
+            taylor::sigma_next(z, s, v);
+            u.push(match loss {
+                Loss::Logistic if k == 0 => s[0] - ONE,
+                Loss::Logistic => s[k],
+                Loss::Sigmoid => -v[k],
+            });
+        }
+        if k == 0 {
+            let sums = self.ds.column_sums(&u, |e| e.1);
+            return sums.into_iter().zip(wk).map(|(c, &wj)| c * p.inv_n + p.l2 * wj).collect();
+        }
+        let mut cols = vec![MidRad::default(); p.d];
+        for (r, &ui) in self.rows.iter().zip(&u) {
+            let Some(ui) = MidRad::split(ui) else {
+                return vec![Interval::ENTIRE; wk.len()];
+            };
+            for &(j, a) in r {
+                cols[j].add(a, ui);
+            }
+        }
+        cols.into_iter().zip(wk).map(|(c, &wj)| c.finish() * p.inv_n + p.l2 * wj).collect()
+    }
+}
+
+/// Σₜ aₜxₜ for intervals aₜ, xₜ accumulated in plain `f64` in midpoint–radius form: with
+/// aₜ ⊆ ãₜ ± αₜ and xₜ ⊆ x̃ₜ ± ξₜ, Σ aₜxₜ ⊆ Σ ãₜx̃ₜ ± Σ (|ãₜ|ξₜ + αₜ(|x̃ₜ| + ξₜ)). The three sums
+/// are computed in `f64` (ŝ, ê = Σ|ãₜx̃ₜ|, r̂); with n terms and g = γₙ₊₄ (each term of r̂ rounds
+/// at most n + 3 times) and η = 2⁻¹⁰⁷⁴ (an underflowing product):
+/// |Σ ãₜx̃ₜ − ŝ| ≤ g(ê + nη)/(1 − g) + nη, and the exact radius sum is ≤ (r̂ + 4nη)/(1 − g)
+/// (Higham, *Accuracy and Stability*, §3.1). Several times faster than interval dot products.
+///
+/// Enclosure: rigorous. Tightness: the rounding bound is a worst case, ≈ n·u·Σ|ãx̃|.
+#[derive(Clone, Copy, Debug, Default)]
+struct MidRad {
+    s: f64,
+    e: f64,
+    r: f64,
+    n: usize,
+}
+
+impl MidRad {
+    /// Midpoint and radius of an interval (`None` when unbounded or empty).
+    fn split(x: Interval) -> Option<(f64, f64)> {
+        if x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite() {
+            return None;
+        }
+        let m = x.mid();
+        if x.inf() == x.sup() {
+            return Some((m, 0.0));
+        }
+        Some((m, (point(x.sup()) - point(m)).sup().max((point(m) - point(x.inf())).sup())))
+    }
+
+    /// Adds a·x, both given as (midpoint, radius).
+    fn add(&mut self, (am, ar): (f64, f64), (xm, xr): (f64, f64)) {
+        let t = am * xm;
+        self.s += t;
+        self.e += t.abs();
+        self.r += am.abs() * xr + ar * (xm.abs() + xr);
+        self.n += 1;
+    }
+
+    /// The enclosure of the exact sum.
+    fn finish(self) -> Interval {
+        if !(self.s.is_finite() && self.e.is_finite() && self.r.is_finite()) {
+            return Interval::ENTIRE;
+        }
+        let g = crate::dynamics::ivec::gamma(self.n + 4);
+        let eta = point(self.n as f64) * point(f64::from_bits(1));
+        let one_g = ONE - g;
+        let err = g * (point(self.e) + eta) / one_g + eta + (point(self.r) + point(4.0) * eta) / one_g;
+        let e = err.sup();
+        point(self.s) + Interval::try_from((-e, e)).unwrap_or(Interval::ENTIRE)
     }
 }
 

@@ -26,6 +26,7 @@
 //! symbolically differentiated expressions, with common subexpressions shared.
 
 use crate::enclose::rat_to_interval;
+use crate::enclose::taylor::SeriesMap;
 use crate::exact::{parse_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
@@ -591,6 +592,16 @@ impl Tape {
         }
         self.outputs.iter().map(|&i| v[i]).collect()
     }
+
+    /// A Taylor-mode evaluator of the outputs along series in the variables (`enclose::taylor`):
+    /// call k of [`SeriesMap::push`] takes coefficient k of each variable and returns coefficient k
+    /// of each output.
+    ///
+    /// Enclosure: rigorous (the recurrences of `enclose::taylor`; the same domain rule as
+    /// [`Tape::eval`]). Tightness: as [`Tape::eval`] for coefficient 0.
+    pub fn series(&self) -> TapeSeries<'_> {
+        TapeSeries { tape: self, vars: Vec::new(), vals: vec![Vec::new(); self.ops.len()], aux: Vec::new() }
+    }
 }
 
 /// One function over an interval. Enclosure: rigorous (inari, MPFR-backed, tightest per call).
@@ -703,6 +714,12 @@ impl Expression {
             })
             .collect()
     }
+
+    /// ∇f along series in the variables, one Taylor coefficient per call ([`Tape::series`] of the
+    /// gradient). Enclosure: rigorous.
+    pub fn gradient_series(&self) -> TapeSeries<'_> {
+        self.grad_tape.series()
+    }
 }
 
 /// Index of (i, j), i ≤ j, in the row-major upper triangle of a d×d matrix.
@@ -721,6 +738,95 @@ fn triples(d: usize) -> Vec<(usize, usize, usize)> {
         }
     }
     v
+}
+
+/// The state of a Taylor-mode evaluation of a [`Tape`] ([`Tape::series`]): the coefficients so far
+/// of every variable and operation, and the auxiliary series of the recurrences (the cosine of a
+/// sine and vice versa, 1 − tanh², σ(1 − σ), and the powers a², …, a^|n| of a power).
+#[derive(Clone, Debug)]
+pub struct TapeSeries<'a> {
+    tape: &'a Tape,
+    vars: Vec<Vec<Interval>>,
+    vals: Vec<Vec<Interval>>,
+    aux: Vec<Vec<Vec<Interval>>>,
+}
+
+impl SeriesMap for TapeSeries<'_> {
+    fn push(&mut self, arg: &[Interval]) -> Vec<Interval> {
+        use crate::enclose::taylor as ts;
+        let k = self.vals.first().map_or(0, Vec::len);
+        if k == 0 {
+            self.vars = vec![Vec::new(); arg.len()];
+            self.aux = self
+                .tape
+                .ops
+                .iter()
+                .map(|op| match *op {
+                    Op::Fun(Func::Sin | Func::Cos | Func::Tanh | Func::Sigma, _) => vec![Vec::new()],
+                    Op::Pow(_, n) => vec![Vec::new(); n.unsigned_abs().max(1) as usize - 1],
+                    _ => Vec::new(),
+                })
+                .collect();
+        }
+        for (v, &x) in self.vars.iter_mut().zip(arg) {
+            v.push(x);
+        }
+        let zero = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
+        let one = Interval::try_from((1.0, 1.0)).expect("1 is an interval");
+        for (i, op) in self.tape.ops.iter().enumerate() {
+            let (before, rest) = self.vals.split_at_mut(i);
+            let out = &mut rest[0];
+            let aux = &mut self.aux[i];
+            match *op {
+                Op::Const(c) => out.push(if k == 0 { c } else { zero }),
+                Op::Var(j) => out.push(self.vars[j][k]),
+                Op::Neg(a) => out.push(-before[a][k]),
+                Op::Add(a, b) => out.push(before[a][k] + before[b][k]),
+                Op::Sub(a, b) => out.push(before[a][k] - before[b][k]),
+                Op::Mul(a, b) if a == b => ts::sqr_next(&before[a], out),
+                Op::Mul(a, b) => ts::mul_next(&before[a], &before[b], out),
+                Op::Div(a, b) => ts::div_next(&before[a], &before[b], out),
+                Op::Pow(a, n) => {
+                    let a = &before[a];
+                    let m = n.unsigned_abs() as usize;
+                    // aux[j] = a^(j + 2); coefficient 0 by powi (tight), the others by products.
+                    for j in 0..aux.len() {
+                        let (lower, upper) = aux.split_at_mut(j);
+                        let prev = if j == 0 { a } else { &lower[j - 1] };
+                        if k == 0 {
+                            upper[0].push(a[0].powi(j as i32 + 2));
+                        } else if j == 0 {
+                            ts::sqr_next(a, &mut upper[0]);
+                        } else {
+                            ts::mul_next(prev, a, &mut upper[0]);
+                        }
+                    }
+                    let top: &[Interval] = if m <= 1 { a } else { &aux[m - 2] };
+                    match n.signum() {
+                        0 => out.push(if k == 0 { one } else { zero }),
+                        1 => out.push(top[k]),
+                        _ => ts::recip_next(top, out),
+                    }
+                }
+                Op::Fun(f, a) => {
+                    let a = &before[a];
+                    match f {
+                        Func::Exp => ts::exp_next(a, out),
+                        Func::Log => ts::log_next(a, out),
+                        Func::Sqrt => ts::sqrt_next(a, out),
+                        Func::Sin => ts::sin_cos_next(a, out, &mut aux[0]),
+                        Func::Cos => ts::sin_cos_next(a, &mut aux[0], out),
+                        Func::Tanh => ts::tanh_next(a, out, &mut aux[0]),
+                        Func::Sigma => ts::sigma_next(a, out, &mut aux[0]),
+                    }
+                }
+            }
+            if out[k].is_empty() {
+                out[k] = Interval::ENTIRE;
+            }
+        }
+        self.tape.outputs.iter().map(|&o| self.vals[o][k]).collect()
+    }
 }
 
 /// Whether `r` is one (used by tests of the simplifier).

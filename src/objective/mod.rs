@@ -13,6 +13,7 @@ pub mod expression;
 pub mod quadratic;
 
 use crate::enclose::symmetric::{eig_bounds, EigBounds};
+use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
 
 /// A quantity whose supremum over the domain a constant bounds.
@@ -38,6 +39,23 @@ pub trait BoxObjective: Sync {
 
     /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
     fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
+
+    /// ∇f along a Taylor series y(t) = Σ yₖtᵏ, one coefficient per call (Taylor mode,
+    /// `enclose::taylor`): call k of [`SeriesMap::push`] takes yₖ (one interval per coordinate) and
+    /// returns the coefficient k of ∇f(y(t)). The validated flows (`dynamics::nonlinear`) feed the
+    /// solution's coefficients back in order by order, so p orders cost O(p²), not O(p³).
+    ///
+    /// Enclosure: rigorous.
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_>;
+
+    /// An upper bound of −λ_min(∇²f(x)) over the box (the one-sided Lipschitz constant of −∇f, which
+    /// the validated flows use as a logarithmic norm): by default the upper end of
+    /// [`Quantity::NegLambdaMin`]; an objective may return a tighter bound. +∞ when unbounded.
+    ///
+    /// Enclosure: rigorous (an upper bound).
+    fn neg_lambda_min_sup(&self, x: &[Interval]) -> f64 {
+        self.enclose(Quantity::NegLambdaMin, x).sup()
+    }
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
@@ -78,6 +96,10 @@ impl BoxObjective for expression::Expression {
                 Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
             }
         }
+    }
+
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
+        Box::new(expression::Expression::gradient_series(self))
     }
 }
 
