@@ -192,12 +192,14 @@ fn usage_and_spec_errors_exit_2() {
     let long = ONE_D.replace("250", &(shadowcert::theorems::MAX_TRAJECTORY_STEPS + 1).to_string());
     std::fs::write(d.join("long.json"), long).unwrap();
     usage_error(d, &["trace", "long.json", "--json"], "error: /horizon/steps: trace encloses at most");
-    // A non-quadratic objective with a momentum method: no enclosed orbit in this version.
+    // A non-quadratic objective with a momentum method is enclosed too (interval Taylor method).
     let mut spec: Value =
         serde_json::from_str(&std::fs::read_to_string(root().join("specs/expression_2d.json")).unwrap()).unwrap();
     spec["algorithm"] = serde_json::json!({"method": "heavy_ball", "lambda": "0.9", "h": "1/100"});
     std::fs::write(d.join("expr_hb.json"), spec.to_string()).unwrap();
-    usage_error(d, &["trace", "expr_hb.json", "--json"], "error: /objective: trace needs");
+    let run = certify_in(d, &["trace", "expr_hb.json", "--json", "--every", "50"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("rescaled flow (8)"), "{}", &run.stdout[..run.stdout.len().min(400)]);
 }
 
 /// Parses enough of an SVG to know it is one: a single `<svg …>` root closed at the end, with a
