@@ -34,7 +34,7 @@ fn main() {
     let tags = ["8", "11", "20"];
     let mut curves: Vec<Vec<(f64, f64, f64, f64)>> = vec![Vec::new(); tags.len()];
     for e in 8..=14u32 {
-        let h = Rat::new(1.into(), (num_bigint::BigInt::from(1) << e).into());
+        let h = Rat::new(1.into(), num_bigint::BigInt::from(1) << e);
         let steps = (&horizon / &h).to_integer().to_u64().expect("N fits in u64");
         let mut spec = base.clone();
         spec.algorithm.h = h;
