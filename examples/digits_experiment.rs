@@ -11,11 +11,14 @@
 //! flow y(kh) (`shadowcert::trace`: mean-value form and interval Taylor method) and prints the
 //! enclosure of the measured shadowing radius ε(h) = maxₖ ‖xₖ − y(kh)‖₂ and ε(h)/h. 000 reports
 //! ε = O(h) with no dependence on the number of iterations: the last column should be roughly
-//! constant. With `--plot DIR` it also writes, per h, the distance figure of `certify trace --plot`. Not a test: every number printed is an enclosure, the table is a
+//! constant. Then the loss curves: f(xₖ) and f(y(kh)) enclosed along the orbit and the flow at h = 1
+//! (`BoxObjective::value` on the tubes' boxes). With `--plot DIR` it also writes, per h, the distance
+//! figure of `certify trace --plot`, and the loss curves as DIR/digits_loss.svg. Not a test: every number printed is an enclosure, the table is a
 //! measurement. Default T = 20.
 
 use inari::Interval;
 use shadowcert::exact::Rat;
+use shadowcert::plot::{Chart, Series};
 use shadowcert::spec::load_spec;
 use shadowcert::trace::trace;
 use std::path::{Path, PathBuf};
@@ -56,5 +59,30 @@ fn main() {
             tr.distance_chart(&title, None).write_svg(&path).expect("the plot is written");
             println!("       plot written to {}", path.display());
         }
+    }
+    // Loss curves at h = 1: f along the enclosed orbit and flow (the loss 000 plots per run).
+    let objective = base.objective.as_box().expect("a dataset objective");
+    let mut spec = base.clone();
+    spec.steps = horizon;
+    let tr = trace(&spec).expect("GD on a dataset objective is enclosed");
+    let loss = |b: Vec<Interval>| objective.value(&b);
+    println!("\nloss at h = 1:   k    f(x_k) ∈                          f(y(k)) ∈");
+    let (mut orbit_curve, mut flow_curve) = (Vec::new(), Vec::new());
+    for k in 0..=tr.steps {
+        let (fo, ff) = (loss(tr.orbit_box(k)), loss(tr.flow_box(k)));
+        orbit_curve.push((k as f64, fo.mid()));
+        flow_curve.push((k as f64, ff.mid()));
+        if k % 5 == 0 {
+            println!("{k:>19}    [{:.9}, {:.9}]    [{:.9}, {:.9}]", fo.inf(), fo.sup(), ff.inf(), ff.sup());
+        }
+    }
+    if let Some(dir) = &plot_dir {
+        let path = dir.join("digits_loss.svg");
+        Chart::new("digits, sigmoid loss: f along GD (h = 1) and the gradient flow", "t = k", "f")
+            .with(Series::line("f(x_k), GD orbit", orbit_curve))
+            .with(Series::line("f(y(k)), gradient flow", flow_curve))
+            .write_svg(&path)
+            .expect("the plot is written");
+        println!("plot written to {}", path.display());
     }
 }

@@ -322,6 +322,20 @@ impl BoxObjective for Dataset {
     }
 
     /// Enclosure: rigorous. Tightness: see `gradient_parts`.
+    /// (1/n)Σ ℓ(zᵢ) + (l2/2)‖w‖² with ℓ(z) = ln(1 + e^{−z}) (logistic) or 1 − σ(z) = 1/(1 + e^{z})
+    /// (sigmoid), each a composition of inari's outward-rounded operations.
+    fn value(&self, w: &[Interval]) -> Interval {
+        let p = &self.pre;
+        let one = point(1.0);
+        let sum = self.margins(w).into_iter().fold(point(0.0), |s, z| {
+            s + match self.loss {
+                Loss::Logistic => (one + (-z).exp()).ln(),
+                Loss::Sigmoid => one / (one + z.exp()),
+            }
+        });
+        sum * p.inv_n + p.l2 * point(0.5) * w.iter().fold(point(0.0), |s, x| s + x.sqr())
+    }
+
     fn gradient(&self, w: &[Interval]) -> Vec<Interval> {
         self.gradient_parts(w).1
     }
@@ -1452,6 +1466,40 @@ mod tests {
                     assert!(a.wid() <= b.wid() * factor + 1e-17, "{loss:?} r = {r}: {a:?} vs {b:?}");
                 }
                 eprintln!("{loss:?} radius {r}: total gradient width {sn:.3e} (previously {so:.3e})");
+            }
+        }
+    }
+
+    #[test]
+    fn value_contains_closed_forms_and_the_expression_of_the_same_risk() {
+        use crate::objective::expression::Expression;
+        // w = 0: every margin is 0, so f = ℓ(0): ln 2 (logistic; the f64 LN_2 lies just below it) or 1/2.
+        let zero = vec![pt(0.0); 3];
+        let v = small(Loss::Logistic, "1/10", true).value(&zero);
+        let ln2_up = f64::from_bits(std::f64::consts::LN_2.to_bits() + 1);
+        assert!(v.inf() <= std::f64::consts::LN_2 && v.sup() >= ln2_up && v.wid() < 1e-14, "{v:?}");
+        assert!(!v.contains(std::f64::consts::LN_2 + 1e-12), "a wrong value must be excluded: {v:?}");
+        assert!(small(Loss::Sigmoid, "1/10", true).value(&zero).contains(0.5));
+        // The same risk written as an expression (independent code path: parsed, inari on the tree).
+        let csv = "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,2\n";
+        let rows = [(1, "1*a + 2*b + c"), (-1, "3*a + c"), (1, "b + c"), (-1, "2*a + 2*b + c")];
+        for (loss, term) in [(Loss::Sigmoid, "(1 - sigma(Z))"), (Loss::Logistic, "log(1 + exp(-(Z)))")] {
+            let ds =
+                Dataset::new("t.csv", csv.as_bytes(), "t.csv", loss, parse_rat("1/10").unwrap(), true, rat(1)).unwrap();
+            let sum: Vec<String> = rows.iter().map(|(y, z)| term.replace('Z', &format!("{y}*({z})"))).collect();
+            let f = format!("({})/4 + (1/20)*(a^2 + b^2 + c^2)", sum.join(" + "));
+            let e = Expression::new(vec!["a".into(), "b".into(), "c".into()], &f).unwrap();
+            let mut seed = 7u64;
+            for _ in 0..50 {
+                let w: Vec<I> = (0..3)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        pt(((seed >> 11) as f64 / (1u64 << 53) as f64) * 6.0 - 3.0)
+                    })
+                    .collect();
+                let (a, b) = (ds.value(&w), BoxObjective::value(&e, &w));
+                assert!(a.inf() <= b.sup() && b.inf() <= a.sup(), "{loss:?} at {w:?}: {a:?} vs {b:?}");
+                assert!(a.wid() < 1e-13 && b.wid() < 1e-13, "{loss:?}: {a:?} {b:?}");
             }
         }
     }

@@ -638,6 +638,7 @@ pub struct Expression {
     pub f: Expr,
     /// ∇f, one expression per coordinate.
     pub gradient: Vec<Expr>,
+    value_tape: Tape,
     grad_tape: Tape,
     hess_tape: Tape,
     third_tape: Tape,
@@ -668,6 +669,7 @@ impl Expression {
             third.push(hess[pair_index(d, i, j)].diff(k));
         }
         Ok(Expression {
+            value_tape: Tape::new(std::slice::from_ref(&f)),
             grad_tape: Tape::new(&gradient),
             hess_tape: Tape::new(&hess),
             third_tape: Tape::new(&third),
@@ -681,6 +683,11 @@ impl Expression {
     /// Dimension (number of variables).
     pub fn dim(&self) -> usize {
         self.vars.len()
+    }
+
+    /// Encloses f over the box. Enclosure: rigorous.
+    pub fn value_box(&self, x: &[Interval]) -> Interval {
+        self.value_tape.eval(x)[0]
     }
 
     /// Encloses ∇f over the box. Enclosure: rigorous.

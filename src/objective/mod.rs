@@ -34,6 +34,9 @@ pub trait BoxObjective: Sync {
     /// Dimension of the domain.
     fn dim(&self) -> usize;
 
+    /// Encloses f(x) for every x in the box (the loss curves of 000's experiment). Enclosure: rigorous.
+    fn value(&self, x: &[Interval]) -> Interval;
+
     /// Encloses ∇f(x) for every x in the box. Enclosure: rigorous.
     fn gradient(&self, x: &[Interval]) -> Vec<Interval>;
 
@@ -70,6 +73,10 @@ pub fn norm(v: &[Interval]) -> Interval {
 impl BoxObjective for expression::Expression {
     fn dim(&self) -> usize {
         expression::Expression::dim(self)
+    }
+
+    fn value(&self, x: &[Interval]) -> Interval {
+        self.value_box(x)
     }
 
     fn gradient(&self, x: &[Interval]) -> Vec<Interval> {
