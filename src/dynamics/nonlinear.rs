@@ -129,18 +129,50 @@ fn gd_step(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Opti
     let g = objective.gradient(&points(m));
     let psi: Vec<Interval> = m.iter().zip(&g).map(|(&x, &gx)| point(x) - h * gx).collect();
     let (next, w) = center(&psi)?;
-    let spread = if r == 0.0 {
-        point(0.0)
-    } else {
-        let b = ball_box(m, r);
-        let lam_lo = point(-objective.neg_lambda_min_sup(&b));
-        let lam_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
-        let one = point(1.0);
-        let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
-        point(rho) * point(r)
-    };
-    let r_next = (spread + point(w)).sup();
+    let r_next = (gd_spread(objective, m, r, h) + point(w)).sup();
     r_next.is_finite().then_some((next, r_next))
+}
+
+/// ρ·r ≥ sup ‖Ψ(x) − Ψ(m)‖₂ over the ball ‖x − m‖₂ ≤ r, Ψ(x) = x − h∇f(x), with
+/// ρ = max(|1 − hλ_lo|, |1 − hλ_hi|) from the Hessian spectrum on the ball's box (mean-value theorem).
+fn gd_spread(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Interval {
+    if r == 0.0 {
+        return point(0.0);
+    }
+    let b = ball_box(m, r);
+    let lam_lo = point(-objective.neg_lambda_min_sup(&b));
+    let lam_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
+    let one = point(1.0);
+    let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
+    point(rho) * point(r)
+}
+
+/// An interval containing the GD local error ‖yₖ₊₁ − Ψ(yₖ)‖₂, Ψ(y) = y − h∇f(y), for every pair of
+/// points with ‖yₖ − mₖ‖₂ ≤ rₖ and ‖yₖ₊₁ − mₖ₊₁‖₂ ≤ rₖ₊₁ (two consecutive samples of a flow tube):
+/// ‖mₖ₊₁ − Ψ(mₖ)‖₂ (Ψ(mₖ) enclosed at the point) ± (rₖ₊₁ + ρrₖ), ρ as in the GD orbit. `None` when
+/// unbounded.
+///
+/// Enclosure: rigorous. Tightness: width 2(rₖ₊₁ + ρrₖ) plus the width of Ψ(mₖ).
+pub fn gd_local_error(
+    objective: &dyn BoxObjective,
+    (m, r): (&[f64], f64),
+    (m_next, r_next): (&[f64], f64),
+    h: &Rat,
+) -> Option<Interval> {
+    if !r.is_finite() || !r_next.is_finite() {
+        return None;
+    }
+    let hi = rat_to_interval(h);
+    let g = objective.gradient(&points(m));
+    let n = m
+        .iter()
+        .zip(&g)
+        .zip(m_next)
+        .fold(point(0.0), |s, ((&x, &gx), &y)| s + (point(y) - (point(x) - hi * gx)).sqr())
+        .sqrt();
+    let spread = gd_spread(objective, m, r, hi) + point(r_next);
+    let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
+    (up.is_finite()).then(|| Interval::try_from((lo, up)).expect("lo <= up"))
 }
 
 /// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),

@@ -179,9 +179,9 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
 }
 
 /// Enclosure of the actual largest local error of GD along the exact gradient flow of `spec`,
-/// maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ over 0 ≤ k < K, Ψ(y) = y − h(Qy − b) (the quantity Prop. 1 of 000
-/// bounds by δ = ℓLh²/2). `None` unless the objective is quadratic and the method is gd, or when the
-/// enclosure is unbounded. The flow samples are not checked against the domain box here
+/// maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ over 0 ≤ k < K, Ψ(y) = y − h∇f(y) (the quantity Prop. 1 of 000
+/// bounds by δ = ℓLh²/2). `None` unless the method is gd, or when the enclosure is unbounded.
+/// Expression and dataset objectives: see [`nonlinear_local_error`]; quadratics below. The flow samples are not checked against the domain box here
 /// ([`shadow_orbit`] does).
 ///
 /// With yₖ = mₖ + eₖ, ‖eₖ‖ ≤ rₖ: yₖ₊₁ − Ψ(yₖ) = [mₖ₊₁ − mₖ + h(Qmₖ − b)] + eₖ₊₁ − (I − hQ)eₖ, so its norm
@@ -189,10 +189,36 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
 ///
 /// Enclosure: rigorous. Tightness: width about 2·maxₖ(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
 pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
-    let (q, b) = quadratic_gd(spec).ok()?;
+    if !matches!(spec.algorithm.method, Method::Gd) {
+        return None;
+    }
     let h = &spec.algorithm.h;
+    let Objective::Quadratic { q, b } = &spec.objective else {
+        return nonlinear_local_error(spec);
+    };
     let flow = gradient_flow(q, b, &spec.x0, h, spec_steps(spec));
     local_error(q, b, h, &flow)
+}
+
+/// [`prop1_local_error`] for expression and dataset objectives: the same maximum over the enclosed
+/// gradient flow (interval Taylor method), each step by `dynamics::nonlinear::gd_local_error`
+/// (mean-value form: ‖mₖ₊₁ − Ψ(mₖ)‖ ± (rₖ₊₁ + ρrₖ), ρ from the Hessian spectrum on the ball's box).
+///
+/// Enclosure: rigorous.
+fn nonlinear_local_error(spec: &Spec) -> Option<RatInterval> {
+    let objective = spec.objective.as_box()?;
+    let (flow, _) = crate::dynamics::spec_flow(spec)?;
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    for k in 0..flow.len().saturating_sub(1) {
+        let e = crate::dynamics::nonlinear::gd_local_error(
+            objective,
+            (flow.mid(k), flow.rad(k)),
+            (flow.mid(k + 1), flow.rad(k + 1)),
+            &spec.algorithm.h,
+        )?;
+        (lo, hi) = (lo.max(e.inf()), hi.max(e.sup()));
+    }
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
 
 /// Q and b of a quadratic spec run with gd, or why the claims do not apply.
@@ -653,7 +679,7 @@ pub(crate) mod tests {
         assert_eq!(c.status, Status::Verified, "{c:?}");
         assert!(c.statement.contains("gradient flow"), "{}", c.statement);
         assert!(&distance(&c).hi - &distance(&c).lo < q("1e-12"));
-        assert_eq!(prop1_local_error(&e), None);
+        assert!(prop1_local_error(&e).is_some());
     }
 
     /// The shipped gd specs with quadratic objectives, with ε as `theorems::evaluate` would pass it.
@@ -711,6 +737,19 @@ pub(crate) mod tests {
         let (olo, ohi) = (elo - q("4/5"), ehi - q("4/5"));
         assert!(e.lo <= olo && ohi <= e.hi, "local error {} vs oracle [{olo}, {ohi}]", e.to_string_exact());
         assert!(&e.hi - &e.lo < q("1e-14"));
+        // The same objective written as an expression: the interval Taylor flow and the mean-value
+        // form give an enclosure of the same closed form, nearly as tight.
+        let x = parse_spec_value(&json!({
+            "name": "t", "objective": {"type": "expression", "vars": ["x"], "f": "x^2"},
+            "domain": [["-2", "2"]], "algorithm": {"method": "gd", "h": "1/10"}, "x0": ["1"],
+            "horizon": {"steps": 30}
+        }))
+        .unwrap();
+        let e = prop1_local_error(&x).unwrap();
+        assert!(e.lo <= olo && ohi <= e.hi, "expression: {} vs oracle [{olo}, {ohi}]", e.to_string_exact());
+        assert!(&e.hi - &e.lo < q("1e-12"), "{}", e.to_string_exact());
+        // A wrong value just above the true one is outside the enclosure.
+        assert!(e.hi < &ohi + q("1e-11"));
     }
 
     /// The three enclosure formulas on hand-made tubes with dyadic data (every bound exact up to the
