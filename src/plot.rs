@@ -171,8 +171,8 @@ impl Chart {
         chart
             .configure_mesh()
             .light_line_style(WHITE.mix(0.0))
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
+            .x_label_formatter(&|v| if self.x_log { log_tick(*v) } else { tick(*v) })
+            .y_label_formatter(&|v| if self.y_log { log_tick(*v) } else { tick(*v) })
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .draw()
@@ -245,6 +245,17 @@ fn tick(v: f64) -> String {
     }
 }
 
+/// A tick label on a logarithmic axis: only at 1, 2 and 5 times a power of ten (plotters puts a
+/// tick at every integer multiple, whose labels overlap near the top of each decade).
+fn log_tick(v: f64) -> String {
+    let mantissa = v.abs() / 10f64.powf(v.abs().log10().floor());
+    if [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6 * m) {
+        tick(v)
+    } else {
+        String::new()
+    }
+}
+
 /// [min, max] of `v` padded: 5 % of the width on a linear axis (±1 %·|v| or ±1 when flat), a factor
 /// 1.2 on a log axis (10 when flat). `None` when `v` is empty.
 fn pad(v: &[f64], log: bool) -> Option<(f64, f64)> {
@@ -268,6 +279,17 @@ fn pad(v: &[f64], log: bool) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_axes_label_only_one_two_five_per_decade() {
+        assert_eq!(log_tick(1e-4), tick(1e-4));
+        assert_eq!(log_tick(2e-3), "0.002");
+        assert_eq!(log_tick(5.0), "5");
+        assert_eq!(log_tick(100.0), "100");
+        assert_eq!(log_tick(3e-4), "");
+        assert_eq!(log_tick(7.0), "");
+        assert_eq!(log_tick(9e-4), "");
+    }
 
     #[test]
     fn charts_render_polylines_bands_and_legends() {
