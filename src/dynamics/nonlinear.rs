@@ -277,21 +277,7 @@ pub fn two_step_norm(p: Interval, g: Interval, a: Interval, mu: f64) -> TwoStepN
         let (z1, z2) = ((m00 + disc.sqrt()) / 2.0, (m00 - disc.sqrt()) / 2.0);
         [[z1, z2], [1.0, 1.0]]
     };
-    let det = t[0][0] * t[1][1] - t[0][1] * t[1][0];
-    let l = if det.is_finite() && det.abs() > 1e-6 * (t[0][0].abs() + t[0][1].abs() + 1.0) {
-        [[t[1][1] / det, -t[0][1] / det], [-t[1][0] / det, t[0][0] / det]]
-    } else {
-        [[1.0, 0.0], [0.0, 1.0]]
-    };
-    let li = l.map(|r| r.map(point));
-    let ldet = li[0][0] * li[1][1] - li[0][1] * li[1][0];
-    let l_inv = [[li[1][1] / ldet, -li[0][1] / ldet], [-li[1][0] / ldet, li[0][0] / ldet]];
-    let (k_in, k_out) = (norm2x2(li), norm2x2(l_inv));
-    if !(k_in.is_finite() && k_out.is_finite()) || ldet.contains(0.0) {
-        let one = [[point(1.0), point(0.0)], [point(0.0), point(1.0)]];
-        return TwoStepNorm { l: [[1.0, 0.0], [0.0, 1.0]], l_inv: one, k_in: 1.0, k_out: 1.0 };
-    }
-    TwoStepNorm { l, l_inv, k_in, k_out }
+    TwoStepNorm::from_basis(t, 1e-6 * (t[0][0].abs() + t[0][1].abs() + 1.0))
 }
 
 /// One mean-value step of the two-step map from the state center (mu, mw) with ‖e‖ ≤ r in `norm`.
@@ -511,15 +497,16 @@ fn second_order_norm(c1: f64, c2: f64, mu: f64) -> TwoStepNorm {
     } else {
         [[1.0, 1.0], [(-c1 + disc.sqrt()) / 2.0, (-c1 - disc.sqrt()) / 2.0]]
     };
-    TwoStepNorm::from_basis(t)
+    let scale = t.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
+    TwoStepNorm::from_basis(t, 1e-6 * scale * scale)
 }
 
 impl TwoStepNorm {
-    /// L = T⁻¹ (the identity when T is ill-conditioned), with rigorous k_in, k_out and L⁻¹.
-    fn from_basis(t: [[f64; 2]; 2]) -> TwoStepNorm {
+    /// L = T⁻¹ (the identity when T is ill-conditioned: |det T| ≤ `min_det`), with rigorous k_in,
+    /// k_out and L⁻¹.
+    fn from_basis(t: [[f64; 2]; 2], min_det: f64) -> TwoStepNorm {
         let det = t[0][0] * t[1][1] - t[0][1] * t[1][0];
-        let scale = t.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-        let l = if det.is_finite() && det.abs() > 1e-6 * scale * scale {
+        let l = if det.is_finite() && det.abs() > min_det {
             [[t[1][1] / det, -t[0][1] / det], [-t[1][0] / det, t[0][0] / det]]
         } else {
             [[1.0, 0.0], [0.0, 1.0]]

@@ -60,7 +60,7 @@
 //! eigendirections.
 
 use super::assumptions::EIG_BITS;
-use super::trajectories::{local_error_steps, quadratic_gd, sup_distance, Distance};
+use super::trajectories::{local_error_steps, quadratic_gd, refute_by_distance, sup_distance, Distance};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::{gd, gradient_flow, Tube};
@@ -197,11 +197,7 @@ pub fn thm1(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
         c.status = Status::Verified;
         return c;
     }
-    if c.check("ε < max_k ‖x_k − y(kh)‖₂: epsilon < distance lower end", eps.clone(), Rel::Lt, dist.range.lo.clone())
-    {
-        c.status = Status::Refuted;
-        c.reason =
-            Some(format!("rigorous disproof: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > ε", dist.argmax_lo));
+    if refute_by_distance(&mut c, &eps, dist) {
         return c;
     }
     c.reason = Some(

@@ -76,7 +76,7 @@
 //! `specs/ks_fig_*` specs) about 0.05 s. `certify check` re-runs it (everything is sequential and
 //! deterministic), so checking costs the same.
 
-use super::trajectories::{domain_margin, exact, sup_distance};
+use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::{damped_flow, modified_flow, spec_flow, spec_orbit, Tube};
@@ -185,42 +185,17 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
         }
     };
     // Rule 4 on the objects of the verdict.
-    let tubes = [("orbit at h", &orbit_h), ("flow (8) at h", &flow_h)];
-    let tubes2 = [("orbit at h/2", &orbit_h2), ("flow (8) at h/2", &flow_h2)];
-    let (Some(d1), Some(d2)) =
-        (domain_margin(&spec.domain, &spec.x0, &tubes), domain_margin(&spec.domain, &spec.x0, &tubes2))
-    else {
+    let tubes = [
+        ("orbit at h", &orbit_h),
+        ("flow (8) at h", &flow_h),
+        ("orbit at h/2", &orbit_h2),
+        ("flow (8) at h/2", &flow_h2),
+    ];
+    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &tubes) else {
         c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
         return c;
     };
-    let d = if d1.margin.hi <= d2.margin.hi { &d1 } else { &d2 };
-    let margin = RatInterval::new(d1.margin.lo.clone().min(d2.margin.lo.clone()), d.margin.hi.clone());
-    let weakest = if d1.margin.lo <= d2.margin.lo { d1.weakest } else { d2.weakest };
-    c.enclosed("domain_margin", margin.clone());
-    let zero = Rat::zero();
-    if !c.check(
-        "rule 4: the enclosed orbits and flow samples at h and h/2 stay in the domain box: 0 <= domain_margin lower end",
-        zero.clone(),
-        Rel::Le,
-        margin.lo.clone(),
-    ) {
-        if c.check(
-            "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0",
-            margin.hi.clone(),
-            Rel::Lt,
-            zero,
-        ) {
-            let (what, k) = d.worst;
-            return c.not_applicable(format!(
-                "rule 4: the exact {what} leaves the spec's domain box at sample {k} (domain_margin < 0): the spec's \
-                 constants hold only on the box"
-            ));
-        }
-        let (what, k) = weakest;
-        c.reason = Some(format!(
-            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {what} tube at \
-             sample {k} reaches beyond a face"
-        ));
+    if !decide_domain(&mut c, &domain, "orbits and flow samples at h and h/2", "sample ") {
         return c;
     }
     let threshold = first_order();

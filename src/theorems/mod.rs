@@ -267,16 +267,18 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
         }
         return;
     }
+    // shadow.orbit and ol.prop1's measured local error share one enclosure of the flow.
+    let flow = trajectories::SharedFlow::new();
     if wanted("shadow.orbit") {
         let eps_thm2 = claims
             .iter()
             .find(|c| c.id == "ol.thm2" && c.status == Status::Verified)
             .and_then(|c| c.values.get("epsilon"))
             .map(|v| v.hi().clone());
-        claims.push(trajectories::shadow_orbit(spec, eps_thm2.as_ref()));
+        claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &flow));
     }
     if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
-        if let Some(local) = trajectories::prop1_local_error(spec) {
+        if let Some(local) = trajectories::prop1_local_error_sharing(spec, &flow) {
             c.enclosed("local_error_max", local);
         }
     }

@@ -45,12 +45,13 @@
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::{point, rat_vec, IMat};
 use crate::dynamics::spectrum::sym_eig_bounds;
-use crate::dynamics::{gradient_flow, spec_flow, spec_orbit, Tube};
+use crate::dynamics::{spec_flow, spec_orbit, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval, RatMatrix};
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};
+use std::cell::OnceCell;
 
 /// Statement of `shadow.orbit` when it stops before the orbit and the flow are known.
 const HEADLINE: &str = "measured: the exact algorithm orbit xₖ and the exact flow y(kh) it approximates, \
@@ -77,6 +78,15 @@ fn source(method: &Method) -> &'static str {
 ///
 /// Enclosure: rigorous.
 pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
+    shadow_orbit_sharing(spec, epsilon_thm2, &OnceCell::new())
+}
+
+/// `dynamics::spec_flow(spec)`, computed at most once for the claims that share it.
+pub(crate) type SharedFlow = OnceCell<Option<(Tube, &'static str)>>;
+
+/// [`shadow_orbit`] with the compared flow taken from (or put into) `shared`, so that
+/// [`prop1_local_error_sharing`] does not integrate it again.
+pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shared: &SharedFlow) -> Claim {
     let method = &spec.algorithm.method;
     let headline = format!("{}, {HEADLINE}", source(method));
     let (eps, eps_source) =
@@ -100,7 +110,7 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
             spec.objective.describe()
         ));
     };
-    let Some((flow, flow_name)) = spec_flow(spec) else {
+    let Some((flow, flow_name)) = shared.get_or_init(|| spec_flow(spec)) else {
         return Claim::new("shadow.orbit", headline).not_applicable(format!(
             "not implemented: the enclosed flow compared with the {} orbit for the objective {}",
             method.name(),
@@ -120,7 +130,7 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
     c.value("epsilon", eps.clone());
     c.value("steps", Rat::from_integer(spec.steps.into()));
     let max_rad = orbit.max_rad().max(flow.max_rad());
-    let (Some(dist), Some(max_radius)) = (sup_distance(&orbit, &flow), exact(max_rad)) else {
+    let (Some(dist), Some(max_radius)) = (sup_distance(&orbit, flow), exact(max_rad)) else {
         c.reason = Some(
             "enclosure too wide: a tube radius or the distance bound is +∞ (the orbit or the flow overflows f64 \
              over the horizon)"
@@ -130,36 +140,11 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
     };
     c.enclosed("distance", dist.range.clone());
     c.value("max_radius", max_radius);
-    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", &orbit), ("flow y(kh)", &flow)]) else {
+    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", &orbit), ("flow y(kh)", flow)]) else {
         c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
         return c;
     };
-    c.enclosed("domain_margin", domain.margin.clone());
-    let zero = Rat::zero();
-    let inside = c.check(
-        "rule 4: the enclosed orbit and flow samples stay in the domain box: 0 <= domain_margin lower end",
-        zero.clone(),
-        Rel::Le,
-        domain.margin.lo.clone(),
-    );
-    if !inside {
-        if c.check(
-            "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0",
-            domain.margin.hi.clone(),
-            Rel::Lt,
-            zero,
-        ) {
-            let (what, k) = domain.worst;
-            return c.not_applicable(format!(
-                "rule 4: the exact {what} leaves the spec's domain box at k = {k} (domain_margin < 0): the spec's \
-                 constants hold only on the box"
-            ));
-        }
-        let (what, k) = domain.weakest;
-        c.reason = Some(format!(
-            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {what} tube at \
-             k = {k} reaches beyond a face"
-        ));
+    if !decide_domain(&mut c, &domain, "orbit and flow samples", "k = ") {
         return c;
     }
     if c.check("max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps.clone())
@@ -167,11 +152,7 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
         c.status = Status::Verified;
         return c;
     }
-    if c.check("ε < max_k ‖x_k − y(kh)‖₂: epsilon < distance lower end", eps.clone(), Rel::Lt, dist.range.lo.clone())
-    {
-        c.status = Status::Refuted;
-        c.reason =
-            Some(format!("rigorous disproof: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > ε", dist.argmax_lo));
+    if refute_by_distance(&mut c, &eps, &dist) {
         return c;
     }
     c.reason = Some("enclosure too wide: ε lies inside the enclosure of the distance".into());
@@ -189,15 +170,19 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
 ///
 /// Enclosure: rigorous. Tightness: width about 2·maxₖ(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
 pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
+    prop1_local_error_sharing(spec, &OnceCell::new())
+}
+
+/// [`prop1_local_error`] on the gradient flow of `shared` (for gd, `spec_flow` is the gradient flow).
+pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &SharedFlow) -> Option<RatInterval> {
     if !matches!(spec.algorithm.method, Method::Gd) {
         return None;
     }
-    let h = &spec.algorithm.h;
-    let Objective::Quadratic { q, b } = &spec.objective else {
-        return nonlinear_local_error(spec);
-    };
-    let flow = gradient_flow(q, b, &spec.x0, h, spec_steps(spec));
-    local_error(q, b, h, &flow)
+    let (flow, _) = shared.get_or_init(|| spec_flow(spec)).as_ref()?;
+    match &spec.objective {
+        Objective::Quadratic { q, b } => local_error(q, b, &spec.algorithm.h, flow),
+        _ => nonlinear_local_error(spec, flow),
+    }
 }
 
 /// [`prop1_local_error`] for expression and dataset objectives: the same maximum over the enclosed
@@ -205,9 +190,8 @@ pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
 /// (mean-value form: ‖mₖ₊₁ − Ψ(mₖ)‖ ± (rₖ₊₁ + ρrₖ), ρ from the Hessian spectrum on the ball's box).
 ///
 /// Enclosure: rigorous.
-fn nonlinear_local_error(spec: &Spec) -> Option<RatInterval> {
+fn nonlinear_local_error(spec: &Spec, flow: &Tube) -> Option<RatInterval> {
     let objective = spec.objective.as_box()?;
-    let (flow, _) = crate::dynamics::spec_flow(spec)?;
     let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
     for k in 0..flow.len().saturating_sub(1) {
         let e = crate::dynamics::nonlinear::gd_local_error(
@@ -236,10 +220,6 @@ pub(crate) fn quadratic_gd(spec: &Spec) -> Result<(&RatMatrix, &[Rat]), String> 
         ));
     }
     Ok((q, b))
-}
-
-fn spec_steps(spec: &Spec) -> usize {
-    usize::try_from(spec.steps).expect("horizon.steps fits in usize")
 }
 
 /// The exact value of a finite `f64`.
@@ -293,6 +273,47 @@ pub(super) struct DomainCheck {
     pub(super) worst: (&'static str, usize),
     /// Where the lower bound of the margin is smallest (the sample that blocks certification).
     pub(super) weakest: (&'static str, usize),
+}
+
+/// The rigorous disproof ε < maxₖ ‖xₖ − y(kh)‖₂ (ε below the distance's lower end), recorded; when
+/// it holds the claim is refuted, naming the sample where the lower end is attained.
+pub(super) fn refute_by_distance(c: &mut Claim, eps: &Rat, dist: &Distance) -> bool {
+    let lo = dist.range.lo.clone();
+    if !c.check("ε < max_k ‖x_k − y(kh)‖₂: epsilon < distance lower end", eps.clone(), Rel::Lt, lo) {
+        return false;
+    }
+    c.status = Status::Refuted;
+    c.reason = Some(format!("rigorous disproof: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > ε", dist.argmax_lo));
+    true
+}
+
+/// Rule 4 on claim `c`: records `domain_margin` and its inequalities; `true` when every sample is
+/// certified inside the box. Otherwise sets the verdict and returns `false`: not_applicable when a
+/// sample certainly leaves the box, inconclusive (with the blocking tube) when neither is certified.
+/// `what` names the samples in the recorded inequality, `at` prefixes the sample index in the reason.
+pub(super) fn decide_domain(c: &mut Claim, domain: &DomainCheck, what: &str, at: &str) -> bool {
+    c.enclosed("domain_margin", domain.margin.clone());
+    let zero = Rat::zero();
+    let inside = format!("rule 4: the enclosed {what} stay in the domain box: 0 <= domain_margin lower end");
+    if c.check(inside, zero.clone(), Rel::Le, domain.margin.lo.clone()) {
+        return true;
+    }
+    let leaves = "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0";
+    if c.check(leaves, domain.margin.hi.clone(), Rel::Lt, zero) {
+        let (tube, k) = domain.worst;
+        c.status = Status::NotApplicable;
+        c.reason = Some(format!(
+            "rule 4: the exact {tube} leaves the spec's domain box at {at}{k} (domain_margin < 0): the spec's \
+             constants hold only on the box"
+        ));
+    } else {
+        let (tube, k) = domain.weakest;
+        c.reason = Some(format!(
+            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {tube} tube at \
+             {at}{k} reaches beyond a face"
+        ));
+    }
+    false
 }
 
 /// The margin of rule 4: sample 0 is x₀ itself (exact; the spec validator puts it in the box), the
