@@ -10,7 +10,7 @@
 //! `specs/digits_sigmoid_hb.json` (the Orvieto–Lucchi heavy ball, α = 3/10). For each: the enclosed
 //! exact orbit of the spec's method (`dynamics::spec_orbit`: mean-value form) and the enclosed flow
 //! it is compared with (`dynamics::spec_flow`: interval Taylor method of order `ORDER` with Picard
-//! a-priori boxes; none yet for the heavy-ball ODE), both over the spec's horizon, with wall-clock
+//! a-priori boxes; for `heavy_ball_ol` the heavy-ball ODE on (q, q̇)), both over the spec's horizon, with wall-clock
 //! time, final and largest radius, and the distance maxₖ ‖mˣₖ − mʸₖ‖ of the midpoints (the
 //! measured shadowing distance, up to the radii). One run each.
 

@@ -26,8 +26,14 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let plot_dir = args.iter().position(|a| a == "--plot").map(|i| PathBuf::from(&args[i + 1]));
-    let horizon: u64 = args.first().filter(|a| !a.starts_with("--")).map_or(20, |a| a.parse().expect("T: an integer"));
+    let plot_dir = args.iter().position(|a| a == "--plot").map(|i| match args.get(i + 1) {
+        Some(dir) => PathBuf::from(dir),
+        None => usage("--plot needs a directory"),
+    });
+    let horizon: u64 = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .map_or(20, |a| a.parse().unwrap_or_else(|_| usage("T must be a positive integer")));
     let base = load_spec(Path::new("specs/digits_sigmoid_gd.json")).expect("specs/digits_sigmoid_gd.json loads");
     println!("digits_sigmoid_gd: {}, d = {}, GD from x₀ = 0, T = {horizon}", base.objective.describe(), base.dim());
     println!("{:>6} {:>6} {:>40} {:>12} {:>9}", "h", "N", "ε(h) = max_k ‖x_k − y(kh)‖₂ ∈", "ε(h)/h", "time");
@@ -85,4 +91,10 @@ fn main() {
             .expect("the plot is written");
         println!("plot written to {}", path.display());
     }
+}
+
+/// Prints `error: <what>` and exits with code 2 (usage error).
+fn usage(what: &str) -> ! {
+    eprintln!("error: {what}");
+    std::process::exit(2)
 }

@@ -25,9 +25,12 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let plot_dir = args.iter().position(|a| a == "--plot").map(|i| PathBuf::from(&args[i + 1]));
+    let plot_dir = args.iter().position(|a| a == "--plot").map(|i| match args.get(i + 1) {
+        Some(dir) => PathBuf::from(dir),
+        None => usage("--plot needs a directory"),
+    });
     let path = args.first().filter(|a| !a.starts_with("--")).cloned().unwrap_or("specs/ks_fig_hb_kappa5.json".into());
-    let base = load_spec(Path::new(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let base = load_spec(Path::new(&path)).unwrap_or_else(|e| usage(&e.to_string()));
     let horizon = &base.algorithm.h * Rat::from_integer(base.steps.into());
     println!("{path}: method {}, T = {horizon}", base.algorithm.method.name());
     println!("{:>8} {:>6} {:>12} {:>12} {:>12}   ks.thm2", "h", "N", "Δ (8)", "Δ (11)", "Δ (20)");
@@ -77,4 +80,10 @@ fn main() {
         chart.write_svg(&out).expect("the plot is written");
         println!("plot written to {}", out.display());
     }
+}
+
+/// Prints `error: <what>` and exits with code 2 (usage error).
+fn usage(what: &str) -> ! {
+    eprintln!("error: {what}");
+    std::process::exit(2)
 }
