@@ -548,6 +548,16 @@ mod tests {
     }
 
     #[test]
+    fn leaving_the_domain_box_is_not_applicable() {
+        // q = −1: the rescaled flow u̇ = 10u from u₀ = 1 reaches e^{2.5} ≈ 12 at T = 1/4, far outside [−2, 2].
+        let c = thm2_rates(&spec1("heavy_ball", "-1", "1", "1/1024", 256), 100_000);
+        assert_eq!(c.status, Status::NotApplicable, "{c:?}");
+        let reason = c.reason.as_deref().unwrap();
+        assert!(reason.starts_with("rule 4: the exact ") && reason.contains("at sample "), "{reason}");
+        assert!(enclosure(&c, "domain_margin").hi < Rat::zero());
+    }
+
+    #[test]
     fn hypotheses_and_budget_are_named() {
         let gd = parse_spec_value(&json!({
             "name": "t", "objective": {"type": "quadratic", "Q": [["1"]], "b": ["0"]}, "domain": [["-2", "2"]],
