@@ -241,7 +241,10 @@ fn tick(v: f64) -> String {
         let s = format!("{:.6}", v);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{v:.3e}")
+        // 1.500e-10 ↦ 1.5e-10, 1.000e-10 ↦ 1e-10.
+        let s = format!("{v:.3e}");
+        let (mantissa, exponent) = s.split_once('e').expect("exponent form");
+        format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
     }
 }
 
@@ -289,6 +292,9 @@ mod tests {
         assert_eq!(log_tick(3e-4), "");
         assert_eq!(log_tick(7.0), "");
         assert_eq!(log_tick(9e-4), "");
+        assert_eq!(tick(1e-10), "1e-10");
+        assert_eq!(tick(2.5e7), "2.5e7");
+        assert_eq!(tick(-1.25e-5), "-1.25e-5");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use shadowcert::admissible::Request;
 use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
 use shadowcert::certify::certify_path_tightened;
 use shadowcert::exact::{parse_rat, Rat};
+use shadowcert::theorems::kovachki_stuart_manifold as manifold;
 use shadowcert::{spec, Error};
 use std::path::Path;
 
@@ -61,7 +62,8 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
 }
 
 /// The `--plot` figures of a certified spec; the ε band is the one `shadow.orbit` used, else the
-/// spec's `epsilon`.
+/// spec's `epsilon`. For scheme (7) on a quadratic, also `<name>.manifold.svg` (004 Fig. 5: the
+/// distance to the invariant manifold with the bounds of a verified `ks.thm5`).
 fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<std::path::PathBuf>, Error> {
     let eps = c
         .claims
@@ -71,7 +73,10 @@ fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<
         .map(|v| v.hi().clone())
         .or_else(|| c.spec.epsilon.clone());
     let tr = trace::enclose(&c.spec).map_err(|e| Error::Usage(format!("--plot: {e}")))?;
-    trace::write_plots(dir, &c.spec, &tr, eps.as_ref())
+    let thm5 = c.claims.iter().find_map(manifold::thm5_rates);
+    let fig5 = manifold::fig5_series(&c.spec)
+        .map(|(leading, exact)| manifold::fig5_chart(&c.spec.name, &leading, exact.as_deref(), thm5.as_ref()));
+    trace::write_plots(dir, &c.spec, &tr, eps.as_ref(), fig5.map(|ch| ("manifold", ch)).into_iter().collect())
 }
 
 /// `certify check CERT`.

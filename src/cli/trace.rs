@@ -21,6 +21,7 @@
 
 use super::progress;
 use shadowcert::exact::fmt_rat;
+use shadowcert::plot::Chart;
 use shadowcert::spec::{load_spec, Spec};
 use shadowcert::trace::{exact_decimal, trace, Trace};
 use shadowcert::{Error, Result};
@@ -33,7 +34,7 @@ pub fn run(path: &Path, json: bool, every: usize, plot: Option<&Path>) -> i32 {
         let spec = load_spec(path)?;
         let tr = enclose(&spec)?;
         let written = match plot {
-            Some(dir) => write_plots(dir, &spec, &tr, spec.epsilon.as_ref())?,
+            Some(dir) => write_plots(dir, &spec, &tr, spec.epsilon.as_ref(), Vec::new())?,
             None => Vec::new(),
         };
         Ok::<_, Error>((spec, tr, written))
@@ -78,13 +79,15 @@ pub fn enclose(spec: &Spec) -> Result<Trace> {
 }
 
 /// Writes `DIR/<name>.trajectory.svg` and `DIR/<name>.distance.svg` (the ε band when `epsilon` is
-/// given), creating `DIR`; returns the paths. Characters of the spec's name other than ASCII
+/// given), and `DIR/<name>.<kind>.svg` for each `(kind, chart)` of `extra`, creating `DIR`; returns
+/// the paths. Characters of the spec's name other than ASCII
 /// letters, digits, `-`, `_` and `.` become `_` in the file names.
 pub fn write_plots(
     dir: &Path,
     spec: &Spec,
     tr: &Trace,
     epsilon: Option<&shadowcert::exact::Rat>,
+    extra: Vec<(&str, Chart)>,
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, format!("cannot create the plot directory: {e}")))?;
     let stem: String = spec
@@ -97,6 +100,7 @@ pub fn write_plots(
         [("trajectory", tr.trajectory_chart(&spec.name)), ("distance", tr.distance_chart(&spec.name, epsilon))];
     let written = charts
         .into_iter()
+        .chain(extra)
         .map(|(kind, chart)| {
             let file = dir.join(format!("{stem}.{kind}.svg"));
             chart.write_svg(&file).map(|()| file)

@@ -25,16 +25,12 @@
 //!   v₀ = 0, which is what (7)'s u₁ = u₀ + hf(u₀) means); the start used here is the exact one.
 //!
 //! # The exact manifold start (quadratics with diagonal positive-definite Q)
-//! For Φ = ½uᵀQu − bᵀu with Q = diag(q₁, …, q_d), qᵢ > 0, each coordinate of yₙ = uₙ − u* (u* = Q⁻¹b)
-//! obeys the two-step recursion yₙ₊₁ = Tᵢyₙ − Dᵢyₙ₋₁, Tᵢ = 1 + λ − h(1 + a)qᵢ, Dᵢ = λ − haqᵢ. When
-//! ρ² − Tᵢρ + Dᵢ has two real roots and Tᵢ > 0, the invariant manifold of (15) near v = λ̄f(u) is the
-//! eigenline of the larger root ρᵢ = (Tᵢ + √(Tᵢ² − 4Dᵢ))/2 (ρᵢ = 1 − λ̄hqᵢ + O(h²); the other root,
-//! ≈ λ, is the attraction rate, proofs/ERRATA.md §3), i.e. vₙ = (1 − 1/ρᵢ)yₙ/h. Started on it
-//! (u₋₁ = u₀ − hv₀ in place of u₁ = u₀ + hf(u₀)), the orbit is exactly yₙ = ρᵢⁿy₀. Expanding,
-//! log ρᵢ = −hλ̄qᵢ − h²λ̄²(λ̄ − a − ½)qᵢ² + O(h³), which matches the exponent −hλ̄qᵢ(1 + hcqᵢ) of (20)
-//! exactly when c = λ̄(λ̄ − a − ½): the corrected constant, and Δ → 2. For a non-diagonal Q the
-//! manifold needs the eigenvectors of Q (irrational in general): not implemented, and the record
-//! is left out (the statement says why), as it is when the roots are not real (h too large).
+//! Theorem 6 needs the orbit started on the invariant manifold of (15): for these quadratics the
+//! manifold is known exactly ([`super::kovachki_stuart_manifold`]), and started on it
+//! (u₋₁ = u₀ − hv₀ in place of u₁ = u₀ + hf(u₀)) the orbit is exactly yₙ = ρᵢⁿy₀ coordinatewise.
+//! Its expansion matches the exponent of (20) exactly when c = λ̄(λ̄ − a − ½): the corrected
+//! constant, and Δ → 2. Otherwise (Q not diagonal, roots not real) the record is left out and the
+//! statement says why.
 //!
 //! # Enclosures
 //! The orbits (7) and the flows (8), (11), (20) are the rigorous midpoint–radius tubes of
@@ -57,17 +53,6 @@
 //! the enclosure is too wide). Rule 4: the orbits and the flow (8) at h and at h/2 must stay in the
 //! domain box at every sample (`domain_margin`), as in `shadow.orbit`.
 //!
-//! # The off-manifold factor (Theorem 5, proofs/ERRATA.md §3)
-//! On the same quadratics the distance to the exact invariant manifold, eₙ = vₙ − w_g(uₙ) (Theorem 5;
-//! (34) of 004 measures it to the leading-order manifold (33) instead), is coordinatewise exactly
-//! ρ₂,ᵢⁿe₀ with ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the fast root: along every orbit, |eₙ| ≤ (maxᵢ|ρ₂,ᵢ|)ⁿ|e₀|,
-//! with equality when e₀ lies in the coordinate of the largest |ρ₂,ᵢ|. [`offmanifold_factor`] encloses maxᵢ|ρ₂,ᵢ| exactly; a verified
-//! `ks.thm2` records it as `offmanifold_factor`, to be read against `rate` and `rate_printed` of
-//! `ks.thm5`: the valid rate is ≥ it, the printed λ + h²λδ is below it for a = 0 (the erratum). It is
-//! recorded here and not on `ks.thm5`, whose record is a closed-form step-size claim that
-//! `certify admissible` reproduces from the step size alone. No orbit needs to be run for this: for
-//! these quadratics the factor is the whole story.
-//!
 //! # Cost and re-verification
 //! Four tubes for (8) (N + 2N steps for the orbit and for the flow), four for (11) and (20) and two
 //! manifold orbits: about 9N steps of 2d- or d-dimensional affine maps (each with its rigorous
@@ -76,14 +61,15 @@
 //! `specs/ks_fig_*` specs) about 0.05 s. `certify check` re-runs it (everything is sequential and
 //! deterministic), so checking costs the same.
 
+use super::kovachki_stuart_manifold::{
+    exact_distances, leading_order_distances, manifold_orbit, offmanifold_factor, record, Thm5Rates,
+};
 use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
 use crate::claim::{Claim, Rel, Status};
-use crate::dynamics::ivec::point;
 use crate::dynamics::{damped_flow, modified_flow, spec_flow, spec_orbit, Tube};
 use crate::enclose::rat_to_interval;
-use crate::exact::{Rat, RatInterval, RatMatrix};
+use crate::exact::{Rat, RatInterval};
 use crate::spec::{Method, Objective, Spec};
-use inari::Interval;
 use num_traits::{One, Zero};
 
 /// Statement of `ks.thm2` when it stops before measuring.
@@ -98,10 +84,12 @@ fn first_order() -> Rat {
 
 /// The claim `ks.thm2` of `spec` (see the module documentation): the enclosed rates `rate_8`,
 /// `rate_11`, `rate_20` with the errors they come from (`error_h_8`, `error_h2_8`, …), `steps` = N,
-/// `horizon` = T = Nh and `domain_margin`. `max_steps` bounds the longest run (2N steps at h/2).
+/// `horizon` = T = Nh and `domain_margin`; and Theorem 5 along the orbit at h (004 Fig. 5,
+/// [`super::kovachki_stuart_manifold::record`], with the rates of a verified `ks.thm5` when given).
+/// `max_steps` bounds the longest run (2N steps at h/2).
 ///
 /// Enclosure: rigorous.
-pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
+pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Claim {
     let head = || Claim::new("ks.thm2", HEADLINE);
     let Method::Scheme7 { lambda, a, .. } = &spec.algorithm.method else {
         return head().not_applicable(format!(
@@ -165,15 +153,21 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
         }
         (Err(e), _) | (_, Err(e)) => notes.push(format!("(20) not measured: {e}")),
     }
-    if let Some(f) = offmanifold_factor(spec) {
-        c.enclosed("offmanifold_factor", f);
+    // Theorem 5 along the orbit at h (004 Fig. 5).
+    let factor = offmanifold_factor(spec);
+    if let Some(f) = &factor {
+        c.enclosed("offmanifold_factor", f.clone());
     }
+    let exact_d = exact_distances(spec, n).ok();
+    let leading = leading_order_distances(spec, &orbit_h);
+    record(&mut c, exact_d.as_deref(), factor.as_ref(), leading.as_deref(), thm5);
     c.statement = format!(
         "Kovachki–Stuart (004) Thm 2, Section 2.3, measured: Δ = log₂(E(h)/E(h/2)) ≥ 3/4 for the exact-arithmetic \
          {} orbit (7) and the exact rescaled flow (8), E(h) = max over 0 ≤ nh ≤ T of |uₙ − u(nh)|₂ (enclosed \
          tubes; samples inside the domain box); also recorded: the rates to the damped flow (11) with u′(0) from \
          (12) (Thm 3: order 1) and to the modified flow (20) with the corrected c from the exact invariant manifold \
-         (Thm 6: order 2){}",
+         (Thm 6: order 2), and Thm 5 along the orbit (004 Fig. 5: distances to the exact and the leading-order \
+         invariant manifold){}",
         spec.algorithm.method.name(),
         if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
     );
@@ -242,113 +236,6 @@ pub fn rate(e_h: &RatInterval, e_h2: &RatInterval) -> Option<RatInterval> {
     let lo = (iv(&e_h.lo) / iv(&e_h2.hi)).log2().inf();
     let hi = (iv(&e_h.hi) / iv(&e_h2.lo)).log2().sup();
     Some(RatInterval::new(exact(lo)?, exact(hi)?))
-}
-
-/// The roots (Tᵢ, Dᵢ, Tᵢ² − 4Dᵢ) of the two-step recursion of coordinate i of scheme (7) on a diagonal
-/// positive-definite Q (see the module documentation), or why the exact invariant manifold is not
-/// available: Q not diagonal, not positive definite, or a pair of roots not real with T > 0.
-fn manifold_roots(q: &RatMatrix, h: &Rat, lambda: &Rat, a: &Rat) -> Result<Vec<(Rat, Rat, Rat)>, String> {
-    let d = q.len();
-    if (0..d).any(|i| (0..d).any(|j| i != j && !q[i][j].is_zero())) {
-        return Err(
-            "Q is not diagonal; the exact invariant manifold needs the eigenvectors of Q (not implemented)".into()
-        );
-    }
-    let one = Rat::one();
-    (0..d)
-        .map(|i| {
-            let qi = &q[i][i];
-            if qi <= &Rat::zero() {
-                return Err(format!(
-                    "Q is not positive definite (Q[{i}][{i}] = {qi}); the manifold start needs a minimizer"
-                ));
-            }
-            let t = &one + lambda - h * (&one + a) * qi;
-            let det = lambda - h * a * qi;
-            let disc = &t * &t - Rat::from_integer(4.into()) * &det;
-            if t <= Rat::zero() || disc <= Rat::zero() {
-                return Err(format!(
-                    "at h = {h}, coordinate {i}: ρ² − Tρ + D (T = {t}, D = {det}) has no two real roots with T > 0, \
-                     so (15) has no real invariant line (h too large)"
-                ));
-            }
-            Ok((t, det, disc))
-        })
-        .collect()
-}
-
-/// For scheme (7) on a quadratic with diagonal positive-definite Q whose roots are real (see
-/// [`manifold_roots`]): an exact enclosure of maxᵢ |ρ₂,ᵢ|, ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the smaller root.
-/// Off the exact invariant manifold the distance eₙ = vₙ − w_g(uₙ) of Theorem 5 is, coordinatewise,
-/// exactly eₙ = ρ₂,ᵢⁿe₀ (the fast eigen-component of the linear map (15); proofs/ERRATA.md §3), so this
-/// is the true attraction factor that Theorem 5's rate must bound: the valid `rate` of `ks.thm5` is ≥
-/// it, the printed λ + h²λδ is not (for a = 0). `None` for other specs.
-///
-/// Enclosure: exact (rational square roots, `exact::sqrt_enclosure`). Tightness: width about
-/// 2⁻¹⁹²/denominator.
-pub fn offmanifold_factor(spec: &Spec) -> Option<RatInterval> {
-    let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, .. }) = (&spec.algorithm.method, &spec.objective)
-    else {
-        return None;
-    };
-    let two = Rat::from_integer(2.into());
-    let abs = |lo: Rat, hi: Rat| -> (Rat, Rat) {
-        if lo >= Rat::zero() {
-            (lo, hi)
-        } else if hi <= Rat::zero() {
-            (-hi, -lo)
-        } else {
-            (Rat::zero(), (-lo).max(hi))
-        }
-    };
-    manifold_roots(q, &spec.algorithm.h, lambda, a)
-        .ok()?
-        .into_iter()
-        .map(|(t, _, disc)| {
-            // √disc = √(disc·4¹²⁸)/2¹²⁸: 128 more bits than `sqrt_enclosure` gives by itself (the valid
-            // rate of Thm 5 can exceed the factor by as little as 10⁻²⁴, proofs/ERRATA.md §3).
-            let scale = Rat::from_integer(num_bigint::BigInt::one() << 128usize);
-            let s = crate::exact::sqrt_enclosure(&(disc * &scale * &scale));
-            abs((&t - &s.hi / &scale) / &two, (&t - &s.lo / &scale) / &two)
-        })
-        .reduce(|(l1, h1), (l2, h2)| (l1.max(l2), h1.max(h2)))
-        .map(|(lo, hi)| RatInterval::new(lo, hi))
-}
-
-/// The exact orbit of scheme (7) started on the invariant manifold of (15), for diagonal positive-definite Q:
-/// uₙ = u* + ρⁿ(u₀ − u*) coordinatewise, n = 0..=steps (see the module documentation), or why it is not
-/// computed.
-///
-/// Enclosure: rigorous (interval √ and products, rounded outward). Tightness: relative radius about n·2⁻⁵².
-fn manifold_orbit(
-    q: &RatMatrix,
-    b: &[Rat],
-    x0: &[Rat],
-    h: &Rat,
-    lambda: &Rat,
-    a: &Rat,
-    steps: usize,
-) -> Result<Tube, String> {
-    let d = b.len();
-    let mut rho = Vec::with_capacity(d);
-    let mut star = Vec::with_capacity(d);
-    let mut y: Vec<Interval> = Vec::with_capacity(d);
-    for (i, (t, _, disc)) in manifold_roots(q, h, lambda, a)?.into_iter().enumerate() {
-        rho.push((rat_to_interval(&t) + rat_to_interval(&disc).sqrt()) / point(2.0));
-        let s = &b[i] / &q[i][i];
-        y.push(rat_to_interval(&(&x0[i] - &s)));
-        star.push(rat_to_interval(&s));
-    }
-    let mut tube = Tube::new(d);
-    let mut mid = vec![0.0; d];
-    for _ in 0..=steps {
-        let u: Vec<Interval> = star.iter().zip(&y).map(|(s, yi)| *s + *yi).collect();
-        mid.iter_mut().zip(&u).for_each(|(m, ui)| *m = ui.mid());
-        let rad = u.iter().zip(&mid).fold(point(0.0), |acc, (ui, &m)| acc + point((*ui - point(m)).mag()).sqr());
-        tube.push(&mid, rad.sqrt().sup());
-        y.iter_mut().zip(&rho).for_each(|(yi, r)| *yi *= *r);
-    }
-    Ok(tube)
 }
 
 #[cfg(test)]
@@ -474,7 +361,7 @@ mod tests {
         for (method, a, qv, x0, h, n) in
             [("heavy_ball", "0", "1", "1", "1/800", 160usize), ("nesterov", "9/10", "1/2", "3/4", "1/400", 80)]
         {
-            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000, None);
             let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
             // Exact rational orbit against x₀e^{−qt/(1−λ)}.
             let e_h = oracle_scheme7_1d(&qv, &lam, &a, &x0, &h, n);
@@ -507,7 +394,7 @@ mod tests {
         for (method, a, qv, x0, h, n) in
             [("heavy_ball", "0", "1", "1", "1/512", 512usize), ("nesterov", "9/10", "1/2", "3/4", "1/512", 512)]
         {
-            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000, None);
             let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
             // The manifold orbit x₀ρⁿ against the modified flow x₀e^{−nhλ̄q(1 + hcq)}.
             let o20 = |h: &Rat, n: usize| {
@@ -539,7 +426,7 @@ mod tests {
     fn large_step_is_inconclusive_for_the_right_reason() {
         // λ̄hq = 5: far from the asymptotic regime; the rate is certified below 3/4.
         let s = spec1("heavy_ball", "1", "1", "1/2", 8);
-        let c = thm2_rates(&s, 100_000);
+        let c = thm2_rates(&s, 100_000, None);
         assert_eq!(c.status, Status::Inconclusive, "{c:?}");
         assert!(enclosure(&c, "rate_8").hi < q("3/4"), "{c:?}");
         assert!(c.reason.as_deref().unwrap().starts_with("measured rate of (8) below 3/4"), "{:?}", c.reason);
@@ -550,7 +437,7 @@ mod tests {
     #[test]
     fn leaving_the_domain_box_is_not_applicable() {
         // q = −1: the rescaled flow u̇ = 10u from u₀ = 1 reaches e^{2.5} ≈ 12 at T = 1/4, far outside [−2, 2].
-        let c = thm2_rates(&spec1("heavy_ball", "-1", "1", "1/1024", 256), 100_000);
+        let c = thm2_rates(&spec1("heavy_ball", "-1", "1", "1/1024", 256), 100_000, None);
         assert_eq!(c.status, Status::NotApplicable, "{c:?}");
         let reason = c.reason.as_deref().unwrap();
         assert!(reason.starts_with("rule 4: the exact ") && reason.contains("at sample "), "{reason}");
@@ -564,23 +451,23 @@ mod tests {
             "algorithm": {"method": "gd", "h": "1/10"}, "x0": ["1"], "horizon": {"steps": 10}
         }))
         .unwrap();
-        let c = thm2_rates(&gd, 100_000);
+        let c = thm2_rates(&gd, 100_000, None);
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().starts_with("method is gd"), "{:?}", c.reason);
         let mut ol = gd.clone();
         ol.algorithm.method = Method::HeavyBallOl { alpha: q("1") };
-        assert_eq!(thm2_rates(&ol, 100_000).status, Status::NotApplicable);
+        assert_eq!(thm2_rates(&ol, 100_000, None).status, Status::NotApplicable);
         let e =
             crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/expression_2d.json"))
                 .unwrap();
         let mut e = e;
         e.algorithm.method =
             Method::Scheme7 { kind: crate::spec::Scheme7Kind::HeavyBall, lambda: q("9/10"), a: q("0") };
-        let c = thm2_rates(&e, 100_000);
+        let c = thm2_rates(&e, 100_000, None);
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().contains("implemented for quadratic objectives"));
         // 2N = 20 > 15 steps.
-        let c = thm2_rates(&spec1("heavy_ball", "1", "1", "1/100", 10), 15);
+        let c = thm2_rates(&spec1("heavy_ball", "1", "1", "1/100", 10), 15, None);
         assert_eq!((c.status, c.values.len()), (Status::Inconclusive, 0));
         assert!(c.reason.as_deref().unwrap().contains("2N = 20 steps"), "{:?}", c.reason);
     }
@@ -597,76 +484,22 @@ mod tests {
         };
         let diag = json!([["1", "0"], ["0", "2"]]);
         // b ≠ 0: the manifold is centred at u* = Q⁻¹b = (1/2, −1/2), and the rate is still ≈ 2.
-        let c = thm2_rates(&spec2(diag.clone(), json!(["1/2", "-1"]), "1/1000"), 100_000);
+        let c = thm2_rates(&spec2(diag.clone(), json!(["1/2", "-1"]), "1/1000"), 100_000, None);
         let r = enclosure(&c, "rate_20");
         assert!(r.lo > q("1.8") && r.hi < q("2.6"), "{}", f(&r.lo));
         assert!(!c.statement.contains("not measured"), "{}", c.statement);
         // hq = 1/100 > 1/380: complex roots, no real invariant line; (8) and (11) are still measured.
-        let c = thm2_rates(&spec2(diag, json!(["1/2", "-1"]), "1/100"), 100_000);
+        let c = thm2_rates(&spec2(diag, json!(["1/2", "-1"]), "1/100"), 100_000, None);
         assert!(c.statement.contains("(20) not measured: at h = 1/100, coordinate 0: ρ² − Tρ + D"), "{}", c.statement);
         assert!(c.values.contains_key("rate_8") && c.values.contains_key("rate_11"));
         assert!(!c.values.contains_key("rate_20") && !c.values.contains_key("error_h_20"));
         // Not diagonal.
-        let c = thm2_rates(&spec2(json!([["1", "1/5"], ["1/5", "1"]]), json!(["0", "0"]), "1/1000"), 100_000);
+        let c = thm2_rates(&spec2(json!([["1", "1/5"], ["1/5", "1"]]), json!(["0", "0"]), "1/1000"), 100_000, None);
         assert!(c.statement.contains("(20) not measured: Q is not diagonal"), "{}", c.statement);
         assert!(c.values.contains_key("rate_8") && !c.values.contains_key("rate_20"));
         // Negative curvature: no minimizer to centre on.
-        let c = thm2_rates(&spec2(json!([["1", "0"], ["0", "-1/2"]]), json!(["0", "0"]), "1/1000"), 100_000);
+        let c = thm2_rates(&spec2(json!([["1", "0"], ["0", "-1/2"]]), json!(["0", "0"]), "1/1000"), 100_000, None);
         assert!(c.statement.contains("(20) not measured: Q is not positive definite"), "{}", c.statement);
-    }
-
-    #[test]
-    fn offmanifold_factor_is_the_fast_root_and_breaks_the_printed_rate() {
-        // ERRATA §3: Φ = u²/2, λ = 9/10, a = 0, h = 1/1000: ρ₂ = 0.9101267857… (trace 1.899, determinant 0.9;
-        // ρ₂ = (1.899 − √(1.899² − 3.6))/2, √0.006201 = 0.0787464285…).
-        let s = crate::spec::load_spec(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/heavy_ball.json"))
-            .unwrap();
-        let f = offmanifold_factor(&s).unwrap();
-        assert!(
-            f.lo > q("0.91012678") && f.hi < q("0.91012679") && &f.hi - &f.lo < q("1e-55"),
-            "{}",
-            f.to_string_exact()
-        );
-        // ρ₂ solves ρ² − 1.899ρ + 0.9 = 0: the polynomial changes sign across the enclosure (ρ₂ < ρ₁).
-        let poly = |r: &Rat| r * r - q("1.899") * r + q("0.9");
-        assert!(poly(&f.lo) > Rat::zero() && poly(&f.hi) < Rat::zero());
-        let all = crate::theorems::evaluate(&s);
-        let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
-        let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
-        assert_eq!(t2.values["offmanifold_factor"], Value::Enclosed(f.clone()));
-        assert_eq!(t5.status, Status::Verified);
-        assert!(t5.values["rate"].lo() >= &f.hi, "the valid rate bounds the true factor");
-        assert!(t5.values["rate_printed"].hi() < &f.lo, "the printed rate is violated");
-        // Across parameters, the factor lies below the rate of a verified ks.thm5 (the margin can be 10⁻²⁴), and
-        // the printed rate is violated for heavy ball.
-        let mut seen = 0;
-        for (method, h) in
-            [("heavy_ball", "1/2000"), ("heavy_ball", "1/5000"), ("nesterov", "1/1000"), ("nesterov", "1/5000")]
-        {
-            let mut sp = spec1(method, "1", "1", h, 10);
-            sp.domain = vec![(q("-1"), q("1"))];
-            let all = crate::theorems::evaluate(&sp);
-            let get = |id: &str| all.iter().find(|c| c.id == id).unwrap().clone();
-            let (t2, t5) = (get("ks.thm2"), get("ks.thm5"));
-            if t5.status != Status::Verified {
-                continue;
-            }
-            seen += 1;
-            let f = enclosure(&t2, "offmanifold_factor");
-            assert!(t5.values["rate"].lo() >= &f.hi, "{method} h = {h}: rate below the factor");
-            if method == "heavy_ball" {
-                assert!(t5.values["rate_printed"].hi() < &f.lo, "{method} h = {h}");
-            }
-        }
-        assert!(seen >= 3, "only {seen} verified ks.thm5 claims");
-        // Not for gd, nor for a non-diagonal Q.
-        let mut g = s.clone();
-        g.algorithm.method = Method::Gd;
-        assert_eq!(offmanifold_factor(&g), None);
-        let mut nd = s;
-        nd.objective =
-            Objective::Quadratic { q: vec![vec![q("1"), q("1/10")], vec![q("1/10"), q("1/5")]], b: vec![q("0"); 2] };
-        assert_eq!(offmanifold_factor(&nd), None);
     }
 
     #[test]
@@ -684,6 +517,6 @@ mod tests {
     #[test]
     fn deterministic() {
         let s = spec1("nesterov", "2", "1", "1/50", 100);
-        assert_eq!(thm2_rates(&s, 100_000), thm2_rates(&s, 100_000));
+        assert_eq!(thm2_rates(&s, 100_000, None), thm2_rates(&s, 100_000, None));
     }
 }

@@ -12,6 +12,7 @@
 pub mod assumptions;
 pub mod elkabetz_cohen;
 pub mod kovachki_stuart;
+pub mod kovachki_stuart_manifold;
 pub mod kovachki_stuart_rates;
 pub mod orvieto_lucchi;
 pub mod shadowing;
@@ -254,7 +255,8 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
     let wanted = |id: &str| spec.claims.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id));
     // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
     if wanted("ks.thm2") {
-        claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
+        let thm5 = claims.iter().find(|c| c.id == "ks.thm5").and_then(kovachki_stuart_manifold::thm5_rates);
+        claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS, thm5.as_ref()));
     }
     if spec.steps > MAX_TRAJECTORY_STEPS {
         for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| wanted(id)) {
