@@ -499,8 +499,7 @@ mod tests {
                 let prev = &orbit[k.saturating_sub(1)];
                 let u = &orbit[k];
                 // ∇Φ = Qu − b; eₖ = vₖ + λ̄(∇Φ + cQ∇Φ).
-                let g: Vec<Rat> =
-                    (0..d).map(|i| (0..d).map(|j| &qq[i][j] * &u[j]).sum::<Rat>() - &bb[i]).collect();
+                let g: Vec<Rat> = (0..d).map(|i| (0..d).map(|j| &qq[i][j] * &u[j]).sum::<Rat>() - &bb[i]).collect();
                 let sq: Rat = (0..d)
                     .map(|i| {
                         let qg: Rat = (0..d).map(|j| &qq[i][j] * &g[j]).sum();
@@ -553,7 +552,8 @@ mod tests {
         for method in ["heavy_ball", "nesterov"] {
             for h in ["1/64", "1/256", "1/1024", "1/4096", "1/16384"] {
                 for qv in ["1", "5", "20"] {
-                    let s = spec(method, json!([["1", "0"], ["0", qv]]), json!(["0", "0"]), json!(["1", "1"]), h, 16, "2");
+                    let s =
+                        spec(method, json!([["1", "0"], ["0", qv]]), json!(["0", "0"]), json!(["1", "1"]), h, 16, "2");
                     let all = crate::theorems::evaluate(&s);
                     let t5 = all.iter().find(|c| c.id == "ks.thm5").unwrap();
                     let Some(r) = thm5_rates(t5) else { continue };
@@ -640,5 +640,4 @@ mod tests {
             Objective::Quadratic { q: vec![vec![q("1"), q("1/10")], vec![q("1/10"), q("1/5")]], b: vec![q("0"); 2] };
         assert_eq!(offmanifold_factor(&nd), None);
     }
-
 }
