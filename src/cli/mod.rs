@@ -29,7 +29,12 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
 
 /// `certify SPEC [--json] [-o FILE] [--plot DIR]`.
 pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f64>, plot: Option<&Path>) -> i32 {
-    let c = match certify_path_tightened(path, tighten.map(std::time::Duration::from_secs_f64)) {
+    // Progress on long horizons (the spec is read twice: errors are reported by the certification).
+    let steps = spec::load_spec(path).map_or(0, |s| usize::try_from(s.steps).unwrap_or(usize::MAX));
+    let live = progress::live(steps, "certifying".into(), None);
+    let certified = certify_path_tightened(path, tighten.map(std::time::Duration::from_secs_f64));
+    drop(live);
+    let c = match certified {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };

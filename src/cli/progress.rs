@@ -3,7 +3,11 @@
 //! stdout, so `--json` output stays clean.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use shadowcert::dynamics::tube::points_enclosed;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Horizons shorter than this finish too fast to need a progress display.
@@ -32,4 +36,54 @@ pub fn spinner(steps: usize, msg: String) -> ProgressBar {
     let pb = ProgressBar::new_spinner().with_message(msg);
     pb.enable_steady_tick(Duration::from_millis(120));
     pb
+}
+
+/// A live display of the trajectory points enclosed while it exists (`dynamics::tube::points_enclosed`,
+/// counted from its creation): a bar towards `total` points when the total is known, else a live
+/// counter. Hidden on short horizons or when stderr is not a terminal; cleared when dropped.
+pub struct Live {
+    pb: ProgressBar,
+    stop: Arc<AtomicBool>,
+    poller: Option<JoinHandle<()>>,
+}
+
+/// Starts a [`Live`] display with `msg` for a horizon of `steps` steps.
+pub fn live(steps: usize, msg: String, total: Option<u64>) -> Live {
+    let stop = Arc::new(AtomicBool::new(false));
+    if !visible(steps) {
+        return Live { pb: ProgressBar::hidden(), stop, poller: None };
+    }
+    let pb = match total {
+        Some(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} points ({eta} left)")
+                .expect("valid template")
+                .progress_chars("=> "),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg}: {human_pos} trajectory points enclosed ({elapsed})")
+                .expect("valid template"),
+        ),
+    }
+    .with_message(msg);
+    let base = points_enclosed();
+    let (bar, flag) = (pb.clone(), stop.clone());
+    let poller = std::thread::spawn(move || {
+        while !flag.load(Ordering::Relaxed) {
+            bar.set_position(points_enclosed().saturating_sub(base));
+            bar.tick();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    Live { pb, stop, poller: Some(poller) }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(p) = self.poller.take() {
+            // The poller only reads a counter and draws; a panic there must not hide the result.
+            let _ = p.join();
+        }
+        self.pb.finish_and_clear();
+    }
 }

@@ -69,13 +69,15 @@ pub fn run(path: &Path, json: bool, every: usize, plot: Option<&Path>) -> i32 {
     }
 }
 
-/// The orbit and flow of `spec`, with a spinner on long horizons.
+/// The orbit and flow of `spec`, with a progress bar on long horizons (2(N + 1) points).
 pub fn enclose(spec: &Spec) -> Result<Trace> {
     let steps = usize::try_from(spec.steps).unwrap_or(usize::MAX);
-    let pb = progress::spinner(steps, format!("enclosing the orbit and the flow over {steps} steps"));
-    let tr = trace(spec);
-    pb.finish_and_clear();
-    tr
+    let _live = progress::live(
+        steps,
+        format!("enclosing the orbit and the flow over {steps} steps"),
+        Some(2 * (spec.steps + 1)),
+    );
+    trace(spec)
 }
 
 /// Writes `DIR/<name>.trajectory.svg` and `DIR/<name>.distance.svg` (the ε band when `epsilon` is

@@ -28,6 +28,7 @@ use crate::enclose::{interval_contains_rat, rat_to_interval};
 use crate::exact::Rat;
 use inari::Interval;
 use num_traits::ToPrimitive;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An a priori defect bound α₁‖m‖₂ + α₀ of a floating-point step against its exact map.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -188,6 +189,15 @@ impl Step for AffineStep {
     }
 }
 
+/// Points appended to any [`Tube`] in this process: a progress counter for long horizons (the
+/// command line's progress display reads it; it decides nothing).
+static POINTS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of points appended to tubes so far in this process (all threads).
+pub fn points_enclosed() -> u64 {
+    POINTS.load(Ordering::Relaxed)
+}
+
 /// An enclosed trajectory: points k = 0, 1, …, each a floating-point midpoint and a Euclidean
 /// radius with ‖xₖ − mₖ‖₂ ≤ rₖ for the exact point xₖ.
 #[derive(Clone, Debug, PartialEq)]
@@ -208,6 +218,7 @@ impl Tube {
         assert_eq!(mid.len(), self.dim, "Tube::push: dimension");
         self.mid.extend_from_slice(mid);
         self.rad.push(if mid.iter().all(|x| x.is_finite()) && !rad.is_nan() { rad } else { f64::INFINITY });
+        POINTS.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Number of points.
