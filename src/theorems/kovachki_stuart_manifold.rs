@@ -28,18 +28,20 @@
 //!   and |ẽₙ| ≤ (maxᵢ|ρ₂,ᵢ|)ⁿ|ẽ₀| along every orbit, with equality when ẽ₀ lies in the coordinate of
 //!   the largest |ρ₂,ᵢ|: [`offmanifold_factor`] encloses maxᵢ|ρ₂,ᵢ| exactly. Enclosed from (M1) with
 //!   ρ₁, ρ₂ from exact square roots and inari products (relative width about n·2⁻⁵², no absolute
-//!   radius: the enclosure follows ẽₙ down to 10⁻³⁰⁰);
+//!   radius: the enclosure follows ẽₙ down to the subnormal range, about 10⁻³⁰⁸; the norm is taken
+//!   after scaling by a power of two, so squares do not underflow);
 //! * **to the leading-order manifold** (33), eₙ of (34): eₙ = |vₙ + λ̄(I + hλ̄(λ̄ − a)Q)(Quₙ − b)|,
 //!   what 004 plots. It is affine in (uₙ, uₙ₋₁): eₙ = |A uₙ − uₙ₋₁/h − Mb| with
 //!   M = λ̄(I + hλ̄(λ̄ − a)Q), A = I/h + MQ, evaluated on the enclosed orbit tube of (7) (any
 //!   symmetric Q, real roots or not): interval arithmetic at the tube's midpoints plus
-//!   ‖A‖_F rₙ + rₙ₋₁/h for its radii rₙ.
+//!   (1/h + ‖MQ‖_F)rₙ + rₙ₋₁/h for its radii rₙ (‖A‖₂ ≤ 1/h + ‖MQ‖_F).
 //!
 //! Theorem 5 as printed bounds ẽₙ by (λ + h²λδ)ⁿẽ₀ (004 Fig. 5 draws that curve with e₀ of (34)); the
 //! corrected statement by rateⁿẽ₀, rate = (λ + haB₁)(1 + hK₂) (both from `ks.thm5`). Since
 //! maxᵢ|ρ₂,ᵢ| ≤ rate is an exact inequality, the corrected bound holds along every orbit; the
 //! printed one fails along Fig. 5's orbit at a step recorded as `printed_bound_broken_at` (the first
-//! n ≤ N with the lower end of ẽₙ above the upper end of (λ + h²λδ)ⁿẽ₀). These records go on
+//! n ≤ N with ẽₙ/((λ + h²λδ)ⁿẽ₀) certainly above 1, the ratio evaluated as |(ẽ₀,ᵢ(ρ₂,ᵢ/p)ⁿ)ᵢ|/|ẽ₀| so
+//! that nothing underflows). These records go on
 //! `ks.thm2` (see [`record`]): `ks.thm5` itself is a closed-form step-size claim that
 //! `certify admissible` reproduces from h alone.
 
@@ -167,49 +169,93 @@ pub(crate) fn manifold_orbit(
     Ok(tube)
 }
 
-/// ẽₙ = |vₙ − w_g(uₙ)|, the distance of the orbit of (15) from v₀ = 0 to the exact invariant manifold,
-/// for n = 0..=`steps` by (M1) (module documentation); or why the manifold is not available
-/// ([`manifold_roots`]), or `Err` for a method other than scheme (7) or a non-quadratic objective.
-///
-/// Enclosure: rigorous (exact roots, inari products and square root). Tightness: relative width
-/// about n·2⁻⁵².
-pub fn exact_distances(spec: &Spec, steps: usize) -> Result<Vec<Interval>, String> {
-    let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, b }) = (&spec.algorithm.method, &spec.objective)
-    else {
-        return Err("the exact invariant manifold is computed for scheme (7) on quadratic objectives".into());
-    };
-    let h = &spec.algorithm.h;
-    let one = Rat::one();
-    let mut e: Vec<Interval> = Vec::new();
-    let mut rho2: Vec<Interval> = Vec::new();
-    for (i, (t, _, disc)) in manifold_roots(q, h, lambda, a)?.into_iter().enumerate() {
-        let (r1, r2) = roots(&t, &disc);
-        // (1 − ρ₁)/ρ₁ = 1/ρ₁ − 1 decreases in ρ₁ > 0 (ρ₁ > ρ₂ and ρ₁ + ρ₂ = T > 0).
-        let f = RatInterval::new(&one / &r1.hi - &one, &one / &r1.lo - &one);
-        let y0 = &spec.x0[i] - &b[i] / &q[i][i];
-        let s = &y0 / h;
-        let e0 = if s >= Rat::zero() {
-            RatInterval::new(&f.lo * &s, &f.hi * &s)
-        } else {
-            RatInterval::new(&f.hi * &s, &f.lo * &s)
+/// The exact invariant manifold of (15) seen from the orbit started at v₀ = 0 (diagonal
+/// positive-definite Q, real roots): per coordinate, ẽ₀,ᵢ and the fast root ρ₂,ᵢ of (M1).
+#[derive(Clone, Debug)]
+pub struct ExactManifold {
+    /// ẽ₀,ᵢ = y₀,ᵢ(1 − ρ₁,ᵢ)/(hρ₁,ᵢ).
+    e0: Vec<Interval>,
+    /// ρ₂,ᵢ.
+    rho2: Vec<Interval>,
+}
+
+impl ExactManifold {
+    /// The manifold of `spec`, or why it is not available ([`manifold_roots`]; scheme (7) on a
+    /// quadratic objective only).
+    ///
+    /// Enclosure: rigorous (exact roots, converted outward).
+    pub fn new(spec: &Spec) -> Result<Self, String> {
+        let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, b }) =
+            (&spec.algorithm.method, &spec.objective)
+        else {
+            return Err("the exact invariant manifold is computed for scheme (7) on quadratic objectives".into());
         };
-        e.push(rat_interval_to_interval(&e0));
-        rho2.push(rat_interval_to_interval(&r2));
+        let h = &spec.algorithm.h;
+        let one = Rat::one();
+        let (mut e0, mut rho2) = (Vec::new(), Vec::new());
+        for (i, (t, _, disc)) in manifold_roots(q, h, lambda, a)?.into_iter().enumerate() {
+            let (r1, r2) = roots(&t, &disc);
+            // (1 − ρ₁)/ρ₁ = 1/ρ₁ − 1 decreases in ρ₁ > 0 (ρ₁ > ρ₂ and ρ₁ + ρ₂ = T > 0).
+            let f = RatInterval::new(&one / &r1.hi - &one, &one / &r1.lo - &one);
+            let s = (&spec.x0[i] - &b[i] / &q[i][i]) / h;
+            let e = if s >= Rat::zero() {
+                RatInterval::new(&f.lo * &s, &f.hi * &s)
+            } else {
+                RatInterval::new(&f.hi * &s, &f.lo * &s)
+            };
+            e0.push(rat_interval_to_interval(&e));
+            rho2.push(rat_interval_to_interval(&r2));
+        }
+        Ok(ExactManifold { e0, rho2 })
     }
+
+    /// ẽₙ = |vₙ − w_g(uₙ)| for n = 0..=`steps` by (M1).
+    ///
+    /// Enclosure: rigorous. Tightness: relative width about n·2⁻⁵² until ẽₙ reaches the subnormal
+    /// range (about 10⁻³⁰⁸), below which f64 keeps fewer digits; 0 is a lower end only there.
+    pub fn distances(&self, steps: usize) -> Vec<Interval> {
+        geometric_norms(&self.e0, &self.rho2, steps)
+    }
+
+    /// |ẽₙ|/((`rate`)ⁿ|ẽ₀|) for n = 0..=`steps`: how far ẽₙ exceeds the bound rateⁿẽ₀, as
+    /// |Σ… (ρ₂,ᵢ/rate)ⁿẽ₀,ᵢ…|/|ẽ₀| (ratios first, so that neither side underflows); `None` when ẽ₀ = 0.
+    ///
+    /// Enclosure: rigorous.
+    pub fn excess(&self, rate: &Rat, steps: usize) -> Option<Vec<Interval>> {
+        let r = rat_to_interval(rate);
+        let ratios: Vec<Interval> = self.rho2.iter().map(|&x| x / r).collect();
+        let e0 = euclidean(&self.e0);
+        if e0.inf() <= 0.0 {
+            return None;
+        }
+        Some(geometric_norms(&self.e0, &ratios, steps).into_iter().map(|w| w / e0).collect())
+    }
+}
+
+/// |(xᵢfᵢⁿ)ᵢ|₂ for n = 0..=`steps`.
+fn geometric_norms(x0: &[Interval], f: &[Interval], steps: usize) -> Vec<Interval> {
+    let mut x = x0.to_vec();
     let mut out = Vec::with_capacity(steps + 1);
     for _ in 0..=steps {
-        out.push(euclidean(&e));
-        e.iter_mut().zip(&rho2).for_each(|(ei, r)| *ei *= *r);
+        out.push(euclidean(&x));
+        x.iter_mut().zip(f).for_each(|(xi, fi)| *xi *= *fi);
     }
-    Ok(out)
+    out
+}
+
+/// ẽₙ for n = 0..=`steps` ([`ExactManifold::distances`]), or why the manifold is not available.
+///
+/// Enclosure: rigorous.
+pub fn exact_distances(spec: &Spec, steps: usize) -> Result<Vec<Interval>, String> {
+    Ok(ExactManifold::new(spec)?.distances(steps))
 }
 
 /// eₙ of (34), the distance of the orbit of (7) (from u₁ = u₀ + hf(u₀), i.e. v₀ = 0) to the
 /// leading-order manifold (33), for every sample of the enclosed orbit tube `orbit`; `None` for a
 /// method other than scheme (7), a non-quadratic objective, or a tube radius that is not finite.
 ///
-/// Enclosure: rigorous (module documentation). Tightness: about ‖A‖_F·rₙ + rₙ₋₁/h absolute, i.e. the
-/// tube's radius divided by h.
+/// Enclosure: rigorous (module documentation). Tightness: about (1/h + ‖MQ‖_F)rₙ + rₙ₋₁/h absolute,
+/// i.e. twice the tube's radius divided by h.
 pub fn leading_order_distances(spec: &Spec, orbit: &Tube) -> Option<Vec<Interval>> {
     let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, b }) = (&spec.algorithm.method, &spec.objective)
     else {
@@ -228,8 +274,9 @@ pub fn leading_order_distances(spec: &Spec, orbit: &Tube) -> Option<Vec<Interval
         (0..d).map(|i| (0..d).map(|j| &mq[i][j] + if i == j { &one / h } else { Rat::zero() }).collect()).collect();
     let g: Vec<Interval> = (0..d).map(|i| rat_to_interval(&(0..d).map(|k| &m[i][k] * &b[k]).sum::<Rat>())).collect();
     let a_iv = IMat::from_rat(&a_mat);
-    let a_norm = point(a_iv.frobenius_sup());
     let inv_h = rat_to_interval(&(&one / h));
+    // ‖A‖₂ ≤ 1/h + ‖MQ‖_F.
+    let a_norm = inv_h + point(IMat::from_rat(&mq).frobenius_sup());
     let mid = |k: usize| -> Vec<Interval> { orbit.mid(k).iter().map(|&x| point(x)).collect() };
     (0..orbit.len())
         .map(|n| {
@@ -241,14 +288,25 @@ pub fn leading_order_distances(spec: &Spec, orbit: &Tube) -> Option<Vec<Interval
             if !r.is_finite() || !centre.sup().is_finite() {
                 return None;
             }
-            Interval::try_from(((centre.inf() - r).max(0.0), (point(centre.sup()) + point(r)).sup())).ok()
+            Interval::try_from((
+                (point(centre.inf()) - point(r)).inf().max(0.0),
+                (point(centre.sup()) + point(r)).sup(),
+            ))
+            .ok()
         })
         .collect()
 }
 
-/// |x|₂ of an interval vector.
+/// |x|₂ of an interval vector, scaled by a power of two before squaring (no underflow of tiny
+/// vectors, no overflow of huge ones).
 fn euclidean(x: &[Interval]) -> Interval {
-    x.iter().fold(point(0.0), |acc, xi| acc + xi.sqr()).sqrt()
+    let big = x.iter().map(|xi| xi.mag()).fold(0.0f64, f64::max);
+    if big == 0.0 || !big.is_finite() {
+        return if big == 0.0 { point(0.0) } else { Interval::ENTIRE };
+    }
+    // 2ᵏ ≥ big: dividing and multiplying by it is exact (up to subnormal results, rounded outward).
+    let scale = point(2f64.powi(big.log2().ceil() as i32));
+    x.iter().fold(point(0.0), |acc, &xi| acc + (xi / scale).sqr()).sqrt() * scale
 }
 
 /// The rates of a verified `ks.thm5`: `rate` (corrected) and `rate_printed` (λ + h²λδ).
@@ -273,47 +331,47 @@ pub fn thm5_rates(c: &Claim) -> Option<Thm5Rates> {
 }
 
 /// Records on `c` (the `ks.thm2` record) what Fig. 5 shows: `manifold_distance_0` ∋ ẽ₀ and
-/// `manifold_distance_final` ∋ ẽ_N (`exact`), `leading_order_distance_0` ∋ e₀ and
+/// `manifold_distance_final` ∋ ẽ_N (from `exact`), `leading_order_distance_0` ∋ e₀ and
 /// `leading_order_distance_final` ∋ e_N of (34) (`leading`); with the rates of a verified `ks.thm5`
 /// and the exact manifold, the inequality `offmanifold_factor` ≤ rate (so ẽₙ ≤ rateⁿẽ₀ along every
-/// orbit) and, when the printed bound fails, `printed_bound_broken_at`, the first n ≤ N where
-/// ẽₙ > (λ + h²λδ)ⁿẽ₀ certainly, and `printed_bound_excess_final` ∋ ẽ_N/((λ + h²λδ)ᴺẽ₀).
+/// orbit; a consistency check between two claims, it does not decide `ks.thm2`: should it fail, the
+/// statement says so) and, when the printed bound fails, `printed_bound_broken_at`, the first
+/// n ≤ N where ẽₙ > (λ + h²λδ)ⁿẽ₀ certainly, and `printed_bound_excess_final` ∋ ẽ_N/((λ + h²λδ)ᴺẽ₀).
 ///
 /// Enclosure: rigorous.
 pub fn record(
     c: &mut Claim,
-    exact_d: Option<&[Interval]>,
+    exact: Option<(&ExactManifold, usize)>,
     factor: Option<&RatInterval>,
     leading: Option<&[Interval]>,
     thm5: Option<&Thm5Rates>,
 ) {
-    for (tag, series) in [("manifold_distance", exact_d), ("leading_order_distance", leading)] {
-        if let Some(s) = series.filter(|s| !s.is_empty()) {
-            put(c, &format!("{tag}_0"), s[0]);
-            put(c, &format!("{tag}_final"), s[s.len() - 1]);
+    let exact_d = exact.map(|(m, n)| m.distances(n));
+    for (tag, series) in [("manifold_distance", exact_d.as_deref()), ("leading_order_distance", leading)] {
+        if let (Some(first), Some(last)) = (series.and_then(<[_]>::first), series.and_then(<[_]>::last)) {
+            put(c, &format!("{tag}_0"), *first);
+            put(c, &format!("{tag}_final"), *last);
         }
     }
-    let (Some(s), Some(f), Some(r)) = (exact_d, factor, thm5) else {
+    let (Some((m, n)), Some(f), Some(r)) = (exact, factor, thm5) else {
         return;
     };
-    c.check(
+    let holds = c.check(
         "Thm 5 (corrected) along every orbit: offmanifold_factor upper end <= rate of ks.thm5",
         f.hi.clone(),
         Rel::Le,
         r.rate.clone(),
     );
-    let p = rat_to_interval(&r.printed);
-    let mut bound = s[0];
-    let mut broken = None;
-    for (n, e) in s.iter().enumerate().skip(1) {
-        bound *= p;
-        if broken.is_none() && e.inf() > bound.sup() {
-            broken = Some(n);
-        }
+    if !holds {
+        c.statement
+            .push_str(" [consistency check failed: the exact attraction factor exceeds the corrected rate of ks.thm5]");
     }
-    if let Some(n) = broken {
-        c.value("printed_bound_broken_at", Rat::from_integer(n.into()));
-        put(c, "printed_bound_excess_final", s[s.len() - 1] / bound);
+    let Some(excess) = m.excess(&r.printed, n) else {
+        return;
+    };
+    if let Some(k) = excess.iter().position(|x| x.inf() > 1.0) {
+        c.value("printed_bound_broken_at", Rat::from_integer(k.into()));
+        put(c, "printed_bound_excess_final", excess[excess.len() - 1]);
     }
 }
 
@@ -330,7 +388,9 @@ fn put(c: &mut Claim, name: &str, x: Interval) {
 ///
 /// Enclosure: rigorous.
 pub fn fig5_series(spec: &Spec) -> Option<(Vec<Interval>, Option<Vec<Interval>>)> {
-    if spec.steps > super::MAX_TRAJECTORY_STEPS {
+    let quadratic_scheme7 =
+        matches!((&spec.algorithm.method, &spec.objective), (Method::Scheme7 { .. }, Objective::Quadratic { .. }));
+    if !quadratic_scheme7 || spec.steps > super::MAX_TRAJECTORY_STEPS {
         return None;
     }
     let orbit = crate::dynamics::spec_orbit(spec)?;
@@ -344,9 +404,8 @@ pub fn fig5_series(spec: &Spec) -> Option<(Vec<Interval>, Option<Vec<Interval>>)
 /// axis (upper ends of the enclosures). With the exact manifold, n runs until ẽₙ falls below
 /// 10⁻¹²ẽ₀ (beyond, every curve is a straight line continuing the same slope).
 pub fn fig5_chart(title: &str, leading: &[Interval], exact_d: Option<&[Interval]>, thm5: Option<&Thm5Rates>) -> Chart {
-    let end = exact_d
-        .and_then(|s| s.iter().position(|e| e.sup() < 1e-12 * s[0].inf()))
-        .unwrap_or(leading.len().saturating_sub(1));
+    let last = exact_d.map_or(leading.len(), |s| s.len().min(leading.len())).saturating_sub(1);
+    let end = exact_d.and_then(|s| s.iter().position(|e| e.sup() < 1e-12 * s[0].inf())).unwrap_or(last).min(last);
     let curve = |s: &[Interval]| -> Vec<(f64, f64)> { (0..=end).map(|n| (n as f64, s[n].sup())).collect() };
     let mut chart = Chart::new(format!("{title}: distance to the invariant manifold (004 Fig. 5)"), "n", "distance")
         .log_axes(false, true);
@@ -435,7 +494,7 @@ mod tests {
         // x ∋ √sq ⟺ lo² ≤ sq ≤ hi² (x ≥ 0).
         let lo = exact(x.inf()).unwrap();
         let hi = exact(x.sup()).unwrap();
-        !lo.is_positive() || &(&lo * &lo) <= sq && sq <= &(&hi * &hi)
+        (!lo.is_positive() || &(&lo * &lo) <= sq) && sq <= &(&hi * &hi)
     }
 
     #[test]
@@ -443,7 +502,7 @@ mod tests {
         // Rational roots (independent of the code's square roots): heavy ball, λ = 9/10, hq = 1/380 gives
         // T = 1.9 − 1/380, D = 9/10: ρ₁ = 19/20, ρ₂ = 18/19 (ρ₁ + ρ₂ = 721/380 = T, ρ₁ρ₂ = 9/10); hq = 1/400 gives
         // ρ₁ = 24/25, ρ₂ = 15/16 (sum 1.8975, product 0.9). Nesterov (a = λ): T = 1.9(1 − hq), D = 0.9(1 − hq);
-        // hq = 1/362 gives ρ₁ = 19/20 (0.95² − 1.9·0.95(1 − hq) + 0.9(1 − hq) = 0.0025 − 0.905hq = 0).
+        // hq = 1/362 gives ρ₁ = 19/20 (0.95² − 1.9·0.95(1 − hq) + 0.9(1 − hq) = −0.0025 + 0.905hq = 0).
         let cases = [
             ("heavy_ball", "0", json!([["1", "0"], ["0", "19/20"]]), json!(["1/2", "-1"]), "1/380", ["19/20", "24/25"]),
             ("nesterov", "9/10", json!([["1"]]), json!(["1/3"]), "1/362", ["19/20", ""]),
@@ -475,6 +534,60 @@ mod tests {
             }
             assert!(got[n].sup() < 1e-6 * got[0].inf(), "the distance decays like ρ₂ⁿ");
         }
+    }
+
+    /// The root of p(ρ) = ρ² − Tρ + D in [lo, hi] (p changes sign there), bracketed by 200 bisections.
+    fn bisect(t: &Rat, d: &Rat, mut lo: Rat, mut hi: Rat) -> (Rat, Rat) {
+        let p = |r: &Rat| r * r - t * r + d;
+        let rising = p(&lo) < Rat::zero();
+        assert!(rising == (p(&hi) > Rat::zero()), "no sign change");
+        for _ in 0..200 {
+            let mid = (&lo + &hi) / q("2");
+            if (p(&mid) > Rat::zero()) == rising {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        (lo, hi)
+    }
+
+    #[test]
+    fn irrational_roots_and_distances_far_below_one() {
+        // Heavy ball, q = 1, h = 1/1000, λ = 9/10: T = 1.899, D = 9/10, T² − 4D = 0.006201 is not a square.
+        // ρ₁ ∈ (0.95, 1) (p(0.95) = −0.00155, p(1) = 0.001), ρ₂ ∈ (0.9, 0.95) (p(0.9) = 0.0009), bracketed by
+        // bisection; ẽₙ = vₙ − (1 − 1/ρ₁)yₙ/h is monotone in ρ₁, so the two brackets' ends bound it.
+        let (t, d) = (q("1.899"), q("9/10"));
+        let r1 = bisect(&t, &d, q("0.95"), q("1"));
+        let r2 = bisect(&t, &d, q("0.9"), q("0.95"));
+        let s = spec("heavy_ball", json!([["1"]]), json!(["0"]), json!(["1"]), "1/1000", 5000, "2");
+        let m = ExactManifold::new(&s).unwrap();
+        let got = m.distances(5000);
+        let h = q("1/1000");
+        let orbit = exact_orbit(&[vec![q("1")]], &[q("0")], &[q("1")], &h, &d, &Rat::zero(), 150);
+        let within = |x: &Interval, v: &Rat| {
+            let (lo, hi) = (exact(x.inf()).unwrap(), exact(x.sup()).unwrap());
+            &lo <= v && v <= &hi
+        };
+        for k in 0..=150 {
+            let v = (&orbit[k][0] - &orbit[k.saturating_sub(1)][0]) / &h;
+            for r in [&r1.0, &r1.1] {
+                let e = (&v - (Rat::one() - Rat::one() / r) * &orbit[k][0] / &h).abs();
+                assert!(within(&got[k], &e), "n = {k}: {:?} misses {}", got[k], crate::exact::fmt_rat(&e));
+            }
+        }
+        // ẽ₅₀₀₀ = ẽ₀ρ₂⁵⁰⁰⁰ ≈ 10⁻²⁰⁴: squaring it would underflow; the enclosure keeps it to ~12 digits.
+        let e0 = |r: &Rat| (Rat::one() - r) / (&h * r);
+        let (lo, hi) = (e0(&r1.1) * r2.0.pow(5000), e0(&r1.0) * r2.1.pow(5000));
+        let last = got[5000];
+        assert!(within(&last, &lo) && within(&last, &hi), "{last:?}");
+        assert!(last.inf() > 0.0 && (last.sup() - last.inf()) / last.sup() < 1e-10, "{last:?}");
+        // The excess over a rate is taken as a ratio: (ρ₂/p)ⁿ stays representable when both sides underflow.
+        let p = q("9/10");
+        let excess = m.excess(&p, 5000).unwrap();
+        let (lo, hi) = ((&r2.0 / &p).pow(5000), (&r2.1 / &p).pow(5000));
+        assert!(within(&excess[5000], &lo) && within(&excess[5000], &hi), "{:?}", excess[5000]);
+        assert!(excess[5000].inf() > 1e14);
     }
 
     #[test]
@@ -538,8 +651,8 @@ mod tests {
         assert!(enclosure(&t2, "manifold_distance_final").contains(&(q("20") * q("18/19").pow(n as i32))));
         // Without a verified ks.thm5 nothing about the rates is recorded.
         let mut c = Claim::new("ks.thm2", "");
-        let d = exact_distances(&s, 10).unwrap();
-        record(&mut c, Some(&d), offmanifold_factor(&s).as_ref(), None, None);
+        let m = ExactManifold::new(&s).unwrap();
+        record(&mut c, Some((&m, 10)), offmanifold_factor(&s).as_ref(), None, None);
         assert!(c.inequalities.is_empty() && !c.values.contains_key("printed_bound_broken_at"));
         assert!(c.values.contains_key("manifold_distance_final") && !c.values.contains_key("leading_order_distance_0"));
     }
@@ -574,7 +687,7 @@ mod tests {
         let rates = Thm5Rates { rate: q("19/20"), printed: q("9/10") };
         let chart = fig5_chart("t", &leading, exact_d.as_deref(), Some(&rates));
         assert_eq!(chart.series.len(), 4);
-        // Cut where ẽₙ < 10⁻¹²ẽ₀: (18/19)ⁿ < 10⁻¹² ⟺ n > 12 ln 10/ln(19/18) = 513.6…, beyond the horizon.
+        // Cut where ẽₙ < 10⁻¹²ẽ₀: (18/19)ⁿ < 10⁻¹² ⟺ n > 12 ln 10/ln(19/18) = 511.05…, beyond the horizon.
         assert_eq!(chart.series[0].points.len(), 401);
         assert!(chart.render_svg().unwrap().contains("exact invariant manifold"));
         // No manifold (complex roots): only eₙ of (34).
@@ -610,6 +723,9 @@ mod tests {
         assert_eq!(t5.status, Status::Verified);
         assert!(t5.values["rate"].lo() >= &f.hi, "the valid rate bounds the true factor");
         assert!(t5.values["rate_printed"].hi() < &f.lo, "the printed rate is violated");
+        // N = 10⁴: ẽ_N ≈ 10⁻⁴¹⁰ underflows f64, the excess (ρ₂/p)ᴺ ≈ e^99.4 does not.
+        let excess = enclosure(&t2, "printed_bound_excess_final");
+        assert!(excess.lo > q("1e43") && excess.hi < q("1e44"), "{}", excess.to_string_exact());
         // Across parameters, the factor lies below the rate of a verified ks.thm5 (the margin can be 10⁻²⁴), and
         // the printed rate is violated for heavy ball.
         let mut seen = 0;

@@ -64,7 +64,7 @@
 //! deterministic), so checking costs the same.
 
 use super::kovachki_stuart_manifold::{
-    exact_distances, leading_order_distances, manifold_orbit, offmanifold_factor, record, Thm5Rates,
+    leading_order_distances, manifold_orbit, offmanifold_factor, record, ExactManifold, Thm5Rates,
 };
 use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
 use crate::claim::{Claim, Rel, Status};
@@ -154,9 +154,9 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
         if let Some(f) = &factor {
             c.enclosed("offmanifold_factor", f.clone());
         }
-        let exact_d = exact_distances(spec, n).ok();
+        let exact = ExactManifold::new(spec).ok();
         let leading = leading_order_distances(spec, &orbit_h);
-        record(&mut c, exact_d.as_deref(), factor.as_ref(), leading.as_deref(), thm5);
+        record(&mut c, exact.as_ref().map(|m| (m, n)), factor.as_ref(), leading.as_deref(), thm5);
     } else {
         notes.push(format!(
             "(11), (20) and Thm 5 along the orbit not measured: the damped flow (11), the modified flow (20) and the \
