@@ -93,19 +93,29 @@ pub fn eig_bounds(a: &IMatrix) -> EigBounds {
 /// far from orthogonal to certify anything.
 ///
 /// # Method
-/// Split 𝐀 = M ± R (M the `f64` midpoint of the upper triangle, R ≥ |A − M| entrywise, rounded
-/// up). Weyl's inequality gives |λ_k(A) − λ_k(M)| ≤ ‖A − M‖₂ ≤ ρ = min(‖R‖_∞, ‖R‖_F) (for a
-/// symmetric matrix ‖·‖₂ is at most every induced norm and the Frobenius norm, and both are
-/// monotone in |A − M|). For M itself, with V the eigenvectors of M from nalgebra and D the sorted
-/// midpoints of the diagonal of 𝐁 ∋ VᵀMV (computed with outward rounding), Weyl again gives
-/// |λ_k(VᵀMV) − D_(k)| ≤ ε, ε the largest row sum of |𝐁 − diag(D)| (each off-diagonal entry
-/// bounded by the smaller of |𝐁_kl| and |𝐁_lk|: VᵀMV is symmetric), and Ostrowski's theorem
-/// λ_k(VᵀMV) = θ_k λ_k(M), θ_k ∈ [λ_min(VᵀV), λ_max(VᵀV)] ⊆ θ, gives λ_k(M) ∈ (D_(k) ± ε)/θ. So
+/// Two enclosures, intersected. V are the eigenvectors of the midpoint from nalgebra and θ ∋ θ_k
+/// the factors of Ostrowski's theorem λ_k(VᵀAV) = θ_k λ_k(A) (see the module documentation).
+///
+/// (W) Weyl. Split 𝐀 = M ± R (M the `f64` midpoint of the upper triangle, R ≥ |A − M| entrywise,
+/// rounded up): |λ_k(A) − λ_k(M)| ≤ ‖A − M‖₂ ≤ ρ = min(‖R‖_∞, ‖R‖_F) (for a symmetric matrix ‖·‖₂
+/// is at most every induced norm and the Frobenius norm, both monotone in |A − M|). With D the
+/// midpoints of the diagonal of 𝐁_M ∋ VᵀMV (outward rounding), Weyl again gives
+/// |λ_k(VᵀMV) − D_(k)| ≤ ε, ε the largest row sum of |𝐁_M − diag(D)|, so
 ///
 /// > λ_k(A) ∈ (D_(k) ± ε)/θ ± ρ.  (W)
 ///
-/// Enclosure: rigorous. Tightness: width 2ρ + about n·‖M‖·ε_mach; ρ ≤ √n‖R‖₂ (and ρ = ‖R‖₂
-/// for a diagonal R or one with constant row sums).
+/// (G) Gershgorin. Every symmetric B ∈ 𝐁 = Vᵀ𝐀V has its eigenvalues in the union of the intervals
+/// 𝐁_kk ± r_k, and a connected component of that union made of j intervals holds exactly j of them
+/// (each member's own intervals lie inside these, so its components refine them). Ordering the
+/// components along the line, λ_k(B) lies in the hull G_k of the component holding position k, and
+///
+/// > λ_k(A) ∈ G_k/θ.  (G)
+///
+/// In both, an off-diagonal |B_kl| is bounded by the smaller of |𝐁_kl| and |𝐁_lk| (B is symmetric).
+///
+/// Enclosure: rigorous. Tightness: (W) has width 2ρ + about n·‖M‖·ε_mach (ρ ≤ √n‖R‖₂, and
+/// ρ = ‖R‖₂ for a diagonal R or one with constant row sums); (G) is much tighter for an eigenvalue
+/// whose eigenvector is not mixed by the radii (an isolated disc of width 2(rad 𝐁_kk + r_k)).
 pub fn eig_enclosures(a: &IMatrix) -> Vec<Interval> {
     let n = a.len();
     assert!(a.iter().all(|r| r.len() == n), "eig_enclosures needs a square matrix");
@@ -119,28 +129,59 @@ pub fn eig_enclosures(a: &IMatrix) -> Vec<Interval> {
     let r: Vec<Vec<Interval>> = (0..n).map(|i| (0..n).map(|j| mag(upper(i, j) - m[i][j])).collect()).collect();
     let row_sum = r.iter().map(|row| row.iter().fold(ZERO, |s, &x| s + x).sup()).fold(0.0, f64::max);
     let frobenius = r.iter().flatten().fold(ZERO, |s, &x| x.mul_add(x, s)).sqrt().sup();
-    let rho = point_or_entire(row_sum.min(frobenius));
+    let rho = row_sum.min(frobenius);
     let Some(basis) = Basis::of_midpoint(&m) else {
         return unknown;
     };
-    let b = basis.congruence(&m);
-    let d: Vec<f64> = (0..n).map(|k| b[k][k].mid()).collect();
-    let mut eps = ZERO;
+    // (W).
+    let bm = basis.congruence(&m);
+    let mut d: Vec<f64> = (0..n).map(|k| bm[k][k].mid()).collect();
+    let eps =
+        (0..n).map(|k| (mag(bm[k][k] - point_or_entire(d[k])) + off_diagonal_radius(&bm, k)).sup()).fold(0.0, f64::max);
+    let (eps, rho) = (symmetric_ball(eps), symmetric_ball(rho));
+    d.sort_by(f64::total_cmp);
+    let weyl = d.into_iter().map(|dk| (point_or_entire(dk) + eps) / basis.theta + rho);
+    // (G): the discs in order of their lower ends, merged into components.
+    let b = basis.congruence(a);
+    let mut discs: Vec<(f64, f64)> = (0..n)
+        .map(|k| {
+            let r = off_diagonal_radius(&b, k);
+            ((b[k][k] - r).inf(), (b[k][k] + r).sup())
+        })
+        .collect();
+    discs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut hulls: Vec<Interval> = Vec::with_capacity(n);
+    let mut start = 0;
     for k in 0..n {
-        let mut s = mag(b[k][k] - point_or_entire(d[k]));
-        for l in (0..n).filter(|&l| l != k) {
-            s += point_or_entire(b[k][l].mag().min(b[l][k].mag()));
-        }
-        if s.sup() > eps.sup() {
-            eps = s;
+        let hi = discs[start..=k].iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+        if k + 1 == n || discs[k + 1].0 > hi {
+            let hull = Interval::try_from((discs[start].0, hi)).unwrap_or(Interval::ENTIRE) / basis.theta;
+            hulls.extend(std::iter::repeat_n(hull, k + 1 - start));
+            start = k + 1;
         }
     }
-    let eps = Interval::try_from((-eps.sup(), eps.sup())).unwrap_or(Interval::ENTIRE);
-    let rho = Interval::try_from((-rho.sup(), rho.sup())).unwrap_or(Interval::ENTIRE);
-    let mut sorted = d;
-    sorted.sort_by(f64::total_cmp);
-    // (W).
-    sorted.into_iter().map(|dk| (point_or_entire(dk) + eps) / basis.theta + rho).collect()
+    weyl.zip(hulls)
+        .map(|(w, g)| {
+            let x = w.intersection(g);
+            // Both contain λ_k: an empty intersection cannot happen; keep the hull if it did.
+            if x.is_empty() {
+                w.convex_hull(g)
+            } else {
+                x
+            }
+        })
+        .collect()
+}
+
+/// Σ_{l ≠ k} |B_kl| over the symmetric members of `b`: each term the smaller of |𝐁_kl| and |𝐁_lk|.
+/// Enclosure: rigorous (the upper end bounds the sum).
+fn off_diagonal_radius(b: &IMatrix, k: usize) -> Interval {
+    (0..b.len()).filter(|&l| l != k).fold(ZERO, |s, l| s + point_or_entire(b[k][l].mag().min(b[l][k].mag())))
+}
+
+/// [−x, x]. Enclosure: exact.
+fn symmetric_ball(x: f64) -> Interval {
+    Interval::try_from((-x, x)).unwrap_or(Interval::ENTIRE)
 }
 
 /// Stands for "no such eigenvalue" in [`largest_negative`] and [`neg_smallest_nonnegative`]: a
@@ -357,6 +398,24 @@ mod tests {
         let l = 2.0 - (0.82f64).sqrt();
         assert!(e[0].inf() < l - 1e-9 && l + 1e-9 < e[0].sup());
         assert_eq!(eig_enclosures(&vec![vec![Interval::ENTIRE]]), vec![Interval::ENTIRE]);
+    }
+
+    #[test]
+    fn an_isolated_eigenvalue_is_not_widened_by_the_others_radii() {
+        // diag(1, [−1, −0.8]): λ₂ = 1 exactly for every member, λ₁ ∈ [−1, −0.8]. Weyl alone (W) would
+        // widen λ₂ by ρ = 0.1; the Gershgorin components (G) keep it exact.
+        let iv = |a: f64, b: f64| Interval::try_from((a, b)).unwrap();
+        let a = vec![vec![iv(1.0, 1.0), iv(0.0, 0.0)], vec![iv(0.0, 0.0), iv(-1.0, -0.8)]];
+        let e = eig_enclosures(&a);
+        assert_eq!(e[1], iv(1.0, 1.0), "{e:?}");
+        assert!(e[0].inf() <= -1.0 && e[0].sup() >= -0.8 && e[0].wid() < 0.2 + 1e-12, "{e:?}");
+        // Overlapping discs: diag([0, 1], [1/2, 2]), whose members have λ₁ = min(a, b) ∈ [0, 1] and
+        // λ₂ = max(a, b) ∈ [1/2, 2]. (G) merges the discs into [0, 2]; (W) (M = diag(1/2, 5/4), ρ = 3/4)
+        // gives λ₁ ∈ [−1/4, 5/4] and λ₂ ∈ [1/2, 2]; the intersection is [0, 5/4] and [1/2, 2].
+        let a = vec![vec![iv(0.0, 1.0), iv(0.0, 0.0)], vec![iv(0.0, 0.0), iv(0.5, 2.0)]];
+        let e = eig_enclosures(&a);
+        assert!(e[0].inf() <= 0.0 && e[0].sup() >= 1.0 && e[0].sup() <= 1.25 + 1e-12, "{e:?}");
+        assert!(e[1].inf() <= 0.5 && e[1].sup() >= 2.0 && e[1].inf() >= 0.5 - 1e-12, "{e:?}");
     }
 
     #[test]
