@@ -188,6 +188,10 @@ fn symmetric_ball(x: f64) -> Interval {
 /// finite value at or below every other, so that the searches of `enclose::search` can carry it.
 pub const NO_EIGENVALUE: f64 = -f64::MAX;
 
+/// The least upper end when an eigenvalue may exist (the `f64` after [`NO_EIGENVALUE`]), so that
+/// an upper end equal to [`NO_EIGENVALUE`] proves that there is none.
+const SOME_EIGENVALUE: f64 = -f64::MAX.next_down();
+
 /// From eigenvalue enclosures in ascending order ([`eig_enclosures`]), an enclosure of
 /// max(λ₋(A), [`NO_EIGENVALUE`]) over the matrices A, with λ₋(A) the largest negative eigenvalue
 /// (−∞ when there is none). The lower side of the spectral gap of 000 Thm 3 is γ* = −sup λ₋.
@@ -196,7 +200,8 @@ pub const NO_EIGENVALUE: f64 = -f64::MAX;
 /// of those eigenvalues); lower end: `inf e_j` for the largest j with `sup e_j < 0` (λ_j < 0 is
 /// certain, so λ₋ ≥ λ_j).
 pub fn largest_negative(e: &[Interval]) -> Interval {
-    let hi = e.iter().filter(|x| x.inf() < 0.0).map(|x| x.sup()).fold(NO_EIGENVALUE, f64::max);
+    // An eigenvalue that may be negative keeps the upper end strictly above the sentinel.
+    let hi = e.iter().filter(|x| x.inf() < 0.0).map(|x| x.sup().max(SOME_EIGENVALUE)).fold(NO_EIGENVALUE, f64::max);
     let lo = e.iter().rev().find(|x| x.sup() < 0.0).map_or(NO_EIGENVALUE, |x| x.inf().max(NO_EIGENVALUE));
     Interval::try_from((lo, hi)).unwrap_or(Interval::ENTIRE)
 }
@@ -208,7 +213,7 @@ pub fn largest_negative(e: &[Interval]) -> Interval {
 /// Enclosure: rigorous. Upper end: the largest `−inf e_k` over the k with `sup e_k ≥ 0`; lower end:
 /// `−sup e_j` for the smallest j with `inf e_j ≥ 0` (λ_j ≥ 0 is certain, so λ₊ ≤ λ_j).
 pub fn neg_smallest_nonnegative(e: &[Interval]) -> Interval {
-    let hi = e.iter().filter(|x| x.sup() >= 0.0).map(|x| -x.inf()).fold(NO_EIGENVALUE, f64::max);
+    let hi = e.iter().filter(|x| x.sup() >= 0.0).map(|x| (-x.inf()).max(SOME_EIGENVALUE)).fold(NO_EIGENVALUE, f64::max);
     let lo = e.iter().find(|x| x.inf() >= 0.0).map_or(NO_EIGENVALUE, |x| (-x.sup()).max(NO_EIGENVALUE));
     Interval::try_from((lo, hi)).unwrap_or(Interval::ENTIRE)
 }
@@ -434,5 +439,8 @@ mod tests {
         assert_eq!(largest_negative(&e), iv(NO_EIGENVALUE, NO_EIGENVALUE));
         assert_eq!(neg_smallest_nonnegative(&e), iv(-2.0, -1.0));
         assert_eq!(neg_smallest_nonnegative(&[iv(-2.0, -1.0)]), iv(NO_EIGENVALUE, NO_EIGENVALUE));
+        // An eigenvalue at the sentinel itself still counts as one.
+        assert!(largest_negative(&[iv(f64::MIN, f64::MIN)]).sup() > NO_EIGENVALUE);
+        assert!(neg_smallest_nonnegative(&[iv(f64::MAX, f64::MAX)]).sup() > NO_EIGENVALUE);
     }
 }
