@@ -423,7 +423,7 @@ pub fn general(inp: &GeneralConstants) -> Constants {
 /// box, as for quadratics. With λ₋(x) the largest negative and λ₊(x) the smallest non-negative
 /// eigenvalue of ∇²f(x), the best constants are
 ///
-/// > γ* = inf_x (−λ₋(x)) = −sup λ₋,  μ* = inf_x λ₊(x) = −sup(−λ₊),  (G)
+/// > γ* = inf_x (−λ₋(x)) = −sup λ₋,  μ* = inf_x λ₊(x) = −sup(−λ₊),  (E)
 ///
 /// each bracketed by [`maximize`] on the per-eigenvalue enclosures of the interval Hessian
 /// ([`BoxObjective::hessian_eigenvalues`], [`largest_negative`], [`neg_smallest_nonnegative`]): a box
@@ -482,7 +482,7 @@ fn gap_constants(out: &mut Constants, inp: &GeneralConstants) {
             d.finish(out);
             continue;
         }
-        // (G): the best constant is at least −upper (and at least 0), at most −lower (the witness).
+        // (E): the best constant is at least −upper (and at least 0), at most −lower (the witness).
         let proved = (-upper).max(Rat::zero());
         let at_witness = (s.lower > NO_EIGENVALUE).then(|| exact(-s.lower)).flatten().map(|w| w.max(proved.clone()));
         // Favourable end of a derived μ: the witness, else γ/2 (Thm 3 does not see μ beyond γ/2).
@@ -499,7 +499,7 @@ fn gap_constants(out: &mut Constants, inp: &GeneralConstants) {
             witness_point(&mut d.claim, &s.witness);
             d.claim.check(
                 format!(
-                    "{name} <= {edge} at the witness point x* (an eigenvalue of ∇²f(x*) is certainly in {interval})"
+                    "{name} <= {edge} at the witness point x* (upper end of its enclosure: an eigenvalue of ∇²f(x*) lies in {interval})"
                 ),
                 v,
                 Rel::Le,
