@@ -357,6 +357,31 @@ impl BoxObjective for Dataset {
         }
     }
 
+    /// Only the extreme eigenvalues are enclosed through the structure ([`EigBounds`]): λ₁ and λ_d
+    /// get their own enclosures, the others the hull [λ_min lower end, λ_max upper end] (for d = 1
+    /// the two enclosures of the only eigenvalue, intersected). Tightness: fine for the gap of a
+    /// Hessian that is definite on the box, useless for interior eigenvalues.
+    fn hessian_eigenvalues(&self, w: &[Interval]) -> Vec<Interval> {
+        let e = self.hessian_eig(&self.margins(w));
+        let d = self.pre.d;
+        if d == 1 {
+            let x = e.min.intersection(e.max);
+            return vec![if x.is_empty() { Interval::ENTIRE } else { x }];
+        }
+        let hull = Interval::try_from((e.min.inf(), e.max.sup())).unwrap_or(Interval::ENTIRE);
+        (0..d)
+            .map(|k| {
+                if k == 0 {
+                    e.min
+                } else if k == d - 1 {
+                    e.max
+                } else {
+                    hull
+                }
+            })
+            .collect()
+    }
+
     /// Taylor mode through the structure: the margins zᵢ(t) are linear in w(t), ℓ′(zᵢ(t)) comes from
     /// the series of σ(zᵢ(t)) (logistic: ℓ′ = σ − 1; sigmoid: ℓ′ = −σ(1 − σ)), and
     /// ∇f = (1/n)Σ ℓ′(zᵢ)yᵢx̃ᵢ + l2·w is linear again. Per order: two passes over the data (O(n·nnz))

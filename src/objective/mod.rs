@@ -12,7 +12,7 @@ pub mod dataset;
 pub mod expression;
 pub mod quadratic;
 
-use crate::enclose::symmetric::{eig_bounds, EigBounds};
+use crate::enclose::symmetric::{eig_bounds, eig_enclosures, EigBounds};
 use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
 
@@ -42,6 +42,12 @@ pub trait BoxObjective: Sync {
 
     /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
     fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
+
+    /// Enclosures of the eigenvalues of ∇²f in ascending order: λ_k(∇²f(x)) ∈ `result[k]` for
+    /// every x in the box (the spectral gap of 000 Thm 3).
+    ///
+    /// Enclosure: rigorous.
+    fn hessian_eigenvalues(&self, x: &[Interval]) -> Vec<Interval>;
 
     /// ∇f along a Taylor series y(t) = Σ yₖtᵏ, one coefficient per call (Taylor mode,
     /// `enclose::taylor`): call k of [`SeriesMap::push`] takes yₖ (one interval per coordinate) and
@@ -103,6 +109,12 @@ impl BoxObjective for expression::Expression {
                 Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
             }
         }
+    }
+
+    /// Every eigenvalue of the interval Hessian ([`eig_enclosures`]). Tightness: width about twice
+    /// the norm of the Hessian's radius matrix over the box.
+    fn hessian_eigenvalues(&self, x: &[Interval]) -> Vec<Interval> {
+        eig_enclosures(&self.hessian_box(x))
     }
 
     fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {

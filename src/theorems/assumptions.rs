@@ -13,6 +13,7 @@
 
 use crate::claim::{Claim, Rel, Status};
 use crate::enclose::search::{maximize, Search};
+use crate::enclose::symmetric::{largest_negative, neg_smallest_nonnegative, NO_EIGENVALUE};
 use crate::exact::{eig_enclosure, fmt_rat, rat, sqrt_enclosure, Rat, RatInterval, RatMatrix};
 use crate::objective::quadratic::{count_at_most, count_below, grad_norm_sq_sup};
 use crate::objective::{BoxObjective, Quantity};
@@ -378,9 +379,9 @@ fn search(inp: &GeneralConstants, q: Quantity, names: &[&str]) -> Search {
 /// A declared constant is verified when the rigorous upper bound of the supremum proves it,
 /// refuted when the enclosure at a witness point x* (exact rationals, stored as `point_i`)
 /// disproves it, inconclusive otherwise; the record gives the enclosure `true` either way. An
-/// undeclared constant is derived as the rigorous end of the enclosure. The saddle reading of
-/// 000 Thm 3 (γ declared) needs interior eigenvalue gaps, which this version does not enclose:
-/// γ and μ are then inconclusive.
+/// undeclared constant is derived as the rigorous end of the enclosure. In the saddle reading of
+/// 000 Thm 3 (γ declared), γ and μ are the sides of the spectral gap, enclosed per eigenvalue
+/// ([`gap_constants`]).
 ///
 /// Enclosure: rigorous (interval arithmetic). Unlike the quadratic case these claims are not
 /// closed-form: `check` re-verifies them by re-running the enclosure with the budget recorded
@@ -394,18 +395,7 @@ pub fn general(inp: &GeneralConstants) -> Constants {
     sup_constant(&mut out, inp, "B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁", Quantity::HessNorm, &s);
 
     if saddle {
-        for (name, what) in [("gamma", "lower"), ("mu", "upper")] {
-            let mut c = Claim::new(
-                &format!("constants.{name}"),
-                format!("Thm 3 of 000: {what} side of the spectral gap of ∇²f on the domain box"),
-            );
-            if let Some(v) = inp.declared.get(name) {
-                c.value("declared", v.clone());
-            }
-            c.reason = Some("spectral gaps of a non-quadratic Hessian are not enclosed by this version".into());
-            out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
-            out.claims.push(c);
-        }
+        gap_constants(&mut out, inp);
     } else {
         mu_constant(&mut out, inp);
     }
@@ -426,6 +416,114 @@ pub fn general(inp: &GeneralConstants) -> Constants {
 
     let why = "φ = 0, the objective is f itself";
     finish_with_l_phi(out, inp.declared, saddle || inp.declared.contains_key("L_phi"), why)
+}
+
+/// The two sides of the spectral gap of 000 Thm 3 for a non-quadratic objective: no eigenvalue of
+/// ∇²f(x) in (−γ, 0) (`constants.gamma`) nor in [0, μ) (`constants.mu`) at any x of the domain
+/// box, as for quadratics. With λ₋(x) the largest negative and λ₊(x) the smallest non-negative
+/// eigenvalue of ∇²f(x), the best constants are
+///
+/// > γ* = inf_x (−λ₋(x)) = −sup λ₋,  μ* = inf_x λ₊(x) = −sup(−λ₊),  (E)
+///
+/// each bracketed by [`maximize`] on the per-eigenvalue enclosures of the interval Hessian
+/// ([`BoxObjective::hessian_eigenvalues`], [`largest_negative`], [`neg_smallest_nonnegative`]): a box
+/// is settled for γ when every eigenvalue enclosure lies at or below −γ or at or above 0, and for μ
+/// when every one lies below 0 or at or above μ. The lower ends of the brackets are proved
+/// (γ*, μ* ≥ 0 by definition); the upper ends come from a witness point x* (exact rationals,
+/// `point_i`) where ∇²f(x*) has an eigenvalue certainly in (−γ, 0), or in [0, μ).
+///
+/// γ is declared (that is the saddle reading). An undeclared μ is derived as the proved lower end,
+/// its witness end recorded as favourable; when no eigenvalue is ≥ 0 anywhere every μ works and,
+/// as for quadratics, μ = γ/2 is derived (Thm 3 uses min{γ/2, μ}).
+///
+/// Enclosure: rigorous; re-verified by re-running the two searches with the recorded budget.
+fn gap_constants(out: &mut Constants, inp: &GeneralConstants) {
+    let obj = inp.objective;
+    let gamma = inp.declared.get("gamma").cloned().unwrap_or_else(Rat::zero);
+    let threshold = |name: &str| inp.declared.get(name).map(|v| -v.clone()).into_iter().collect::<Vec<_>>();
+    let lower_edge = |x: &[inari::Interval]| largest_negative(&obj.hessian_eigenvalues(x));
+    let upper_edge = |x: &[inari::Interval]| neg_smallest_nonnegative(&obj.hessian_eigenvalues(x));
+    let s_gamma = maximize(&lower_edge, inp.domain, &threshold("gamma"), inp.max_boxes);
+    let s_mu = maximize(&upper_edge, inp.domain, &threshold("mu"), inp.max_boxes);
+    for (name, s) in [("gamma", &s_gamma), ("mu", &s_mu)] {
+        let (side, interval, edge) = match name {
+            "gamma" => ("lower", "(−γ, 0)", "−λ₋(∇²f)"),
+            _ => ("upper", "[0, μ)", "λ₊(∇²f)"),
+        };
+        let statement = format!(
+            "Thm 3 of 000: no eigenvalue of ∇²f in {interval} on the domain box ({side} side of the spectral gap; \
+             {RERUN})"
+        );
+        let Some(upper) = exact(s.upper) else {
+            let mut c = Claim::new(&format!("constants.{name}"), statement);
+            if let Some(v) = inp.declared.get(name) {
+                c.value("declared", v.clone());
+            }
+            c.reason = Some(format!(
+                "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
+                s.boxes
+            ));
+            out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
+            out.claims.push(c);
+            continue;
+        };
+        // No eigenvalue on that side of 0 anywhere: every value works (μ = γ/2 when derived).
+        if s.upper <= NO_EIGENVALUE {
+            let half_gamma = &gamma / rat(2);
+            let mut d = Decision::new(name, statement, inp.declared, || (half_gamma.clone(), half_gamma.clone()));
+            d.claim.value("boxes", rat(s.boxes as i64));
+            let which = if name == "gamma" { "negative" } else { "non-negative" };
+            d.claim.check(
+                format!("boxes where ∇²f may have a {which} eigenvalue = 0"),
+                Rat::zero(),
+                Rel::Le,
+                Rat::zero(),
+            );
+            d.finish(out);
+            continue;
+        }
+        // (E): the best constant is at least −upper (and at least 0), at most −lower (the witness).
+        let proved = (-upper).max(Rat::zero());
+        let at_witness = (s.lower > NO_EIGENVALUE).then(|| exact(-s.lower)).flatten().map(|w| w.max(proved.clone()));
+        // Favourable end of a derived μ: the witness, else γ/2 (Thm 3 does not see μ beyond γ/2).
+        let favourable = at_witness.clone().unwrap_or_else(|| (&gamma / rat(2)).max(proved.clone()));
+        let mut d = Decision::new(name, statement, inp.declared, || (proved.clone(), favourable.clone()));
+        if let Some(w) = &at_witness {
+            d.claim.enclosed("true", RatInterval::new(proved.clone(), w.clone()));
+        }
+        d.claim.value("boxes", rat(s.boxes as i64));
+        let v = d.used.clone();
+        if v <= proved {
+            d.claim.check(format!("{name} <= inf over the domain of {edge} (enclosure)"), v, Rel::Le, proved);
+        } else if let Some(w) = at_witness.clone().filter(|w| w < &v) {
+            witness_point(&mut d.claim, &s.witness);
+            d.claim.check(
+                format!(
+                    "{name} <= {edge} at the witness point x* (upper end of its enclosure: an eigenvalue of ∇²f(x*) lies in {interval})"
+                ),
+                v,
+                Rel::Le,
+                w,
+            );
+        } else {
+            let what = format!("inf {edge}");
+            match at_witness {
+                Some(w) => d.too_wide(out, &what, &proved, &w, name, s.boxes),
+                None => {
+                    let mut c = d.claim.clone();
+                    c.reason = Some(format!(
+                        "enclosure too wide: inf {edge} >= {} does not reach {name}, and no point with an eigenvalue \
+                         certainly in {interval} was found after {} boxes (raise budget.max_boxes)",
+                        fmt_rat(&proved),
+                        s.boxes
+                    ));
+                    d.push(out, c);
+                }
+            }
+            continue;
+        }
+        d.finish(out);
+    }
 }
 
 /// μ of (H2): inf over the domain of λ_min(∇²f) ≥ μ.
@@ -571,5 +669,130 @@ mod tests {
         let bad = run(&q, &b, &dom, &[("gamma", "1.01"), ("mu", "2.01")]);
         assert_eq!(claim(&bad, "constants.gamma").status, Status::Refuted);
         assert_eq!(claim(&bad, "constants.mu").status, Status::Refuted);
+    }
+}
+
+#[cfg(test)]
+mod gap_tests {
+    //! The spectral gap of non-quadratic objectives against hand-derived spectra.
+    use super::*;
+    use crate::exact::parse_rat;
+    use crate::objective::expression::Expression;
+
+    fn run(f: &str, half_width: &str, decl: &[(&str, &str)], max_boxes: usize) -> Constants {
+        let obj = Expression::new(vec!["x".into(), "y".into()], f).unwrap();
+        let w = parse_rat(half_width).unwrap();
+        let domain = vec![(-w.clone(), w.clone()), (-w.clone(), w)];
+        let declared: BTreeMap<String, Rat> =
+            decl.iter().map(|(k, v)| (k.to_string(), parse_rat(v).unwrap())).collect();
+        general(&GeneralConstants { objective: &obj, domain: &domain, declared: &declared, max_boxes })
+    }
+
+    fn claim<'a>(c: &'a Constants, id: &str) -> &'a Claim {
+        c.claims.iter().find(|x| x.id == id).unwrap_or_else(|| panic!("no {id}"))
+    }
+
+    fn status(c: &Constants, name: &str) -> Status {
+        claim(c, &format!("constants.{name}")).status
+    }
+
+    /// The refuted claim's witness point, and whether it lies in the box [−w, w]².
+    fn witness_in_box(c: &Claim, w: &str) -> bool {
+        let w = parse_rat(w).unwrap();
+        (0..2).all(|i| c.witnesses.get(&format!("point_{i}")).is_some_and(|p| p.abs() <= w))
+    }
+
+    /// Exact rationals at or below and at or above cos t for |t| ≤ 1: consecutive partial sums of the
+    /// alternating series Σ (−1)ᵏ t²ᵏ/(2k)! (terms decreasing), to t²⁶ (error below 1e-27).
+    fn cos_bracket(t: &Rat) -> (Rat, Rat) {
+        let t2 = t * t;
+        let (mut term, mut sum, mut prev) = (rat(1), rat(1), rat(1));
+        for k in 1..=13i64 {
+            term = -term * &t2 / rat((2 * k - 1) * (2 * k));
+            prev = sum.clone();
+            sum += &term;
+        }
+        // The last term (k = 13) is negative: sum ≤ cos t ≤ prev.
+        (sum, prev)
+    }
+
+    const DIAGONAL: &str = "0.5*x^2 + cos(y)";
+
+    #[test]
+    fn diagonal_saddle_gap_is_verified_and_refuted_with_witnesses() {
+        // ∇²f = diag(1, −cos y), y ∈ [−1/2, 1/2]: eigenvalues 1 and −cos y ∈ [−1, −cos ½], so no
+        // eigenvalue lies in (−cos ½, 1): γ* = cos ½ = 0.87758…, μ* = 1.
+        let (cos_lo, cos_hi) = cos_bracket(&parse_rat("1/2").unwrap());
+        assert!(cos_lo > parse_rat("0.877").unwrap() && cos_hi < parse_rat("0.878").unwrap());
+        let ok = run(DIAGONAL, "1/2", &[("gamma", "0.87"), ("mu", "1"), ("L_phi", "0")], 20_000);
+        assert_eq!(status(&ok, "gamma"), Status::Verified);
+        assert_eq!(status(&ok, "mu"), Status::Verified);
+        assert_eq!(ok.get("gamma"), Ok(&parse_rat("0.87").unwrap()));
+        // The true γ* is enclosed: [proved, witness] ∋ cos ½, and narrowly.
+        let t = &claim(&ok, "constants.gamma").values["true"];
+        assert!(t.lo() <= &cos_lo && &cos_hi <= t.hi(), "{}", t.to_text());
+        assert!(t.hi() - t.lo() < parse_rat("1e-9").unwrap());
+        // γ = 0.88 > cos ½ and μ = 1.01 > 1 are refuted at a point of the box.
+        let bad = run(DIAGONAL, "1/2", &[("gamma", "0.88"), ("mu", "1.01")], 20_000);
+        for name in ["gamma", "mu"] {
+            let c = claim(&bad, &format!("constants.{name}"));
+            assert_eq!(c.status, Status::Refuted, "{name}");
+            assert!(witness_in_box(c, "1/2"), "{name}: {c:?}");
+        }
+        // The γ witness is a point where cos y < 0.88, i.e. |y| > 0.49: check by hand (|y| = 1/2).
+        let c = claim(&bad, "constants.gamma");
+        let y = c.witnesses["point_1"].abs();
+        assert!(cos_bracket(&y).1 < parse_rat("0.88").unwrap());
+        assert!(bad.get("gamma").is_err() && bad.get("mu").is_err());
+    }
+
+    #[test]
+    fn derived_mu_is_the_proved_side_and_half_gamma_without_non_negative_eigenvalues() {
+        // Undeclared μ: derived at or below μ* = 1 and close to it.
+        let c = run(DIAGONAL, "1/2", &[("gamma", "0.87")], 20_000);
+        let mu = c.get("mu").unwrap().clone();
+        assert!(mu <= rat(1) && mu > parse_rat("0.999").unwrap(), "{mu}");
+        // cos x + cos y: eigenvalues −cos x, −cos y < 0 everywhere; μ = γ/2 (as for quadratics).
+        let c = run("cos(x) + cos(y)", "1/2", &[("gamma", "0.87")], 20_000);
+        assert_eq!(status(&c, "gamma"), Status::Verified);
+        assert_eq!(claim(&c, "constants.mu").values["derived"].to_text(), "87/200");
+    }
+
+    #[test]
+    fn rotated_saddle_exercises_off_diagonal_entries() {
+        // u = (3x + 4y)/5, v = (3y − 4x)/5 (an exact rotation): f = u² + cos v has ∇²f = 2∇u∇uᵀ − cos v ∇v∇vᵀ,
+        // with unit ∇u ⊥ ∇v, so eigenvalues 2 and −cos v, and every entry depends on v. On [−1/2, 1/2]²,
+        // |v| ≤ 7/10 (at x = −y = ∓1/2): γ* = cos(7/10) = 0.76484…, μ* = 2.
+        let f = "(3*x + 4*y)^2/25 + cos((3*y - 4*x)/5)";
+        let (cos_lo, cos_hi) = cos_bracket(&parse_rat("7/10").unwrap());
+        assert!(cos_lo > parse_rat("0.764").unwrap() && cos_hi < parse_rat("0.766").unwrap());
+        let ok = run(f, "1/2", &[("gamma", "0.76"), ("mu", "1.99")], 20_000);
+        assert_eq!(status(&ok, "gamma"), Status::Verified);
+        assert_eq!(status(&ok, "mu"), Status::Verified);
+        let t = &claim(&ok, "constants.gamma").values["true"];
+        assert!(t.lo() <= &cos_lo && &cos_hi <= t.hi(), "{}", t.to_text());
+        let bad = run(f, "1/2", &[("gamma", "0.77"), ("mu", "2.01")], 20_000);
+        assert_eq!(status(&bad, "gamma"), Status::Refuted);
+        assert_eq!(status(&bad, "mu"), Status::Refuted);
+        // The γ witness has |v| large enough that cos v < 0.77, by hand.
+        let c = claim(&bad, "constants.gamma");
+        let (x, y) = (&c.witnesses["point_0"], &c.witnesses["point_1"]);
+        let v = (rat(3) * y - rat(4) * x) / rat(5);
+        assert!(cos_bracket(&v.abs()).1 < parse_rat("0.77").unwrap(), "v = {v}");
+    }
+
+    #[test]
+    fn a_tiny_budget_leaves_a_close_claim_inconclusive() {
+        // γ = 0.8775825618903 < cos ½ = 0.87758256189037… holds (by 8e-15): whatever one box
+        // proves, the claim must not be refuted.
+        let (cos_lo, _) = cos_bracket(&parse_rat("1/2").unwrap());
+        assert!(parse_rat("0.8775825618903").unwrap() < cos_lo);
+        let c = run(DIAGONAL, "1/2", &[("gamma", "0.8775825618903"), ("mu", "1")], 1);
+        assert_ne!(claim(&c, "constants.gamma").status, Status::Refuted);
+        // A coupled objective with a straddling enclosure on the root box: inconclusive, not a verdict.
+        let f = "(3*x + 4*y)^2/25 + cos((3*y - 4*x)/5)";
+        let c = run(f, "1/2", &[("gamma", "0.7648"), ("mu", "1.9999")], 1);
+        assert_eq!(status(&c, "mu"), Status::Inconclusive);
+        assert!(claim(&c, "constants.mu").reason.as_deref().unwrap().contains("enclosure too wide"));
     }
 }
