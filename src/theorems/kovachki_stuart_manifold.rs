@@ -304,8 +304,10 @@ fn euclidean(x: &[Interval]) -> Interval {
     if big == 0.0 || !big.is_finite() {
         return if big == 0.0 { point(0.0) } else { Interval::ENTIRE };
     }
-    // 2ᵏ ≥ big: dividing and multiplying by it is exact (up to subnormal results, rounded outward).
-    let scale = point(2f64.powi(big.log2().ceil() as i32));
+    // 2ᵏ ≈ big, k clamped to the normal exponents (2ᵏ and 2⁻ᵏ finite): dividing and multiplying by it is
+    // exact up to subnormal results, which inari rounds outward.
+    let k = (big.log2().ceil() as i32).clamp(-1022, 1023);
+    let scale = point(2f64.powi(k));
     x.iter().fold(point(0.0), |acc, &xi| acc + (xi / scale).sqr()).sqrt() * scale
 }
 
@@ -588,6 +590,21 @@ mod tests {
         let (lo, hi) = ((&r2.0 / &p).pow(5000), (&r2.1 / &p).pow(5000));
         assert!(within(&excess[5000], &lo) && within(&excess[5000], &hi), "{:?}", excess[5000]);
         assert!(excess[5000].inf() > 1e14);
+    }
+
+    #[test]
+    fn euclidean_norm_of_tiny_and_huge_vectors() {
+        let iv = |x: f64| Interval::try_from((x, x)).unwrap();
+        // 3·2⁻¹⁰⁶⁰ and 4·2⁻¹⁰⁶⁰ (subnormal): |(3, 4)|·2⁻¹⁰⁶⁰ = 5·2⁻¹⁰⁶⁰, exactly representable.
+        let t = 2f64.powi(-1000) * 2f64.powi(-60);
+        let n = euclidean(&[iv(3.0 * t), iv(4.0 * t)]);
+        assert!(n.inf() <= 5.0 * t && 5.0 * t <= n.sup() && n.sup() <= 6.0 * t, "{n:?}");
+        // The smallest subnormal, and a vector whose squares overflow.
+        let m = euclidean(&[iv(f64::from_bits(1))]);
+        assert!(m.contains(f64::from_bits(1)) && m.sup().is_finite(), "{m:?}");
+        let big = euclidean(&[iv(3e300), iv(4e300)]);
+        assert!(big.contains(5e300) && big.sup() < 5.0001e300, "{big:?}");
+        assert_eq!(euclidean(&[iv(0.0), iv(0.0)]), iv(0.0));
     }
 
     #[test]
