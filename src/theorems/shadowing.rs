@@ -1,5 +1,6 @@
 //! Rigorous finite-time shadowing for non-contracting dynamics (claim `shadow.finite`): the saddle
-//! case of Orvieto & Lucchi (000, Thm 3), for GD on a quadratic f(x) = ½xᵀQx − bᵀx.
+//! case of Orvieto & Lucchi (000, Thm 3), for GD on a quadratic f(x) = ½xᵀQx − bᵀx and on expression
+//! objectives.
 //!
 //! # Statement (proofs/SHADOWING.md, Theorem and (K))
 //! The flow samples yₖ = y(kh), k = 0..=N, of ẏ = −∇f(y), y(0) = x₀, are a δ-pseudo-orbit of the GD
@@ -23,12 +24,27 @@
 //!   `plain_distance` is the same for the orbit from x₀ itself (the one `shadow.orbit` measures), to
 //!   show what the perturbation of x₀ buys.
 //!
+//! # Non-quadratic objectives (expression objectives; proofs/SHADOWING.md, "Non-quadratic objectives")
+//! Aₖ = I − h∇²f(yₖ) now varies with k. With H₀ the midpoint of the hull of the interval Hessians
+//! on the flow samples' boxes (symmetrized, exact as rationals) and A₀ = I − hH₀, the split above
+//! gives K₀ ≥ ‖𝓛₀⁺‖ for the constant-coefficient operator; with η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂ (the
+//! max row sum of the entrywise magnitudes, which bounds ‖·‖₂ of a symmetric matrix),
+//! 𝓛⁺ = 𝓛₀⁺(I − 𝓔𝓛₀⁺)⁻¹ is a right inverse of 𝓛 and ‖𝓛⁺‖ ≤ K = K₀/(1 − ηK₀) when ηK₀ < 1 (`eta`,
+//! `K0`, `K`). M = h·sup ‖D³f‖ over the boxes of the samples widened by ε = 2Kδ (the Frobenius bound
+//! of `Quantity::ThirdNorm`), δ from `dynamics::nonlinear::gd_local_error` on the Taylor-method
+//! flow tube; (N) 2MK²δ ≤ 1 decides, ε = 2Kδ (Kδ when M = 0). The witness x̃₀ uses the split of H₀
+//! and the defects at the flow's midpoints; its exact GD orbit is enclosed in mean-value form.
+//! Inconclusive with the reason when ηK₀ ≥ 1 (the Hessian turns along the flow: a longer horizon
+//! or a flow that leaves the saddle's neighbourhood) or when (N) fails. Dataset objectives: not
+//! applicable (only the extreme eigenvalues of their Hessian are enclosed, not the matrix).
+//!
 //! # Verdict
 //! Verified when (N) holds and ε ≤ the spec's `epsilon` (when given), or, failing the latter, when the
 //! enclosed witness orbit stays within the spec's ε (a direct proof). Otherwise inconclusive, with the
 //! reason (the certified radius exceeds ε; the horizon limits K when an eigenvalue has |1 − hλ| = 1 or
 //! within 1/N of it). Never refuted: a larger radius does not disprove that some orbit shadows.
-//! Nothing depends on the domain box (no declared constant is used; DΨ is global for quadratics).
+//! Nothing depends on the domain box (no declared constant is used; DΨ is global for quadratics and
+//! enclosed on the tube itself otherwise).
 //!
 //! # Re-verification
 //! By re-running (`certify check` calls [`finite`] through `theorems::evaluate`): exact arithmetic,
@@ -40,13 +56,18 @@
 
 use super::assumptions::EIG_BITS;
 use super::elkabetz_cohen::GdVsFlow;
-use super::trajectories::{quadratic_gd, sup_distance};
+use super::trajectories::{exact, quadratic_gd, sup_distance, Distance};
 use crate::claim::{Claim, Rel, Status};
+use crate::dynamics::ivec::point;
 use crate::dynamics::ivec::IMat;
-use crate::dynamics::{gd, Tube};
+use crate::dynamics::nonlinear::{self, gd_local_error};
+use crate::dynamics::{gd, spec_flow, spec_orbit, Tube};
+use crate::enclose::rat_to_interval;
 use crate::exact::{eig_enclosure, inertia, round_up_dyadic, shift, sqrt_enclosure, Rat, RatMatrix};
-use crate::spec::Spec;
-use nalgebra::SymmetricEigen;
+use crate::objective::{BoxObjective, Quantity};
+use crate::spec::{Method, Objective, Spec};
+use inari::Interval;
+use nalgebra::{DMatrix, SymmetricEigen};
 use num_traits::{One, ToPrimitive, Zero};
 
 /// Statement of `shadow.finite` when it stops before its radius is computed.
@@ -61,6 +82,9 @@ const BITS: u32 = 64;
 ///
 /// Enclosure: rigorous.
 pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
+    if matches!(spec.algorithm.method, Method::Gd) && !matches!(spec.objective, Objective::Quadratic { .. }) {
+        return finite_nonlinear(spec);
+    }
     let (q, b) = match quadratic_gd(spec) {
         Ok(qb) => qb,
         Err(reason) => return Claim::new("shadow.finite", HEADLINE).not_applicable(reason),
@@ -124,7 +148,12 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
     c.value("epsilon", eps.clone());
 
     // The shadowing orbit: x̃₀ and the enclosed sup distance of its exact GD orbit to the flow.
-    let witness = shadow_start(q, b, h, &spec.x0, flow, &split);
+    let qm = IMat::from_rat(q).mid();
+    let bf: Vec<f64> = b.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
+    let grad = |y: &[f64]| -> Vec<f64> {
+        (0..y.len()).map(|i| (0..y.len()).fold(-bf[i], |s, j| s + qm[(i, j)] * y[j])).collect()
+    };
+    let witness = shadow_start(&qm, &grad, h, &spec.x0, flow, &split);
     if let Some(p) = plain {
         c.enclosed("plain_distance", p.range.clone());
     }
@@ -138,11 +167,171 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
     if let Some(w) = &witness_distance {
         c.enclosed("witness_distance", w.range.clone());
     }
+    decide(&mut c, spec, &eps, witness_distance.as_ref(), horizon_limited);
+    c
+}
+
+/// `shadow.finite` for GD on an expression objective (module documentation, "Non-quadratic
+/// objectives"; proofs/SHADOWING.md, "Non-quadratic objectives"): K by perturbation of the split of a
+/// reference Hessian H₀, M = h·sup ‖D³f‖ on the ε-tube, ε = 2Kδ under (N).
+///
+/// Enclosure: rigorous.
+fn finite_nonlinear(spec: &Spec) -> Claim {
+    let head = Claim::new("shadow.finite", HEADLINE);
+    let expr = match &spec.objective {
+        Objective::Expression(e) => e,
+        other => {
+            return head.not_applicable(format!(
+                "the objective is {}: the right-inverse bound K needs the full interval Hessian along the flow, \
+                 enclosed for quadratic and expression objectives (a dataset objective bounds only its extreme \
+                 eigenvalues)",
+                other.describe()
+            ))
+        }
+    };
+    let mut c = Claim::new(
+        "shadow.finite",
+        format!(
+            "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md, Theorem with (K) and the \
+             non-quadratic bounds): the flow samples y(kh), 0 ≤ k ≤ N, of ẏ = −∇f, y(0) = x₀, are a δ-pseudo-orbit \
+             of GD; with K ≥ K₀/(1 − ηK₀) ≥ ‖𝓛⁺‖ (K₀ from the stable/unstable split of I − hH₀, η ≥ h·maxₖ \
+             ‖∇²f(yₖ) − H₀‖₂) and M ≥ h·sup ‖D³f‖ on the ε-tube, 2MK²δ ≤ 1 gives an exact GD orbit from a \
+             perturbed x̃₀ within ε = 2Kδ of them{}",
+            if spec.epsilon.is_some() { " ≤ the spec's epsilon (or the enclosed witness orbit is)" } else { "" }
+        ),
+    );
+    let h = &spec.algorithm.h;
+    let hi = rat_to_interval(h);
+    let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    let n = Rat::from_integer(spec.steps.into());
+    c.value("steps", n.clone());
+    let Some((flow, _)) = spec_flow(spec) else {
+        c.reason = Some("the gradient flow is not enclosed for this objective".into());
+        return c;
+    };
+    // δ: the per-step local errors on the flow tube.
+    let mut delta = 0.0_f64;
+    for k in 0..steps {
+        let step = ((flow.mid(k), flow.rad(k)), (flow.mid(k + 1), flow.rad(k + 1)));
+        match gd_local_error(expr, step.0, step.1, h) {
+            Some(t) => delta = delta.max(t.sup()),
+            None => {
+                c.reason = Some(format!("enclosure too wide: the local error at step {k} is unbounded"));
+                return c;
+            }
+        }
+    }
+    let Some(delta) = exact(delta) else {
+        c.reason = Some("enclosure too wide: the defect bound δ overflows f64".into());
+        return c;
+    };
+    c.value("delta", delta.clone());
+    // H₀: the midpoint of the hull of the Hessians on the flow samples; η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂.
+    let boxes: Vec<Vec<Interval>> = (0..=steps).map(|k| flow.point(k)).collect();
+    let hessians: Vec<Vec<Vec<Interval>>> = boxes.iter().map(|b| expr.hessian_box(b)).collect();
+    let d = spec.x0.len();
+    let hull = |i: usize, j: usize| hessians.iter().map(|m| m[i][j]).fold(Interval::EMPTY, |acc, x| acc.convex_hull(x));
+    let h0 = DMatrix::from_fn(d, d, |i, j| 0.5 * (hull(i, j).mid() + hull(j, i).mid()));
+    if h0.iter().any(|x| !x.is_finite()) {
+        c.reason = Some("enclosure too wide: the Hessian along the flow is unbounded".into());
+        return c;
+    }
+    // ‖E‖₂ ≤ max row sum of |E| for the symmetric |E| (= ‖|E|‖₁ = ‖|E|‖∞).
+    let deviation = hessians
+        .iter()
+        .map(|m| {
+            (0..d)
+                .map(|i| (0..d).fold(point(0.0), |s, j| s + point((m[i][j] - point(h0[(i, j)])).mag())).sup())
+                .fold(0.0_f64, f64::max)
+        })
+        .fold(0.0_f64, f64::max);
+    let (Some(eta), Some(q0)) = (
+        exact((hi * point(deviation)).sup()),
+        (0..d).map(|i| (0..d).map(|j| Rat::from_float(h0[(i, j)])).collect::<Option<Vec<Rat>>>()).collect(),
+    ) else {
+        c.reason = Some("enclosure too wide: the Hessian deviation along the flow overflows f64".into());
+        return c;
+    };
+    let q0: RatMatrix = q0;
+    c.value("eta", eta.clone());
+    let split = Split::new(&q0, h);
+    c.value("unstable_dims", Rat::from_integer(split.unstable().into()));
+    if let Some(t) = &split.theta_s {
+        c.value("theta_s", t.clone());
+    }
+    if let Some(t) = &split.theta_u {
+        c.value("theta_u", t.clone());
+    }
+    let (k0, horizon_limited) = split.k_bound(&n);
+    c.value("K0", k0.clone());
+    let one = Rat::one();
+    if !c.check("Neumann: η·K₀ < 1", &eta * &k0, Rel::Lt, one.clone()) {
+        c.reason = Some(
+            "the Hessian varies along the flow more than the split of H₀ tolerates (η·K₀ ≥ 1): K is not bounded by \
+             this perturbation argument (shorter horizon, smaller h, or a flow that stays near one saddle)"
+                .into(),
+        );
+        return c;
+    }
+    let k = round_up_dyadic(&(&k0 / (&one - &eta * &k0)), BITS);
+    c.value("K", k.clone());
+    // M = h·sup ‖D³f‖ on the boxes of the samples widened by ε = 2Kδ.
+    let eps_try = round_up_dyadic(&(Rat::from_integer(2.into()) * &k * &delta), BITS);
+    let widen = rat_to_interval(&eps_try);
+    let widen = Interval::try_from((-widen.sup(), widen.sup())).unwrap_or(Interval::ENTIRE);
+    let third = boxes
+        .iter()
+        .map(|b| {
+            let wide: Vec<Interval> = b.iter().map(|&x| x + widen).collect();
+            expr.enclose(Quantity::ThirdNorm, &wide).sup()
+        })
+        .fold(0.0_f64, f64::max);
+    let Some(m) = exact((hi * point(third)).sup()) else {
+        c.reason = Some("enclosure too wide: the third derivative on the ε-tube is unbounded".into());
+        return c;
+    };
+    c.value("M", m.clone());
+    let nk = Rat::from_integer(2.into()) * &m * &k * &k * &delta;
+    if !c.check("(N) Newton–Kantorovich: 2·M·K²·δ <= 1", nk, Rel::Le, one) {
+        c.reason = Some("(N) fails: 2MK²δ > 1 (the defects are too large for the curvature of the tube)".into());
+        return c;
+    }
+    let eps = radius(&k, &delta, &m).expect("(N) holds");
+    c.value("epsilon", eps.clone());
+
+    // The witness: x̃₀ from the split of H₀ and the defects at the flow's midpoints.
+    let grad = |y: &[f64]| -> Vec<f64> {
+        let p: Vec<Interval> = y.iter().map(|&v| point(v)).collect();
+        expr.gradient(&p).iter().map(|g| g.mid()).collect()
+    };
+    if let Some(orbit) = spec_orbit(spec) {
+        if let Some(p) = sup_distance(&orbit, &flow) {
+            c.enclosed("plain_distance", p.range.clone());
+        }
+    }
+    let witness = shadow_start(&h0, &grad, h, &spec.x0, &flow, &split);
+    let width = d.max(1).to_string().len();
+    let witness_distance = witness.as_ref().and_then(|x| {
+        for (i, v) in x.iter().enumerate() {
+            c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
+        }
+        sup_distance(&nonlinear::gd(expr, x, h, steps), &flow)
+    });
+    if let Some(w) = &witness_distance {
+        c.enclosed("witness_distance", w.range.clone());
+    }
+    decide(&mut c, spec, &eps, witness_distance.as_ref(), horizon_limited);
+    c
+}
+
+/// The verdict of `shadow.finite` from the certified radius `eps`, the enclosed distance of the
+/// witness orbit from x̃₀, and whether K was limited by the horizon (module documentation, "Verdict").
+fn decide(c: &mut Claim, spec: &Spec, eps: &Rat, witness_distance: Option<&Distance>, horizon_limited: bool) {
     let target = spec.epsilon.clone().unwrap_or_else(|| eps.clone());
     if let Some(e) = &spec.epsilon {
         c.value("epsilon_spec", e.clone());
     }
-    let witness_ok = witness_distance.as_ref().is_some_and(|w| {
+    let witness_ok = witness_distance.is_some_and(|w| {
         c.check(
             "witness: the orbit from x̃₀ stays within ε: witness_distance upper end <= ε",
             w.range.hi.clone(),
@@ -183,7 +372,6 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
             c.reason = Some(format!("the certified shadowing radius ε = Kδ exceeds the spec's ε{limited}"));
         }
     }
-    c
 }
 
 /// The certified radius of the Theorem of proofs/SHADOWING.md: Kδ when M = 0, 2Kδ when
@@ -259,27 +447,33 @@ impl Split {
 }
 
 /// x̃₀ = x₀ + z₀ (exact rationals; see the module documentation), or `None` when the `f64`
-/// computation overflows. In an eigenbasis vᵢ of (the nearest doubles of) Q, for each unstable
-/// eigenvalue μᵢ = 1 − hλᵢ: wᵢ ← (wᵢ + vᵢ·dₖ)/μᵢ for k = N − 1, …, 0 with dₖ = yₖ₊₁ − Ψ(yₖ) on the
-/// flow tube's midpoints; z₀ = Σᵢ wᵢvᵢ.
+/// computation overflows. In an eigenbasis vᵢ of `a0` (the nearest doubles of Q, or the reference
+/// Hessian H₀ of a non-quadratic objective), for each unstable eigenvalue μᵢ = 1 − hλᵢ:
+/// wᵢ ← (wᵢ + vᵢ·dₖ)/μᵢ for k = N − 1, …, 0 with dₖ = yₖ₊₁ − (yₖ − h·`grad`(yₖ)) on the flow tube's
+/// midpoints; z₀ = Σᵢ wᵢvᵢ.
 ///
-/// Enclosure: none (a witness; `finite` encloses the orbit it starts).
-fn shadow_start(q: &RatMatrix, b: &[Rat], h: &Rat, x0: &[Rat], flow: &Tube, split: &Split) -> Option<Vec<Rat>> {
-    let d = b.len();
-    let qm = IMat::from_rat(q).mid();
-    let eig = SymmetricEigen::new(qm.clone());
+/// Enclosure: none (a witness; the caller encloses the orbit it starts).
+fn shadow_start(
+    a0: &DMatrix<f64>,
+    grad: &dyn Fn(&[f64]) -> Vec<f64>,
+    h: &Rat,
+    x0: &[Rat],
+    flow: &Tube,
+    split: &Split,
+) -> Option<Vec<Rat>> {
+    let d = x0.len();
+    let eig = SymmetricEigen::new(a0.clone());
     let mut order: Vec<usize> = (0..d).collect();
     order.sort_by(|&i, &j| eig.eigenvalues[i].total_cmp(&eig.eigenvalues[j]));
     let unstable: Vec<usize> = order[..split.below].iter().chain(&order[d - split.above..]).copied().collect();
     let hf = h.to_f64()?;
-    let bf: Vec<f64> = b.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
     let mut w = vec![0.0_f64; unstable.len()];
     let mut dk = vec![0.0_f64; d];
     for k in (0..flow.len().saturating_sub(1)).rev() {
         let (y, y1) = (flow.mid(k), flow.mid(k + 1));
+        let g = grad(y);
         for i in 0..d {
-            let g = (0..d).fold(-bf[i], |s, j| s + qm[(i, j)] * y[j]);
-            dk[i] = y1[i] - (y[i] - hf * g);
+            dk[i] = y1[i] - (y[i] - hf * g[i]);
         }
         for (wi, &ix) in w.iter_mut().zip(&unstable) {
             let v = eig.eigenvectors.column(ix);
@@ -341,6 +535,86 @@ mod tests {
         }
         let rem = &term * x / Rat::from_integer(61.into()) * Rat::from_integer(3.into());
         (sum.clone(), sum + rem)
+    }
+
+    /// GD on the expression `f` in (x, y) from x₀ = (1, 1/1000), h = 1/10, domain [−2, 2]².
+    fn expression_spec(f: &str, steps: u64, eps: &str) -> Spec {
+        parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "expression", "vars": ["x", "y"], "f": f},
+            "domain": [["-2", "2"], ["-2", "2"]],
+            "algorithm": {"method": "gd", "h": "1/10"},
+            "x0": ["1", "1/1000"],
+            "horizon": {"steps": steps},
+            "epsilon": eps
+        }))
+        .unwrap()
+    }
+
+    /// f = x²/2 − y²/2 + y⁴/4 near its saddle at 0, T = 2: the Hessian diag(1, 3y² − 1) barely moves
+    /// (|y| ≤ 0.008), so K ≈ K₀ = √(S_s² + S_u²) with θ_s = 1 − h = 9/10 (S_s = 10) and
+    /// θ_u ≈ 1 + h (S_u ≈ 10): K ≈ √200. The defect is at least its x-part at k = 0, |e^{−1/10} − 9/10|
+    /// (x(t) = e^{−t} exactly), and the y-part adds at most 10⁻⁸.
+    #[test]
+    fn nonlinear_saddle_is_shadowed_with_hand_checked_constants() {
+        let s = expression_spec("0.5*x^2 - 0.5*y^2 + 0.25*y^4", 20, "1/5");
+        let c = finite(&s);
+        assert_eq!(c.status, Status::Verified, "{c:?}");
+        assert_eq!(c.reason, None, "the theorem decides, not only the witness");
+        let k = val(&c, "K").hi().clone();
+        assert!(&k * &k >= q("200") && k < q("14.15"), "K = {k}");
+        // e^{−1/10} − 9/10 ≥ 1/(upper end of e^{1/10}) − 9/10.
+        let (_, hi) = exp_rat(&q("1/10"));
+        let defect_x = Rat::one() / hi - q("9/10");
+        let delta = val(&c, "delta").hi().clone();
+        assert!(delta >= defect_x && delta < &defect_x + q("1e-6"), "δ = {delta}");
+        assert!(val(&c, "M").hi() > &Rat::zero() && val(&c, "eta").hi() < &q("1e-4"));
+        let eps = val(&c, "epsilon").hi().clone();
+        assert!(eps <= q("1/5") && eps >= q("2") * &k * &delta, "ε = 2Kδ");
+        assert!(val(&c, "witness_distance").hi() <= &eps);
+        // Longer: the orbit reaches the curved part (y → 1) — (N) fails at T = 6, the perturbation bound
+        // itself at T = 10; inconclusive with the reason, never refuted.
+        let c = finite(&expression_spec("0.5*x^2 - 0.5*y^2 + 0.25*y^4", 60, "1/5"));
+        assert_eq!(c.status, Status::Inconclusive);
+        assert!(c.reason.as_deref().unwrap().starts_with("(N) fails"), "{:?}", c.reason);
+        let c = finite(&expression_spec("0.5*x^2 - 0.5*y^2 + 0.25*y^4", 100, "1/5"));
+        assert_eq!(c.status, Status::Inconclusive);
+        assert!(c.reason.as_deref().unwrap().contains("η·K₀ ≥ 1"), "{:?}", c.reason);
+    }
+
+    /// A quadratic written as an expression: the Hessian is constant (η = 0, D³f = 0 so M = 0), so K is
+    /// the quadratic path's exactly and ε = Kδ agrees with it up to the two enclosures of δ.
+    #[test]
+    fn quadratic_as_expression_matches_the_quadratic_path() {
+        let e = finite(&expression_spec("x^2 - 0.5*y^2", 200, "1/10"));
+        let qd = finite(
+            &parse_spec_value(&json!({
+                "name": "t",
+                "objective": {"type": "quadratic", "Q": [["2", "0"], ["0", "-1"]], "b": ["0", "0"]},
+                "domain": [["-2", "2"], ["-2", "2"]],
+                "algorithm": {"method": "gd", "h": "1/10"},
+                "x0": ["1", "1/1000"],
+                "horizon": {"steps": 200},
+                "epsilon": "1/10"
+            }))
+            .unwrap(),
+        );
+        assert_eq!(val(&e, "K"), val(&qd, "K"));
+        assert_eq!((val(&e, "eta").to_text(), val(&e, "M").to_text()), ("0".into(), "0".into()));
+        let (ee, eq) = (val(&e, "epsilon").hi().clone(), val(&qd, "epsilon").hi().clone());
+        assert!((&ee - &eq).abs() < &eq * q("1e-6"), "{ee} vs {eq}");
+        assert_eq!(e.status, qd.status);
+    }
+
+    #[test]
+    fn dataset_objectives_are_not_applicable() {
+        let s = crate::spec::load_spec(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/digits_logistic_gd.json"),
+        )
+        .unwrap();
+        let c = finite(&s);
+        assert_eq!(c.status, Status::NotApplicable);
+        assert!(c.reason.as_deref().unwrap().contains("dataset"), "{:?}", c.reason);
     }
 
     /// The saddle Q = diag(2, −1), h = 1/10, T = 20: the plain GD orbit from x₀ drifts away from the
@@ -508,7 +782,10 @@ mod tests {
         let c = finite(&load("heavy_ball.json"));
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().starts_with("method is heavy_ball"));
-        assert_eq!(finite(&load("expression_2d.json")).status, Status::NotApplicable);
+        // Strongly convex expression: no unstable part, K = S_s, verified within the spec's ε = 2.
+        let c = finite(&load("expression_2d.json"));
+        assert_eq!((c.status, val(&c, "unstable_dims").to_text()), (Status::Verified, "0".into()), "{c:?}");
+        assert!(val(&c, "epsilon").hi() <= &q("2"));
         let s = load("saddle.json");
         assert_eq!(finite(&s), finite(&s), "deterministic");
     }
