@@ -133,18 +133,82 @@ fn gd_step(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Opti
     r_next.is_finite().then_some((next, r_next))
 }
 
-/// ρ·r ≥ sup ‖Ψ(x) − Ψ(m)‖₂ over the ball ‖x − m‖₂ ≤ r, Ψ(x) = x − h∇f(x), with
-/// ρ = max(|1 − hλ_lo|, |1 − hλ_hi|) from the Hessian spectrum on the ball's box (mean-value theorem).
+/// ρ·r ≥ sup ‖Ψ(x) − Ψ(m)‖₂ over the ball ‖x − m‖₂ ≤ r, Ψ(x) = x − h∇f(x), with ρ of
+/// [`gd_contraction`] (mean-value theorem).
 fn gd_spread(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Interval {
     if r == 0.0 {
         return point(0.0);
     }
+    point(gd_contraction(objective, m, r, h)) * point(r)
+}
+
+/// ρ ≥ ‖I − h∇²f(x)‖₂ for every x in the ball ‖x − m‖₂ ≤ r: ρ = max(|1 − hλ_lo|, |1 − hλ_hi|) with
+/// the Hessian spectrum enclosed in [λ_lo, λ_hi] on the ball's box hull (module documentation, "GD
+/// orbit"). Since the ball is convex, ρ also bounds ‖∫₀¹ (I − h∇²f(x + θ(z − x))) dθ‖₂ for any two
+/// points x, z of it. +∞ when unbounded.
+///
+/// Enclosure: rigorous (an upper bound).
+pub fn gd_contraction(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> f64 {
     let b = ball_box(m, r);
     let lam_lo = point(-objective.neg_lambda_min_sup(&b));
     let lam_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
     let one = point(1.0);
     let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
-    point(rho) * point(r)
+    if rho.is_nan() {
+        f64::INFINITY
+    } else {
+        rho
+    }
+}
+
+/// Boxes covering the exact solution of ẏ = −c∇f(y) between two consecutive samples of `tube`
+/// (sampled every τ): for the sample interval [kτ, (k + 1)τ], `pieces` boxes cover the states on
+/// [kτ, kτ + τ/2], each a time piece of length τ/(2·pieces), by a-priori enclosures chained forward
+/// from the box of sample k, and as many cover [kτ + τ/2, (k + 1)τ] backward from the box of sample
+/// k + 1 (the time-reversed flow ẏ = +c∇f). Returns, per interval, the piece length's enclosure and
+/// the 2·pieces boxes; the pieces double (from 1 up to 64) until every a-priori enclosure verifies.
+/// `None` when a radius is +∞ or no enclosure verifies (what `ec.thm1` integrates λ₋ over).
+///
+/// Enclosure: rigorous (each box is a Picard–Lindelöf a-priori enclosure, see [`a_priori`]: the
+/// solution through any point of the starting box stays in it over the piece; chaining from the
+/// previous box covers the solution through the sample ball).
+pub fn flow_cover(
+    objective: &dyn BoxObjective,
+    tube: &Tube,
+    c: &Rat,
+    tau: &Rat,
+) -> Option<Vec<(Interval, Vec<Vec<Interval>>)>> {
+    let ci = rat_to_interval(c);
+    let mut out = Vec::with_capacity(tube.len().saturating_sub(1));
+    let mut pieces = 1usize;
+    for k in 0..tube.len().saturating_sub(1) {
+        let (r0, r1) = (tube.rad(k), tube.rad(k + 1));
+        if !r0.is_finite() || !r1.is_finite() {
+            return None;
+        }
+        let (start, end) = (ball_box(tube.mid(k), r0), ball_box(tube.mid(k + 1), r1));
+        loop {
+            let s = rat_to_interval(&(tau / Rat::from_integer((2 * pieces).into())));
+            let chain = |from: &[Interval], c: Interval| -> Option<Vec<Vec<Interval>>> {
+                let mut boxes: Vec<Vec<Interval>> = Vec::with_capacity(pieces);
+                for _ in 0..pieces {
+                    let y = a_priori(objective, boxes.last().map_or(from, |b| b.as_slice()), c, s)?;
+                    boxes.push(y);
+                }
+                Some(boxes)
+            };
+            if let (Some(mut fwd), Some(bwd)) = (chain(&start, ci), chain(&end, -ci)) {
+                fwd.extend(bwd);
+                out.push((s, fwd));
+                break;
+            }
+            if pieces >= 64 {
+                return None;
+            }
+            pieces *= 2;
+        }
+    }
+    Some(out)
 }
 
 /// An interval containing the GD local error ‖yₖ₊₁ − Ψ(yₖ)‖₂, Ψ(y) = y − h∇f(y), for every pair of

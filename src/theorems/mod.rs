@@ -269,29 +269,26 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
         }
         return;
     }
-    // shadow.orbit and ol.prop1's measured local error share one enclosure of the flow.
-    let flow = trajectories::SharedFlow::new();
+    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
+    let shared = trajectories::Shared::default();
     if wanted("shadow.orbit") {
         let eps_thm2 = claims
             .iter()
             .find(|c| c.id == "ol.thm2" && c.status == Status::Verified)
             .and_then(|c| c.values.get("epsilon"))
             .map(|v| v.hi().clone());
-        claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &flow));
+        claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &shared));
     }
     if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
-        if let Some(local) = trajectories::prop1_local_error_sharing(spec, &flow) {
+        if let Some(local) = trajectories::prop1_local_error_sharing(spec, &shared) {
             c.enclosed("local_error_max", local);
         }
     }
-    if wanted("ec.thm1") || wanted("shadow.finite") {
-        let run = elkabetz_cohen::GdVsFlow::new(spec);
-        if wanted("ec.thm1") {
-            claims.push(elkabetz_cohen::thm1(spec, run.as_ref()));
-        }
-        if wanted("shadow.finite") {
-            claims.push(shadowing::finite(spec, run.as_ref()));
-        }
+    if wanted("ec.thm1") {
+        claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
+    }
+    if wanted("shadow.finite") {
+        claims.push(shadowing::finite_sharing(spec, &shared));
     }
 }
 

@@ -55,13 +55,12 @@
 //! witness distance.
 
 use super::assumptions::EIG_BITS;
-use super::elkabetz_cohen::GdVsFlow;
-use super::trajectories::{exact, quadratic_gd, sup_distance, Distance};
+use super::trajectories::{exact, quadratic_gd, sup_distance, Distance, Shared};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::ivec::IMat;
-use crate::dynamics::nonlinear::{self, gd_local_error};
-use crate::dynamics::{gd, spec_flow, spec_orbit, Tube};
+use crate::dynamics::nonlinear;
+use crate::dynamics::{gd, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::{eig_enclosure, inertia, round_up_dyadic, shift, sqrt_enclosure, Rat, RatMatrix};
 use crate::objective::{BoxObjective, Quantity};
@@ -77,13 +76,17 @@ const HEADLINE: &str = "Finite-time shadowing (000 Thm 3, saddle case; proofs/SH
 /// Significant bits kept when K and ε are rounded up (keeps the certificate's numbers short).
 const BITS: u32 = 64;
 
-/// `shadow.finite` for `spec` (quadratic objective, method gd; see the module documentation). `run`:
-/// the trajectories of [`GdVsFlow::new`] when the caller has them (computed here otherwise).
+/// `shadow.finite` for `spec` (method gd; see the module documentation).
 ///
 /// Enclosure: rigorous.
-pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
+pub fn finite(spec: &Spec) -> Claim {
+    finite_sharing(spec, &Shared::default())
+}
+
+/// [`finite`] with the orbit, the flow and the local errors taken from (or put into) `shared`.
+pub(crate) fn finite_sharing(spec: &Spec, shared: &Shared) -> Claim {
     if matches!(spec.algorithm.method, Method::Gd) && !matches!(spec.objective, Objective::Quadratic { .. }) {
-        return finite_nonlinear(spec);
+        return finite_nonlinear(spec, shared);
     }
     let (q, b) = match quadratic_gd(spec) {
         Ok(qb) => qb,
@@ -122,16 +125,9 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
     let m = Rat::zero();
     c.value("M", m.clone());
 
-    let owned;
-    let run = match run {
-        Some(r) => r,
-        None => {
-            owned = GdVsFlow::new(spec).expect("quadratic gd");
-            &owned
-        }
-    };
-    let (flow, plain) = (&run.flow, &run.distance);
-    let Some(tau) = &run.tau else {
+    let (flow, _) = shared.flow(spec).expect("quadratic gd");
+    let plain = shared.orbit(spec).and_then(|o| sup_distance(o, flow));
+    let Some(tau) = shared.gd_local_errors(spec) else {
         c.reason = Some("enclosure too wide: the flow tube or a local error is +∞ (f64 overflow)".into());
         return c;
     };
@@ -154,7 +150,7 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
         (0..y.len()).map(|i| (0..y.len()).fold(-bf[i], |s, j| s + qm[(i, j)] * y[j])).collect()
     };
     let witness = shadow_start(&qm, &grad, h, &spec.x0, flow, &split);
-    if let Some(p) = plain {
+    if let Some(p) = &plain {
         c.enclosed("plain_distance", p.range.clone());
     }
     let width = (q.len().max(1)).to_string().len();
@@ -176,7 +172,7 @@ pub fn finite(spec: &Spec, run: Option<&GdVsFlow>) -> Claim {
 /// reference Hessian H₀, M = h·sup ‖D³f‖ on the ε-tube, ε = 2Kδ under (N).
 ///
 /// Enclosure: rigorous.
-fn finite_nonlinear(spec: &Spec) -> Claim {
+fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
     let head = Claim::new("shadow.finite", HEADLINE);
     let expr = match &spec.objective {
         Objective::Expression(e) => e,
@@ -205,23 +201,16 @@ fn finite_nonlinear(spec: &Spec) -> Claim {
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
     let n = Rat::from_integer(spec.steps.into());
     c.value("steps", n.clone());
-    let Some((flow, _)) = spec_flow(spec) else {
+    let Some((flow, _)) = shared.flow(spec) else {
         c.reason = Some("the gradient flow is not enclosed for this objective".into());
         return c;
     };
     // δ: the per-step local errors on the flow tube.
-    let mut delta = 0.0_f64;
-    for k in 0..steps {
-        let step = ((flow.mid(k), flow.rad(k)), (flow.mid(k + 1), flow.rad(k + 1)));
-        match gd_local_error(expr, step.0, step.1, h) {
-            Some(t) => delta = delta.max(t.sup()),
-            None => {
-                c.reason = Some(format!("enclosure too wide: the local error at step {k} is unbounded"));
-                return c;
-            }
-        }
-    }
-    let Some(delta) = exact(delta) else {
+    let Some(tau) = shared.gd_local_errors(spec) else {
+        c.reason = Some("enclosure too wide: a local error along the flow is unbounded".into());
+        return c;
+    };
+    let Some(delta) = exact(tau.iter().map(|t| t.sup()).fold(0.0, f64::max)) else {
         c.reason = Some("enclosure too wide: the defect bound δ overflows f64".into());
         return c;
     };
@@ -304,18 +293,18 @@ fn finite_nonlinear(spec: &Spec) -> Claim {
         let p: Vec<Interval> = y.iter().map(|&v| point(v)).collect();
         expr.gradient(&p).iter().map(|g| g.mid()).collect()
     };
-    if let Some(orbit) = spec_orbit(spec) {
-        if let Some(p) = sup_distance(&orbit, &flow) {
+    if let Some(orbit) = shared.orbit(spec) {
+        if let Some(p) = sup_distance(orbit, flow) {
             c.enclosed("plain_distance", p.range.clone());
         }
     }
-    let witness = shadow_start(&h0, &grad, h, &spec.x0, &flow, &split);
+    let witness = shadow_start(&h0, &grad, h, &spec.x0, flow, &split);
     let width = d.max(1).to_string().len();
     let witness_distance = witness.as_ref().and_then(|x| {
         for (i, v) in x.iter().enumerate() {
             c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
         }
-        sup_distance(&nonlinear::gd(expr, x, h, steps), &flow)
+        sup_distance(&nonlinear::gd(expr, x, h, steps), flow)
     });
     if let Some(w) = &witness_distance {
         c.enclosed("witness_distance", w.range.clone());
@@ -499,7 +488,7 @@ mod tests {
 
     /// The claim with its own trajectories (shadows the glob import).
     fn finite(s: &Spec) -> Claim {
-        super::finite(s, None)
+        super::finite(s)
     }
 
     fn q(s: &str) -> Rat {

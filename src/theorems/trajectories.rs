@@ -12,8 +12,9 @@
 //!   scheme (7) — the rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f (004 Thm 2: uₙ = u(nh) + O(h));
 //!   heavy_ball_ol — the heavy-ball ODE q̈ + αq̇ = −∇f, q̇(0) = 0, time scaled by √η = h (000 Prop. 2);
 //!
-//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ. Whatever
-//! objective `spec_orbit` and `spec_flow` enclose (today: quadratics) is handled here unchanged.
+//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ, for every
+//! objective (`dynamics` for quadratics, `dynamics::nonlinear` for expressions and data sets); the
+//! claims here only read the tubes.
 //!
 //! # Hypotheses checked here
 //! * A target ε: the spec's `epsilon`, else, for gd only, ε = hℓL/(2μ) of `ol.thm2` passed by the
@@ -78,15 +79,46 @@ fn source(method: &Method) -> &'static str {
 ///
 /// Enclosure: rigorous.
 pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
-    shadow_orbit_sharing(spec, epsilon_thm2, &OnceCell::new())
+    shadow_orbit_sharing(spec, epsilon_thm2, &Shared::default())
 }
 
-/// `dynamics::spec_flow(spec)`, computed at most once for the claims that share it.
-pub(crate) type SharedFlow = OnceCell<Option<(Tube, &'static str)>>;
+/// The enclosed orbit (`dynamics::spec_orbit`) and flow (`dynamics::spec_flow`) of a spec, each
+/// computed at most once for the claims that share them (`shadow.orbit`, `ol.prop1`'s measured local
+/// error, `ec.thm1`, `shadow.finite`), with the GD local errors along the flow.
+#[derive(Default)]
+pub(crate) struct Shared {
+    orbit: OnceCell<Option<Tube>>,
+    flow: OnceCell<Option<(Tube, &'static str)>>,
+    tau: OnceCell<Option<Vec<Interval>>>,
+}
 
-/// [`shadow_orbit`] with the compared flow taken from (or put into) `shared`, so that
-/// [`prop1_local_error_sharing`] does not integrate it again.
-pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shared: &SharedFlow) -> Claim {
+impl Shared {
+    /// `dynamics::spec_orbit(spec)`.
+    pub(crate) fn orbit(&self, spec: &Spec) -> Option<&Tube> {
+        self.orbit.get_or_init(|| spec_orbit(spec)).as_ref()
+    }
+
+    /// `dynamics::spec_flow(spec)` and the flow's name.
+    pub(crate) fn flow(&self, spec: &Spec) -> Option<&(Tube, &'static str)> {
+        self.flow.get_or_init(|| spec_flow(spec)).as_ref()
+    }
+
+    /// The per-step GD local errors τₖ along the gradient flow ([`gd_local_error_steps`]); `None`
+    /// unless the method is gd, or when a bound is not finite.
+    pub(crate) fn gd_local_errors(&self, spec: &Spec) -> Option<&[Interval]> {
+        self.tau
+            .get_or_init(|| {
+                if !matches!(spec.algorithm.method, Method::Gd) {
+                    return None;
+                }
+                gd_local_error_steps(spec, &self.flow(spec)?.0)
+            })
+            .as_deref()
+    }
+}
+
+/// [`shadow_orbit`] with the orbit and the flow taken from (or put into) `shared`.
+pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shared: &Shared) -> Claim {
     let method = &spec.algorithm.method;
     let headline = format!("{}, {HEADLINE}", source(method));
     let (eps, eps_source) =
@@ -103,14 +135,14 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
                 ))
             }
         };
-    let Some(orbit) = spec_orbit(spec) else {
+    let Some(orbit) = shared.orbit(spec) else {
         return Claim::new("shadow.orbit", headline).not_applicable(format!(
             "not implemented: the enclosed {} orbit for the objective {}",
             method.name(),
             spec.objective.describe()
         ));
     };
-    let Some((flow, flow_name)) = shared.get_or_init(|| spec_flow(spec)) else {
+    let Some((flow, flow_name)) = shared.flow(spec) else {
         return Claim::new("shadow.orbit", headline).not_applicable(format!(
             "not implemented: the enclosed flow compared with the {} orbit for the objective {}",
             method.name(),
@@ -130,7 +162,7 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
     c.value("epsilon", eps.clone());
     c.value("steps", Rat::from_integer(spec.steps.into()));
     let max_rad = orbit.max_rad().max(flow.max_rad());
-    let (Some(dist), Some(max_radius)) = (sup_distance(&orbit, flow), exact(max_rad)) else {
+    let (Some(dist), Some(max_radius)) = (sup_distance(orbit, flow), exact(max_rad)) else {
         c.reason = Some(
             "enclosure too wide: a tube radius or the distance bound is +∞ (the orbit or the flow overflows f64 \
              over the horizon)"
@@ -140,7 +172,7 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
     };
     c.enclosed("distance", dist.range.clone());
     c.value("max_radius", max_radius);
-    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", &orbit), ("flow y(kh)", flow)]) else {
+    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", orbit), ("flow y(kh)", flow)]) else {
         c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
         return c;
     };
@@ -170,39 +202,41 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
 ///
 /// Enclosure: rigorous. Tightness: width about 2·maxₖ(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
 pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
-    prop1_local_error_sharing(spec, &OnceCell::new())
+    prop1_local_error_sharing(spec, &Shared::default())
 }
 
 /// [`prop1_local_error`] on the gradient flow of `shared` (for gd, `spec_flow` is the gradient flow).
-pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &SharedFlow) -> Option<RatInterval> {
-    if !matches!(spec.algorithm.method, Method::Gd) {
-        return None;
-    }
-    let (flow, _) = shared.get_or_init(|| spec_flow(spec)).as_ref()?;
-    match &spec.objective {
-        Objective::Quadratic { q, b } => local_error(q, b, &spec.algorithm.h, flow),
-        _ => nonlinear_local_error(spec, flow),
-    }
+pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
+    let (lo, hi) = shared
+        .gd_local_errors(spec)?
+        .iter()
+        .fold((0.0_f64, 0.0_f64), |(lo, hi), t| (lo.max(t.inf().max(0.0)), hi.max(t.sup())));
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
 
-/// [`prop1_local_error`] for expression and dataset objectives: the same maximum over the enclosed
-/// gradient flow (interval Taylor method), each step by `dynamics::nonlinear::gd_local_error`
+/// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h∇f(y), over a tube of the
+/// exact gradient-flow samples of a gd spec (the local errors `ol.prop1` maximizes, `ec.thm1`
+/// sums and `shadow.finite` takes as defects); `None` when a bound is not finite. Quadratics:
+/// [`local_error_steps`]; expression and dataset objectives: `dynamics::nonlinear::gd_local_error`
 /// (mean-value form: ‖mₖ₊₁ − Ψ(mₖ)‖ ± (rₖ₊₁ + ρrₖ), ρ from the Hessian spectrum on the ball's box).
 ///
 /// Enclosure: rigorous.
-fn nonlinear_local_error(spec: &Spec, flow: &Tube) -> Option<RatInterval> {
-    let objective = spec.objective.as_box()?;
-    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
-    for k in 0..flow.len().saturating_sub(1) {
-        let e = crate::dynamics::nonlinear::gd_local_error(
-            objective,
-            (flow.mid(k), flow.rad(k)),
-            (flow.mid(k + 1), flow.rad(k + 1)),
-            &spec.algorithm.h,
-        )?;
-        (lo, hi) = (lo.max(e.inf()), hi.max(e.sup()));
-    }
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+fn gd_local_error_steps(spec: &Spec, flow: &Tube) -> Option<Vec<Interval>> {
+    let h = &spec.algorithm.h;
+    let objective = match &spec.objective {
+        Objective::Quadratic { q, b } => return local_error_steps(q, b, h, flow),
+        other => other.as_box()?,
+    };
+    (0..flow.len().saturating_sub(1))
+        .map(|k| {
+            crate::dynamics::nonlinear::gd_local_error(
+                objective,
+                (flow.mid(k), flow.rad(k)),
+                (flow.mid(k + 1), flow.rad(k + 1)),
+                h,
+            )
+        })
+        .collect()
 }
 
 /// Q and b of a quadratic spec run with gd, or why the claims do not apply.
@@ -352,17 +386,6 @@ pub(super) fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'stati
         (if lo < m0 { lo } else { m0.clone() }, if hi < m0 { hi } else { m0.clone() })
     };
     Some(DomainCheck { margin: RatInterval::new(lo, hi), worst, weakest })
-}
-
-/// maxₖ ‖yₖ₊₁ − yₖ + h(Qyₖ − b)‖₂ over a tube of the exact flow samples (see [`prop1_local_error`]);
-/// `None` when a bound is not finite.
-///
-/// Enclosure: rigorous.
-fn local_error(q: &RatMatrix, b: &[Rat], h: &Rat, flow: &Tube) -> Option<RatInterval> {
-    let (lo, hi) = local_error_steps(q, b, h, flow)?
-        .iter()
-        .fold((0.0_f64, 0.0_f64), |(lo, hi), t| (lo.max(t.inf().max(0.0)), hi.max(t.sup())));
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
 
 /// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h(Qy − b), over a tube of the
@@ -799,9 +822,11 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!((m.margin.to_string_exact(), m.worst, m.weakest), ("[-3/4, -1/4]".into(), ("b", 1), ("b", 1)));
         // Q = [[1]], b = 0, h = 1/2: yₖ₊₁ − Ψ(yₖ) = yₖ₊₁ − yₖ/2 ∈ (0 − 2) ± (1/4 + ‖1/2‖·1/4).
-        let e = local_error(&vec![vec![q("1")]], &[q("0")], &q("1/2"), &tube(&[(4.0, 0.25), (0.0, 0.25)])).unwrap();
-        assert!(q("13/8") - &e.lo < q("1e-12") && e.lo <= q("13/8"), "{}", e.to_string_exact());
-        assert!(&e.hi - q("19/8") < q("1e-12") && e.hi >= q("19/8"), "{}", e.to_string_exact());
+        let e =
+            local_error_steps(&vec![vec![q("1")]], &[q("0")], &q("1/2"), &tube(&[(4.0, 0.25), (0.0, 0.25)])).unwrap();
+        let (lo, hi) = (exact(e[0].inf()).unwrap(), exact(e[0].sup()).unwrap());
+        assert!(q("13/8") - &lo < q("1e-12") && lo <= q("13/8"), "{lo}");
+        assert!(&hi - q("19/8") < q("1e-12") && hi >= q("19/8"), "{hi}");
     }
 
     #[test]
