@@ -114,6 +114,36 @@ pub fn damped_flow(
     second_order_flow(q, b, &(h * &alpha), &(&one - lambda), u0, &v0, tau, steps)
 }
 
+/// The damped flow (11) of 004 for any objective (α = ½(1 + λ − 2a(1 − λ)) must be positive): for
+/// quadratics [`damped_flow`]; for expression and dataset objectives the interval Taylor method
+/// `nonlinear::second_order_flow` on ü + ((1 − λ)/(hα))u̇ = −(hα)⁻¹∇f(u), with u̇(0) of (12)
+/// enclosed from ∇f on the point box of u₀. `None` when the objective has no box enclosures.
+///
+/// Enclosure: rigorous.
+#[allow(clippy::too_many_arguments)]
+pub fn damped_flow_of(
+    objective: &Objective,
+    u0: &[Rat],
+    h: &Rat,
+    lambda: &Rat,
+    a: &Rat,
+    tau: &Rat,
+    steps: usize,
+) -> Option<Tube> {
+    if let Objective::Quadratic { q, b } = objective {
+        return Some(damped_flow(q, b, u0, h, lambda, a, tau, steps));
+    }
+    let f = objective.as_box()?;
+    let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
+    let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
+    assert!(alpha > Rat::zero(), "damped_flow_of needs α = ½(1 + λ − 2a(1 − λ)) > 0, got {alpha}");
+    let factor = rat_to_interval(&((&one - &two * &alpha) / (&two * &alpha - lambda + &one)));
+    let g = f.gradient(&super::ivec::rat_vec(u0));
+    let v0: Vec<Interval> = g.iter().map(|&gi| -(factor * gi)).collect();
+    let mass = h * &alpha;
+    Some(nonlinear::second_order_flow(f, u0, &v0, &((&one - lambda) / &mass), &(&one / &mass), tau, steps))
+}
+
 /// The Orvieto–Lucchi heavy-ball ODE q̈ + αq̇ = −(Qq − b), q(0) = q₀, q̇(0) = 0, sampled at kτ (time is
 /// scaled by √η = h, so τ = h matches the heavy-ball iterates zₖ ≈ q(kh)).
 ///

@@ -7,7 +7,7 @@
 //!   rigorous bound of its distance to the exact orbit; the naive interval iteration for comparison.
 //! * `flow`: the gradient flow, the rescaled flow (8), the modified flow (20)–(21), the damped flow
 //!   (11)–(12) and the Orvieto–Lucchi heavy-ball ODE, sampled at t = kτ, by a rigorous matrix
-//!   exponential (`expm`).
+//!   exponential (`expm`); the damped flow of any objective (`damped_flow_of`).
 //! * `tube`: the midpoint–radius representation and its propagation; `norm`: the norms in which the
 //!   step maps contract; `spectrum`: rigorous eigenvalue bounds and semidefiniteness tests;
 //!   `ivec`: interval vectors and matrices.
@@ -31,6 +31,8 @@ pub mod orbit;
 pub mod spectrum;
 pub mod tube;
 
-pub use flow::{damped_flow, gradient_flow, modified_flow, ol_heavy_ball_flow, rescaled_flow, spec_flow};
+pub use flow::{
+    damped_flow, damped_flow_of, gradient_flow, modified_flow, ol_heavy_ball_flow, rescaled_flow, spec_flow,
+};
 pub use orbit::{gd, gd_f64, gd_naive_interval, ol_heavy_ball, scheme7, spec_orbit, GdF64, TwoStepF64};
 pub use tube::Tube;
