@@ -31,7 +31,7 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
     tighten: Option<f64>,
     /// Write SVG plots of the enclosed orbit and flow to DIR (created if missing):
-    /// <name>.trajectory.svg and <name>.distance.svg.
+    /// `<name>.trajectory.svg` and `<name>.distance.svg`.
     #[arg(long, value_name = "DIR")]
     plot: Option<PathBuf>,
 }
@@ -124,7 +124,7 @@ enum Command {
         out: GridOut,
     },
     /// SVG heat map of verified / refuted / inconclusive over two parameters, with the certified
-    /// boundary h_lo drawn (x: NAME=FROM:TO[:POINTS], y likewise; y is usually h).
+    /// boundary h_lo drawn (x: `NAME=FROM:TO[:POINTS]`, y likewise; y is usually h).
     Map {
         /// Spec file.
         spec: PathBuf,

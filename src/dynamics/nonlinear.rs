@@ -12,9 +12,8 @@
 //!   mₖ₊₁ is the midpoint of that box and wₖ its Euclidean radius (rounded up);
 //! * Ψ(xₖ) − Ψ(mₖ) = ∫₀¹ (I − h∇²f(mₖ + θ(xₖ − mₖ))) dθ (xₖ − mₖ); every ∇²f on the segment is
 //!   symmetric with spectrum in [λ_lo, λ_hi], enclosed on the box hull B of the ball B(mₖ, rₖ)
-//!   ([`BoxObjective::neg_lambda_min_sup`] gives λ_lo, [`Quantity::HessNorm`] ≥ λ_max gives λ_hi), so
-//!   ‖Ψ(xₖ) − Ψ(mₖ)‖₂ ≤ ρₖrₖ with ρₖ = max(|1 − hλ_lo|, |1 − hλ_hi|) (using ‖∇²f‖₂ for λ_hi loses
-//!   nothing: when it exceeds λ_max it equals −λ_min, and then |1 − hλ_lo| is the maximum anyway).
+//!   ([`BoxObjective::hessian_range`]), so ‖Ψ(xₖ) − Ψ(mₖ)‖₂ ≤ ρₖrₖ with
+//!   ρₖ = max(|1 − hλ_lo|, |1 − hλ_hi|).
 //!
 //! Hence rₖ₊₁ = ρₖrₖ + wₖ.
 //!
@@ -55,7 +54,7 @@ use super::ivec::{norm2_sup, point};
 use super::tube::{Start, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
-use crate::objective::{BoxObjective, Quantity};
+use crate::objective::BoxObjective;
 use inari::Interval;
 use num_traits::One;
 
@@ -150,8 +149,8 @@ fn gd_spread(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> In
 /// Enclosure: rigorous (an upper bound).
 pub fn gd_contraction(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> f64 {
     let b = ball_box(m, r);
-    let lam_lo = point(-objective.neg_lambda_min_sup(&b));
-    let lam_hi = point(objective.enclose(Quantity::HessNorm, &b).sup());
+    let (lam_lo, lam_hi) = objective.hessian_range(&b);
+    let (lam_lo, lam_hi) = (point(lam_lo), point(lam_hi));
     let one = point(1.0);
     let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
     if rho.is_nan() {
@@ -266,8 +265,7 @@ pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &
     tube.push(&m1, r1);
     // The norm: fixed for the run, from the curvature range at u₀.
     let b0 = ball_box(&m0, r0);
-    let mu_lo = -objective.neg_lambda_min_sup(&b0);
-    let mu_hi = objective.enclose(Quantity::HessNorm, &b0).sup();
+    let (mu_lo, mu_hi) = objective.hessian_range(&b0);
     let mut norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
     let (mut mu, mut mw) = (m1, m0);
     let mut r = (point(norm.k_in) * (point(r1).sqr() + point(r0).sqr()).sqrt()).sup();
@@ -365,8 +363,7 @@ fn two_step_step(
     let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out) * point(r)).sup();
     let rr = Interval::try_from((-rho, rho)).ok()?;
     let b: Vec<Interval> = y.iter().map(|&x| x + rr).collect();
-    let mu_lo = -objective.neg_lambda_min_sup(&b);
-    let mu_hi = objective.enclose(Quantity::HessNorm, &b).sup();
+    let (mu_lo, mu_hi) = objective.hessian_range(&b);
     let theta = |n: &TwoStepNorm| {
         let l = n.l.map(|row| row.map(point));
         let block = |m: f64| {
@@ -600,7 +597,7 @@ impl TwoStepNorm {
 /// The second-order flow q̈ + c₁q̇ = −c₂∇f(q), q(0) = q₀ (exact), q̇(0) ∈ `v0` (a box), sampled at
 /// q(kτ), k = 0..=steps: the Orvieto–Lucchi heavy-ball ODE is c₁ = α, c₂ = 1. The interval Taylor
 /// method of [`gradient_flow`] on the state (q, v) (q̇ = v, v̇ = −c₁v − c₂∇f(q): qₖ₊₁ = vₖ/(k+1),
-/// vₖ₊₁ = −(c₁vₖ + c₂[∇f(q)]ₖ)/(k+1)), with the error ball in the norm of [`second_order_norm`]
+/// vₖ₊₁ = −(c₁vₖ + c₂[∇f(q)]ₖ)/(k+1)), with the error ball in the norm of `second_order_norm`
 /// (re-fitted per substep when cheaper after the change of norm, as [`two_step`] does) and the
 /// logarithmic norm of the flow on the a-priori box for its growth.
 ///
@@ -626,7 +623,7 @@ pub fn second_order_flow(
         return tube;
     };
     let b0 = ball_box(&start.hi, start.err);
-    let (lo, hi) = (-objective.neg_lambda_min_sup(&b0), objective.enclose(Quantity::HessNorm, &b0).sup());
+    let (lo, hi) = objective.hessian_range(&b0);
     let mut norm = second_order_norm(c1i.mid(), c2i.mid(), 0.5 * (lo + hi));
     let mut m: Vec<f64> = start.hi.iter().chain(&mv).copied().collect();
     let mut r = (point(norm.k_in) * (point(start.err).sqr() + point(wv).sqr()).sqrt()).sup();
@@ -715,7 +712,7 @@ fn second_order_substep(
             .collect()
     };
     let y = picard(&b, &image).ok_or(Retry::Smaller)?;
-    let (mu_lo, mu_hi) = (-objective.neg_lambda_min_sup(&y[..d]), objective.enclose(Quantity::HessNorm, &y[..d]).sup());
+    let (mu_lo, mu_hi) = objective.hessian_range(&y[..d]);
     let nu = |n: &TwoStepNorm| n.log_norm(c1, c2, mu_lo).max(n.log_norm(c1, c2, mu_hi));
     let growth = |n: &TwoStepNorm| (s * point(nu(n))).exp().sup();
     let keep = growth(norm);

@@ -65,6 +65,17 @@ pub trait BoxObjective: Sync {
     fn neg_lambda_min_sup(&self, x: &[Interval]) -> f64 {
         self.enclose(Quantity::NegLambdaMin, x).sup()
     }
+
+    /// [λ_lo, λ_hi] holding the spectrum of ∇²f(x) for every x in the box (what the mean-value
+    /// forms and the logarithmic norms of `dynamics::nonlinear` use): by default
+    /// (−[`BoxObjective::neg_lambda_min_sup`], upper end of [`Quantity::HessNorm`]) — ‖∇²f‖₂ ≥ λ_max,
+    /// and when it exceeds λ_max it equals −λ_min, so nothing is lost for |1 − hλ| — an objective
+    /// may compute both at once. Infinite ends when unbounded.
+    ///
+    /// Enclosure: rigorous.
+    fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
+        (-self.neg_lambda_min_sup(x), self.enclose(Quantity::HessNorm, x).sup())
+    }
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.

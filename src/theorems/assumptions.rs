@@ -381,7 +381,7 @@ fn search(inp: &GeneralConstants, q: Quantity, names: &[&str]) -> Search {
 /// disproves it, inconclusive otherwise; the record gives the enclosure `true` either way. An
 /// undeclared constant is derived as the rigorous end of the enclosure. In the saddle reading of
 /// 000 Thm 3 (γ declared), γ and μ are the sides of the spectral gap, enclosed per eigenvalue
-/// ([`gap_constants`]).
+/// (`gap_constants`).
 ///
 /// Enclosure: rigorous (interval arithmetic). Unlike the quadratic case these claims are not
 /// closed-form: `check` re-verifies them by re-running the enclosure with the budget recorded

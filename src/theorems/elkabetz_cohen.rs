@@ -78,7 +78,7 @@
 //! Nothing here depends on the domain box (no declared constant is used).
 //!
 //! # Re-verification
-//! By re-running (`certify check` calls [`thm1_sharing`] through `theorems::evaluate`): sequential `f64`,
+//! By re-running (`certify check` calls `thm1_sharing` through `theorems::evaluate`): sequential `f64`,
 //! inari and exact arithmetic only, deterministic.
 //!
 //! Enclosure: rigorous. Tightness: for d = 1 and 0 ≤ hq ≤ 1 the recursion is an identity

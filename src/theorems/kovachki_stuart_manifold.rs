@@ -90,7 +90,7 @@ pub(crate) fn manifold_roots(q: &RatMatrix, h: &Rat, lambda: &Rat, a: &Rat) -> R
 }
 
 /// For scheme (7) on a quadratic with diagonal positive-definite Q whose roots are real (see
-/// [`manifold_roots`]): an exact enclosure of maxᵢ |ρ₂,ᵢ|, ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the smaller root.
+/// `manifold_roots`): an exact enclosure of maxᵢ |ρ₂,ᵢ|, ρ₂,ᵢ = (Tᵢ − √(Tᵢ² − 4Dᵢ))/2 the smaller root.
 /// Off the exact invariant manifold the distance eₙ = vₙ − w_g(uₙ) of Theorem 5 is, coordinatewise,
 /// exactly eₙ = ρ₂,ᵢⁿe₀ (the fast eigen-component of the linear map (15); proofs/ERRATA.md §3), so this
 /// is the true attraction factor that Theorem 5's rate must bound: the valid `rate` of `ks.thm5` is ≥
@@ -180,7 +180,7 @@ pub struct ExactManifold {
 }
 
 impl ExactManifold {
-    /// The manifold of `spec`, or why it is not available ([`manifold_roots`]; scheme (7) on a
+    /// The manifold of `spec`, or why it is not available (`manifold_roots`; scheme (7) on a
     /// quadratic objective only).
     ///
     /// Enclosure: rigorous (exact roots, converted outward).

@@ -298,7 +298,7 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
 pub struct Context {
     /// Saddle reading (000 Thm 3): γ declared, or an indefinite quadratic.
     pub saddle: bool,
-    /// |∇Φ(x₀)|² (or an upper bound, see [`grad0_sq_upper`]).
+    /// |∇Φ(x₀)|² (or an upper bound, see `grad0_sq_upper`).
     pub grad0_sq: Option<Rat>,
     /// Why Thm 3 does not apply outside the saddle reading.
     no_saddle_reason: &'static str,

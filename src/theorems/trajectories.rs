@@ -194,8 +194,9 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
 /// Enclosure of the actual largest local error of GD along the exact gradient flow of `spec`,
 /// maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ over 0 ≤ k < K, Ψ(y) = y − h∇f(y) (the quantity Prop. 1 of 000
 /// bounds by δ = ℓLh²/2). `None` unless the method is gd, or when the enclosure is unbounded.
-/// Expression and dataset objectives: see [`nonlinear_local_error`]; quadratics below. The flow samples are not checked against the domain box here
-/// ([`shadow_orbit`] does).
+/// Per step by `local_error_steps` (quadratics, formula below) or the mean-value form of
+/// `dynamics::nonlinear::gd_local_error` (expression and dataset objectives). The flow samples are
+/// not checked against the domain box here ([`shadow_orbit`] does).
 ///
 /// With yₖ = mₖ + eₖ, ‖eₖ‖ ≤ rₖ: yₖ₊₁ − Ψ(yₖ) = [mₖ₊₁ − mₖ + h(Qmₖ − b)] + eₖ₊₁ − (I − hQ)eₖ, so its norm
 /// lies within rₖ₊₁ + ‖I − hQ‖₂rₖ of the norm of the bracket, which is enclosed with inari.
