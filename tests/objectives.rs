@@ -138,6 +138,7 @@ fn logistic_smoothness_and_dataset_check() {
     std::fs::write(sub.join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,2\n").unwrap();
     let mut v = dataset_spec("data/d.csv");
     v["constants"] = json!({ "L": "1.2251" });
+    v["claims"] = json!(["constants.L", "ol.prop1", "ec.thm1"]);
     write(&sub, "s.json", &v);
     let run = certify_in(dir.path(), &["specs/s.json", "-o", "c.json"]);
     run.expect_code(0);
@@ -163,10 +164,17 @@ fn logistic_smoothness_and_dataset_check() {
 
 #[test]
 fn shipped_digit_specs_have_their_figures() {
+    // Every claim is requested: shadow.finite is inconclusive (the logistic Hessian moves along the
+    // flow more than one split tolerates), everything else that applies is verified.
     let run = certify(&["--json", "specs/digits_logistic_gd.json"]);
-    run.expect_code(0);
+    run.expect_code(1);
     let cert: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(claim(&cert, "ol.thm2")["status"], "verified");
+    for id in ["ol.thm2", "shadow.orbit", "ec.thm1"] {
+        assert_eq!(claim(&cert, id)["status"], "verified", "{id}");
+    }
+    let finite = claim(&cert, "shadow.finite");
+    assert_eq!(finite["status"], "inconclusive");
+    assert!(finite["reason"].as_str().unwrap().contains("η·K₀ ≥ 1"), "{finite}");
     assert_eq!(cert["inputs"]["objective"]["data_sha256"].as_str().unwrap().len(), 64);
     assert!(root().join("specs/data/README.md").exists(), "the data's provenance note ships beside it");
 }

@@ -443,6 +443,12 @@ impl BoxObjective for Dataset {
         self.gradient_parts(w).1
     }
 
+    /// `Dataset::hessian_matrix` at the loss″ enclosures of the box's margins. O(Σᵢ nnzᵢ²).
+    fn hessian(&self, w: &[Interval]) -> Vec<Vec<Interval>> {
+        let d2: Vec<Interval> = self.margins(w).par_iter().map(|&z| loss_d2(self.loss, z)).collect();
+        self.hessian_matrix(&d2)
+    }
+
     fn enclose(&self, q: Quantity, w: &[Interval]) -> Interval {
         match q {
             Quantity::GradNorm => {

@@ -43,6 +43,10 @@ pub trait BoxObjective: Sync {
     /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
     fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
 
+    /// Encloses ∇²f(x) for every x in the box, as a full symmetric interval matrix (what
+    /// `shadow.finite` perturbs around a reference Hessian). Enclosure: rigorous.
+    fn hessian(&self, x: &[Interval]) -> Vec<Vec<Interval>>;
+
     /// Enclosures of the eigenvalues of ∇²f in ascending order: λ_k(∇²f(x)) ∈ `result[k]` for
     /// every x in the box (the spectral gap of 000 Thm 3).
     ///
@@ -98,6 +102,10 @@ impl BoxObjective for expression::Expression {
 
     fn gradient(&self, x: &[Interval]) -> Vec<Interval> {
         self.gradient_box(x)
+    }
+
+    fn hessian(&self, x: &[Interval]) -> Vec<Vec<Interval>> {
+        self.hessian_box(x)
     }
 
     /// `ThirdNorm` is enclosed by [max_i |∂³f/∂x_i³|, ‖D³f‖_F]: the Frobenius norm bounds the

@@ -24,19 +24,22 @@
 //!   `plain_distance` is the same for the orbit from x₀ itself (the one `shadow.orbit` measures), to
 //!   show what the perturbation of x₀ buys.
 //!
-//! # Non-quadratic objectives (expression objectives; proofs/SHADOWING.md, "Non-quadratic objectives")
+//! # Non-quadratic objectives (expression and dataset objectives; proofs/SHADOWING.md, "Non-quadratic objectives")
 //! Aₖ = I − h∇²f(yₖ) now varies with k. With H₀ the midpoint of the hull of the interval Hessians
-//! on the flow samples' boxes (symmetrized, exact as rationals) and A₀ = I − hH₀, the split above
-//! gives K₀ ≥ ‖𝓛₀⁺‖ for the constant-coefficient operator; with η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂ (the
-//! max row sum of the entrywise magnitudes, which bounds ‖·‖₂ of a symmetric matrix),
-//! 𝓛⁺ = 𝓛₀⁺(I − 𝓔𝓛₀⁺)⁻¹ is a right inverse of 𝓛 and ‖𝓛⁺‖ ≤ K = K₀/(1 − ηK₀) when ηK₀ < 1 (`eta`,
-//! `K0`, `K`). M = h·sup ‖D³f‖ over the boxes of the samples widened by ε = 2Kδ (the Frobenius bound
-//! of `Quantity::ThirdNorm`), δ from `dynamics::nonlinear::gd_local_error` on the Taylor-method
-//! flow tube; (N) 2MK²δ ≤ 1 decides, ε = 2Kδ (Kδ when M = 0). The witness x̃₀ uses the split of H₀
-//! and the defects at the flow's midpoints; its exact GD orbit is enclosed in mean-value form.
-//! Inconclusive with the reason when ηK₀ ≥ 1 (the Hessian turns along the flow: a longer horizon
-//! or a flow that leaves the saddle's neighbourhood) or when (N) fails. Dataset objectives: not
-//! applicable (only the extreme eigenvalues of their Hessian are enclosed, not the matrix).
+//! on the flow samples' boxes (`BoxObjective::hessian`: automatic differentiation for expressions,
+//! (1/n)X̃ᵀdiag(ℓ″)X̃ + l2·I for data sets; symmetrized, an `f64` matrix) and A₀ = I − hH₀, the split
+//! gives K₀ ≥ ‖𝓛₀⁺‖ for the constant-coefficient operator — its groups and θ's from rigorous
+//! enclosures of the eigenvalues of H₀ (`enclose::symmetric::eig_enclosures`; no exact arithmetic
+//! on a d × d matrix), undecided (inconclusive) when an enclosure meets 0 or 2/h. With
+//! η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂ (the smaller of the largest row sum of the entrywise magnitudes and
+//! the spectral bound of the interval matrix), 𝓛⁺ = 𝓛₀⁺(I − 𝓔𝓛₀⁺)⁻¹ is a right inverse of 𝓛 and
+//! ‖𝓛⁺‖ ≤ K = K₀/(1 − ηK₀) when ηK₀ < 1 (`eta`, `K0`, `K`). M = h·sup ‖D³f‖ over the boxes of the
+//! samples widened by ε = 2Kδ (`Quantity::ThirdNorm`), δ from `dynamics::nonlinear::gd_local_error`
+//! on the Taylor-method flow tube; (N) 2MK²δ ≤ 1 decides, ε = 2Kδ (Kδ when M = 0). The witness x̃₀
+//! uses the split of H₀ and the defects at the flow's midpoints; its exact GD orbit is enclosed in
+//! mean-value form. Inconclusive with the reason when ηK₀ ≥ 1 (the Hessian turns along the flow: a
+//! longer horizon or a flow that leaves the saddle's neighbourhood — the digits losses over T = 25
+//! and 100: ηK₀ ≈ 26 and 50) or when (N) fails.
 //!
 //! # Verdict
 //! Verified when (N) holds and ε ≤ the spec's `epsilon` (when given), or, failing the latter, when the
@@ -62,12 +65,13 @@ use crate::dynamics::ivec::IMat;
 use crate::dynamics::nonlinear;
 use crate::dynamics::{gd, Tube};
 use crate::enclose::rat_to_interval;
+use crate::enclose::symmetric::{eig_bounds, eig_enclosures};
 use crate::exact::{eig_enclosure, inertia, round_up_dyadic, shift, sqrt_enclosure, Rat, RatMatrix};
-use crate::objective::{BoxObjective, Quantity};
+use crate::objective::Quantity;
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use nalgebra::{DMatrix, SymmetricEigen};
-use num_traits::{One, ToPrimitive, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// Statement of `shadow.finite` when it stops before its radius is computed.
 const HEADLINE: &str = "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a \
@@ -173,17 +177,9 @@ pub(crate) fn finite_sharing(spec: &Spec, shared: &Shared) -> Claim {
 ///
 /// Enclosure: rigorous.
 fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
-    let head = Claim::new("shadow.finite", HEADLINE);
-    let expr = match &spec.objective {
-        Objective::Expression(e) => e,
-        other => {
-            return head.not_applicable(format!(
-                "the objective is {}: the right-inverse bound K needs the full interval Hessian along the flow, \
-                 enclosed for quadratic and expression objectives (a dataset objective bounds only its extreme \
-                 eigenvalues)",
-                other.describe()
-            ))
-        }
+    let Some(objective) = spec.objective.as_box() else {
+        return Claim::new("shadow.finite", HEADLINE)
+            .not_applicable(format!("the objective {} has no box enclosures", spec.objective.describe()));
     };
     let mut c = Claim::new(
         "shadow.finite",
@@ -217,7 +213,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
     c.value("delta", delta.clone());
     // H₀: the midpoint of the hull of the Hessians on the flow samples; η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂.
     let boxes: Vec<Vec<Interval>> = (0..=steps).map(|k| flow.point(k)).collect();
-    let hessians: Vec<Vec<Vec<Interval>>> = boxes.iter().map(|b| expr.hessian_box(b)).collect();
+    let hessians: Vec<Vec<Vec<Interval>>> = boxes.iter().map(|b| objective.hessian(b)).collect();
     let d = spec.x0.len();
     let hull = |i: usize, j: usize| hessians.iter().map(|m| m[i][j]).fold(Interval::EMPTY, |acc, x| acc.convex_hull(x));
     let h0 = DMatrix::from_fn(d, d, |i, j| 0.5 * (hull(i, j).mid() + hull(j, i).mid()));
@@ -225,25 +221,31 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
         c.reason = Some("enclosure too wide: the Hessian along the flow is unbounded".into());
         return c;
     }
-    // ‖E‖₂ ≤ max row sum of |E| for the symmetric |E| (= ‖|E|‖₁ = ‖|E|‖∞).
+    // ‖E‖₂ for the symmetric E = ∇²f − H₀ over the sample's box: the smaller of the largest row
+    // sum of |E| (= ‖|E|‖∞ ≥ ‖E‖₂) and the spectral bound max(−λ_min, λ_max) of the interval matrix.
     let deviation = hessians
         .iter()
         .map(|m| {
-            (0..d)
-                .map(|i| (0..d).fold(point(0.0), |s, j| s + point((m[i][j] - point(h0[(i, j)])).mag())).sup())
-                .fold(0.0_f64, f64::max)
+            let e: Vec<Vec<Interval>> = (0..d).map(|i| (0..d).map(|j| m[i][j] - point(h0[(i, j)])).collect()).collect();
+            let rows =
+                e.iter().map(|r| r.iter().fold(point(0.0), |s, x| s + point(x.mag())).sup()).fold(0.0_f64, f64::max);
+            rows.min(eig_bounds(&e).norm().sup())
         })
         .fold(0.0_f64, f64::max);
-    let (Some(eta), Some(q0)) = (
-        exact((hi * point(deviation)).sup()),
-        (0..d).map(|i| (0..d).map(|j| Rat::from_float(h0[(i, j)])).collect::<Option<Vec<Rat>>>()).collect(),
-    ) else {
+    let Some(eta) = exact((hi * point(deviation)).sup()) else {
         c.reason = Some("enclosure too wide: the Hessian deviation along the flow overflows f64".into());
         return c;
     };
-    let q0: RatMatrix = q0;
     c.value("eta", eta.clone());
-    let split = Split::new(&q0, h);
+    let h0_box: Vec<Vec<Interval>> = (0..d).map(|i| (0..d).map(|j| point(h0[(i, j)])).collect()).collect();
+    let Some(split) = Split::from_spectrum(&eig_enclosures(&h0_box), h) else {
+        c.reason = Some(
+            "the reference Hessian H₀ has an eigenvalue whose enclosure meets 0 or 2/h: its stable/unstable split \
+             is not decided"
+                .into(),
+        );
+        return c;
+    };
     c.value("unstable_dims", Rat::from_integer(split.unstable().into()));
     if let Some(t) = &split.theta_s {
         c.value("theta_s", t.clone());
@@ -272,7 +274,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
         .iter()
         .map(|b| {
             let wide: Vec<Interval> = b.iter().map(|&x| x + widen).collect();
-            expr.enclose(Quantity::ThirdNorm, &wide).sup()
+            objective.enclose(Quantity::ThirdNorm, &wide).sup()
         })
         .fold(0.0_f64, f64::max);
     let Some(m) = exact((hi * point(third)).sup()) else {
@@ -291,7 +293,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
     // The witness: x̃₀ from the split of H₀ and the defects at the flow's midpoints.
     let grad = |y: &[f64]| -> Vec<f64> {
         let p: Vec<Interval> = y.iter().map(|&v| point(v)).collect();
-        expr.gradient(&p).iter().map(|g| g.mid()).collect()
+        objective.gradient(&p).iter().map(|g| g.mid()).collect()
     };
     if let Some(orbit) = shared.orbit(spec) {
         if let Some(p) = sup_distance(orbit, flow) {
@@ -304,7 +306,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
         for (i, v) in x.iter().enumerate() {
             c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
         }
-        sup_distance(&nonlinear::gd(expr, x, h, steps), flow)
+        sup_distance(&nonlinear::gd(objective, x, h, steps), flow)
     });
     if let Some(w) = &witness_distance {
         c.enclosed("witness_distance", w.range.clone());
@@ -412,6 +414,38 @@ impl Split {
         Split { below, above, theta_s, theta_u }
     }
 
+    /// From rigorous enclosures of the eigenvalues of a symmetric matrix in ascending order (the
+    /// reference Hessian H₀ of a non-quadratic objective, by `enclose::symmetric::eig_enclosures`:
+    /// no exact arithmetic on a d × d matrix): the groups are decided when no enclosure meets 0 or
+    /// 2/h on the wrong side, the θ's are taken at the enclosures' ends as in [`Split::new`]. `None`
+    /// when a group is undecided or an enclosure is unbounded.
+    ///
+    /// Enclosure: rigorous (θ_s an upper, θ_u a lower bound).
+    fn from_spectrum(eigs: &[Interval], h: &Rat) -> Option<Self> {
+        let d = eigs.len();
+        let (one, two_h) = (Rat::one(), Rat::from_integer(2.into()) / h);
+        let ends: Vec<(Rat, Rat)> =
+            eigs.iter().map(|e| Some((Rat::from_float(e.inf())?, Rat::from_float(e.sup())?))).collect::<Option<_>>()?;
+        let below = ends.iter().take_while(|(_, hi)| hi.is_negative()).count();
+        let above = ends.iter().rev().take_while(|(lo, _)| *lo > two_h).count();
+        if below + above > d {
+            return None;
+        }
+        let stable = &ends[below..d - above];
+        // Every stable member must be certified in [0, 2/h].
+        if stable.iter().any(|(lo, hi)| lo.is_negative() || *hi > two_h) {
+            return None;
+        }
+        let theta_s = stable.first().zip(stable.last()).map(|((lo, _), (_, hi))| (&one - h * lo).max(h * hi - &one));
+        let from_below = (below > 0).then(|| &one - h * &ends[below - 1].1);
+        let from_above = (above > 0).then(|| h * &ends[d - above].0 - &one);
+        let theta_u = match (from_below, from_above) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Some(Split { below, above, theta_s, theta_u })
+    }
+
     fn unstable(&self) -> usize {
         self.below + self.above
     }
@@ -483,7 +517,6 @@ mod tests {
     use super::*;
     use crate::exact::parse_rat;
     use crate::spec::parse_spec_value;
-    use num_traits::Signed;
     use serde_json::json;
 
     /// The claim with its own trajectories (shadows the glob import).
@@ -596,14 +629,52 @@ mod tests {
     }
 
     #[test]
-    fn dataset_objectives_are_not_applicable() {
-        let s = crate::spec::load_spec(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/digits_logistic_gd.json"),
-        )
-        .unwrap();
-        let c = finite(&s);
-        assert_eq!(c.status, Status::NotApplicable);
-        assert!(c.reason.as_deref().unwrap().contains("dataset"), "{:?}", c.reason);
+    fn split_from_eigenvalue_enclosures() {
+        let iv = |a: f64, b: f64| Interval::try_from((a, b)).unwrap();
+        // h = 1/10, 2/h = 20: one eigenvalue below 0, one above 20, one stable.
+        let s = Split::from_spectrum(&[iv(-1.0, -0.5), iv(0.125, 0.25), iv(25.0, 26.0)], &q("1/10")).unwrap();
+        assert_eq!((s.below, s.above), (1, 1));
+        // θ_s = max(1 − h·1/8, h·1/4 − 1) = 79/80; θ_u = min(1 + h/2, h·25 − 1) = 21/20.
+        assert_eq!(s.theta_s, Some(q("79/80")));
+        assert_eq!(s.theta_u, Some(q("21/20")));
+        // An enclosure meeting 0 or 2/h leaves its group undecided.
+        assert!(Split::from_spectrum(&[iv(-0.125, 0.125), iv(1.0, 2.0)], &q("1/10")).is_none());
+        assert!(Split::from_spectrum(&[iv(1.0, 2.0), iv(19.5, 20.5)], &q("1/10")).is_none());
+        assert!(Split::from_spectrum(&[Interval::ENTIRE], &q("1/10")).is_none());
+    }
+
+    /// A dataset objective and the same risk written as an expression: two independent enclosure
+    /// paths (the data structure (1/n)X̃ᵀdiag(ℓ″)X̃ + l2·I, and automatic differentiation of the
+    /// formula) must give the same δ, K₀, η, K and ε up to the enclosures' widths, and the same
+    /// verdict. Rows (x₁, x₂, y) = (1, 0, 1), (0, 1, 1), (1, 1, −1), logistic loss, l2 = 1/10.
+    #[test]
+    fn dataset_matches_the_same_risk_as_an_expression() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("d.csv"), "label,a,b\n1,1,0\n1,0,1\n-1,1,1\n").unwrap();
+        let common = |objective: serde_json::Value| {
+            json!({
+                "name": "t",
+                "objective": objective,
+                "domain": [["-2", "2"], ["-2", "2"]],
+                "algorithm": {"method": "gd", "h": "1/10"},
+                "x0": ["1", "-1"],
+                "horizon": {"steps": 40},
+                "epsilon": "1/2"
+            })
+        };
+        let data = common(json!({"type": "dataset", "data": "d.csv", "loss": "logistic", "l2": "1/10", "bias": false}));
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, data.to_string()).unwrap();
+        let ds = finite(&crate::spec::load_spec(&path).unwrap());
+        let f = "(log(1 + exp(-x)) + log(1 + exp(-y)) + log(1 + exp(x + y)))/3 + 0.05*(x^2 + y^2)";
+        let ex = finite(&parse_spec_value(&common(json!({"type": "expression", "vars": ["x", "y"], "f": f}))).unwrap());
+        assert_eq!(ds.status, Status::Verified, "{ds:?}");
+        assert_eq!(ds.status, ex.status);
+        for name in ["delta", "K0", "eta", "K", "epsilon"] {
+            let (a, b) = (val(&ds, name).hi().clone(), val(&ex, name).hi().clone());
+            assert!((&a - &b).abs() <= &b * q("1e-6") + q("1e-12"), "{name}: dataset {a} vs expression {b}");
+        }
+        assert!(val(&ds, "eta").hi() > &Rat::zero(), "the logistic Hessian changes along the flow");
     }
 
     /// The saddle Q = diag(2, −1), h = 1/10, T = 20: the plain GD orbit from x₀ drifts away from the
