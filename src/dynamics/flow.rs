@@ -106,12 +106,19 @@ pub fn damped_flow(
     tau: &Rat,
     steps: usize,
 ) -> Tube {
+    let (alpha, factor) = damping(lambda, a);
+    let v0: Vec<Rat> = gradient(q, b, u0).iter().map(|g| -(&factor * g)).collect();
+    second_order_flow(q, b, &(h * &alpha), &(Rat::one() - lambda), u0, &v0, tau, steps)
+}
+
+/// α = ½(1 + λ − 2a(1 − λ)) of (11) and the factor (1 − 2α)/(2α − λ + 1) of u̇(0) = factor·f(u₀) in
+/// (12), exactly; panics unless α > 0 (the callers check it).
+pub fn damping(lambda: &Rat, a: &Rat) -> (Rat, Rat) {
     let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
     let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
-    assert!(alpha > Rat::zero(), "damped_flow needs α = ½(1 + λ − 2a(1 − λ)) > 0, got {alpha}");
+    assert!(alpha > Rat::zero(), "the damped flow (11) needs α = ½(1 + λ − 2a(1 − λ)) > 0, got {alpha}");
     let factor = (&one - &two * &alpha) / (&two * &alpha - lambda + &one);
-    let v0: Vec<Rat> = gradient(q, b, u0).iter().map(|g| -(&factor * g)).collect();
-    second_order_flow(q, b, &(h * &alpha), &(&one - lambda), u0, &v0, tau, steps)
+    (alpha, factor)
 }
 
 /// The damped flow (11) of 004 for any objective (α = ½(1 + λ − 2a(1 − λ)) must be positive): for
@@ -134,10 +141,8 @@ pub fn damped_flow_of(
         return Some(damped_flow(q, b, u0, h, lambda, a, tau, steps));
     }
     let f = objective.as_box()?;
-    let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
-    let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
-    assert!(alpha > Rat::zero(), "damped_flow_of needs α = ½(1 + λ − 2a(1 − λ)) > 0, got {alpha}");
-    let factor = rat_to_interval(&((&one - &two * &alpha) / (&two * &alpha - lambda + &one)));
+    let (alpha, factor) = damping(lambda, a);
+    let (one, factor) = (Rat::one(), rat_to_interval(&factor));
     let g = f.gradient(&super::ivec::rat_vec(u0));
     let v0: Vec<Interval> = g.iter().map(|&gi| -(factor * gi)).collect();
     let mass = h * &alpha;

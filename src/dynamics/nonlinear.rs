@@ -3,8 +3,8 @@
 //! Orvieto–Lucchi heavy ball, [`two_step`]: mean-value form in a 2×2-block norm, see
 //! [`TwoStepNorm`]) and the gradient flow (or its rescaling, the flow (8) of 004), as midpoint–radius
 //! [`Tube`]s like the quadratic ones, and the second-order flows q̈ + c₁q̇ = −c₂∇f(q)
-//! ([`second_order_flow`]: the Orvieto–Lucchi heavy-ball ODE; the damped flow (11) is not wired to
-//! specs yet) by the same Taylor method on (q, q̇) with a 2×2-block norm.
+//! ([`second_order_flow`]: the Orvieto–Lucchi heavy-ball ODE and the damped flow (11), through
+//! `dynamics::damped_flow_of`) by the same Taylor method on (q, q̇) with a 2×2-block norm.
 //!
 //! # GD orbit: mean-value form
 //! xₖ₊₁ = Ψ(xₖ) = xₖ − h∇f(xₖ) from the spec's exact x₀ and h. With ‖xₖ − mₖ‖₂ ≤ rₖ:
@@ -248,6 +248,23 @@ pub fn gd_local_error(
 /// Tightness: rₙ ≈ Σ (Π θ) wⱼ with θ the step's contraction in the chosen norm (≥ the largest
 /// |eigenvalue| of the 2×2 blocks, equal to it at the reference curvature).
 pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &Rat, steps: usize) -> Tube {
+    two_step_from(objective, u0, None, p, g, a, steps)
+}
+
+/// [`two_step`] from the state (u₀, u₋₁) when `prev` gives an exact u₋₁ (the first step is then
+/// the two-step map itself, e.g. from a point of the invariant manifold of (15)); from the GD start
+/// u₁ = u₀ − g∇f(u₀) when `prev` is `None`.
+///
+/// Enclosure: rigorous (as [`two_step`]).
+pub fn two_step_from(
+    objective: &dyn BoxObjective,
+    u0: &[Rat],
+    prev: Option<&[Rat]>,
+    p: &Rat,
+    g: &Rat,
+    a: &Rat,
+    steps: usize,
+) -> Tube {
     let start = Start::plain(u0);
     let (m0, r0) = (start.hi, start.err);
     let (pi, gi, ai) = (rat_to_interval(p), rat_to_interval(g), rat_to_interval(a));
@@ -256,20 +273,29 @@ pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &
     if steps == 0 {
         return tube;
     }
-    let Some((m1, r1)) = gd_step(objective, &m0, r0, gi) else {
-        for _ in 0..steps {
-            tube.push(&m0, f64::INFINITY);
-        }
-        return tube;
-    };
-    tube.push(&m1, r1);
     // The norm: fixed for the run, from the curvature range at u₀.
     let b0 = ball_box(&m0, r0);
     let (mu_lo, mu_hi) = objective.hessian_range(&b0);
     let mut norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
-    let (mut mu, mut mw) = (m1, m0);
-    let mut r = (point(norm.k_in) * (point(r1).sqr() + point(r0).sqr()).sqrt()).sup();
-    for _ in 1..steps {
+    // The state (uₙ, uₙ₋₁) the loop starts from, and the steps already pushed.
+    let ((mut mu, mut mw, r_u, r_w), done) = match prev {
+        Some(prev) => {
+            let before = Start::plain(prev);
+            ((m0.clone(), before.hi, r0, before.err), 0)
+        }
+        None => {
+            let Some((m1, r1)) = gd_step(objective, &m0, r0, gi) else {
+                for _ in 0..steps {
+                    tube.push(&m0, f64::INFINITY);
+                }
+                return tube;
+            };
+            tube.push(&m1, r1);
+            ((m1, m0, r1, r0), 1)
+        }
+    };
+    let mut r = (point(norm.k_in) * (point(r_u).sqr() + point(r_w).sqr()).sqrt()).sup();
+    for _ in done..steps {
         if r.is_finite() {
             match two_step_step(objective, &norm, &mu, &mw, r, (pi, gi, ai)) {
                 Some((next, r_next, chosen)) => {

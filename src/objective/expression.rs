@@ -27,7 +27,7 @@
 
 use crate::enclose::rat_to_interval;
 use crate::enclose::taylor::SeriesMap;
-use crate::exact::{parse_rat, Rat};
+use crate::exact::{fmt_rat, parse_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
 use num_traits::{Signed, Zero};
@@ -656,6 +656,23 @@ impl Expression {
     /// Parses `source` in `vars` and differentiates it three times.
     pub fn new(vars: Vec<String>, source: &str) -> Result<Self> {
         let f = parse(source, &vars)?;
+        Ok(Self::from_expr(vars, source.to_string(), f))
+    }
+
+    /// The modified potential of 004's Theorem 6, scaled for its gradient flow: λ̄·Φ_h with
+    /// Φ_h = Φ + ½hc|∇Φ|² (19)–(21), built symbolically from Φ's gradient (so the flow (20),
+    /// u̇ = −λ̄∇Φ_h(u), is the gradient flow of the result). `lbar` = λ̄ = (1 − λ)⁻¹, `hc` = h·c.
+    /// Enclosure: exact (symbolic).
+    pub fn modified(&self, lbar: &Rat, hc: &Rat) -> Expression {
+        let sq = self.gradient.iter().fold(int(0), |s, g| add(s, pow(g.clone(), 2)));
+        let half = Rat::new(1.into(), 2.into());
+        let phi_h = add(self.f.clone(), mul(num(hc * half), sq));
+        let source = format!("{} · (Φ + ½·{}·|∇Φ|²), Φ = {}", fmt_rat(lbar), fmt_rat(hc), self.source);
+        Self::from_expr(self.vars.clone(), source, mul(num(lbar.clone()), phi_h))
+    }
+
+    /// Differentiates `f` three times and compiles the tapes.
+    fn from_expr(vars: Vec<String>, source: String, f: Expr) -> Self {
         let d = vars.len();
         let gradient: Vec<Expr> = (0..d).map(|i| f.diff(i)).collect();
         let mut hess = Vec::new();
@@ -668,16 +685,16 @@ impl Expression {
         for (i, j, k) in triples(d) {
             third.push(hess[pair_index(d, i, j)].diff(k));
         }
-        Ok(Expression {
+        Expression {
             value_tape: Tape::new(std::slice::from_ref(&f)),
             grad_tape: Tape::new(&gradient),
             hess_tape: Tape::new(&hess),
             third_tape: Tape::new(&third),
             vars,
-            source: source.to_string(),
+            source,
             f,
             gradient,
-        })
+        }
     }
 
     /// Dimension (number of variables).
@@ -911,6 +928,24 @@ mod tests {
         assert_eq!(t.len(), 4);
         assert!(t[3].0.contains(1f64.sin()) && t[3].1 == 1);
         assert!(t[0].0.contains(0.0) && t[1].1 == 3);
+    }
+
+    #[test]
+    fn modified_potential_by_hand() {
+        // Φ = x⁴/4 + xy: ∇Φ = (x³ + y, x), |∇Φ|² = (x³ + y)² + x², so with λ̄ = 10, hc = 1/8:
+        // ∇(λ̄Φ_h) = 10·(∇Φ + (1/8)∇²Φ∇Φ), ∇²Φ = [[3x², 1], [1, 0]]. At (1/2, 1/4):
+        // ∇Φ = (3/8, 1/2), ∇²Φ∇Φ = (3/4·3/8 + 1/2, 3/8) = (25/32, 3/8),
+        // ∇(λ̄Φ_h) = 10·(3/8 + 25/256, 1/2 + 3/64) = (1210/256, 350/64).
+        let e = Expression::new(vars(&["x", "y"]), "0.25*x^4 + x*y").unwrap();
+        let m = e.modified(&rat(10), &(rat(1) / rat(8)));
+        let g = m.gradient_box(&[pt(0.5), pt(0.25)]);
+        for (gi, exact) in g.iter().zip([rat(1210) / rat(256), rat(350) / rat(64)]) {
+            assert!(interval_contains_rat(gi, &exact) && gi.wid() < 1e-14, "{gi:?} vs {exact}");
+        }
+        // A wrong hc is not contained.
+        let wrong = e.modified(&rat(10), &(rat(1) / rat(7))).gradient_box(&[pt(0.5), pt(0.25)]);
+        assert!(!interval_contains_rat(&wrong[0], &(rat(1210) / rat(256))));
+        assert!(m.source.contains("Φ = 0.25*x^4 + x*y"), "{}", m.source);
     }
 
     #[test]

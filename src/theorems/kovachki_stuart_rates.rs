@@ -21,10 +21,14 @@
 //!   second-order interval Taylor method otherwise; its own h: at h/2 the ODE has mass hα/2). Theorem 3 is also only
 //!   O(h), and the paper says why no higher order is obtained (Section 3.1: the solution of (11) has
 //!   derivatives of size h⁻ᵏ, Lemma 8); Fig. 4 shows Δ ≈ 1. Recorded, not decided;
-//! * (20)–(21) (quadratic objectives), the modified flow u̇ = −λ̄∇Φ_h(u), Φ_h = Φ + ½hc|∇Φ|², with
-//!   the corrected c = λ̄(λ̄ − a − ½) (`dynamics::modified_flow`), against the orbit **started on the invariant
-//!   manifold** of (15), as Theorem 6 requires (it predicts E(h) ≤ C(T)h², so Δ → 2). Recorded, not
-//!   decided. 004 runs no rate experiment for (20) (its Fig. 5 starts (15) off the manifold, at
+//! * (20)–(21), the modified flow u̇ = −λ̄∇Φ_h(u), Φ_h = Φ + ½hc|∇Φ|², with the corrected
+//!   c = λ̄(λ̄ − a − ½) (`dynamics::modified_flow`; for expression objectives the gradient flow of
+//!   λ̄Φ_h built symbolically, `Expression::modified`), against the orbit **started on the invariant
+//!   manifold** of (15), as Theorem 6 requires (it predicts E(h) ≤ C(T)h², so Δ → 2): the exact
+//!   manifold for quadratics (below); for expressions the leading-order manifold (33) read
+//!   nonlinearly, v₀ = −λ̄(I + hλ̄(λ̄ − a)∇²Φ(u₀))∇Φ(u₀), O(h²) from the manifold in v (so the orbit is
+//!   O(h²) from a manifold orbit), when the 2×2 blocks of (15) are certified to have real roots over
+//!   the curvatures along the orbit. Recorded, not decided. 004 runs no rate experiment for (20) (its Fig. 5 starts (15) off the manifold, at
 //!   v₀ = 0, which is what (7)'s u₁ = u₀ + hf(u₀) means); the start used here is the exact one.
 //!
 //! # The exact manifold start (quadratics with diagonal positive-definite Q)
@@ -69,10 +73,14 @@ use super::kovachki_stuart_manifold::{
 };
 use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
 use crate::claim::{Claim, Rel, Status};
-use crate::dynamics::{damped_flow_of, modified_flow, spec_flow, spec_orbit, Tube};
+use crate::dynamics::ivec::rat_vec;
+use crate::dynamics::{damped_flow_of, modified_flow, nonlinear, spec_flow, spec_orbit, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval};
+use crate::objective::expression::Expression;
+use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
+use inari::Interval;
 use num_traits::{One, Zero};
 
 /// Statement of `ks.thm2` when it stops before measuring.
@@ -163,10 +171,26 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
         let exact = ExactManifold::new(spec).ok();
         let leading = leading_order_distances(spec, &orbit_h);
         record(&mut c, exact.as_ref().map(|m| (m, n)), factor.as_ref(), leading.as_deref(), thm5);
+    } else if let Objective::Expression(e) = &spec.objective {
+        // (20) with the corrected c, from the leading-order manifold start (33).
+        match (leading_order_run(e, &spec.x0, h, lambda, a, n), leading_order_run(e, &spec.x0, &h2, lambda, a, 2 * n)) {
+            (Ok((m_h, f_h)), Ok((m_h2, f_h2))) => {
+                if let Err(e) = measure(&mut c, "20", (&m_h, &f_h), (&m_h2, &f_h2)) {
+                    notes.push(format!("(20): {e}"));
+                }
+                notes.push(
+                    "(20) from the leading-order manifold (33) (the exact invariant manifold is enclosed for \
+                     quadratics)"
+                        .into(),
+                );
+            }
+            (Err(e), _) | (_, Err(e)) => notes.push(format!("(20) not measured: {e}")),
+        }
+        notes.push("Thm 5 along the orbit not measured: the invariant manifold is enclosed for quadratics".into());
     } else {
         notes.push(format!(
-            "(20) and Thm 5 along the orbit not measured: the modified flow (20) and the invariant manifold are \
-             enclosed for quadratic objectives, the objective is {}",
+            "(20) and Thm 5 along the orbit not measured: the modified flow (20) is built for quadratic and \
+             expression objectives, the objective is {}",
             spec.objective.describe()
         ));
     }
@@ -174,8 +198,8 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
         "Kovachki–Stuart (004) Thm 2, Section 2.3, measured: Δ = log₂(E(h)/E(h/2)) ≥ 3/4 for the exact-arithmetic \
          {} orbit (7) and the exact rescaled flow (8), E(h) = max over 0 ≤ nh ≤ T of |uₙ − u(nh)|₂ (enclosed \
          tubes; samples inside the domain box); also recorded: the rates to the damped flow (11) with u′(0) from \
-         (12) (Thm 3: order 1) and to the modified flow (20) with the corrected c from the exact invariant manifold \
-         (Thm 6: order 2), and Thm 5 along the orbit (004 Fig. 5: distances to the exact and the leading-order \
+         (12) (Thm 3: order 1) and to the modified flow (20) with the corrected c, started on the invariant \
+         manifold (Thm 6: order 2), and Thm 5 along the orbit (004 Fig. 5: distances to the exact and the leading-order \
          invariant manifold){}",
         spec.algorithm.method.name(),
         if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
@@ -245,6 +269,64 @@ pub fn rate(e_h: &RatInterval, e_h2: &RatInterval) -> Option<RatInterval> {
     let lo = (iv(&e_h.lo) / iv(&e_h2.hi)).log2().inf();
     let hi = (iv(&e_h.hi) / iv(&e_h2.lo)).log2().sup();
     Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
+/// The orbit (7) at step `h` from the leading-order manifold start (33) of an expression objective,
+/// and the modified flow (20) u̇ = −λ̄∇Φ_h(u) with the corrected c = λ̄(λ̄ − a − ½), both over `n`
+/// steps: u₋₁ = u₀ − hv₀ with v₀ = −λ̄(I + hλ̄(λ̄ − a)∇²Φ(u₀))∇Φ(u₀), the nonlinear reading of (33)
+/// (∇Φ and ∇²Φ at u₀ to `f64` accuracy, then exact: the start is within about 10⁻¹⁶ of (33), which
+/// is itself O(h²) from the invariant manifold in v, so the orbit is O(h²) from a manifold orbit
+/// and Theorem 6's order 2 is what the rate should show). `None` when an enclosure is unbounded.
+///
+/// Enclosure: rigorous (of the orbit from this exact start and of the exact flow).
+fn leading_order_run(
+    e: &Expression,
+    u0: &[Rat],
+    h: &Rat,
+    lambda: &Rat,
+    a: &Rat,
+    n: usize,
+) -> Result<(Tube, Tube), String> {
+    let one = Rat::one();
+    let lbar = &one / (&one - lambda);
+    let c = &lbar * (&lbar - a - Rat::new(1.into(), 2.into()));
+    let x = rat_vec(u0);
+    let mid = |v: Interval| Rat::from_float(v.mid()).filter(|_| v.sup().is_finite() && v.inf().is_finite());
+    let unbounded = || "∇Φ(u₀) or ∇²Φ(u₀) is unbounded".to_string();
+    let g: Vec<Rat> = e.gradient_box(&x).into_iter().map(mid).collect::<Option<_>>().ok_or_else(unbounded)?;
+    let hess: Vec<Vec<Rat>> = e
+        .hessian_box(&x)
+        .into_iter()
+        .map(|row| row.into_iter().map(mid).collect::<Option<_>>())
+        .collect::<Option<_>>()
+        .ok_or_else(unbounded)?;
+    let k = h * &lbar * (&lbar - a);
+    let prev: Vec<Rat> = (0..u0.len())
+        .map(|i| {
+            let hg = hess[i].iter().zip(&g).fold(Rat::zero(), |s, (hij, gj)| s + hij * gj);
+            &u0[i] + h * &lbar * (&g[i] + &k * hg)
+        })
+        .collect();
+    let orbit = nonlinear::two_step_from(e, u0, Some(&prev), lambda, h, a, n);
+    // The manifold exists when every 2×2 block M(μ) of (15) has two real roots with T > 0 for the
+    // curvatures μ met along the orbit: T = 1 + λ − h(1 + a)μ, D = λ − haμ, T² > 4D.
+    let hull = (1..orbit.len())
+        .fold(orbit.point(0), |acc, k| acc.into_iter().zip(orbit.point(k)).map(|(p, q)| p.convex_hull(q)).collect());
+    let (mu_lo, mu_hi) = e.hessian_range(&hull);
+    let mu =
+        Interval::try_from((mu_lo, mu_hi)).map_err(|_| "the curvature along the orbit is unbounded".to_string())?;
+    let (l, hi, ai) = (rat_to_interval(lambda), rat_to_interval(h), rat_to_interval(a));
+    let t =
+        Interval::try_from((1.0, 1.0)).expect("1") + l - hi * (Interval::try_from((1.0, 1.0)).expect("1") + ai) * mu;
+    let d = l - hi * ai * mu;
+    if !(t.inf() > 0.0 && (t.sqr() - Interval::try_from((4.0, 4.0)).expect("4") * d).inf() > 0.0) {
+        return Err(format!(
+            "at h = {h}, the blocks of (15) are not certified to have two real roots with T > 0 for the curvatures \
+             [{mu_lo:.4}, {mu_hi:.4}] along the orbit (no real invariant manifold; smaller h)"
+        ));
+    }
+    let flow = nonlinear::gradient_flow(&e.modified(&lbar, &(h * &c)), u0, &one, h, n);
+    Ok((orbit, flow))
 }
 
 #[cfg(test)]
@@ -503,9 +585,22 @@ mod tests {
                 assert!(&a.hi - &a.lo < q("1e-6"), "{method} {name}: {}", a.to_string_exact());
             }
             assert_eq!(e.status, qd.status);
-            // (20) and the manifold records stay quadratic-only, and the statement says so.
-            assert!(!e.values.contains_key("rate_20"));
-            assert!(e.statement.contains("(20) and Thm 5 along the orbit not measured"), "{}", e.statement);
+            // hq = 1/200 > 1/380: no real invariant line, so neither path measures (20).
+            assert!(!e.values.contains_key("rate_20") && !qd.values.contains_key("rate_20"));
+            assert!(e.statement.contains("not certified to have two real roots"), "{}", e.statement);
+            // At h = 1/1000 both do: from the exact manifold (quadratic path) and from the
+            // leading-order manifold (33) (expression path), second order as Thm 6 predicts.
+            let e = thm2_rates(&expression1(method, "0.5*x^2", "1", "1/1000", 500), 100_000, None);
+            let qd = thm2_rates(&spec1(method, "1", "1", "1/1000", 500), 100_000, None);
+            let (re, rq) = (enclosure(&e, "rate_20"), enclosure(&qd, "rate_20"));
+            for r in [&re, &rq] {
+                assert!(r.lo > q("1.8") && r.hi < q("2.3"), "{method}: rate_20 {}", r.to_string_exact());
+            }
+            // Same order of magnitude of E(h): the starts differ by O(h²) in the velocity only.
+            let (ee, eq) = (enclosure(&e, "error_h_20").hi, enclosure(&qd, "error_h_20").hi);
+            assert!(ee < &eq * q("2") && eq < &ee * q("2"), "{method}: E(h) {} vs {}", f(&ee), f(&eq));
+            assert!(e.statement.contains("(20) from the leading-order manifold (33)"), "{}", e.statement);
+            assert!(e.statement.contains("Thm 5 along the orbit not measured"), "{}", e.statement);
         }
         // A genuinely nonlinear objective: first order is measured (Thm 2) at a step size where it is
         // reached, and to the damped flow (11) as Thm 3 predicts.
@@ -515,6 +610,8 @@ mod tests {
         assert!(r.lo > q("3/4") && r.hi < q("1.2") && &r.hi - &r.lo < q("1e-3"), "{}", r.to_string_exact());
         let r = enclosure(&c, "rate_11");
         assert!(r.lo > q("0.7") && r.hi < q("1.5") && &r.hi - &r.lo < q("1e-2"), "{}", r.to_string_exact());
+        let r = enclosure(&c, "rate_20");
+        assert!(r.lo > q("1.8") && r.hi < q("2.3"), "quartic rate_20 {}", r.to_string_exact());
     }
 
     #[test]
