@@ -148,8 +148,7 @@ fn gd_spread(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> In
 ///
 /// Enclosure: rigorous (an upper bound).
 pub fn gd_contraction(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> f64 {
-    let b = ball_box(m, r);
-    let (lam_lo, lam_hi) = objective.hessian_range(&b);
+    let (lam_lo, lam_hi) = objective.hessian_range_ball(m, r);
     let (lam_lo, lam_hi) = (point(lam_lo), point(lam_hi));
     let one = point(1.0);
     let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
@@ -274,8 +273,7 @@ pub fn two_step_from(
         return tube;
     }
     // The norm: fixed for the run, from the curvature range at u₀.
-    let b0 = ball_box(&m0, r0);
-    let (mu_lo, mu_hi) = objective.hessian_range(&b0);
+    let (mu_lo, mu_hi) = objective.hessian_range_ball(&m0, r0);
     let mut norm = two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi));
     // The state (uₙ, uₙ₋₁) the loop starts from, and the steps already pushed.
     let ((mut mu, mut mw, r_u, r_w), done) = match prev {
@@ -386,10 +384,10 @@ fn two_step_step(
         return Some((next, (point(norm.k_in) * point(w)).sup(), *norm));
     }
     // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)k_out·r.
+    // The ball B(ŷ, ρ) lies in the ball around y's midpoint widened by y's own radius.
     let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out) * point(r)).sup();
-    let rr = Interval::try_from((-rho, rho)).ok()?;
-    let b: Vec<Interval> = y.iter().map(|&x| x + rr).collect();
-    let (mu_lo, mu_hi) = objective.hessian_range(&b);
+    let (y_mid, y_rad) = center(&y)?;
+    let (mu_lo, mu_hi) = objective.hessian_range_ball(&y_mid, (point(rho) + point(y_rad)).sup());
     let theta = |n: &TwoStepNorm| {
         let l = n.l.map(|row| row.map(point));
         let block = |m: f64| {
@@ -648,8 +646,7 @@ pub fn second_order_flow(
         }
         return tube;
     };
-    let b0 = ball_box(&start.hi, start.err);
-    let (lo, hi) = objective.hessian_range(&b0);
+    let (lo, hi) = objective.hessian_range_ball(&start.hi, start.err);
     let mut norm = second_order_norm(c1i.mid(), c2i.mid(), 0.5 * (lo + hi));
     let mut m: Vec<f64> = start.hi.iter().chain(&mv).copied().collect();
     let mut r = (point(norm.k_in) * (point(start.err).sqr() + point(wv).sqr()).sqrt()).sup();

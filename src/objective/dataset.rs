@@ -382,6 +382,15 @@ impl Dataset {
         out
     }
 
+    /// [λ_lo, λ_hi] ∋ the spectrum of ∇²f at every w whose margins lie in `z`: one pass of
+    /// [`Dataset::spectrum`] with the interval Hessian matrix, λ_lo also by the trace bound.
+    /// Enclosure: rigorous.
+    fn range_of_margins(&self, z: &[Interval]) -> (f64, f64) {
+        let e = self.spectrum(z, true);
+        let lo = e[0].inf().max(-self.neg_lambda_min_trace(z));
+        (lo, e[e.len() - 1].sup().max(lo))
+    }
+
     /// The trace bound of −λ_min: with dᵢ⁻ = max(0, −ℓ″(zᵢ)), ∇²f ⪰ l2·I − (1/n)Σ dᵢ⁻x̃ᵢx̃ᵢᵀ, so
     /// −λ_min(∇²f) ≤ (1/n)Σ dᵢ⁻‖x̃ᵢ‖² − l2. Much tighter than the structural bound for the sigmoid
     /// loss once most margins are positive (ℓ″ < 0 only for z < 0): it charges only the examples
@@ -501,14 +510,20 @@ impl BoxObjective for Dataset {
         (-self.spectrum(&z, false)[0]).sup().min(self.neg_lambda_min_trace(&z))
     }
 
-    /// Both ends in one pass of `Dataset::spectrum` with the interval Hessian matrix (the mean-value
-    /// forms of the orbits and the second-order flows need the tight λ_min of a non-convex loss),
-    /// λ_lo also by the trace bound. Enclosure: rigorous.
+    /// `Dataset::range_of_margins` on the box's margins (the mean-value forms of the orbits and the
+    /// second-order flows need the tight λ_min of a non-convex loss). Enclosure: rigorous.
     fn hessian_range(&self, w: &[Interval]) -> (f64, f64) {
-        let z = self.margins(w);
-        let e = self.spectrum(&z, true);
-        let lo = e[0].inf().max(-self.neg_lambda_min_trace(&z));
-        (lo, e[e.len() - 1].sup().max(lo))
+        self.range_of_margins(&self.margins(w))
+    }
+
+    /// The margins over the ball itself: zᵢ ∈ ⟨yᵢx̃ᵢ, m⟩ ± r‖x̃ᵢ‖₂ (Cauchy–Schwarz), about √nnzᵢ
+    /// times narrower than over the ball's box hull (± r‖x̃ᵢ‖₁). Enclosure: rigorous.
+    fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
+        let centre: Vec<Interval> = m.iter().map(|&x| point(x)).collect();
+        let rr = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
+        let z: Vec<Interval> =
+            self.margins(&centre).iter().zip(&self.pre.row_norm).map(|(&z, &n)| z + point(n.sup()) * rr).collect();
+        self.range_of_margins(&z)
     }
 }
 
@@ -1590,13 +1605,11 @@ mod tests {
         // Sigmoid at random points: the eigenvalues of the Hessian computed in f64 from the definition
         // (error about 1e-15·‖H‖) lie in the enclosures, which are narrow enough to exclude a value
         // 1e-9 away; hessian_range brackets the extreme ones as tightly.
-        let mut g = Lcg(5);
-        for _ in 0..3 {
-            let w: Vec<f64> = (0..65).map(|_| 0.3 * g.next()).collect();
+        let eigenvalues = |w: &[f64]| {
             let mut hf = nalgebra::DMatrix::<f64>::from_diagonal_element(65, 65, 0.01);
             for (r, &y) in x16.iter().zip(&data.labels) {
                 let xt: Vec<f64> = r.iter().map(|&v| v as f64 / 16.0).collect();
-                let z = f64::from(y) * xt.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+                let z = f64::from(y) * xt.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
                 let s = 1.0 / (1.0 + (-z).exp());
                 // ℓ = 1 − σ: ℓ″ = −σ(1 − σ)(1 − 2σ).
                 let l2 = -s * (1.0 - s) * (1.0 - 2.0 * s);
@@ -1608,6 +1621,12 @@ mod tests {
             }
             let mut lam: Vec<f64> = nalgebra::SymmetricEigen::new(hf).eigenvalues.iter().copied().collect();
             lam.sort_by(f64::total_cmp);
+            lam
+        };
+        let (mut g, mut dir) = (Lcg(5), Lcg(11));
+        for _ in 0..3 {
+            let w: Vec<f64> = (0..65).map(|_| 0.3 * g.next()).collect();
+            let lam = eigenvalues(&w);
             let wb: Vec<I> = w.iter().map(|&v| pt(v)).collect();
             let e = ds.hessian_eigenvalues(&wb);
             for (k, (ek, &l)) in e.iter().zip(&lam).enumerate() {
@@ -1618,6 +1637,20 @@ mod tests {
             let (lo, hi) = ds.hessian_range(&wb);
             assert!(lo <= lam[0] + 1e-12 && lam[0] - lo < 1e-9, "λ_lo = {lo} vs λ_min = {}", lam[0]);
             assert!(hi >= lam[64] - 1e-12 && hi - lam[64] < 1e-9, "λ_hi = {hi} vs λ_max = {}", lam[64]);
+            // On a ball around w: the range holds the centre's spectrum and is no wider than the
+            // range on the ball's box hull (margins ± r‖x̃ᵢ‖₂ instead of ± r‖x̃ᵢ‖₁).
+            let r = 0.05;
+            let (blo, bhi) = ds.hessian_range_ball(&w, r);
+            let boxed: Vec<I> = w.iter().map(|&v| I::try_from((v - r, v + r)).unwrap()).collect();
+            let (xlo, xhi) = ds.hessian_range(&boxed);
+            // A point on the sphere of radius 0.99r (random direction) has its spectrum inside too.
+            let u: Vec<f64> = (0..65).map(|_| dir.next()).collect();
+            let scale = 0.99 * r / u.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let edge: Vec<f64> = w.iter().zip(&u).map(|(a, b)| a + scale * b).collect();
+            for l in [&lam, &eigenvalues(&edge)] {
+                assert!(blo <= l[0] && l[64] <= bhi, "[{blo}, {bhi}] vs [{}, {}]", l[0], l[64]);
+            }
+            assert!(blo >= xlo && bhi <= xhi && bhi - blo < xhi - xlo, "ball [{blo}, {bhi}] vs box [{xlo}, {xhi}]");
         }
     }
 

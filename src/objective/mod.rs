@@ -80,6 +80,17 @@ pub trait BoxObjective: Sync {
     fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
         (-self.neg_lambda_min_sup(x), self.enclose(Quantity::HessNorm, x).sup())
     }
+
+    /// [`BoxObjective::hessian_range`] over the Euclidean ball ‖x − m‖₂ ≤ r (the regions of the
+    /// mean-value forms of `dynamics::nonlinear`): by default on the ball's box hull; a data set
+    /// bounds its margins on the ball itself.
+    ///
+    /// Enclosure: rigorous.
+    fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
+        let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
+        let b: Vec<Interval> = m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect();
+        self.hessian_range(&b)
+    }
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
