@@ -368,7 +368,8 @@ impl Dataset {
                 .collect()
         };
         let rad = d2.iter().map(|x| x.wid()).fold(0.0, f64::max) * 0.5;
-        let weyl = (point(rad) * point(p.gram_norm.sup()) * p.inv_n * point(8.0)).sup();
+        // A cost heuristic, not a bound: plain f64 (+∞ or NaN just skips the matrix).
+        let weyl = rad * p.gram_norm.sup() * 8.0 / p.n as f64;
         let width = e.max.sup() - e.min.inf();
         if full && weyl < width && e.min.inf() < 0.0 {
             for (o, f) in out.iter_mut().zip(eig_enclosures(&self.hessian_matrix(&d2))) {
@@ -519,7 +520,7 @@ impl BoxObjective for Dataset {
     /// The margins over the ball itself: zᵢ ∈ ⟨yᵢx̃ᵢ, m⟩ ± r‖x̃ᵢ‖₂ (Cauchy–Schwarz), about √nnzᵢ
     /// times narrower than over the ball's box hull (± r‖x̃ᵢ‖₁). Enclosure: rigorous.
     fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
-        let centre: Vec<Interval> = m.iter().map(|&x| point(x)).collect();
+        let centre: Vec<Interval> = m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)).collect();
         let rr = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
         let z: Vec<Interval> =
             self.margins(&centre).iter().zip(&self.pre.row_norm).map(|(&z, &n)| z + point(n.sup()) * rr).collect();

@@ -147,7 +147,7 @@ pub(crate) fn thm1_sharing(spec: &Spec, shared: &Shared) -> Claim {
                 format!(
                     "Elkabetz–Cohen (002/003) Thm 1, rigorous form: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K for the exact GD orbit \
                      xₖ and the exact gradient flow y, y(0) = x₀, of the {} objective, with B_K from the discrete \
-                     Grönwall recursion (EC3) Eₖ₊₁ = ρₖEₖ + τₖ, ρₖ ≥ sup ‖I − h∇²f‖₂ on the box hull of the ball \
+                     Grönwall recursion (EC3) Eₖ₊₁ = ρₖEₖ + τₖ, ρₖ ≥ sup ‖I − h∇²f‖₂ on the ball \
                      B(mₖ, rₖ + Eₖ) around the flow tube (it holds xₖ, y(kh) and the segment between them), \
                      τₖ ≥ ‖y((k+1)h) − Ψ(y(kh))‖₂ enclosed on the flow tube{target}",
                     other.describe()
@@ -314,17 +314,22 @@ pub(crate) fn step_factor(h: &Rat, brackets: &[&RatInterval]) -> Rat {
 }
 
 /// B_K = max₀≤ₖ≤K Eₖ of (EC3) with E₀ = 0, Eₖ₊₁ = ρₖEₖ + τ̄ₖ (τ̄ₖ the upper ends of `tau`, ρₖ =
-/// `rho(k, Eₖ)` an upper bound of the step factor, which may depend on Eₖ), in `f64` rounded
-/// upward; with the enclosure of maxₖ τₖ and maxₖ ρₖ. `None` when B_K or a used ρₖ is not finite.
+/// `rho(k, Eₖ)` an upper bound of the step factor, which may depend on Eₖ; asked only when
+/// Eₖ > 0), in `f64` rounded upward; with the enclosure of maxₖ τₖ and the largest ρₖ used.
+/// `None` when B_K or a used ρₖ is not finite.
 ///
 /// Enclosure: rigorous (B_K is an upper bound of the exact recursion, hence of maxₖ eₖ).
 fn gronwall(tau: &[Interval], mut rho: impl FnMut(usize, f64) -> f64) -> Option<(Rat, RatInterval, f64)> {
     let (mut e, mut b, mut lo, mut hi, mut rho_max) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
     for (k, t) in tau.iter().enumerate() {
-        let r = rho(k, e);
-        rho_max = rho_max.max(r);
-        // ρ₀ multiplies E₀ = 0 and may be +∞ without harm.
-        let grown = if e == 0.0 { point(0.0) } else { point(r) * point(e) };
+        // A factor that multiplies Eₖ = 0 (k = 0) is not needed: neither computed nor recorded.
+        let grown = if e == 0.0 {
+            point(0.0)
+        } else {
+            let r = rho(k, e);
+            rho_max = rho_max.max(r);
+            point(r) * point(e)
+        };
         e = (grown + point(t.sup())).sup();
         if !e.is_finite() {
             return None;
@@ -695,7 +700,7 @@ mod tests {
         let right: f64 = (1..=n).map(|i| lam(i as f64 * piece) * piece).sum();
         let i = value(&c, "integral_lambda_minus");
         let (il, ih) = (i.lo().to_f64().unwrap(), i.hi().to_f64().unwrap());
-        assert!(il <= left + 1e-9 && right - 1e-9 <= ih, "∫λ₋ [{il}, {ih}] vs Riemann [{right}, {left}]");
+        assert!(il <= right + 1e-9 && left - 1e-9 <= ih, "∫λ₋ [{il}, {ih}] vs Riemann [{right}, {left}]");
         // Width: pieces of length h/2 = 1/20 and λ₋ falls monotonically from 1 to 0 (total variation
         // 1), so the sup/inf sums differ by about 1/20, plus the slack of the a-priori boxes.
         assert!(ih - il < 0.06, "∫λ₋ enclosure too wide: [{il}, {ih}]");

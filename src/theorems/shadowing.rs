@@ -30,7 +30,7 @@
 //! (1/n)X̃ᵀdiag(ℓ″)X̃ + l2·I for data sets; symmetrized, an `f64` matrix) and A₀ = I − hH₀, the split
 //! gives K₀ ≥ ‖𝓛₀⁺‖ for the constant-coefficient operator — its groups and θ's from rigorous
 //! enclosures of the eigenvalues of H₀ (`enclose::symmetric::eig_enclosures`; no exact arithmetic
-//! on a d × d matrix), undecided (inconclusive) when an enclosure meets 0 or 2/h. With
+//! on a d × d matrix), undecided (inconclusive) when an enclosure crosses 0 or 2/h. With
 //! η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂ (the smaller of the largest row sum of the entrywise magnitudes and
 //! the spectral bound of the interval matrix), 𝓛⁺ = 𝓛₀⁺(I − 𝓔𝓛₀⁺)⁻¹ is a right inverse of 𝓛 and
 //! ‖𝓛⁺‖ ≤ K = K₀/(1 − ηK₀) when ηK₀ < 1 (`eta`, `K0`, `K`). M = h·sup ‖D³f‖ over the boxes of the
@@ -240,7 +240,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
     let h0_box: Vec<Vec<Interval>> = (0..d).map(|i| (0..d).map(|j| point(h0[(i, j)])).collect()).collect();
     let Some(split) = Split::from_spectrum(&eig_enclosures(&h0_box), h) else {
         c.reason = Some(
-            "the reference Hessian H₀ has an eigenvalue whose enclosure meets 0 or 2/h: its stable/unstable split \
+            "the reference Hessian H₀ has an eigenvalue whose enclosure crosses 0 or 2/h: its stable/unstable split \
              is not decided"
                 .into(),
         );
@@ -416,9 +416,10 @@ impl Split {
 
     /// From rigorous enclosures of the eigenvalues of a symmetric matrix in ascending order (the
     /// reference Hessian H₀ of a non-quadratic objective, by `enclose::symmetric::eig_enclosures`:
-    /// no exact arithmetic on a d × d matrix): the groups are decided when no enclosure meets 0 or
-    /// 2/h on the wrong side, the θ's are taken at the enclosures' ends as in [`Split::new`]. `None`
-    /// when a group is undecided or an enclosure is unbounded.
+    /// no exact arithmetic on a d × d matrix): the groups are decided when no enclosure crosses 0 or
+    /// 2/h (an end at 0 or 2/h counts as stable: |1 − hλ| ≤ 1 there), the θ's are taken at the
+    /// enclosures' ends as in [`Split::new`]. `None` when a group is undecided or an enclosure is
+    /// unbounded.
     ///
     /// Enclosure: rigorous (θ_s an upper, θ_u a lower bound).
     fn from_spectrum(eigs: &[Interval], h: &Rat) -> Option<Self> {
