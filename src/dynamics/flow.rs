@@ -79,8 +79,7 @@ pub fn modified_flow(
     tau: &Rat,
     steps: usize,
 ) -> Tube {
-    let lbar = Rat::one() / (Rat::one() - lambda);
-    let c = &lbar * (&lbar - a - Rat::new(1.into(), 2.into()));
+    let (lbar, c) = modified_constants(lambda, a);
     let hc = h * &c;
     let d = b.len();
     let q2: RatMatrix =
@@ -111,11 +110,25 @@ pub fn damped_flow(
     second_order_flow(q, b, &(h * &alpha), &(Rat::one() - lambda), u0, &v0, tau, steps)
 }
 
-/// α = ½(1 + λ − 2a(1 − λ)) of (11) and the factor (1 − 2α)/(2α − λ + 1) of u̇(0) = factor·f(u₀) in
-/// (12), exactly; panics unless α > 0 (the callers check it).
+/// α = ½(1 + λ − 2a(1 − λ)) of (11), exactly (the flow is damped when it is positive).
+pub fn damping_alpha(lambda: &Rat, a: &Rat) -> Rat {
+    let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
+    (&one + lambda - &two * a * (&one - lambda)) / &two
+}
+
+/// λ̄ = (1 − λ)⁻¹ and the corrected constant c = λ̄(λ̄ − a − ½) of the modified flow (19)–(21)
+/// (proofs/ERRATA.md §4), exactly.
+pub fn modified_constants(lambda: &Rat, a: &Rat) -> (Rat, Rat) {
+    let lbar = Rat::one() / (Rat::one() - lambda);
+    let c = &lbar * (&lbar - a - Rat::new(1.into(), 2.into()));
+    (lbar, c)
+}
+
+/// α of [`damping_alpha`] and the factor (1 − 2α)/(2α − λ + 1) of u̇(0) = factor·f(u₀) in (12),
+/// exactly; panics unless α > 0 (the callers check it).
 pub fn damping(lambda: &Rat, a: &Rat) -> (Rat, Rat) {
     let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
-    let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
+    let alpha = damping_alpha(lambda, a);
     assert!(alpha > Rat::zero(), "the damped flow (11) needs α = ½(1 + λ − 2a(1 − λ)) > 0, got {alpha}");
     let factor = (&one - &two * &alpha) / (&two * &alpha - lambda + &one);
     (alpha, factor)

@@ -32,7 +32,8 @@ pub mod spectrum;
 pub mod tube;
 
 pub use flow::{
-    damped_flow, damped_flow_of, gradient_flow, modified_flow, ol_heavy_ball_flow, rescaled_flow, spec_flow,
+    damped_flow, damped_flow_of, damping_alpha, gradient_flow, modified_constants, modified_flow, ol_heavy_ball_flow,
+    rescaled_flow, spec_flow,
 };
 pub use orbit::{gd, gd_f64, gd_naive_interval, ol_heavy_ball, scheme7, spec_orbit, GdF64, TwoStepF64};
 pub use tube::Tube;

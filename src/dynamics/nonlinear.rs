@@ -54,7 +54,7 @@ use super::ivec::{norm2_sup, point};
 use super::tube::{Start, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
-use crate::objective::BoxObjective;
+use crate::objective::{ball_box, BoxObjective};
 use inari::Interval;
 use num_traits::One;
 
@@ -71,12 +71,6 @@ pub const MAX_SUBSTEPS: usize = 1 << 14;
 
 /// Rounds of ε-inflation tried for one a-priori enclosure.
 const PICARD_ROUNDS: usize = 12;
-
-/// The box hull of the ball B(m, r): coordinate i in [mᵢ − r, mᵢ + r] (outward).
-fn ball_box(m: &[f64], r: f64) -> Vec<Interval> {
-    let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
-    m.iter().map(|&x| point(x) + r).collect()
-}
 
 fn points(m: &[f64]) -> Vec<Interval> {
     m.iter().map(|&x| point(x)).collect()

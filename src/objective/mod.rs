@@ -87,10 +87,15 @@ pub trait BoxObjective: Sync {
     ///
     /// Enclosure: rigorous.
     fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
-        let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
-        let b: Vec<Interval> = m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect();
-        self.hessian_range(&b)
+        self.hessian_range(&ball_box(m, r))
     }
+}
+
+/// The box hull of the ball B(m, r): coordinate i in [mᵢ − r, mᵢ + r] (outward; unbounded where an
+/// end is not finite). Enclosure: rigorous.
+pub fn ball_box(m: &[f64], r: f64) -> Vec<Interval> {
+    let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
+    m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect()
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
@@ -139,6 +144,14 @@ impl BoxObjective for expression::Expression {
                 Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
             }
         }
+    }
+
+    /// Both ends from one enclosure of the Hessian: the values of the default (λ_min's lower end and
+    /// ‖∇²f‖₂'s upper end) without evaluating the Hessian twice (the mean-value forms call this once
+    /// per step).
+    fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
+        let e = self.eig(x);
+        (e.min.inf(), e.norm().sup())
     }
 
     /// Every eigenvalue of the interval Hessian ([`eig_enclosures`]). Tightness: width about twice

@@ -87,7 +87,7 @@
 //! eigendirections.
 
 use super::assumptions::EIG_BITS;
-use super::trajectories::{refute_by_distance, sup_distance, Distance, Shared};
+use super::trajectories::{refute_by_distance, Distance, Shared};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::nonlinear::{flow_cover, gd_contraction};
@@ -166,9 +166,7 @@ pub(crate) fn thm1_sharing(spec: &Spec, shared: &Shared) -> Claim {
             spec.objective.describe()
         ));
     };
-    let (Some(tau), Some(dist)) =
-        (shared.gd_local_errors(spec), shared.orbit(spec).and_then(|o| sup_distance(o, flow)))
-    else {
+    let (Some(tau), Some(dist)) = (shared.gd_local_errors(spec), shared.distance(spec)) else {
         c.reason = Some(
             "enclosure too wide: a tube radius or a local error is +∞ (the orbit or the flow overflows f64 over the \
              horizon)"
@@ -203,7 +201,7 @@ pub(crate) fn thm1_sharing(spec: &Spec, shared: &Shared) -> Claim {
     c.enclosed("local_error_max", tau_max);
     c.value("bound", bound.clone());
     c.enclosed("distance", dist.range.clone());
-    verdict(&mut c, spec, &bound, &dist);
+    verdict(&mut c, spec, &bound, dist);
     c
 }
 

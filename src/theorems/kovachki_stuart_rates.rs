@@ -74,7 +74,9 @@ use super::kovachki_stuart_manifold::{
 use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::rat_vec;
-use crate::dynamics::{damped_flow_of, modified_flow, nonlinear, spec_flow, spec_orbit, Tube};
+use crate::dynamics::{
+    damped_flow_of, damping_alpha, modified_constants, modified_flow, nonlinear, spec_flow, spec_orbit, Tube,
+};
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval};
 use crate::objective::expression::Expression;
@@ -135,8 +137,7 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
     // (8): the verdict.
     let rate8 = measure(&mut c, "8", (&orbit_h, &flow_h), (&orbit_h2, &flow_h2));
     // (11), with u'(0) from (12), at its own h (every objective).
-    let (one, two) = (Rat::one(), Rat::from_integer(2.into()));
-    let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
+    let alpha = damping_alpha(lambda, a);
     if alpha > Rat::zero() {
         let obj = &spec.objective;
         let damped = (
@@ -288,8 +289,7 @@ fn leading_order_run(
     n: usize,
 ) -> Result<(Tube, Tube), String> {
     let one = Rat::one();
-    let lbar = &one / (&one - lambda);
-    let c = &lbar * (&lbar - a - Rat::new(1.into(), 2.into()));
+    let (lbar, c) = modified_constants(lambda, a);
     let x = rat_vec(u0);
     let mid = |v: Interval| Rat::from_float(v.mid()).filter(|_| v.sup().is_finite() && v.inf().is_finite());
     let unbounded = || "∇Φ(u₀) or ∇²Φ(u₀) is unbounded".to_string();

@@ -130,7 +130,7 @@ pub(crate) fn finite_sharing(spec: &Spec, shared: &Shared) -> Claim {
     c.value("M", m.clone());
 
     let (flow, _) = shared.flow(spec).expect("quadratic gd");
-    let plain = shared.orbit(spec).and_then(|o| sup_distance(o, flow));
+    let plain = shared.distance(spec);
     let Some(tau) = shared.gd_local_errors(spec) else {
         c.reason = Some("enclosure too wide: the flow tube or a local error is +∞ (f64 overflow)".into());
         return c;
@@ -154,7 +154,7 @@ pub(crate) fn finite_sharing(spec: &Spec, shared: &Shared) -> Claim {
         (0..y.len()).map(|i| (0..y.len()).fold(-bf[i], |s, j| s + qm[(i, j)] * y[j])).collect()
     };
     let witness = shadow_start(&qm, &grad, h, &spec.x0, flow, &split);
-    if let Some(p) = &plain {
+    if let Some(p) = plain {
         c.enclosed("plain_distance", p.range.clone());
     }
     let width = (q.len().max(1)).to_string().len();
@@ -295,10 +295,8 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
         let p: Vec<Interval> = y.iter().map(|&v| point(v)).collect();
         objective.gradient(&p).iter().map(|g| g.mid()).collect()
     };
-    if let Some(orbit) = shared.orbit(spec) {
-        if let Some(p) = sup_distance(orbit, flow) {
-            c.enclosed("plain_distance", p.range.clone());
-        }
+    if let Some(p) = shared.distance(spec) {
+        c.enclosed("plain_distance", p.range.clone());
     }
     let witness = shadow_start(&h0, &grad, h, &spec.x0, flow, &split);
     let width = d.max(1).to_string().len();

@@ -90,6 +90,7 @@ pub(crate) struct Shared {
     orbit: OnceCell<Option<Tube>>,
     flow: OnceCell<Option<(Tube, &'static str)>>,
     tau: OnceCell<Option<Vec<Interval>>>,
+    distance: OnceCell<Option<Distance>>,
 }
 
 impl Shared {
@@ -101,6 +102,12 @@ impl Shared {
     /// `dynamics::spec_flow(spec)` and the flow's name.
     pub(crate) fn flow(&self, spec: &Spec) -> Option<&(Tube, &'static str)> {
         self.flow.get_or_init(|| spec_flow(spec)).as_ref()
+    }
+
+    /// [`sup_distance`] of the orbit and the flow; `None` when either is not enclosed or a bound is
+    /// not finite.
+    pub(crate) fn distance(&self, spec: &Spec) -> Option<&Distance> {
+        self.distance.get_or_init(|| sup_distance(self.orbit(spec)?, &self.flow(spec)?.0)).as_ref()
     }
 
     /// The per-step GD local errors τₖ along the gradient flow ([`gd_local_error_steps`]); `None`
@@ -162,7 +169,7 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
     c.value("epsilon", eps.clone());
     c.value("steps", Rat::from_integer(spec.steps.into()));
     let max_rad = orbit.max_rad().max(flow.max_rad());
-    let (Some(dist), Some(max_radius)) = (sup_distance(orbit, flow), exact(max_rad)) else {
+    let (Some(dist), Some(max_radius)) = (shared.distance(spec), exact(max_rad)) else {
         c.reason = Some(
             "enclosure too wide: a tube radius or the distance bound is +∞ (the orbit or the flow overflows f64 \
              over the horizon)"
@@ -184,7 +191,7 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
         c.status = Status::Verified;
         return c;
     }
-    if refute_by_distance(&mut c, &eps, &dist) {
+    if refute_by_distance(&mut c, &eps, dist) {
         return c;
     }
     c.reason = Some("enclosure too wide: ε lies inside the enclosure of the distance".into());
