@@ -878,6 +878,33 @@ mod tests {
     }
 
     #[test]
+    fn two_step_from_an_exact_previous_point_contains_the_exact_rational_orbit() {
+        // Scheme (7), uₙ₊₁ = uₙ + λ(uₙ − uₙ₋₁) − h∇f(uₙ + a(uₙ − uₙ₋₁)), on a polynomial f from a given
+        // exact u₋₁ (the first step is the two-step map, not the GD start): the orbit is rational.
+        let e = expr(&["x", "y"], "x^4/4 + x*y/4 + y^2/2");
+        let (h, lambda, a) = (q("1/10"), q("9/10"), q("9/10"));
+        let steps = 7;
+        let (u0, prev) = (vec![q("3/5"), q("-1/3")], vec![q("5/8"), q("-3/10")]);
+        let tube = two_step_from(&e, &u0, Some(&prev), &lambda, &h, &a, steps);
+        assert_eq!(tube.len(), steps + 1);
+        let grad = |v: &[Rat]| vec![&v[0] * &v[0] * &v[0] + &v[1] / q("4"), &v[0] / q("4") + &v[1]];
+        let (mut u, mut w) = (u0, prev);
+        for k in 0..=steps {
+            assert!(tube.contains_exact(k, &u), "step {k}");
+            assert!(!tube.contains_exact(k, &[&u[0] + q("1e-11"), u[1].clone()]), "step {k}: not tight");
+            let y: Vec<Rat> = (0..2).map(|i| &u[i] + &a * (&u[i] - &w[i])).collect();
+            let g = grad(&y);
+            let next: Vec<Rat> = (0..2).map(|i| &u[i] + &lambda * (&u[i] - &w[i]) - &h * &g[i]).collect();
+            (w, u) = (u, next);
+        }
+        // Without u₋₁ the first step is GD: u₁ = u₀ − h∇f(u₀), a different orbit.
+        let gd_start = two_step(&e, &[q("3/5"), q("-1/3")], &lambda, &h, &a, 1);
+        let g0 = grad(&[q("3/5"), q("-1/3")]);
+        assert!(gd_start.contains_exact(1, &[q("3/5") - &h * &g0[0], q("-1/3") - &h * &g0[1]]));
+        assert!(!tube.contains_exact(1, &[q("3/5") - &h * &g0[0], q("-1/3") - &h * &g0[1]]));
+    }
+
+    #[test]
     fn blow_up_gives_an_infinite_radius() {
         // f = −x⁴: ẏ = 4y³ blows up at t = 1/(8y₀²) = 1/2 for y₀ = 1/2.
         let e = expr(&["x"], "-x^4");
