@@ -8,11 +8,9 @@
 pub mod admissible;
 pub mod certificate;
 pub mod certify;
-pub mod claim;
 pub mod dynamics;
 pub mod enclose;
 pub mod error;
-pub mod exact;
 pub mod objective;
 pub mod plot;
 pub mod spec;
@@ -20,3 +18,4 @@ pub mod theorems;
 pub mod trace;
 
 pub use error::{Error, Result};
+pub use shadowcert_checker::{claim, exact};

@@ -125,7 +125,7 @@ impl StepClaims {
             panic!("StepClaims::claim({id}) called although it does not apply: {e}");
         }
         let algorithm = Algorithm { method: self.method.clone(), h: h.clone() };
-        crate::theorems::theorem_claims(&self.spec, &algorithm, &self.consts, &self.ctx, Some(id))
+        crate::theorems::theorem_claims(self.spec.epsilon.as_ref(), &algorithm, &self.consts, &self.ctx, Some(id))
             .into_iter()
             .find(|c| c.id == id)
             .expect("theorem_claims returns every theorem claim")

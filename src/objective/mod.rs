@@ -10,7 +10,7 @@
 
 pub mod dataset;
 pub mod expression;
-pub mod quadratic;
+pub use shadowcert_checker::quadratic;
 
 use crate::enclose::symmetric::{eig_bounds, eig_enclosures, EigBounds};
 use crate::enclose::taylor::SeriesMap;

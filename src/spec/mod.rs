@@ -26,6 +26,7 @@ use crate::exact::{Rat, RatMatrix};
 use crate::objective::dataset::Dataset;
 use crate::objective::expression::Expression;
 use crate::objective::BoxObjective;
+pub use shadowcert_checker::inputs::{Algorithm, Method, Scheme7Kind};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -123,70 +124,6 @@ impl Objective {
             Objective::Quadratic { .. } => None,
             Objective::Expression(e) => Some(e),
             Objective::Dataset(d) => Some(d),
-        }
-    }
-}
-
-/// The optimization algorithm.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Algorithm {
-    /// Which iteration.
-    pub method: Method,
-    /// Step size, positive.
-    pub h: Rat,
-}
-
-/// The iteration, with its parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Method {
-    /// Gradient descent u_{n+1} = u_n − h ∇f(u_n).
-    Gd,
-    /// Scheme (7) of Kovachki–Stuart: u_{n+1} = u_n + λ(u_n − u_{n−1}) + h f(u_n + a(u_n − u_{n−1})),
-    /// u_1 = u_0 + h f(u_0), with f = −∇Φ; λ ∈ (0, 1), a ≥ 0.
-    Scheme7 {
-        /// Which named instance (fixes how `a` was given).
-        kind: Scheme7Kind,
-        /// Momentum λ ∈ (0, 1).
-        lambda: Rat,
-        /// Extrapolation a ≥ 0 (0 for heavy ball, λ for Nesterov).
-        a: Rat,
-    },
-    /// Orvieto–Lucchi heavy ball (Prop. 2 of 000): η = h², β = 1 − hα.
-    HeavyBallOl {
-        /// Friction α > 0.
-        alpha: Rat,
-    },
-}
-
-impl Method {
-    /// The spec's name of the method: `gd`, `heavy_ball`, `nesterov`, `momentum`, `heavy_ball_ol`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Method::Gd => "gd",
-            Method::Scheme7 { kind, .. } => kind.name(),
-            Method::HeavyBallOl { .. } => "heavy_ball_ol",
-        }
-    }
-}
-
-/// Named instances of scheme (7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme7Kind {
-    /// `heavy_ball`: a = 0.
-    HeavyBall,
-    /// `nesterov`: a = λ.
-    Nesterov,
-    /// `momentum`: a given by the spec.
-    Momentum,
-}
-
-impl Scheme7Kind {
-    /// The spec's name: `heavy_ball`, `nesterov` or `momentum`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme7Kind::HeavyBall => "heavy_ball",
-            Scheme7Kind::Nesterov => "nesterov",
-            Scheme7Kind::Momentum => "momentum",
         }
     }
 }

@@ -85,10 +85,7 @@ use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};
 
-/// Statement of `ks.thm2` when it stops before measuring.
-pub const HEADLINE: &str =
-    "Kovachki–Stuart (004) Thm 2, Section 2.3: measured rate Δ = log₂(E(h)/E(h/2)) of scheme (7) to the \
-     rescaled flow (8) is first order";
+pub use shadowcert_checker::theorems::KS_THM2_HEADLINE as HEADLINE;
 
 /// The measured order at or above which Theorem 2's O(h) is taken as observed.
 fn first_order() -> Rat {

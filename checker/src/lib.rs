@@ -1,0 +1,20 @@
+//! shadowcert-checker: the trusted base of shadowcert.
+//!
+//! A certificate written by `certify` is checked here, by code that imports nothing of the engine
+//! that produced it (its `Cargo.toml` is the proof: exact rationals, serde_json, sha2 and inari).
+//! This crate owns
+//! * `exact`: exact rational arithmetic, inertia of symmetric rational matrices, square-root brackets;
+//! * `quadratic`: exact facts about f(x) = ½xᵀQx − bᵀx (gradients, eigenvalue counts, sup ‖∇f‖ on a box);
+//! * `claim`: the claim record (status, values, witnesses, atomic inequalities);
+//! * `theorems`: the exact statement of every theorem of the seed papers, which the engine calls to
+//!   produce its claims and the checker calls to verify them.
+#![deny(missing_docs)]
+
+pub mod claim;
+pub mod error;
+pub mod exact;
+pub mod inputs;
+pub mod quadratic;
+pub mod theorems;
+
+pub use error::{Error, Result};
