@@ -40,7 +40,7 @@ pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>)
         sha256: certificate::sha256_hex(&bytes),
     };
     let start = std::time::Instant::now();
-    let mut claims = theorems::evaluate(&spec);
+    let (mut claims, mut evidence) = theorems::evaluate_with_evidence(&spec);
     if let (Some(limit), Some(b)) = (tighten, spec.max_boxes) {
         let open = |cs: &[Claim]| {
             cs.iter().any(|c| c.id.starts_with("constants.") && c.status == crate::claim::Status::Inconclusive)
@@ -50,11 +50,11 @@ pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>)
         while open(&claims) && budget < crate::spec::MAX_BOXES && start.elapsed() * 2 < limit {
             budget = (budget * 2).min(crate::spec::MAX_BOXES);
             spec.max_boxes = Some(budget);
-            claims = theorems::evaluate(&spec);
+            (claims, evidence) = theorems::evaluate_with_evidence(&spec);
         }
     }
     let requested = spec.claims.as_deref();
-    let certificate = certificate::build(&source, &canonical_json(&spec), &claims, requested);
+    let certificate = certificate::build(&source.provenance(), &canonical_json(&spec), &claims, requested, &evidence);
     let exit_code = certificate::exit_code(&claims, requested);
     Ok(Certified { spec, claims, certificate, exit_code })
 }

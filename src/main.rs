@@ -52,10 +52,20 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Re-verify a certificate with exact rational arithmetic.
+    /// Verify a certificate: the trusted checker verifies its evidence and derives every record it
+    /// carries (the engine is re-run only for records marked `re-run`). Exit 0 for a valid
+    /// certificate (even when its claims are honestly refuted), 1 when it is rejected, 2 when it
+    /// cannot be read (or is of format shadowcert/1).
     Check {
         /// Certificate file.
         certificate: PathBuf,
+        /// Exit 1 unless every requested claim of the valid certificate is verified.
+        #[arg(long)]
+        strict: bool,
+        /// Look for the data file a dataset objective pins in DIR first (by name; it is always
+        /// checked against its SHA-256).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
     /// CI proof regression: check every *.cert.json in DIR and re-certify its spec.
     Regress {
@@ -189,7 +199,7 @@ struct GridOut {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Some(Command::Check { certificate }) => cli::check(&certificate),
+        Some(Command::Check { certificate, strict, data }) => cli::check(&certificate, strict, data.as_deref()),
         Some(Command::Regress { dir }) => cli::regress(&dir),
         Some(Command::Schema) => cli::schema(),
         Some(Command::Trace { spec, json, every, plot }) => cli::trace::run(&spec, json, every, plot.as_deref()),

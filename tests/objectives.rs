@@ -80,7 +80,7 @@ fn a_wrong_declared_constant_is_refuted_and_the_certificate_checks() {
     // The certificate re-verifies (check exits 0; the certificate's own exit code is 1).
     let run = certify_in(dir.path(), &["check", "c.json"]);
     run.expect_code(0);
-    assert!(run.stdout.contains("certificate exit code 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("the certificate's exit code: 1"), "{}", run.stdout);
     // Tampering with the witness point is caught.
     let text = std::fs::read_to_string(dir.path().join("c.json")).unwrap();
     let mut cert: Value = serde_json::from_str(&text).unwrap();
@@ -151,15 +151,22 @@ fn logistic_smoothness_and_dataset_check() {
     };
     assert_eq!(code, 1);
     assert_eq!(claim(&cert, "constants.L")["status"], "refuted");
-    // Changing one cell of the CSV makes the certificate fail to check, naming the change.
+    // The certificate checks from any working directory (its data is found relative to it).
+    certify_in(&sub.join("data"), &["check", "../../c.json"]).expect_code(0);
+    // Changing one cell of the CSV makes the certificate unverifiable here (exit 2), naming the file.
     std::fs::write(sub.join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,3\n").unwrap();
     let run = certify_in(dir.path(), &["check", "c.json"]);
-    run.expect_code(1);
-    assert!(run.stderr.contains("data file changed"), "{}", run.stderr);
+    run.expect_code(2);
+    assert!(run.stderr.contains("specs/data/d.csv differs from the data the certificate pins"), "{}", run.stderr);
+    // With the file gone: not found, exit 2; `--data DIR` supplies it from elsewhere.
     std::fs::remove_file(sub.join("data/d.csv")).unwrap();
     let run = certify_in(dir.path(), &["check", "c.json"]);
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("specs/data/d.csv"), "{}", run.stderr);
+    run.expect_code(2);
+    assert!(run.stderr.contains("data file not found"), "{}", run.stderr);
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,2\n").unwrap();
+    certify_in(dir.path(), &["check", "c.json", "--data", "elsewhere"]).expect_code(0);
 }
 
 #[test]

@@ -10,6 +10,9 @@
 //!   produce its claims and the checker calls to verify them.
 #![deny(missing_docs)]
 
+pub mod admissibility;
+pub mod certificate;
+pub mod check;
 pub mod claim;
 pub mod error;
 pub mod exact;

@@ -190,7 +190,7 @@ impl Grid {
                 substitute(spec, &[(ax.param.clone(), end.clone())])?;
             }
         }
-        let base = StepClaims::new(spec);
+        let base = super::claims::step_claims(spec);
         let claims: Vec<String> = if claims.is_empty() {
             STEP_CLAIMS.iter().filter(|id| base.applies(id).is_ok()).map(|s| s.to_string()).collect()
         } else {
@@ -244,7 +244,7 @@ impl Grid {
         let mut h = self.spec.algorithm.h.clone();
         let constant_swept = at.iter().any(|(p, _)| matches!(p, Param::Constant(_)));
         let mut sc = if constant_swept {
-            StepClaims::new(&substitute(&self.spec, at).expect("axis ends validated, values lie between them"))
+            super::claims::step_claims(&substitute(&self.spec, at).expect("axis ends validated, values lie between them"))
         } else {
             self.base.clone()
         };
@@ -485,7 +485,7 @@ mod tests {
         let axes = vec![Axis { param: Param::H, from: q("1e-4"), to: q("1e-1"), points: 25, log: true }];
         let g = Grid::new(&spec, axes, &[]).unwrap();
         let out = g.run(Shard::ALL, None, &|| {});
-        let sc = StepClaims::new(&spec);
+        let sc = crate::admissible::claims::step_claims(&spec);
         for p in out["points"].as_array().unwrap() {
             let h = rat_field(&p["params"]["h"]).unwrap();
             for id in g.claims() {

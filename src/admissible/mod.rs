@@ -16,6 +16,6 @@ pub mod grid;
 pub mod plot;
 pub mod range;
 
-pub use claims::{closed_form_supremum, StepClaims, Supremum, Verdict, STEP_CLAIMS};
+pub use claims::{closed_form_supremum, step_claims, StepClaims, Supremum, Verdict, STEP_CLAIMS};
 pub use fast::FastClaims;
 pub use range::{admissible, claim_range, ClaimRange, Component, Refutation, Request};

@@ -48,59 +48,17 @@
 use super::claims::{closed_form_supremum, StepClaims, Supremum, Verdict, STEP_CLAIMS};
 use super::fast::FastClaims;
 use crate::claim::Claim;
-use crate::exact::{parse_rat, round_down_dyadic, Rat};
+use crate::exact::{round_down_dyadic, Rat};
 use crate::spec::{Method, Spec};
-use num_traits::{One, Signed, ToPrimitive};
+use num_traits::{One, ToPrimitive};
 use rayon::prelude::*;
 
-/// What range to scan and how tightly to bracket each verdict change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    /// Smallest step size scanned (> 0).
-    pub from: Rat,
-    /// Largest step size scanned (> `from`).
-    pub to: Rat,
-    /// Number of grid points (≥ 2), geometrically spaced.
-    pub points: usize,
-    /// Relative bracket target: bisection stops when hi/lo − 1 ≤ target.
-    pub target: Rat,
-}
+pub use shadowcert_checker::admissibility::Request;
 
-impl Default for Request {
-    /// h ∈ [10⁻¹², 10²], 57 points (4 per decade), target 10⁻¹⁰ (below the 10⁻⁹ asked for).
-    fn default() -> Self {
-        Request {
-            from: parse_rat("1e-12").expect("literal"),
-            to: parse_rat("100").expect("literal"),
-            points: 57,
-            target: parse_rat("1e-10").expect("literal"),
-        }
-    }
-}
-
-impl Request {
-    /// Checks the ranges; the message names the offending field.
-    pub fn validate(&self) -> Result<(), String> {
-        if !self.from.is_positive() {
-            return Err(format!("from: must be > 0, got {}", self.from));
-        }
-        if self.to <= self.from {
-            return Err(format!("to: must exceed from, got {} <= {}", self.to, self.from));
-        }
-        if self.points < 2 {
-            return Err(format!("points: need at least 2, got {}", self.points));
-        }
-        if !self.target.is_positive() {
-            return Err(format!("target: must be > 0, got {}", self.target));
-        }
-        Ok(())
-    }
-
-    /// The grid: `from`, `to` exactly, and geometrically spaced dyadic points between them
-    /// (each the exact value of an `f64`), strictly increasing.
-    pub fn grid(&self) -> Vec<Rat> {
-        geometric_grid(&self.from, &self.to, self.points)
-    }
+/// The grid of a request: `from`, `to` exactly, and geometrically spaced dyadic points between
+/// them (each the exact value of an `f64`), strictly increasing.
+pub fn request_grid(req: &Request) -> Vec<Rat> {
+    geometric_grid(&req.from, &req.to, req.points)
 }
 
 /// `n ≥ 2` strictly increasing points from `lo` to `hi` (both exact), geometric in between.
@@ -251,7 +209,7 @@ pub fn claim_range(fc: &FastClaims, id: &str, req: &Request, method: &Method) ->
         out.not_applicable = Some(e);
         return out;
     }
-    let grid = req.grid();
+    let grid = request_grid(req);
     let verdicts: Vec<Verdict> = grid.iter().map(|h| fc.verdict(id, h)).collect();
     // Every (h, verdict) known, increasing in h: grid points and refined brackets.
     let mut known: Vec<(Rat, Verdict)> = Vec::with_capacity(grid.len() + 8);
@@ -322,7 +280,7 @@ pub fn claim_range(fc: &FastClaims, id: &str, req: &Request, method: &Method) ->
 /// The admissible ranges of every step-size claim of `spec` (the ones it lists, if it lists
 /// claims), in [`STEP_CLAIMS`] order; claims are searched in parallel.
 pub fn admissible(spec: &Spec, req: &Request) -> Vec<ClaimRange> {
-    let fc = FastClaims::new(StepClaims::new(spec));
+    let fc = FastClaims::new(super::claims::step_claims(spec));
     let ids: Vec<&str> = STEP_CLAIMS
         .iter()
         .copied()
@@ -334,6 +292,7 @@ pub fn admissible(spec: &Spec, req: &Request) -> Vec<ClaimRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exact::parse_rat;
     use crate::exact::rat;
 
     #[test]

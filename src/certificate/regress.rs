@@ -5,7 +5,7 @@
 //! certificate was written. Improvements are reported without failing; a golden certificate is
 //! regenerated on purpose only.
 
-use super::check::check;
+use super::check::check_with;
 use super::{claim_from_json, sha256_hex};
 use crate::claim::{Claim, Status};
 use crate::spec::{parse_spec_str_in, spec_dir};
@@ -123,7 +123,7 @@ fn regress_one(file: &Path, dir: &Path) -> Entry {
             return e;
         }
     };
-    if let Err(err) = check(&cert) {
+    if let Err(err) = check_with(&cert, file.parent(), None) {
         e.failures.push(format!("check failed: {err}"));
         return e;
     }
@@ -133,7 +133,7 @@ fn regress_one(file: &Path, dir: &Path) -> Entry {
     }
     let stored: Vec<Claim> =
         cert["claims"].as_array().into_iter().flatten().filter_map(|c| claim_from_json(c).ok()).collect();
-    let spec_path = cert["spec"]["path"].as_str().unwrap_or_default();
+    let spec_path = cert["provenance"]["spec"]["path"].as_str().unwrap_or_default();
     let Some(found) = locate_spec(spec_path, dir) else {
         e.failures.push(format!("spec {spec_path:?} not found"));
         return e;
@@ -145,7 +145,7 @@ fn regress_one(file: &Path, dir: &Path) -> Entry {
             return e;
         }
     };
-    if cert["spec"]["sha256"].as_str() != Some(sha256_hex(&bytes).as_str()) {
+    if cert["provenance"]["spec"]["sha256"].as_str() != Some(sha256_hex(&bytes).as_str()) {
         e.failures.push(format!(
             "{} changed since the certificate was written: regenerate it on purpose (SHADOWCERT_BLESS=1 cargo test --release)",
             found.display()

@@ -7,7 +7,7 @@ mod report;
 pub mod trace;
 
 use shadowcert::admissible::Request;
-use shadowcert::certificate::{check::check as check_cert, regress::regress as run_regress, to_text};
+use shadowcert::certificate::{check::check_with as check_cert, regress::regress as run_regress, to_text};
 use shadowcert::certify::certify_path_tightened;
 use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::theorems::kovachki_stuart_manifold as manifold;
@@ -84,8 +84,8 @@ fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<
     trace::write_plots(dir, &c.spec, &tr, eps.as_ref(), fig5.map(|ch| ("manifold", ch)).into_iter().collect())
 }
 
-/// `certify check CERT`.
-pub fn check(path: &Path) -> i32 {
+/// `certify check CERT [--strict] [--data DIR]`.
+pub fn check(path: &Path, strict: bool, data_dir: Option<&Path>) -> i32 {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => return fail(&Error::io(path, e)),
@@ -98,17 +98,36 @@ pub fn check(path: &Path) -> i32 {
             return 2;
         }
     };
-    match check_cert(&cert) {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match check_cert(&cert, Some(dir), data_dir) {
         Ok(ok) => {
+            let p = &ok.provenance;
+            println!("ok: {} is a valid certificate", path.display());
             println!(
-                "ok: {} — {} claims re-verified (closed-form claims with exact rationals; enclosure claims by \
-                 re-running the recorded enclosure; certificate exit code {})",
-                path.display(),
-                ok.claims,
-                ok.exit_code
+                "  written by shadowcert {} from {} (sha256 {}…; provenance, not verified)",
+                p.tool_version,
+                p.spec_path,
+                &p.spec_sha256[..12]
             );
-            0
+            println!(
+                "  {} records verified by the checker from the inputs and the evidence",
+                ok.by_checker.len()
+            );
+            if !ok.by_rerun.is_empty() {
+                println!("  {} records verified by re-running the engine: {}", ok.by_rerun.len(), ok.by_rerun.join(", "));
+            }
+            if let Some(f) = &ok.data_file {
+                println!("  data file {} (SHA-256 as pinned)", f.display());
+            }
+            let verdict = if ok.exit_code == 0 { "every requested claim verified" } else { "some claim not verified" };
+            println!("  the certificate's exit code: {} ({verdict})", ok.exit_code);
+            if strict {
+                ok.exit_code
+            } else {
+                0
+            }
         }
+        Err(e) if e.exit_code() == 2 => fail(&e),
         Err(e) => {
             eprintln!("error: {}: certificate rejected: {e}", path.display());
             1

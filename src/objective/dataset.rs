@@ -190,10 +190,9 @@ impl Dataset {
     }
 
     /// Reads `base/path` and builds the objective.
-    pub fn load(path: &str, base: &Path, loss: Loss, l2: Rat, bias: bool, scale: Rat) -> Result<Self> {
-        let full = base.join(path);
+    pub fn load(path: &str, full: &Path, loss: Loss, l2: Rat, bias: bool, scale: Rat) -> Result<Self> {
         let shown = full.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(&full).map_err(|e| Error::spec(POINTER, format!("cannot read {shown}: {e}")))?;
+        let bytes = std::fs::read(full).map_err(|e| Error::spec(POINTER, format!("cannot read {shown}: {e}")))?;
         Dataset::new(path, &bytes, &shown, loss, l2, bias, scale)
     }
 
@@ -1471,7 +1470,7 @@ mod tests {
     /// The digits objective of the figures (sigmoid loss, l2 = 1/100, bias, scale 1/16) or logistic.
     fn digits(loss: Loss) -> (Dataset, Data) {
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
-        let ds = Dataset::load("data/digits_3v5.csv", &base, loss, parse_rat("1/100").unwrap(), true, rat(1) / rat(16))
+        let ds = Dataset::load("data/digits_3v5.csv", &base.join("data/digits_3v5.csv"), loss, parse_rat("1/100").unwrap(), true, rat(1) / rat(16))
             .unwrap();
         let bytes = std::fs::read(base.join("data/digits_3v5.csv")).unwrap();
         (ds, read_csv(&bytes, "digits").unwrap())

@@ -164,8 +164,14 @@ pub fn parse_spec_value(v: &serde_json::Value) -> Result<Spec> {
     validate::spec(v, None)
 }
 
+/// Validates a spec given as a JSON value whose dataset objective (if any) reads `data_file`
+/// (found by the caller; the spec's `data` path is kept as written).
+pub fn parse_spec_value_with_data(v: &serde_json::Value, data_file: &Path) -> Result<Spec> {
+    validate::spec(v, Some(validate::DataAt::File(data_file)))
+}
+
 /// Validates a spec given as a JSON value, with `base` the directory of the spec file (for a
 /// dataset's `data` path).
 pub fn parse_spec_value_in(v: &serde_json::Value, base: Option<&Path>) -> Result<Spec> {
-    validate::spec(v, base)
+    validate::spec(v, base.map(validate::DataAt::Dir))
 }

@@ -155,8 +155,18 @@ fn vector(v: &Value, ptr: &str, d: usize, what: &str) -> Result<Vec<Rat>> {
     xs.iter().enumerate().map(|(i, x)| number(x, &index(ptr, i))).collect()
 }
 
-/// Validates the whole spec; `base` is the spec file's directory (for a dataset's path).
-pub(super) fn spec(v: &Value, base: Option<&Path>) -> Result<Spec> {
+/// Where a dataset objective's file is: relative to a directory (the spec file's), or a file found
+/// elsewhere (by `certify check`, which pins it by its SHA-256).
+#[derive(Clone, Copy, Debug)]
+pub enum DataAt<'a> {
+    /// `data` is relative to this directory.
+    Dir(&'a Path),
+    /// Read this file; `data` is kept as written.
+    File(&'a Path),
+}
+
+/// Validates the whole spec; `base` says where a dataset's file is.
+pub(super) fn spec(v: &Value, base: Option<DataAt>) -> Result<Spec> {
     let m = object(v, "")?;
     reject_unknown(m, "", TOP_FIELDS, None)?;
 
@@ -254,7 +264,7 @@ fn expression(m: &Map<String, Value>, ptr: &str) -> Result<Objective> {
     Ok(Objective::Expression(Expression::new(vars, f)?))
 }
 
-fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<&Path>) -> Result<Objective> {
+fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<DataAt>) -> Result<Objective> {
     let data_ptr = "/objective/data";
     let path = string(required(m, ptr, "data")?, data_ptr)?;
     let loss = match string(required(m, ptr, "loss")?, "/objective/loss")? {
@@ -292,7 +302,11 @@ fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<&Path>) -> Result<Obj
             "a dataset objective needs the spec file's location to find its data (load the spec from a file)",
         ));
     };
-    let ds = Dataset::load(path, base, loss, l2, bias, scale)?;
+    let file = match base {
+        DataAt::Dir(dir) => dir.join(path),
+        DataAt::File(f) => f.to_path_buf(),
+    };
+    let ds = Dataset::load(path, &file, loss, l2, bias, scale)?;
     if let Some(h) = m.get("data_sha256") {
         let h = string(h, "/objective/data_sha256")?;
         if h != ds.sha256 {
@@ -305,7 +319,7 @@ fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<&Path>) -> Result<Obj
     Ok(Objective::Dataset(ds))
 }
 
-fn objective(v: &Value, base: Option<&Path>) -> Result<Objective> {
+fn objective(v: &Value, base: Option<DataAt>) -> Result<Objective> {
     let ptr = "/objective";
     let m = object(v, ptr)?;
     let ty = string(required(m, ptr, "type")?, "/objective/type")?;

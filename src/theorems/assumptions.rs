@@ -38,8 +38,18 @@ pub fn spectrum(q: &RatMatrix, declared: &BTreeMap<String, Rat>) -> Spectrum {
 /// Every constant claim of a quadratic objective (the checker's exact statements, on the brackets
 /// of [`spectrum`]).
 pub fn quadratic(q: &RatMatrix, b: &[Rat], domain: &[(Rat, Rat)], declared: &BTreeMap<String, Rat>) -> Constants {
-    let spectrum = spectrum(q, declared);
-    shadowcert_checker::theorems::constants::quadratic(&QuadraticConstants { q, b, domain, declared, spectrum: &spectrum })
+    quadratic_on(q, b, domain, declared, &spectrum(q, declared))
+}
+
+/// [`quadratic`] on given brackets.
+pub fn quadratic_on(
+    q: &RatMatrix,
+    b: &[Rat],
+    domain: &[(Rat, Rat)],
+    declared: &BTreeMap<String, Rat>,
+    spectrum: &Spectrum,
+) -> Constants {
+    shadowcert_checker::theorems::constants::quadratic(&QuadraticConstants { q, b, domain, declared, spectrum })
 }
 
 /// Inputs of the constants step for a non-quadratic objective.
@@ -82,8 +92,7 @@ fn sup_constant(out: &mut Constants, inp: &GeneralConstants, name: &'static str,
             "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
             s.boxes
         ));
-        out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
-        out.claims.push(c);
+        out.record(c);
         return;
     };
     let mut d = Decision::new(name, statement, inp.declared, || (upper.clone(), lower.clone()));
@@ -144,7 +153,7 @@ fn search(inp: &GeneralConstants, q: Quantity, names: &[&str]) -> Search {
 /// closed-form: `check` re-verifies them by re-running the enclosure with the budget recorded
 /// in the certificate's inputs (deterministic, so the stored numbers must match bit for bit).
 pub fn general(inp: &GeneralConstants) -> Constants {
-    let mut out = Constants { claims: Vec::new(), used: BTreeMap::new(), favourable: BTreeMap::new() };
+    let mut out = Constants::empty();
     let saddle = inp.declared.contains_key("gamma");
 
     let s = search(inp, Quantity::HessNorm, &["L", "B1"]);
@@ -220,8 +229,7 @@ fn gap_constants(out: &mut Constants, inp: &GeneralConstants) {
                 "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
                 s.boxes
             ));
-            out.used.insert(name.into(), Err(format!("constants.{name} is inconclusive")));
-            out.claims.push(c);
+            out.record(c);
             continue;
         };
         // No eigenvalue on that side of 0 anywhere: every value works (μ = γ/2 when derived).
@@ -294,8 +302,7 @@ fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
             c.value("declared", v.clone());
         }
         c.reason = Some(format!("enclosure unbounded after {} boxes", s.boxes));
-        out.used.insert("mu".into(), Err("constants.mu is inconclusive".into()));
-        out.claims.push(c);
+        out.record(c);
         return;
     };
     let at_witness = at_witness.max(inf_lo.clone());
@@ -306,15 +313,13 @@ fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
         c.value("boxes", rat(s.boxes as i64));
         if !at_witness.is_positive() {
             witness_point(&mut c, &s.witness);
-            out.used.insert("mu".into(), Err("constants.mu: f is not strongly convex on the domain".into()));
-            out.claims.push(c.not_applicable(format!(
+            out.record(c.not_applicable(format!(
                 "f is not strongly convex on the domain: λ_min(∇²f(x*)) <= {} at the witness point",
                 fmt_rat(&at_witness)
             )));
         } else {
             c.reason = Some("enclosure too wide to show inf λ_min(∇²f) > 0 (raise budget.max_boxes)".into());
-            out.used.insert("mu".into(), Err("constants.mu is inconclusive".into()));
-            out.claims.push(c);
+            out.record(c);
         }
         return;
     }
@@ -336,6 +341,7 @@ fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claim::Status;
     use crate::exact::parse_rat;
 
     fn m(rows: &[&[&str]]) -> RatMatrix {
@@ -433,6 +439,7 @@ mod tests {
 mod gap_tests {
     //! The spectral gap of non-quadratic objectives against hand-derived spectra.
     use super::*;
+    use crate::claim::Status;
     use crate::exact::parse_rat;
     use crate::objective::expression::Expression;
 

@@ -16,9 +16,11 @@ pub mod kovachki_stuart_rates;
 pub mod shadowing;
 pub mod trajectories;
 
-pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context};
+pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context, Measured};
+pub use shadowcert_checker::certificate::Evidence;
+pub use shadowcert_checker::inputs::Inputs;
 
-use crate::claim::{Claim, Status, CLAIM_IDS};
+use crate::claim::{Claim, Status};
 use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
 use crate::objective::BoxObjective;
@@ -28,16 +30,27 @@ use assumptions::{Constants, GeneralConstants};
 /// The constants step of `spec`: exact for quadratics ([`assumptions::quadratic`]), enclosed on the
 /// domain box otherwise ([`assumptions::general`], with the spec's box budget).
 pub fn constants(spec: &Spec) -> Constants {
+    constants_with_evidence(spec).0
+}
+
+/// [`constants`] and the evidence the checker verifies them by (quadratics: the eigenvalue
+/// brackets of Q).
+pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
     match &spec.objective {
         Objective::Quadratic { q, b } => {
-            assumptions::quadratic(q, b, &spec.domain, &spec.constants)
+            let spectrum = assumptions::spectrum(q, &spec.constants);
+            let consts = assumptions::quadratic_on(q, b, &spec.domain, &spec.constants, &spectrum);
+            (consts, Evidence { eigenvalues: Some(spectrum) })
         }
-        other => assumptions::general(&GeneralConstants {
-            objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
-            domain: &spec.domain,
-            declared: &spec.constants,
-            max_boxes: spec.budget(),
-        }),
+        other => {
+            let consts = assumptions::general(&GeneralConstants {
+                objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
+                domain: &spec.domain,
+                declared: &spec.constants,
+                max_boxes: spec.budget(),
+            });
+            (consts, Evidence::default())
+        }
     }
 }
 
@@ -63,13 +76,14 @@ pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 /// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
 /// `ec.thm1` ([`elkabetz_cohen`]), `shadow.finite` ([`shadowing`]) and the measured rates of `ks.thm2`
 /// ([`kovachki_stuart_rates`]; its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
-fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
+fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
+    let mut out = Measured::default();
     // Trajectory claims cost enclosures over the whole horizon: only the requested ones are run.
     let wanted = |id: &str| spec.claims.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id));
     // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
     if wanted("ks.thm2") {
         let thm5 = claims.iter().find(|c| c.id == "ks.thm5").and_then(kovachki_stuart_manifold::thm5_rates);
-        claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS, thm5.as_ref()));
+        out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS, thm5.as_ref()));
     }
     if spec.steps > MAX_TRAJECTORY_STEPS {
         for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| wanted(id)) {
@@ -78,9 +92,9 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
                 "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
                 spec.steps
             ));
-            claims.push(c);
+            out.claims.push(c);
         }
-        return;
+        return out;
     }
     // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
     let shared = trajectories::Shared::default();
@@ -90,19 +104,18 @@ fn trajectory_claims(spec: &Spec, claims: &mut Vec<Claim>) {
             .find(|c| c.id == "ol.thm2" && c.status == Status::Verified)
             .and_then(|c| c.values.get("epsilon"))
             .map(|v| v.hi().clone());
-        claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &shared));
+        out.claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &shared));
     }
-    if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
-        if let Some(local) = trajectories::prop1_local_error_sharing(spec, &shared) {
-            c.enclosed("local_error_max", local);
-        }
+    if claims.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
+        out.local_error_max = trajectories::prop1_local_error_sharing(spec, &shared);
     }
     if wanted("ec.thm1") {
-        claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
+        out.claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
     }
     if wanted("shadow.finite") {
-        claims.push(shadowing::finite_sharing(spec, &shared));
+        out.claims.push(shadowing::finite_sharing(spec, &shared));
     }
+    out
 }
 
 /// The [`Context`] of `spec`.
@@ -123,23 +136,20 @@ pub fn context(spec: &Spec) -> Context {
 /// enclosed on the domain box ([`assumptions::general`]) and the theorems then use them exactly as
 /// for quadratics.
 pub fn evaluate(spec: &Spec) -> Vec<Claim> {
-    let consts = constants(spec);
+    evaluate_with_evidence(spec).0
+}
+
+/// [`evaluate`], with the evidence the certificate carries for the checker.
+pub fn evaluate_with_evidence(spec: &Spec) -> (Vec<Claim>, Evidence) {
+    let (consts, evidence) = constants_with_evidence(spec);
     let ctx = context(spec);
-    let mut claims: Vec<Claim> = consts.claims.clone();
-    claims.extend(theorem_claims(spec.epsilon.as_ref(), &spec.algorithm, &consts, &ctx, None));
-    trajectory_claims(spec, &mut claims);
-    // Non-quadratic objectives: Lemma 8 ran on an upper bound of |∇Φ(u₀)|² (see `grad0_sq_upper`);
-    // record it, so that the reader knows C1_2 and C1 are upper bounds.
-    if !matches!(spec.objective, Objective::Quadratic { .. }) {
-        if let (Some(g), Some(c)) = (&ctx.grad0_sq, claims.iter_mut().find(|c| c.id == "ks.lemma8")) {
-            if c.status == Status::Verified {
-                c.value("grad0_sq_upper", g.clone());
-            }
-        }
-    }
-    if let Some(requested) = &spec.claims {
-        claims.retain(|c| c.id.starts_with("constants.") || requested.contains(&c.id));
-    }
-    claims.sort_by_key(|c| CLAIM_IDS.iter().position(|id| *id == c.id).unwrap_or(usize::MAX));
-    claims
+    let claims =
+        shadowcert_checker::theorems::assemble(&inputs(spec), &consts, &ctx, |claims| trajectory_claims(spec, claims));
+    (claims, evidence)
+}
+
+/// The checker's reading of `spec`: its canonical JSON, parsed by `shadowcert_checker::inputs`.
+pub fn inputs(spec: &Spec) -> Inputs {
+    shadowcert_checker::inputs::parse(&crate::spec::canonical_json(spec))
+        .unwrap_or_else(|e| panic!("the canonical JSON of a validated spec is valid inputs, but: {e}"))
 }

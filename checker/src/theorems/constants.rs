@@ -15,7 +15,7 @@
 //!
 //! Enclosure: exact.
 
-use crate::claim::{Claim, Rel, Status, CLAIM_IDS};
+use crate::claim::{Claim, Rel, Status, Value, CLAIM_IDS};
 use crate::exact::{fmt_rat, rat, sqrt_enclosure, Rat, RatInterval, RatMatrix};
 use crate::quadratic::{count_at_most, count_below, grad_norm_sq_sup};
 use num_traits::{Signed, Zero};
@@ -102,6 +102,40 @@ pub struct Constants {
 }
 
 impl Constants {
+    /// No constants yet.
+    pub fn empty() -> Constants {
+        Constants { claims: Vec::new(), used: BTreeMap::new(), favourable: BTreeMap::new() }
+    }
+
+    /// Records a decided constant claim `constants.<name>`: a verified claim makes its `declared`
+    /// or `derived` value usable (and its `favourable` value, when recorded, the favourable end);
+    /// any other status makes the constant unusable, and says why.
+    pub fn record(&mut self, c: Claim) {
+        let name = c.id.strip_prefix("constants.").unwrap_or(&c.id).to_string();
+        let value = c.values.get("declared").or_else(|| c.values.get("derived"));
+        let used = match (c.status, value) {
+            (Status::Verified, Some(Value::Exact(v))) => Ok(v.clone()),
+            (Status::NotApplicable, _) => {
+                Err(format!("{} is not applicable: {}", c.id, c.reason.clone().unwrap_or_default()))
+            }
+            (status, _) => Err(format!("{} is {status}", c.id)),
+        };
+        if let (Ok(_), Some(Value::Exact(f))) = (&used, c.values.get("favourable")) {
+            self.favourable.insert(name.clone(), f.clone());
+        }
+        self.used.insert(name, used);
+        self.claims.push(c);
+    }
+
+    /// The constants of decided claims (the inverse of recording them one by one).
+    pub fn from_records(claims: &[Claim]) -> Constants {
+        let mut out = Constants::empty();
+        for c in claims.iter().filter(|c| c.id.starts_with("constants.")) {
+            out.record(c.clone());
+        }
+        out
+    }
+
     /// The usable value of `name`, or the reason it is unusable.
     pub fn get(&self, name: &str) -> Result<&Rat, String> {
         match self.used.get(name) {
@@ -145,7 +179,6 @@ pub fn saddle_mode(q: &RatMatrix, declared: &BTreeMap<String, Rat>) -> bool {
 pub struct Decision {
     /// The claim being built.
     pub claim: Claim,
-    name: &'static str,
     /// The value the theorems will use (declared or derived).
     pub used: Rat,
     favourable: Option<Rat>,
@@ -173,7 +206,7 @@ impl Decision {
                 (v, fav)
             }
         };
-        Decision { claim, name, used, favourable }
+        Decision { claim, used, favourable }
     }
 
     /// Decides the claim by its inequalities and records it.
@@ -193,17 +226,13 @@ impl Decision {
         self.push(out, c);
     }
 
-    /// Records `c` (decided by the caller) as the claim of this constant.
-    pub fn push(self, out: &mut Constants, c: Claim) {
-        let used = match c.status {
-            Status::Verified => Ok(self.used),
-            _ => Err(format!("constants.{} is {}", self.name, c.status)),
-        };
-        if let (Ok(_), Some(f)) = (&used, self.favourable) {
-            out.favourable.insert(self.name.into(), f);
+    /// Records `c` (decided by the caller) as the claim of this constant; a verified derived
+    /// constant also records its `favourable` end.
+    pub fn push(self, out: &mut Constants, mut c: Claim) {
+        if let (Status::Verified, Some(f)) = (c.status, self.favourable) {
+            c.value("favourable", f);
         }
-        out.used.insert(self.name.into(), used);
-        out.claims.push(c);
+        out.record(c);
     }
 }
 
@@ -216,7 +245,7 @@ pub fn count(n: usize) -> Rat {
 pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     let q = inp.q;
     let n = q.len();
-    let mut out = Constants { claims: Vec::new(), used: BTreeMap::new(), favourable: BTreeMap::new() };
+    let mut out = Constants::empty();
     let saddle = saddle_mode(q, inp.declared);
     let lam_min = inp.spectrum.bracket(0);
     let lam_max = inp.spectrum.bracket(n - 1);
@@ -287,8 +316,7 @@ pub fn quadratic(inp: &QuadraticConstants) -> Constants {
     } else if !inp.declared.contains_key("mu") && count_at_most(q, &Rat::zero()) > 0 {
         let mut c = Claim::new("constants.mu", "(H2) of 000: f is μ-strongly convex, ∇²f = Q ⪰ μ·I");
         c.enclosed("true", lam_min.clone());
-        out.used.insert("mu".into(), Err("constants.mu: Q is singular, no μ > 0 exists".into()));
-        out.claims.push(c.not_applicable("Q has a zero eigenvalue: f is not strongly convex"));
+        out.record(c.not_applicable("Q has a zero eigenvalue: f is not strongly convex"));
     } else {
         let statement = "(H2) of 000: f is μ-strongly convex, ∇²f = Q ⪰ μ·I (exact: Q − μ·I ⪰ 0)".to_string();
         let mut d = Decision::new("mu", statement, inp.declared, || (lam_min.lo.clone(), lam_min.hi.clone()));

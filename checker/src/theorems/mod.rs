@@ -241,3 +241,49 @@ pub fn theorem_claims(
     claims
 }
 
+
+/// What the trajectory claims add to the closed-form ones: `shadow.orbit`, `ec.thm1`,
+/// `shadow.finite`, `ks.thm2` (those the spec asks for), and the measured local error that a
+/// verified `ol.prop1` reports next to its bound δ.
+#[derive(Clone, Debug, Default)]
+pub struct Measured {
+    /// The trajectory claims.
+    pub claims: Vec<Claim>,
+    /// Enclosure of maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ along the exact gradient flow (gd only).
+    pub local_error_max: Option<crate::exact::RatInterval>,
+}
+
+/// Every claim of a spec, in `CLAIM_IDS` order: the constants (`consts`), the closed-form theorems
+/// ([`theorem_claims`]) and what `measure` adds, given the closed-form claims (it reads ε of a
+/// verified `ol.thm2` and the rates of `ks.thm5`). When the spec lists `claims`, only those
+/// theorem claims are kept, with every constant claim. Non-quadratic objectives: a verified
+/// `ks.lemma8` records the upper bound of |∇Φ(x₀)|² it ran on (`grad0_sq_upper`, so that the reader
+/// knows `C1_2` and `C1` are upper bounds).
+pub fn assemble(
+    inputs: &crate::inputs::Inputs,
+    consts: &Constants,
+    ctx: &Context,
+    measure: impl FnOnce(&[Claim]) -> Measured,
+) -> Vec<Claim> {
+    let mut claims: Vec<Claim> = consts.claims.clone();
+    claims.extend(theorem_claims(inputs.epsilon.as_ref(), &inputs.algorithm, consts, ctx, None));
+    let measured = measure(&claims);
+    if let Some(local) = measured.local_error_max {
+        if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
+            c.enclosed("local_error_max", local);
+        }
+    }
+    claims.extend(measured.claims);
+    if !matches!(inputs.objective, crate::inputs::ObjectiveInputs::Quadratic { .. }) {
+        if let (Some(g), Some(c)) = (&ctx.grad0_sq, claims.iter_mut().find(|c| c.id == "ks.lemma8")) {
+            if c.status == Status::Verified {
+                c.value("grad0_sq_upper", g.clone());
+            }
+        }
+    }
+    if let Some(requested) = &inputs.claims {
+        claims.retain(|c| c.id.starts_with("constants.") || requested.contains(&c.id));
+    }
+    claims.sort_by_key(|c| crate::claim::CLAIM_IDS.iter().position(|id| *id == c.id).unwrap_or(usize::MAX));
+    claims
+}

@@ -1,0 +1,292 @@
+//! `check`: verifies a certificate of claims from its inputs and stored evidence.
+//!
+//! 1. The envelope: format `shadowcert/2` (a `shadowcert/1` certificate is an input error naming
+//!    the format), the fields, `provenance` (shape only), the inputs (strictly canonical,
+//!    re-validated, hashed), the data file a dataset objective pins (found relative to the
+//!    certificate, or in `--data DIR`, and hashed).
+//! 2. The evidence, verified without search: eigenvalue brackets of Q by inertia counts.
+//! 3. Every claim record derived again from the inputs and the verified evidence by the exact
+//!    statements (`crate::theorems`), and compared with the stored one; the first difference is
+//!    named. Records the evidence does not carry yet (constants of non-quadratic objectives and the
+//!    trajectory claims) are marked `checked_by: "re-run"`: their verification re-runs the engine,
+//!    which the caller supplies ([`Options::rerun`]); without it the check fails, naming the claim.
+//! 4. The summary, recomputed.
+
+use crate::certificate::{claim_to_json, exit_code, sha256_hex, summary, CheckedBy, Provenance, FORMAT, KIND_CLAIMS};
+use crate::claim::Claim;
+use crate::error::{Error, Result};
+use crate::exact::Rat;
+use crate::inputs::{Inputs, ObjectiveInputs};
+use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
+use crate::theorems::{assemble, Context, Measured};
+use serde_json::Value as Json;
+use std::path::{Path, PathBuf};
+
+/// Claims whose records come from trajectory enclosures.
+pub const TRAJECTORY_CLAIMS: &[&str] = &["shadow.orbit", "ec.thm1", "shadow.finite", "ks.thm2"];
+
+/// What `certify check` re-runs for the records that are not carried by evidence yet.
+pub struct RerunRequest<'a> {
+    /// The certificate's inputs (canonical spec JSON).
+    pub inputs: &'a Json,
+    /// The data file of a dataset objective, found and hashed by the checker.
+    pub data_file: Option<&'a Path>,
+}
+
+/// The engine's answer to a [`RerunRequest`]: every claim record, and the upper bound of |∇Φ(x₀)|² that
+/// the Kovachki–Stuart claims of a non-quadratic objective ran on.
+pub struct Rerun {
+    /// The claims, as `certify` decides them.
+    pub claims: Vec<Claim>,
+    /// Upper bound of |∇Φ(x₀)|² (non-quadratic objectives; `None` when not enclosed).
+    pub grad0_sq_upper: Option<Rat>,
+}
+
+/// The engine, called back for records marked `re-run`.
+pub type RerunFn<'a> = &'a dyn Fn(&RerunRequest) -> std::result::Result<Rerun, String>;
+
+/// Where `check` looks for files, and what it may call.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Directory of the certificate file: data files are found relative to it.
+    pub cert_dir: Option<&'a Path>,
+    /// `--data DIR`: look here first for a data file (by its name, then by its path in the inputs).
+    pub data_dir: Option<&'a Path>,
+    /// The engine, for the records marked `re-run`.
+    pub rerun: Option<RerunFn<'a>>,
+}
+
+/// What a successful check established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The certificate's provenance (not verified; printed).
+    pub provenance: Provenance,
+    /// Claim records verified by the checker from the inputs and the evidence.
+    pub by_checker: Vec<String>,
+    /// Claim records verified by re-running the engine.
+    pub by_rerun: Vec<String>,
+    /// The summary's exit code: 0 when every requested claim is verified.
+    pub exit_code: i32,
+    /// The data file used, if any.
+    pub data_file: Option<PathBuf>,
+}
+
+/// Reads the envelope fields common to every kind: format, provenance, inputs and their hash.
+pub fn envelope(cert: &Json, kind: &str, keys: &[&str]) -> Result<(Provenance, Inputs)> {
+    let top = cert.as_object().ok_or_else(|| Error::input("certificate", "a certificate is a JSON object"))?;
+    let format = cert.get("format").and_then(Json::as_str).unwrap_or("<missing>");
+    if format != FORMAT {
+        let msg = match format {
+            "shadowcert/1" => "written by format shadowcert/1, which carried no evidence; re-certify its spec".into(),
+            _ => format!("certificate format {format:?}, this build reads {FORMAT:?}"),
+        };
+        return Err(Error::input("format", msg));
+    }
+    if cert.get("kind").and_then(Json::as_str) != Some(kind) {
+        return Err(Error::rejected("kind", format!("expected {kind:?}")));
+    }
+    if let Some(k) = top.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(Error::rejected(k.as_str(), "unknown top-level field"));
+    }
+    if let Some(k) = keys.iter().find(|k| !top.contains_key(**k)) {
+        return Err(Error::rejected(*k, "missing"));
+    }
+    let provenance = Provenance::from_json(&cert["provenance"])?;
+    let inputs = crate::inputs::parse(&cert["inputs"])?;
+    let digest = sha256_hex(&crate::certificate::canonical_bytes(&cert["inputs"]));
+    if cert.get("inputs_sha256").and_then(Json::as_str) != Some(digest.as_str()) {
+        return Err(Error::rejected("inputs_sha256", format!("does not match the inputs (SHA-256 {digest})")));
+    }
+    Ok((provenance, inputs))
+}
+
+/// Finds the data file a dataset objective pins, never relative to the working directory:
+/// `--data DIR` (by file name, then by the path in the inputs), then relative to the certificate:
+/// for its directory and each ancestor A, A/⟨directory of provenance.spec.path⟩/⟨data⟩ and
+/// A/⟨data⟩ (the certificate may sit anywhere in the tree the spec was certified from). The first
+/// file whose SHA-256 is the pinned one is used; paths are only hints.
+pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Result<Option<PathBuf>> {
+    let ObjectiveInputs::Dataset { data, data_sha256, .. } = &inputs.objective else { return Ok(None) };
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = opts.data_dir {
+        if let Some(name) = Path::new(data).file_name() {
+            candidates.push(dir.join(name));
+        }
+        candidates.push(dir.join(data));
+    }
+    let spec_dir = Path::new(&provenance.spec_path).parent().unwrap_or(Path::new(""));
+    let cert_dir = opts.cert_dir.unwrap_or(Path::new("."));
+    let cert_dir = cert_dir.canonicalize().unwrap_or_else(|_| cert_dir.to_path_buf());
+    for a in cert_dir.ancestors() {
+        candidates.push(a.join(spec_dir).join(data));
+        candidates.push(a.join(data));
+    }
+    let mut changed = Vec::new();
+    for c in &candidates {
+        if let Ok(bytes) = std::fs::read(c) {
+            if &sha256_hex(&bytes) == data_sha256 {
+                return Ok(Some(c.clone()));
+            }
+            changed.push(c.display().to_string());
+        }
+    }
+    let msg = if changed.is_empty() {
+        format!("data file not found beside the certificate or its ancestors (pass --data DIR)")
+    } else {
+        format!("{} differs from the data the certificate pins (SHA-256 {data_sha256}); pass --data DIR", changed.join(", "))
+    };
+    Err(Error::input(data.as_str(), msg))
+}
+
+/// Calls the engine for the records marked `re-run`; without it, the check fails naming `id`.
+fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Result<Rerun> {
+    let Some(f) = opts.rerun else {
+        return Err(Error::rejected(id, "this record is verified by re-running the engine (`certify check`)"));
+    };
+    f(&RerunRequest { inputs: &cert["inputs"], data_file })
+        .map_err(|e| Error::input("inputs", format!("re-running the engine failed: {e}")))
+}
+
+/// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
+/// brackets in `evidence` (verified by inertia counts), other objectives by re-running the engine
+/// (the last component says so).
+pub fn constants_of(
+    cert: &Json,
+    inputs: &Inputs,
+    data_file: Option<&Path>,
+    opts: &Options,
+) -> Result<(Constants, Context, Option<Rerun>)> {
+    let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
+    match &inputs.objective {
+        ObjectiveInputs::Quadratic { q, b } => {
+            if let Some(k) = evidence.keys().find(|k| k.as_str() != "eigenvalues") {
+                return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
+            }
+            let ev = evidence.get("eigenvalues").ok_or_else(|| Error::rejected("evidence/eigenvalues", "missing"))?;
+            let spectrum = Spectrum::from_json(ev).map_err(|e| Error::rejected("evidence/eigenvalues", e))?;
+            spectrum.verify(q, &inputs.constants).map_err(|e| Error::rejected("evidence/eigenvalues", e))?;
+            let qc =
+                QuadraticConstants { q, b, domain: &inputs.domain, declared: &inputs.constants, spectrum: &spectrum };
+            Ok((quadratic(&qc), Context::quadratic(q, b, &inputs.x0, &inputs.constants), None))
+        }
+        _ => {
+            if let Some(k) = evidence.keys().next() {
+                return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
+            }
+            let r = rerun(cert, data_file, opts, "constants.L")?;
+            let consts = Constants::from_records(&r.claims);
+            let ctx = Context::general(&inputs.constants, r.grad0_sq_upper.clone());
+            Ok((consts, ctx, Some(r)))
+        }
+    }
+}
+
+/// Checks a certificate of kind `claims` (see the module documentation).
+pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
+    let keys = ["claims", "evidence", "format", "inputs", "inputs_sha256", "kind", "provenance", "summary"];
+    let (provenance, inputs) = envelope(cert, KIND_CLAIMS, &keys)?;
+    let data_file = find_data(&inputs, &provenance, opts)?;
+    let quadratic = matches!(inputs.objective, ObjectiveInputs::Quadratic { .. });
+    let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
+    let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
+    let (consts, ctx, mut rerun_out) = constants_of(cert, &inputs, data_file.as_deref(), opts)?;
+    // The trajectory records (and the measured local error of `ol.prop1`) are re-run.
+    let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id))
+        || inputs.wants("ol.prop1") && matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
+    if wants_trajectories && rerun_out.is_none() {
+        let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
+        rerun_out = Some(rerun(cert, data_file.as_deref(), opts, id)?);
+    }
+    let derived = assemble(&inputs, &consts, &ctx, |_| match &rerun_out {
+        None => Measured::default(),
+        Some(r) => Measured {
+            claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
+            local_error_max: r
+                .claims
+                .iter()
+                .find(|c| c.id == "ol.prop1")
+                .and_then(|c| c.values.get("local_error_max"))
+                .and_then(|v| match v {
+                    crate::claim::Value::Enclosed(i) => Some(i.clone()),
+                    crate::claim::Value::Exact(_) => None,
+                }),
+        },
+    });
+    if let Some(r) = &rerun_out {
+        // The engine's records and the checker's derivation from the same inputs must agree.
+        if let Some((c, _)) = r.claims.iter().zip(&derived).find(|(c, d)| c != d) {
+            return Err(Error::rejected(c.id.as_str(), "the engine's re-run and the checker's derivation differ"));
+        }
+        if r.claims.len() != derived.len() {
+            return Err(Error::rejected("claims", "the engine's re-run gives other claims than the checker"));
+        }
+    }
+
+    let mut report =
+        Report { provenance, by_checker: Vec::new(), by_rerun: Vec::new(), exit_code: 1, data_file: data_file.clone() };
+    for (i, s) in stored.iter().enumerate() {
+        let id = stored_ids[i];
+        let Some(d) = derived.get(i) else {
+            return Err(Error::rejected(id, "this claim is not produced by the inputs"));
+        };
+        if d.id != id {
+            return Err(Error::rejected(id, format!("expected claim {} at position {i}", d.id)));
+        }
+        let by = checked_by(d, quadratic);
+        let expected = claim_to_json(d, by);
+        if &expected != s {
+            return Err(Error::rejected(id, first_difference(s, &expected)));
+        }
+        match by {
+            CheckedBy::Checker => report.by_checker.push(id.to_string()),
+            CheckedBy::Rerun => report.by_rerun.push(id.to_string()),
+        }
+    }
+    if let Some(missing) = derived.get(stored.len()) {
+        return Err(Error::rejected(missing.id.as_str(), "claim missing from the certificate"));
+    }
+    let expected = summary(&derived, inputs.claims.as_deref());
+    if cert.get("summary") != Some(&expected) {
+        return Err(Error::rejected("summary", format!("stored summary disagrees; recomputed {expected}")));
+    }
+    report.exit_code = exit_code(&derived, inputs.claims.as_deref());
+    Ok(report)
+}
+
+/// Whether the record of `id` needs the engine in this version.
+fn needs_rerun(id: &str, quadratic: bool) -> bool {
+    TRAJECTORY_CLAIMS.contains(&id) || (!quadratic && id.starts_with("constants."))
+}
+
+/// Who verifies the record `c`: the re-run for the trajectory claims, the constants of
+/// non-quadratic objectives and an `ol.prop1` with a measured local error.
+pub fn checked_by(c: &Claim, quadratic: bool) -> CheckedBy {
+    if needs_rerun(&c.id, quadratic) || (c.id == "ol.prop1" && c.values.contains_key("local_error_max")) {
+        CheckedBy::Rerun
+    } else {
+        CheckedBy::Checker
+    }
+}
+
+/// Describes the first field where `stored` and `expected` claim records differ.
+pub fn first_difference(stored: &Json, expected: &Json) -> String {
+    fn walk(path: String, a: &Json, b: &Json) -> Option<String> {
+        match (a, b) {
+            (Json::Object(x), Json::Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => walk(format!("{path}/{k}"), p, q),
+                    (Some(_), None) => Some(format!("{path}/{k}: stored but not derived")),
+                    (None, Some(q)) => Some(format!("{path}/{k}: missing, derived {q}")),
+                    (None, None) => None,
+                })
+            }
+            (Json::Array(x), Json::Array(y)) if x.len() == y.len() => {
+                x.iter().zip(y).enumerate().find_map(|(i, (p, q))| walk(format!("{path}/{i}"), p, q))
+            }
+            _ if a == b => None,
+            _ => Some(format!("{path}: stored {a}, derived {b}")),
+        }
+    }
+    walk(String::new(), stored, expected).unwrap_or_else(|| "records differ".into())
+}
