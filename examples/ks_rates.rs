@@ -42,7 +42,7 @@ fn main() {
         let mut spec = base.clone();
         spec.algorithm.h = h;
         spec.steps = steps;
-        let c = thm2_rates(&spec, MAX_TRAJECTORY_STEPS, None);
+        let c = thm2_rates(&spec, MAX_TRAJECTORY_STEPS);
         let hf = 2f64.powi(-(e as i32));
         let mut cells = Vec::new();
         for (tag, curve) in tags.iter().zip(&mut curves) {

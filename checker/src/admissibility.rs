@@ -346,7 +346,8 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     let sum = summary(stored);
     expect_eq("summary", "summary", cert.get("summary"), &sum)?;
     let ids: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
-    let (by_checker, by_rerun) = if by_rerun.is_some() { (Vec::new(), ids) } else { (ids, Vec::new()) };
+    let rerun = matches!(by_rerun, crate::check::Source::Rerun(_));
+    let (by_checker, by_rerun) = if rerun { (Vec::new(), ids) } else { (ids, Vec::new()) };
     Ok(Report { provenance, by_checker, by_rerun, exit_code: sum["exit_code"].as_i64().unwrap_or(1) as i32, data_file })
 }
 
@@ -363,7 +364,8 @@ fn check_claim(sc: &StepClaims, method: &Method, req: &Request, id: &str, s: &Js
     if obj.contains_key("not_applicable") {
         return Err(Error::rejected(id, "marked not applicable, but the claim applies to the inputs"));
     }
-    let comps = s.get("components").and_then(Json::as_array).ok_or_else(|| Error::rejected(id, "missing components"))?;
+    let comps =
+        s.get("components").and_then(Json::as_array).ok_or_else(|| Error::rejected(id, "missing components"))?;
     let mut prev_to: Option<Rat> = None;
     for (k, comp) in comps.iter().enumerate() {
         let place = format!("{id}: component {k}");

@@ -116,6 +116,11 @@ pub fn record_to_json(c: &Claim) -> Json {
     if let Some(r) = &c.reason {
         m.insert("reason".into(), json!(r));
     }
+    if !c.measured.is_empty() {
+        let measured: Map<String, Json> =
+            c.measured.iter().map(|(k, v)| (k.clone(), Json::String(v.to_text()))).collect();
+        m.insert("measured".into(), Json::Object(measured));
+    }
     Json::Object(m)
 }
 
@@ -138,6 +143,13 @@ pub fn claim_from_json(v: &Json) -> Result<Claim> {
     let mut c = Claim::new(id, str_field("statement")?);
     c.status = status;
     c.reason = v.get("reason").and_then(Json::as_str).map(str::to_string);
+    if let Some(m) = v.get("measured") {
+        let m = m.as_object().ok_or_else(|| bad("\"measured\" is not an object".into()))?;
+        for (k, x) in m {
+            let s = x.as_str().and_then(parse_value).ok_or_else(|| bad(format!("measured {k}: not a number")))?;
+            c.measured.insert(k.clone(), s);
+        }
+    }
     let obj = |k: &str| v.get(k).and_then(Json::as_object).ok_or_else(|| bad(format!("missing object \"{k}\"")));
     for (k, x) in obj("values")? {
         let s = x.as_str().ok_or_else(|| bad(format!("value {k} is not a string")))?;
@@ -153,7 +165,13 @@ pub fn claim_from_json(v: &Json) -> Result<Claim> {
         let rat = |k: &str| -> Result<Rat> { parse_rat(f(k)?).map_err(|e| bad(format!("inequality {k}: {e}"))) };
         let rel = Rel::parse(f("rel")?).ok_or_else(|| bad("inequality with unknown \"rel\"".into()))?;
         let holds = i.get("holds").and_then(Json::as_bool).ok_or_else(|| bad("inequality without \"holds\"".into()))?;
-        c.inequalities.push(Inequality { name: f("name")?.to_string(), lhs: rat("lhs")?, rel, rhs: rat("rhs")?, holds });
+        c.inequalities.push(Inequality {
+            name: f("name")?.to_string(),
+            lhs: rat("lhs")?,
+            rel,
+            rhs: rat("rhs")?,
+            holds,
+        });
     }
     Ok(c)
 }
@@ -200,20 +218,29 @@ impl Provenance {
             let parts: Vec<&str> = s.split('.').collect();
             parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         });
-        let Some(version) = version.filter(|_| tool["name"] == "shadowcert" && tool.as_object().is_some_and(|o| o.len() == 2))
+        let Some(version) =
+            version.filter(|_| tool["name"] == "shadowcert" && tool.as_object().is_some_and(|o| o.len() == 2))
         else {
             return Err(bad("expected tool {\"name\": \"shadowcert\", \"version\": \"<major.minor.patch>\"}"));
         };
-        Ok(Provenance { spec_path: spec_path.to_string(), spec_sha256: hex.to_string(), tool_version: version.to_string() })
+        Ok(Provenance {
+            spec_path: spec_path.to_string(),
+            spec_sha256: hex.to_string(),
+            tool_version: version.to_string(),
+        })
     }
 }
 
 /// The evidence a certificate carries for the checker (what it verifies instead of searching).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
-    /// Quadratic objectives: brackets of the eigenvalues of Q the constants read
-    /// (`crate::theorems::constants::Spectrum`), verified by inertia counts.
+    /// Quadratic objectives: brackets of the eigenvalues of Q the constants and the trajectory
+    /// claims read (`crate::theorems::constants::Spectrum`), verified by inertia counts.
     pub eigenvalues: Option<crate::theorems::constants::Spectrum>,
+    /// Tubes by name (`crate::theorems::trajectories`): norms and checkpoints.
+    pub tubes: std::collections::BTreeMap<String, crate::tube::TubeEvidence>,
+    /// The start x̃₀ of `shadow.finite`'s shadowing orbit (found by the engine, enclosed by the checker).
+    pub shadow_witness: Option<Vec<Rat>>,
 }
 
 impl Evidence {
@@ -222,6 +249,12 @@ impl Evidence {
         let mut m = Map::new();
         if let Some(s) = &self.eigenvalues {
             m.insert("eigenvalues".into(), s.to_json());
+        }
+        if !self.tubes.is_empty() {
+            m.insert("tubes".into(), Json::Object(self.tubes.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()));
+        }
+        if let Some(w) = &self.shadow_witness {
+            m.insert("shadow_witness".into(), Json::Array(w.iter().map(|x| json!(fmt_rat(x))).collect()));
         }
         Json::Object(m)
     }

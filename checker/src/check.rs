@@ -18,8 +18,11 @@ use crate::error::{Error, Result};
 use crate::exact::Rat;
 use crate::inputs::{Inputs, ObjectiveInputs};
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
+use crate::theorems::trajectories::{self, Tubes};
 use crate::theorems::{assemble, Context, Measured};
+use crate::tube::TubeEvidence;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Claims whose records come from trajectory enclosures.
@@ -133,7 +136,10 @@ pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Re
     let msg = if changed.is_empty() {
         format!("data file not found beside the certificate or its ancestors (pass --data DIR)")
     } else {
-        format!("{} differs from the data the certificate pins (SHA-256 {data_sha256}); pass --data DIR", changed.join(", "))
+        format!(
+            "{} differs from the data the certificate pins (SHA-256 {data_sha256}); pass --data DIR",
+            changed.join(", ")
+        )
     };
     Err(Error::input(data.as_str(), msg))
 }
@@ -147,6 +153,14 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
         .map_err(|e| Error::input("inputs", format!("re-running the engine failed: {e}")))
 }
 
+/// Where the constants came from: the evidence (quadratics, with the verified spectrum) or the engine.
+pub enum Source {
+    /// Verified from the evidence.
+    Evidence(Spectrum),
+    /// Re-run by the engine.
+    Rerun(Rerun),
+}
+
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
 /// brackets in `evidence` (verified by inertia counts), other objectives by re-running the engine
 /// (the last component says so).
@@ -155,11 +169,12 @@ pub fn constants_of(
     inputs: &Inputs,
     data_file: Option<&Path>,
     opts: &Options,
-) -> Result<(Constants, Context, Option<Rerun>)> {
+) -> Result<(Constants, Context, Source)> {
     let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
     match &inputs.objective {
         ObjectiveInputs::Quadratic { q, b } => {
-            if let Some(k) = evidence.keys().find(|k| k.as_str() != "eigenvalues") {
+            let allowed = ["eigenvalues", "tubes", "shadow_witness"];
+            if let Some(k) = evidence.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
             }
             let ev = evidence.get("eigenvalues").ok_or_else(|| Error::rejected("evidence/eigenvalues", "missing"))?;
@@ -167,7 +182,8 @@ pub fn constants_of(
             spectrum.verify(q, &inputs.constants).map_err(|e| Error::rejected("evidence/eigenvalues", e))?;
             let qc =
                 QuadraticConstants { q, b, domain: &inputs.domain, declared: &inputs.constants, spectrum: &spectrum };
-            Ok((quadratic(&qc), Context::quadratic(q, b, &inputs.x0, &inputs.constants), None))
+            let consts = quadratic(&qc);
+            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Source::Evidence(spectrum)))
         }
         _ => {
             if let Some(k) = evidence.keys().next() {
@@ -176,7 +192,7 @@ pub fn constants_of(
             let r = rerun(cert, data_file, opts, "constants.L")?;
             let consts = Constants::from_records(&r.claims);
             let ctx = Context::general(&inputs.constants, r.grad0_sq_upper.clone());
-            Ok((consts, ctx, Some(r)))
+            Ok((consts, ctx, Source::Rerun(r)))
         }
     }
 }
@@ -189,38 +205,71 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let quadratic = matches!(inputs.objective, ObjectiveInputs::Quadratic { .. });
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
-    let (consts, ctx, mut rerun_out) = constants_of(cert, &inputs, data_file.as_deref(), opts)?;
-    // The trajectory records (and the measured local error of `ol.prop1`) are re-run.
-    let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id))
-        || inputs.wants("ol.prop1") && matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
-    if wants_trajectories && rerun_out.is_none() {
-        let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
-        rerun_out = Some(rerun(cert, data_file.as_deref(), opts, id)?);
-    }
-    let derived = assemble(&inputs, &consts, &ctx, |_| match &rerun_out {
-        None => Measured::default(),
-        Some(r) => Measured {
-            claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
-            local_error_max: r
-                .claims
-                .iter()
-                .find(|c| c.id == "ol.prop1")
-                .and_then(|c| c.values.get("local_error_max"))
-                .and_then(|v| match v {
-                    crate::claim::Value::Enclosed(i) => Some(i.clone()),
-                    crate::claim::Value::Exact(_) => None,
-                }),
-        },
-    });
-    if let Some(r) = &rerun_out {
-        // The engine's records and the checker's derivation from the same inputs must agree.
-        if let Some((c, _)) = r.claims.iter().zip(&derived).find(|(c, d)| c != d) {
-            return Err(Error::rejected(c.id.as_str(), "the engine's re-run and the checker's derivation differ"));
+    let (consts, ctx, source) = constants_of(cert, &inputs, data_file.as_deref(), opts)?;
+    let derived = match &source {
+        Source::Evidence(spectrum) => {
+            let ev = &cert["evidence"];
+            let tubes = match ev.get("tubes") {
+                None => BTreeMap::new(),
+                Some(t) => t
+                    .as_object()
+                    .ok_or_else(|| Error::rejected("evidence/tubes", "expected an object"))?
+                    .iter()
+                    .map(|(k, v)| {
+                        TubeEvidence::from_json(v)
+                            .map(|t| (k.clone(), t))
+                            .map_err(|e| Error::rejected(format!("evidence/tubes/{k}"), e))
+                    })
+                    .collect::<Result<_>>()?,
+            };
+            let witness = match ev.get("shadow_witness") {
+                None => None,
+                Some(w) => Some(
+                    w.as_array()
+                        .ok_or_else(|| Error::rejected("evidence/shadow_witness", "expected an array"))?
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| crate::inputs::canonical_number(x, &format!("/evidence/shadow_witness/{i}")))
+                        .collect::<Result<Vec<Rat>>>()?,
+                ),
+            };
+            let mut failure = None;
+            let derived = assemble(&inputs, &consts, &ctx, |prior| {
+                trajectories::quadratic(&inputs, spectrum, prior, &Tubes::Verify(&tubes), witness.as_deref())
+                    .unwrap_or_else(|e| {
+                        failure = Some(e);
+                        Measured::default()
+                    })
+            });
+            if let Some(e) = failure {
+                let place = e.split(':').next().unwrap_or("evidence").to_string();
+                return Err(Error::rejected(place, e));
+            }
+            derived
         }
-        if r.claims.len() != derived.len() {
-            return Err(Error::rejected("claims", "the engine's re-run gives other claims than the checker"));
+        Source::Rerun(r) => {
+            let derived = assemble(&inputs, &consts, &ctx, |_| Measured {
+                claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
+                local_error_max: r
+                    .claims
+                    .iter()
+                    .find(|c| c.id == "ol.prop1")
+                    .and_then(|c| c.values.get("local_error_max"))
+                    .and_then(|v| match v {
+                        crate::claim::Value::Enclosed(i) => Some(i.clone()),
+                        crate::claim::Value::Exact(_) => None,
+                    }),
+            });
+            // The engine's records and the checker's derivation from the same inputs must agree.
+            if let Some((c, _)) = r.claims.iter().zip(&derived).find(|(c, d)| c != d) {
+                return Err(Error::rejected(c.id.as_str(), "the engine's re-run and the checker's derivation differ"));
+            }
+            if r.claims.len() != derived.len() {
+                return Err(Error::rejected("claims", "the engine's re-run gives other claims than the checker"));
+            }
+            derived
         }
-    }
+    };
 
     let mut report =
         Report { provenance, by_checker: Vec::new(), by_rerun: Vec::new(), exit_code: 1, data_file: data_file.clone() };
@@ -233,7 +282,10 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             return Err(Error::rejected(id, format!("expected claim {} at position {i}", d.id)));
         }
         let by = checked_by(d, quadratic);
-        let expected = claim_to_json(d, by);
+        // `measured` is outside the verified record: taken as stored once it parses.
+        let mut d = d.clone();
+        d.measured = crate::certificate::claim_from_json(s)?.measured;
+        let expected = claim_to_json(&d, by);
         if &expected != s {
             return Err(Error::rejected(id, first_difference(s, &expected)));
         }
@@ -253,18 +305,17 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
-/// Whether the record of `id` needs the engine in this version.
-fn needs_rerun(id: &str, quadratic: bool) -> bool {
-    TRAJECTORY_CLAIMS.contains(&id) || (!quadratic && id.starts_with("constants."))
-}
-
-/// Who verifies the record `c`: the re-run for the trajectory claims, the constants of
-/// non-quadratic objectives and an `ol.prop1` with a measured local error.
+/// Who verifies the record `c`: the checker for every record of a quadratic objective; for other
+/// objectives the engine re-runs the constants, the trajectory claims and an `ol.prop1` with a
+/// measured local error.
 pub fn checked_by(c: &Claim, quadratic: bool) -> CheckedBy {
-    if needs_rerun(&c.id, quadratic) || (c.id == "ol.prop1" && c.values.contains_key("local_error_max")) {
-        CheckedBy::Rerun
-    } else {
+    let measured = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
+        || c.id.starts_with("constants.")
+        || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
+    if quadratic || !measured {
         CheckedBy::Checker
+    } else {
+        CheckedBy::Rerun
     }
 }
 

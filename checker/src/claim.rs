@@ -179,6 +179,9 @@ pub struct Claim {
     pub inequalities: Vec<Inequality>,
     /// Why the verdict is what it is, when that is not simply "all inequalities hold".
     pub reason: Option<String>,
+    /// Measurements the engine adds that no verdict depends on (e.g. the rate to the modified flow
+    /// (20) of `ks.thm2`): printed and stored, but outside what `check` verifies.
+    pub measured: BTreeMap<String, Value>,
 }
 
 impl Claim {
@@ -192,6 +195,7 @@ impl Claim {
             witnesses: BTreeMap::new(),
             inequalities: Vec::new(),
             reason: None,
+            measured: BTreeMap::new(),
         }
     }
 

@@ -17,7 +17,9 @@ pub mod claim;
 pub mod error;
 pub mod exact;
 pub mod inputs;
+pub mod interval;
 pub mod quadratic;
 pub mod theorems;
+pub mod tube;
 
 pub use error::{Error, Result};

@@ -244,7 +244,9 @@ impl Grid {
         let mut h = self.spec.algorithm.h.clone();
         let constant_swept = at.iter().any(|(p, _)| matches!(p, Param::Constant(_)));
         let mut sc = if constant_swept {
-            super::claims::step_claims(&substitute(&self.spec, at).expect("axis ends validated, values lie between them"))
+            super::claims::step_claims(
+                &substitute(&self.spec, at).expect("axis ends validated, values lie between them"),
+            )
         } else {
             self.base.clone()
         };

@@ -41,7 +41,8 @@ pub fn rerun(r: &RerunRequest) -> std::result::Result<Rerun, String> {
         None => parse_spec_value_in(r.inputs, None),
     }
     .map_err(|e| format!("the inputs are not a valid spec: {e}"))?;
-    let digest = shadowcert_checker::certificate::sha256_hex(&shadowcert_checker::certificate::canonical_bytes(r.inputs));
+    let digest =
+        shadowcert_checker::certificate::sha256_hex(&shadowcert_checker::certificate::canonical_bytes(r.inputs));
     let claims = evaluate_memo(&digest, &spec);
     let grad0_sq_upper = match spec.objective {
         Objective::Quadratic { .. } => None,

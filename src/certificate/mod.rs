@@ -10,8 +10,8 @@ pub mod check;
 pub mod regress;
 
 pub use shadowcert_checker::certificate::{
-    canonical_bytes, claim_from_json, claim_to_json, exit_code, record_to_json, sha256_hex, summary, to_text, CheckedBy,
-    Evidence, Provenance, FORMAT, KIND_ADMISSIBILITY, KIND_CLAIMS,
+    canonical_bytes, claim_from_json, claim_to_json, exit_code, record_to_json, sha256_hex, summary, to_text,
+    CheckedBy, Evidence, Provenance, FORMAT, KIND_ADMISSIBILITY, KIND_CLAIMS,
 };
 
 use crate::claim::Claim;

@@ -109,12 +109,13 @@ pub fn check(path: &Path, strict: bool, data_dir: Option<&Path>) -> i32 {
                 p.spec_path,
                 &p.spec_sha256[..12]
             );
-            println!(
-                "  {} records verified by the checker from the inputs and the evidence",
-                ok.by_checker.len()
-            );
+            println!("  {} records verified by the checker from the inputs and the evidence", ok.by_checker.len());
             if !ok.by_rerun.is_empty() {
-                println!("  {} records verified by re-running the engine: {}", ok.by_rerun.len(), ok.by_rerun.join(", "));
+                println!(
+                    "  {} records verified by re-running the engine: {}",
+                    ok.by_rerun.len(),
+                    ok.by_rerun.join(", ")
+                );
             }
             if let Some(f) = &ok.data_file {
                 println!("  data file {} (SHA-256 as pinned)", f.display());

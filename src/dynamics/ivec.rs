@@ -87,6 +87,12 @@ impl IMat {
         m
     }
 
+    /// A rows × cols matrix from its entries, row-major.
+    pub fn from_intervals(rows: usize, cols: usize, a: &[Interval]) -> Self {
+        assert_eq!(a.len(), rows * cols, "IMat::from_intervals: {rows} × {cols} entries expected");
+        IMat { rows, cols, data: a.to_vec() }
+    }
+
     /// Entrywise enclosure of a rational matrix (rows of equal length).
     ///
     /// Enclosure: rigorous. Tightness: tightest (through [`rat_to_interval`]).

@@ -17,7 +17,10 @@
 
 use super::ivec::{point, IMat};
 use super::spectrum::{is_psd, sym_eig_bounds};
+use crate::exact::{Rat, RatMatrix};
 use nalgebra::{DMatrix, Matrix2, Matrix3, Vector3};
+use num_traits::One;
+use shadowcert_checker::tube::{Affine, Norm};
 
 /// A norm N with N(Ax) ≤ θ·N(x) for the exact step matrix A, and equivalence constants with ‖·‖₂:
 /// ‖x‖₂ ≤ `k_out`·N(x) and N(x) ≤ `k_in`·‖x‖₂.
@@ -44,6 +47,20 @@ impl ContractionNorm {
     /// 2×2 blocks when ρ < 1 (so errors are damped at nearly the true rate); k_in·k_out is the
     /// condition number of P, large when a block is nearly defective.
     pub fn lyapunov(a: &IMat, w: &DMatrix<f64>) -> Self {
+        match lyapunov_matrix(a, w) {
+            Some((n, _)) => n,
+            None => {
+                let (n1, ninf) = (a.transpose().norm_inf_sup(), a.norm_inf_sup());
+                ContractionNorm::euclidean((point(n1) * point(ninf)).sqrt().sup())
+            }
+        }
+    }
+}
+
+/// The verified Lyapunov norm of [`ContractionNorm::lyapunov`] with its matrix P (the evidence a
+/// certificate stores), or `None` when no θ in the tried range verifies.
+pub fn lyapunov_matrix(a: &IMat, w: &DMatrix<f64>) -> Option<(ContractionNorm, DMatrix<f64>)> {
+    {
         let d = w.nrows();
         assert_eq!((a.rows(), a.cols()), (2 * d, 2 * d), "ContractionNorm::lyapunov: shapes differ");
         let am = a.mid();
@@ -62,12 +79,11 @@ impl ContractionNorm {
         let mut theta = if rho < 1.0 { rho + (1.0 - rho) / 8.0 } else { rho * 1.01 };
         for _ in 0..4 {
             if let Some(n) = verify(a, w, &blocks, theta) {
-                return n;
+                return Some(n);
             }
             theta = if theta < 1.0 { (theta + 1.0) / 2.0 } else { theta * 1.1 };
         }
-        let (n1, ninf) = (a.transpose().norm_inf_sup(), a.norm_inf_sup());
-        ContractionNorm::euclidean((point(n1) * point(ninf)).sqrt().sup())
+        None
     }
 }
 
@@ -147,7 +163,7 @@ fn condition(p: &Matrix2<f64>) -> f64 {
 }
 
 /// Builds P from the Stein solutions of the blocks and verifies θ²P − AᵀPA ⪰ 0 over `a`.
-fn verify(a: &IMat, w: &DMatrix<f64>, blocks: &[Matrix2<f64>], theta: f64) -> Option<ContractionNorm> {
+fn verify(a: &IMat, w: &DMatrix<f64>, blocks: &[Matrix2<f64>], theta: f64) -> Option<(ContractionNorm, DMatrix<f64>)> {
     let d = w.nrows();
     let mut p11 = Vec::with_capacity(d);
     let mut p12 = Vec::with_capacity(d);
@@ -181,7 +197,9 @@ fn verify(a: &IMat, w: &DMatrix<f64>, blocks: &[Matrix2<f64>], theta: f64) -> Op
     if eb.lo <= 0.0 || !eb.hi.is_finite() {
         return None;
     }
-    Some(ContractionNorm { theta, k_in: point(eb.hi).sqrt().sup(), k_out: (point(1.0) / point(eb.lo).sqrt()).sup() })
+    let norm =
+        ContractionNorm { theta, k_in: point(eb.hi).sqrt().sup(), k_out: (point(1.0) / point(eb.lo).sqrt()).sup() };
+    Some((norm, pm))
 }
 
 #[cfg(test)]
@@ -212,4 +230,32 @@ mod tests {
             assert!(x.norm() <= n.k_out * n.k_in * n.theta.powi(k) * x0 * (1.0 + 1e-9), "step {k}");
         }
     }
+}
+
+/// The norm a certificate stores for a tube of a quadratic objective's affine `map` (the engine's
+/// search; the checker verifies it, `shadowcert_checker::tube::Norm::verify`): for a d × d map
+/// (symmetric: GD, sampled first-order flows) the Euclidean norm with θ just above the largest
+/// |eigenvalue| (rigorous bounds, `spectrum::sym_eig_bounds`); for a 2d × 2d map the Lyapunov norm
+/// of [`lyapunov_matrix`] with κ ≥ 1/√λ_min(P). θ and κ are raised until the checker's own test
+/// passes; the fallback is P = I with θ above the Frobenius norm (sound, but errors may grow).
+pub fn evidence_norm(q: &RatMatrix, map: &Affine) -> Norm {
+    let n = map.dim();
+    let a = IMat::from_intervals(n, n, &map.a.a);
+    let exact = |x: f64| Rat::from_float(x).unwrap_or_else(Rat::one);
+    let attempt = |p: Option<&DMatrix<f64>>, theta: f64, kappa: f64| -> Option<Norm> {
+        (1..=6).find_map(|i| {
+            let f = 1.0 + 1e-12 * 10f64.powi(2 * i);
+            let p = p.map(|p| (0..n).map(|r| (0..n).map(|c| exact(p[(r, c)])).collect()).collect());
+            let norm = Norm { p, theta: exact(theta * f), kappa: exact(kappa * f) };
+            norm.verify(map).is_ok().then_some(norm)
+        })
+    };
+    let found = if n == q.len() {
+        let eb = sym_eig_bounds(&a);
+        attempt(None, eb.lo.abs().max(eb.hi.abs()), 1.0)
+    } else {
+        let w = nalgebra::SymmetricEigen::new(IMat::from_rat(q).mid()).eigenvectors;
+        lyapunov_matrix(&a, &w).and_then(|(norm, p)| attempt(Some(&p), norm.theta, norm.k_out))
+    };
+    found.unwrap_or_else(|| Norm { p: None, theta: exact(a.frobenius_sup() * (1.0 + 1e-9)), kappa: Rat::one() })
 }

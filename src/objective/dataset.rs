@@ -1470,8 +1470,15 @@ mod tests {
     /// The digits objective of the figures (sigmoid loss, l2 = 1/100, bias, scale 1/16) or logistic.
     fn digits(loss: Loss) -> (Dataset, Data) {
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
-        let ds = Dataset::load("data/digits_3v5.csv", &base.join("data/digits_3v5.csv"), loss, parse_rat("1/100").unwrap(), true, rat(1) / rat(16))
-            .unwrap();
+        let ds = Dataset::load(
+            "data/digits_3v5.csv",
+            &base.join("data/digits_3v5.csv"),
+            loss,
+            parse_rat("1/100").unwrap(),
+            true,
+            rat(1) / rat(16),
+        )
+        .unwrap();
         let bytes = std::fs::read(base.join("data/digits_3v5.csv")).unwrap();
         (ds, read_csv(&bytes, "digits").unwrap())
     }

@@ -26,8 +26,8 @@ use crate::exact::{Rat, RatMatrix};
 use crate::objective::dataset::Dataset;
 use crate::objective::expression::Expression;
 use crate::objective::BoxObjective;
-pub use shadowcert_checker::inputs::{Algorithm, Method, Scheme7Kind};
 use crate::{Error, Result};
+pub use shadowcert_checker::inputs::{Algorithm, Method, Scheme7Kind};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -29,16 +29,16 @@ pub const EIG_BITS: u32 = 40;
 /// The eigenvalue brackets the constants of Q need ([`Spectrum::needed`]), by deterministic dyadic
 /// bisection on inertia counts (`crate::exact::eig_enclosure`): the search whose result the
 /// certificate stores and the checker verifies.
-pub fn spectrum(q: &RatMatrix, declared: &BTreeMap<String, Rat>) -> Spectrum {
-    Spectrum {
-        brackets: Spectrum::needed(q, declared).into_iter().map(|k| (k, eig_enclosure(q, k, EIG_BITS))).collect(),
-    }
+pub fn spectrum(q: &RatMatrix, declared: &BTreeMap<String, Rat>, extra: &[usize]) -> Spectrum {
+    let mut k = Spectrum::needed(q, declared);
+    k.extend_from_slice(extra);
+    Spectrum { brackets: k.into_iter().map(|k| (k, eig_enclosure(q, k, EIG_BITS))).collect() }
 }
 
 /// Every constant claim of a quadratic objective (the checker's exact statements, on the brackets
 /// of [`spectrum`]).
 pub fn quadratic(q: &RatMatrix, b: &[Rat], domain: &[(Rat, Rat)], declared: &BTreeMap<String, Rat>) -> Constants {
-    quadratic_on(q, b, domain, declared, &spectrum(q, declared))
+    quadratic_on(q, b, domain, declared, &spectrum(q, declared, &[]))
 }
 
 /// [`quadratic`] on given brackets.

@@ -72,7 +72,8 @@ use super::kovachki_stuart_manifold::{
     leading_order_distances, manifold_orbit, offmanifold_factor, record, ExactManifold, Thm5Rates,
 };
 use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
-use crate::claim::{Claim, Rel, Status};
+use super::MAX_TRAJECTORY_STEPS;
+use crate::claim::{Claim, Rel, Status, Value};
 use crate::dynamics::ivec::rat_vec;
 use crate::dynamics::{
     damped_flow_of, damping_alpha, modified_constants, modified_flow, nonlinear, spec_flow, spec_orbit, Tube,
@@ -84,6 +85,7 @@ use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};
+use std::collections::BTreeMap;
 
 pub use shadowcert_checker::theorems::KS_THM2_HEADLINE as HEADLINE;
 
@@ -99,7 +101,10 @@ fn first_order() -> Rat {
 /// `max_steps` bounds the longest run (2N steps at h/2).
 ///
 /// Enclosure: rigorous.
-pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Claim {
+pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
+    if let Objective::Quadratic { .. } = &spec.objective {
+        return super::claim_of(spec, "ks.thm2");
+    }
     let head = || Claim::new("ks.thm2", HEADLINE);
     let Method::Scheme7 { lambda, a, .. } = &spec.algorithm.method else {
         return head().not_applicable(format!(
@@ -149,26 +154,8 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
     } else {
         notes.push(format!("(11) not measured: α = ½(1 + λ − 2a(1 − λ)) = {alpha} ≤ 0, (11) is not damped"));
     }
-    if let Objective::Quadratic { q, b } = &spec.objective {
-        // (20) with the corrected c, from the exact manifold start.
-        match (manifold_orbit(q, b, &spec.x0, h, lambda, a, n), manifold_orbit(q, b, &spec.x0, &h2, lambda, a, 2 * n)) {
-            (Ok(m_h), Ok(m_h2)) => {
-                let f_h = modified_flow(q, b, &spec.x0, h, lambda, a, h, n);
-                let f_h2 = modified_flow(q, b, &spec.x0, &h2, lambda, a, &h2, 2 * n);
-                if let Err(e) = measure(&mut c, "20", (&m_h, &f_h), (&m_h2, &f_h2)) {
-                    notes.push(format!("(20): {e}"));
-                }
-            }
-            (Err(e), _) | (_, Err(e)) => notes.push(format!("(20) not measured: {e}")),
-        }
-        // Theorem 5 along the orbit at h (004 Fig. 5).
-        let factor = offmanifold_factor(spec);
-        if let Some(f) = &factor {
-            c.enclosed("offmanifold_factor", f.clone());
-        }
-        let exact = ExactManifold::new(spec).ok();
-        let leading = leading_order_distances(spec, &orbit_h);
-        record(&mut c, exact.as_ref().map(|m| (m, n)), factor.as_ref(), leading.as_deref(), thm5);
+    if let Objective::Quadratic { .. } = &spec.objective {
+        notes.push("quadratic objectives are decided by the checker's statement".into());
     } else if let Objective::Expression(e) = &spec.objective {
         // (20) with the corrected c, from the leading-order manifold start (33).
         match (leading_order_run(e, &spec.x0, h, lambda, a, n), leading_order_run(e, &spec.x0, &h2, lambda, a, 2 * n)) {
@@ -236,6 +223,44 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64, thm5: Option<&Thm5Rates>) -> Clai
         "enclosure too wide: 3/4 lies inside the enclosure of rate_8".into()
     });
     c
+}
+
+/// What `ks.thm2` measures on a quadratic besides its checked record (no verdict depends on it,
+/// `Claim::measured`): the rate to the modified flow (20) with the corrected c from the exact
+/// invariant manifold (diagonal SPD Q with real roots: `error_h_20`, `error_h2_20`, `rate_20`), and
+/// Theorem 5 along the orbit at h (004 Fig. 5, [`super::kovachki_stuart_manifold::record`], with the
+/// rates of a verified `ks.thm5`). Empty unless the method is scheme (7) and the objective quadratic.
+///
+/// Enclosure: rigorous.
+pub fn quadratic_measurements(spec: &Spec, thm5: Option<&Thm5Rates>) -> BTreeMap<String, Value> {
+    let (Method::Scheme7 { lambda, a, .. }, Objective::Quadratic { q, b }) = (&spec.algorithm.method, &spec.objective)
+    else {
+        return BTreeMap::new();
+    };
+    let mut c = Claim::new("ks.thm2", "");
+    if 2 * spec.steps > MAX_TRAJECTORY_STEPS {
+        return BTreeMap::new();
+    }
+    let h = &spec.algorithm.h;
+    let h2 = h / Rat::from_integer(2.into());
+    let n = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
+    if let (Ok(m_h), Ok(m_h2)) =
+        (manifold_orbit(q, b, &spec.x0, h, lambda, a, n), manifold_orbit(q, b, &spec.x0, &h2, lambda, a, 2 * n))
+    {
+        let f_h = modified_flow(q, b, &spec.x0, h, lambda, a, h, n);
+        let f_h2 = modified_flow(q, b, &spec.x0, &h2, lambda, a, &h2, 2 * n);
+        let _ = measure(&mut c, "20", (&m_h, &f_h), (&m_h2, &f_h2));
+    }
+    if let Some(orbit_h) = spec_orbit(spec) {
+        let factor = offmanifold_factor(spec);
+        if let Some(f) = &factor {
+            c.enclosed("offmanifold_factor", f.clone());
+        }
+        let exact = ExactManifold::new(spec).ok();
+        let leading = leading_order_distances(spec, &orbit_h);
+        record(&mut c, exact.as_ref().map(|m| (m, n)), factor.as_ref(), leading.as_deref(), thm5);
+    }
+    c.values
 }
 
 /// Records `error_h_{tag}` ∋ E(h), `error_h2_{tag}` ∋ E(h/2) and `rate_{tag}` ∋ Δ from the orbit and
@@ -345,8 +370,9 @@ mod tests {
         num_traits::ToPrimitive::to_f64(r).unwrap()
     }
 
+    /// A value of the record, or of its measurements (the quadratic (20) and Fig. 5 values).
     fn enclosure(c: &Claim, name: &str) -> RatInterval {
-        match c.values.get(name) {
+        match c.values.get(name).or_else(|| c.measured.get(name)) {
             Some(Value::Enclosed(r)) => r.clone(),
             v => panic!("{name} must be an enclosure, got {v:?} in {c:?}"),
         }
@@ -449,7 +475,7 @@ mod tests {
         for (method, a, qv, x0, h, n) in
             [("heavy_ball", "0", "1", "1", "1/800", 160usize), ("nesterov", "9/10", "1/2", "3/4", "1/400", 80)]
         {
-            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000, None);
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
             let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
             // Exact rational orbit against x₀e^{−qt/(1−λ)}.
             let e_h = oracle_scheme7_1d(&qv, &lam, &a, &x0, &h, n);
@@ -482,7 +508,7 @@ mod tests {
         for (method, a, qv, x0, h, n) in
             [("heavy_ball", "0", "1", "1", "1/512", 512usize), ("nesterov", "9/10", "1/2", "3/4", "1/512", 512)]
         {
-            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000, None);
+            let c = thm2_rates(&spec1(method, qv, x0, h, n as u64), 100_000);
             let (lam, a, qv, x0, h) = (q("9/10"), q(a), q(qv), q(x0), q(h));
             // The manifold orbit x₀ρⁿ against the modified flow x₀e^{−nhλ̄q(1 + hcq)}.
             let o20 = |h: &Rat, n: usize| {
@@ -514,7 +540,7 @@ mod tests {
     fn large_step_is_inconclusive_for_the_right_reason() {
         // λ̄hq = 5: far from the asymptotic regime; the rate is certified below 3/4.
         let s = spec1("heavy_ball", "1", "1", "1/2", 8);
-        let c = thm2_rates(&s, 100_000, None);
+        let c = thm2_rates(&s, 100_000);
         assert_eq!(c.status, Status::Inconclusive, "{c:?}");
         assert!(enclosure(&c, "rate_8").hi < q("3/4"), "{c:?}");
         assert!(c.reason.as_deref().unwrap().starts_with("measured rate of (8) below 3/4"), "{:?}", c.reason);
@@ -525,7 +551,7 @@ mod tests {
     #[test]
     fn leaving_the_domain_box_is_not_applicable() {
         // q = −1: the rescaled flow u̇ = 10u from u₀ = 1 reaches e^{2.5} ≈ 12 at T = 1/4, far outside [−2, 2].
-        let c = thm2_rates(&spec1("heavy_ball", "-1", "1", "1/1024", 256), 100_000, None);
+        let c = thm2_rates(&spec1("heavy_ball", "-1", "1", "1/1024", 256), 100_000);
         assert_eq!(c.status, Status::NotApplicable, "{c:?}");
         let reason = c.reason.as_deref().unwrap();
         assert!(reason.starts_with("rule 4: the exact ") && reason.contains("at sample "), "{reason}");
@@ -539,16 +565,16 @@ mod tests {
             "algorithm": {"method": "gd", "h": "1/10"}, "x0": ["1"], "horizon": {"steps": 10}
         }))
         .unwrap();
-        let c = thm2_rates(&gd, 100_000, None);
+        let c = thm2_rates(&gd, 100_000);
         assert_eq!(c.status, Status::NotApplicable);
         assert!(c.reason.as_deref().unwrap().starts_with("method is gd"), "{:?}", c.reason);
         let mut ol = gd.clone();
         ol.algorithm.method = Method::HeavyBallOl { alpha: q("1") };
-        assert_eq!(thm2_rates(&ol, 100_000, None).status, Status::NotApplicable);
-        // 2N = 20 > 15 steps.
-        let c = thm2_rates(&spec1("heavy_ball", "1", "1", "1/100", 10), 15, None);
+        assert_eq!(thm2_rates(&ol, 100_000).status, Status::NotApplicable);
+        // 2N = 120 000 steps, beyond the 100 000 enclosed.
+        let c = thm2_rates(&spec1("heavy_ball", "1", "1", "1/100", 60_000), 100_000);
         assert_eq!((c.status, c.values.len()), (Status::Inconclusive, 0));
-        assert!(c.reason.as_deref().unwrap().contains("2N = 20 steps"), "{:?}", c.reason);
+        assert!(c.reason.as_deref().unwrap().contains("2N = 120000 steps"), "{:?}", c.reason);
     }
 
     /// A 1-D scheme-(7) spec on an expression objective `f` (domain [−2, 2], λ = 9/10).
@@ -569,8 +595,8 @@ mod tests {
         // x²/2 written as an expression: the nonlinear tubes (mean-value orbit, Taylor flow) must meet the
         // quadratic path's exact tubes (closed-form orbit, matrix exponential) — two independent enclosures.
         for method in ["heavy_ball", "nesterov"] {
-            let e = thm2_rates(&expression1(method, "0.5*x^2", "1", "1/200", 100), 100_000, None);
-            let qd = thm2_rates(&spec1(method, "1", "1", "1/200", 100), 100_000, None);
+            let e = thm2_rates(&expression1(method, "0.5*x^2", "1", "1/200", 100), 100_000);
+            let qd = thm2_rates(&spec1(method, "1", "1", "1/200", 100), 100_000);
             for name in ["error_h_8", "error_h2_8", "rate_8", "error_h_11", "error_h2_11", "rate_11"] {
                 let (a, b) = (enclosure(&e, name), enclosure(&qd, name));
                 assert!(
@@ -587,8 +613,8 @@ mod tests {
             assert!(e.statement.contains("not certified to have two real roots"), "{}", e.statement);
             // At h = 1/1000 both do: from the exact manifold (quadratic path) and from the
             // leading-order manifold (33) (expression path), second order as Thm 6 predicts.
-            let e = thm2_rates(&expression1(method, "0.5*x^2", "1", "1/1000", 500), 100_000, None);
-            let qd = thm2_rates(&spec1(method, "1", "1", "1/1000", 500), 100_000, None);
+            let e = thm2_rates(&expression1(method, "0.5*x^2", "1", "1/1000", 500), 100_000);
+            let qd = thm2_rates(&spec1(method, "1", "1", "1/1000", 500), 100_000);
             let (re, rq) = (enclosure(&e, "rate_20"), enclosure(&qd, "rate_20"));
             for r in [&re, &rq] {
                 assert!(r.lo > q("1.8") && r.hi < q("2.3"), "{method}: rate_20 {}", r.to_string_exact());
@@ -601,7 +627,7 @@ mod tests {
         }
         // A genuinely nonlinear objective: first order is measured (Thm 2) at a step size where it is
         // reached, and to the damped flow (11) as Thm 3 predicts.
-        let c = thm2_rates(&expression1("heavy_ball", "0.5*x^2 + 0.25*x^4", "1/2", "1/2000", 1000), 100_000, None);
+        let c = thm2_rates(&expression1("heavy_ball", "0.5*x^2 + 0.25*x^4", "1/2", "1/2000", 1000), 100_000);
         let r = enclosure(&c, "rate_8");
         assert_eq!(c.status, Status::Verified, "{c:?}");
         assert!(r.lo > q("3/4") && r.hi < q("1.2") && &r.hi - &r.lo < q("1e-3"), "{}", r.to_string_exact());
@@ -623,22 +649,27 @@ mod tests {
         };
         let diag = json!([["1", "0"], ["0", "2"]]);
         // b ≠ 0: the manifold is centred at u* = Q⁻¹b = (1/2, −1/2), and the rate is still ≈ 2.
-        let c = thm2_rates(&spec2(diag.clone(), json!(["1/2", "-1"]), "1/1000"), 100_000, None);
+        let c = thm2_rates(&spec2(diag.clone(), json!(["1/2", "-1"]), "1/1000"), 100_000);
         let r = enclosure(&c, "rate_20");
         assert!(r.lo > q("1.8") && r.hi < q("2.6"), "{}", f(&r.lo));
-        assert!(!c.statement.contains("not measured"), "{}", c.statement);
         // hq = 1/100 > 1/380: complex roots, no real invariant line; (8) and (11) are still measured.
-        let c = thm2_rates(&spec2(diag, json!(["1/2", "-1"]), "1/100"), 100_000, None);
-        assert!(c.statement.contains("(20) not measured: at h = 1/100, coordinate 0: ρ² − Tρ + D"), "{}", c.statement);
+        let c = thm2_rates(&spec2(diag, json!(["1/2", "-1"]), "1/100"), 100_000);
         assert!(c.values.contains_key("rate_8") && c.values.contains_key("rate_11"));
-        assert!(!c.values.contains_key("rate_20") && !c.values.contains_key("error_h_20"));
-        // Not diagonal.
-        let c = thm2_rates(&spec2(json!([["1", "1/5"], ["1/5", "1"]]), json!(["0", "0"]), "1/1000"), 100_000, None);
-        assert!(c.statement.contains("(20) not measured: Q is not diagonal"), "{}", c.statement);
-        assert!(c.values.contains_key("rate_8") && !c.values.contains_key("rate_20"));
-        // Negative curvature: no minimizer to centre on.
-        let c = thm2_rates(&spec2(json!([["1", "0"], ["0", "-1/2"]]), json!(["0", "0"]), "1/1000"), 100_000, None);
-        assert!(c.statement.contains("(20) not measured: Q is not positive definite"), "{}", c.statement);
+        assert!(!c.measured.contains_key("rate_20") && !c.measured.contains_key("error_h_20"));
+        // Not diagonal; negative curvature (no minimizer to centre on): no exact manifold.
+        for qm in [json!([["1", "1/5"], ["1/5", "1"]]), json!([["1", "0"], ["0", "-1/2"]])] {
+            let c = thm2_rates(&spec2(qm, json!(["0", "0"]), "1/1000"), 100_000);
+            assert!(c.values.contains_key("rate_8") && !c.measured.contains_key("rate_20"), "{c:?}");
+        }
+        // The reasons are those of the exact manifold (`manifold_roots`).
+        let s = spec2(json!([["1", "1/5"], ["1/5", "1"]]), json!(["0", "0"]), "1/1000");
+        let (Objective::Quadratic { q: qm, .. }, Method::Scheme7 { lambda, a, .. }) =
+            (&s.objective, &s.algorithm.method)
+        else {
+            unreachable!()
+        };
+        let e = crate::theorems::kovachki_stuart_manifold::manifold_roots(qm, &s.algorithm.h, lambda, a).unwrap_err();
+        assert!(e.contains("Q is not diagonal"), "{e}");
     }
 
     #[test]
@@ -656,6 +687,6 @@ mod tests {
     #[test]
     fn deterministic() {
         let s = spec1("nesterov", "2", "1", "1/50", 100);
-        assert_eq!(thm2_rates(&s, 100_000, None), thm2_rates(&s, 100_000, None));
+        assert_eq!(thm2_rates(&s, 100_000), thm2_rates(&s, 100_000));
     }
 }

@@ -16,15 +16,15 @@ pub mod kovachki_stuart_rates;
 pub mod shadowing;
 pub mod trajectories;
 
-pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context, Measured};
 pub use shadowcert_checker::certificate::Evidence;
 pub use shadowcert_checker::inputs::Inputs;
+pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context, Measured};
 
 use crate::claim::{Claim, Status};
 use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
 use crate::objective::BoxObjective;
-use crate::spec::{Objective, Spec};
+use crate::spec::{Method, Objective, Spec};
 use assumptions::{Constants, GeneralConstants};
 
 /// The constants step of `spec`: exact for quadratics ([`assumptions::quadratic`]), enclosed on the
@@ -38,9 +38,14 @@ pub fn constants(spec: &Spec) -> Constants {
 pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
     match &spec.objective {
         Objective::Quadratic { q, b } => {
-            let spectrum = assumptions::spectrum(q, &spec.constants);
+            // The split of I − hQ that shadow.finite reads needs more brackets (gd only).
+            let extra = match spec.algorithm.method {
+                Method::Gd => shadowcert_checker::theorems::trajectories::split_indices(q, &spec.algorithm.h),
+                _ => Vec::new(),
+            };
+            let spectrum = assumptions::spectrum(q, &spec.constants, &extra);
             let consts = assumptions::quadratic_on(q, b, &spec.domain, &spec.constants, &spectrum);
-            (consts, Evidence { eigenvalues: Some(spectrum) })
+            (consts, Evidence { eigenvalues: Some(spectrum), ..Evidence::default() })
         }
         other => {
             let consts = assumptions::general(&GeneralConstants {
@@ -82,8 +87,7 @@ fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
     let wanted = |id: &str| spec.claims.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id));
     // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
     if wanted("ks.thm2") {
-        let thm5 = claims.iter().find(|c| c.id == "ks.thm5").and_then(kovachki_stuart_manifold::thm5_rates);
-        out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS, thm5.as_ref()));
+        out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
     }
     if spec.steps > MAX_TRAJECTORY_STEPS {
         for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| wanted(id)) {
@@ -141,11 +145,67 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
 
 /// [`evaluate`], with the evidence the certificate carries for the checker.
 pub fn evaluate_with_evidence(spec: &Spec) -> (Vec<Claim>, Evidence) {
-    let (consts, evidence) = constants_with_evidence(spec);
+    let (consts, mut evidence) = constants_with_evidence(spec);
     let ctx = context(spec);
-    let claims =
-        shadowcert_checker::theorems::assemble(&inputs(spec), &consts, &ctx, |claims| trajectory_claims(spec, claims));
+    let inputs = inputs(spec);
+    let claims = shadowcert_checker::theorems::assemble(&inputs, &consts, &ctx, |claims| match &spec.objective {
+        Objective::Quadratic { q, .. } => quadratic_trajectories(spec, &inputs, q, claims, &mut evidence),
+        _ => trajectory_claims(spec, claims),
+    });
     (claims, evidence)
+}
+
+/// The trajectory claims of a quadratic spec: the checker's statements on tubes the engine builds
+/// (`shadowcert_checker::theorems::trajectories`, with the norms of `dynamics::norm::evidence_norm`
+/// and a checkpoint every ⌈N/64⌉ steps), and the start x̃₀ of `shadow.finite`'s shadowing orbit
+/// (`shadowing::witness`); the tubes and x̃₀ go into the evidence.
+fn quadratic_trajectories(
+    spec: &Spec,
+    inputs: &Inputs,
+    q: &crate::exact::RatMatrix,
+    claims: &[Claim],
+    evidence: &mut Evidence,
+) -> Measured {
+    use shadowcert_checker::theorems::trajectories::{quadratic, Tubes};
+    let norm = |_: &str, map: &shadowcert_checker::tube::Affine| crate::dynamics::norm::evidence_norm(q, map);
+    let stride = usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1);
+    let tubes = Tubes::Build { norm: &norm, stride, out: Default::default() };
+    let witness = (inputs.wants("shadow.finite") && spec.steps <= MAX_TRAJECTORY_STEPS)
+        .then(|| shadowing::witness(spec))
+        .flatten();
+    let spectrum = evidence.eigenvalues.clone().expect("a quadratic's evidence has its spectrum");
+    let mut measured = quadratic(inputs, &spectrum, claims, &tubes, witness.as_deref())
+        .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
+    if let Some(c) = measured.claims.iter_mut().find(|c| c.id == "ks.thm2") {
+        let thm5 = claims.iter().find(|c| c.id == "ks.thm5").and_then(kovachki_stuart_manifold::thm5_rates);
+        c.measured = kovachki_stuart_rates::quadratic_measurements(spec, thm5.as_ref());
+    }
+    let Tubes::Build { out, .. } = tubes else { unreachable!("built above") };
+    evidence.tubes = out.into_inner();
+    evidence.shadow_witness = witness;
+    measured
+}
+
+/// The trajectory record `id` of a quadratic `spec`, decided by the checker's statement on the
+/// engine's tubes, with `prior` standing for the closed-form claims it reads (a verified `ol.thm2`
+/// supplies ε to `shadow.orbit`).
+pub fn quadratic_claim(spec: &Spec, id: &str, prior: &[Claim]) -> Claim {
+    let Objective::Quadratic { q, .. } = &spec.objective else { panic!("quadratic_claim: not a quadratic spec") };
+    let mut one = spec.clone();
+    one.claims = Some(vec![id.to_string()]);
+    let (_, mut evidence) = constants_with_evidence(&one);
+    quadratic_trajectories(&one, &inputs(&one), q, prior, &mut evidence)
+        .claims
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no record {id}"))
+}
+
+/// The record `id` of `spec` as [`evaluate`] decides it (the spec restricted to that claim).
+pub fn claim_of(spec: &Spec, id: &str) -> Claim {
+    let mut one = spec.clone();
+    one.claims = Some(vec![id.to_string()]);
+    evaluate(&one).into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("evaluate gives no record {id}"))
 }
 
 /// The checker's reading of `spec`: its canonical JSON, parsed by `shadowcert_checker::inputs`.

@@ -63,7 +63,7 @@ use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::ivec::IMat;
 use crate::dynamics::nonlinear;
-use crate::dynamics::{gd, Tube};
+use crate::dynamics::Tube;
 use crate::enclose::rat_to_interval;
 use crate::enclose::symmetric::{eig_bounds, eig_enclosures};
 use crate::exact::{eig_enclosure, inertia, round_up_dyadic, shift, sqrt_enclosure, Rat, RatMatrix};
@@ -84,6 +84,10 @@ const BITS: u32 = 64;
 ///
 /// Enclosure: rigorous.
 pub fn finite(spec: &Spec) -> Claim {
+    if let Objective::Quadratic { .. } = spec.objective {
+        // Quadratics are decided by the checker's statement (`shadowcert_checker::theorems::trajectories`).
+        return super::claim_of(spec, "shadow.finite");
+    }
     finite_sharing(spec, &Shared::default())
 }
 
@@ -92,83 +96,26 @@ pub(crate) fn finite_sharing(spec: &Spec, shared: &Shared) -> Claim {
     if matches!(spec.algorithm.method, Method::Gd) && !matches!(spec.objective, Objective::Quadratic { .. }) {
         return finite_nonlinear(spec, shared);
     }
-    let (q, b) = match quadratic_gd(spec) {
-        Ok(qb) => qb,
-        Err(reason) => return Claim::new("shadow.finite", HEADLINE).not_applicable(reason),
-    };
-    let target = match &spec.epsilon {
-        Some(_) => {
-            " ≤ the spec's epsilon of them (or, failing that, the enclosed orbit from the recorded x̃₀ stays within the \
-             spec's epsilon)"
-        }
-        None => " of them",
-    };
-    let mut c = Claim::new(
-        "shadow.finite",
-        format!(
-            "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md, Theorem with (K)): the flow samples \
-             y(kh), 0 ≤ k ≤ N, of ẏ = −∇f, y(0) = x₀, are a δ-pseudo-orbit of GD; with K ≥ ‖𝓛⁺‖ (forward on the \
-             stable, backward on the unstable eigenspaces of I − hQ) and M = 0 (quadratic), an exact GD orbit from a \
-             perturbed x̃₀ stays within ε = Kδ{target}"
-        ),
-    );
+    Claim::new("shadow.finite", HEADLINE).not_applicable(format!(
+        "method is {}, the claim compares the GD orbit with the gradient flow",
+        spec.algorithm.method.name()
+    ))
+}
+
+/// The start x̃₀ of the shadowing orbit of `shadow.finite` for GD on a quadratic (a witness the
+/// checker encloses; see the module documentation): from the split of I − hQ and the defects along
+/// the enclosed gradient flow. `None` for other specs or when the computation overflows.
+pub fn witness(spec: &Spec) -> Option<Vec<Rat>> {
+    let (q, b) = quadratic_gd(spec).ok()?;
     let h = &spec.algorithm.h;
-    let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
-    let n = Rat::from_integer(spec.steps.into());
-    c.value("steps", n.clone());
-    let split = Split::new(q, h);
-    c.value("unstable_dims", Rat::from_integer(split.unstable().into()));
-    if let Some(t) = &split.theta_s {
-        c.value("theta_s", t.clone());
-    }
-    if let Some(t) = &split.theta_u {
-        c.value("theta_u", t.clone());
-    }
-    let (k, horizon_limited) = split.k_bound(&n);
-    c.value("K", k.clone());
-    let m = Rat::zero();
-    c.value("M", m.clone());
-
-    let (flow, _) = shared.flow(spec).expect("quadratic gd");
-    let plain = shared.distance(spec);
-    let Some(tau) = shared.gd_local_errors(spec) else {
-        c.reason = Some("enclosure too wide: the flow tube or a local error is +∞ (f64 overflow)".into());
-        return c;
-    };
-    let delta = tau.iter().map(|t| t.sup()).fold(0.0, f64::max);
-    let Some(delta) = Rat::from_float(delta) else {
-        c.reason = Some("enclosure too wide: the defect bound δ overflows f64".into());
-        return c;
-    };
-    c.value("delta", delta.clone());
-    let nk = Rat::from_integer(2.into()) * &m * &k * &k * &delta;
-    let nk_holds = c.check("(N) Newton–Kantorovich: 2·M·K²·δ <= 1", nk, Rel::Le, Rat::one());
-    let eps = radius(&k, &delta, &m).expect("(N) holds when M = 0");
-    debug_assert!(nk_holds);
-    c.value("epsilon", eps.clone());
-
-    // The shadowing orbit: x̃₀ and the enclosed sup distance of its exact GD orbit to the flow.
+    let steps = usize::try_from(spec.steps).ok()?;
+    let flow = crate::dynamics::gradient_flow(q, b, &spec.x0, h, steps);
     let qm = IMat::from_rat(q).mid();
     let bf: Vec<f64> = b.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
     let grad = |y: &[f64]| -> Vec<f64> {
         (0..y.len()).map(|i| (0..y.len()).fold(-bf[i], |s, j| s + qm[(i, j)] * y[j])).collect()
     };
-    let witness = shadow_start(&qm, &grad, h, &spec.x0, flow, &split);
-    if let Some(p) = plain {
-        c.enclosed("plain_distance", p.range.clone());
-    }
-    let width = (q.len().max(1)).to_string().len();
-    let witness_distance = witness.as_ref().and_then(|x| {
-        for (i, v) in x.iter().enumerate() {
-            c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
-        }
-        sup_distance(&gd(q, b, x, h, steps), flow)
-    });
-    if let Some(w) = &witness_distance {
-        c.enclosed("witness_distance", w.range.clone());
-    }
-    decide(&mut c, spec, &eps, witness_distance.as_ref(), horizon_limited);
-    c
+    shadow_start(&qm, &grad, h, &spec.x0, &flow, &Split::new(q, h))
 }
 
 /// `shadow.finite` for GD on an expression objective (module documentation, "Non-quadratic
@@ -749,7 +696,7 @@ mod tests {
         assert!((&along_u - &diag.witnesses["x0_shadow_2"]).abs() < q("1e-15"), "unstable part {along_u}");
         assert!((&along_s - &diag.witnesses["x0_shadow_1"]).abs() < q("1e-15"), "stable part {along_s}");
         let (p, pd) = (val(&c, "plain_distance"), val(&diag, "plain_distance"));
-        assert!((p.hi() - pd.hi()).abs() < q("1e-9"), "plain {} vs {}", p.to_text(), pd.to_text());
+        assert!((p.hi() - pd.hi()).abs() < q("1e-8"), "plain {} vs {}", p.to_text(), pd.to_text());
         assert!(val(&c, "witness_distance").hi() <= val(&c, "epsilon").hi());
     }
 
@@ -770,7 +717,7 @@ mod tests {
         let d_lo = (&a_lo - &c1) * pow(&a_lo, n - 1) * &x0;
         let d_hi = (&a_hi - &c1) * pow(&a_hi, n - 1) * &x0;
         let delta = val(&c, "delta").hi().clone();
-        assert!(delta >= d_hi && &delta - &d_lo < q("1e-13"), "δ = {delta} vs [{d_lo}, {d_hi}]");
+        assert!(delta >= d_hi && &delta - &d_lo < q("1e-11"), "δ = {delta} vs [{d_lo}, {d_hi}]");
         let eps = val(&c, "epsilon").hi().clone();
         assert!(eps >= q("20") * &delta);
         // x̃₀ = x₀(e^h/(1 + h))ᴺ.

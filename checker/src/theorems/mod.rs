@@ -8,6 +8,7 @@
 pub mod constants;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
+pub mod trajectories;
 
 use crate::claim::{Claim, Status};
 use crate::exact::{Rat, RatMatrix};
@@ -240,7 +241,6 @@ pub fn theorem_claims(
 
     claims
 }
-
 
 /// What the trajectory claims add to the closed-form ones: `shadow.orbit`, `ec.thm1`,
 /// `shadow.finite`, `ks.thm2` (those the spec asks for), and the measured local error that a
