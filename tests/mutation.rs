@@ -1,5 +1,5 @@
-//! Tampering: every single-number mutation of every certificate in `proofs/` must make
-//! `check` fail, naming the claim (or the certificate section) that disagrees — except in the
+//! Tampering: single-number mutations of every certificate in `proofs/` (an even spread of its
+//! numbers) must make `check` fail, naming the claim (or the certificate section) that disagrees — except in the
 //! evidence, where a mutation may leave valid (looser) evidence that still proves every record, and
 //! in a record's `measured` values, which are outside what `check` verifies.
 //! This shows that certificates are deterministic and bound to their inputs; it is not evidence of
@@ -43,8 +43,20 @@ pub fn mutate(v: &Value) -> Value {
     }
 }
 
+/// An even spread of at most `records` leaves of the records and envelope and `evidence` leaves of
+/// the evidence (each check re-derives every record and re-runs every tube, so all of a large
+/// certificate's numbers would cost minutes; `tests/adversarial.rs` tampers where it matters).
+fn sample(leaves: Vec<String>, records: usize, evidence: usize) -> Vec<String> {
+    let spread = |v: Vec<String>, n: usize| -> Vec<String> {
+        let stride = v.len().div_ceil(n).max(1);
+        v.into_iter().step_by(stride).collect()
+    };
+    let (ev, rest): (Vec<String>, Vec<String>) = leaves.into_iter().partition(|p| p.starts_with("/evidence/"));
+    spread(rest, records).into_iter().chain(spread(ev, evidence)).collect()
+}
+
 #[test]
-fn every_single_number_mutation_is_rejected() {
+fn single_number_mutations_are_rejected() {
     let mut total = 0;
     for spec in spec_files() {
         let text = std::fs::read_to_string(cert_for(&spec)).unwrap();
@@ -53,7 +65,7 @@ fn every_single_number_mutation_is_rejected() {
         let mut leaves = Vec::new();
         numeric_leaves(&cert, String::new(), &mut leaves);
         assert!(leaves.len() > 20, "{}: suspiciously few numbers", spec.display());
-        for p in leaves {
+        for p in sample(leaves, 30, 6) {
             let mut bad = cert.clone();
             let leaf = bad.pointer_mut(&p).unwrap();
             *leaf = mutate(leaf);

@@ -87,7 +87,9 @@ impl Tubes<'_> {
         match self {
             Tubes::Verify(ev) => {
                 let t = ev.get(name).ok_or_else(|| TubeError::Rejected(format!("evidence/tubes/{name}: missing")))?;
-                let (balls, _) = run(map, &t.norm, start, steps, Some(&t.checkpoints), 1).map_err(overflow)?;
+                let (balls, _) =
+                    memo(map, t, start, steps, || run(map, &t.norm, start, steps, Some(&t.checkpoints), 1))
+                        .map_err(overflow)?;
                 Ok(project(balls))
             }
             Tubes::Build { norm, stride, out: written } => {
@@ -99,6 +101,30 @@ impl Tubes<'_> {
             }
         }
     }
+}
+
+type Run = Result<(Vec<Ball>, Vec<Checkpoint>), String>;
+
+/// `run` memoized within the process by the SHA-256 of everything it reads (the map's enclosure
+/// bit for bit, the evidence, the start and the number of steps): checking many certificates that
+/// share a tube — as the tamper tests do — runs it once. Deterministic, so the memo is exact.
+fn memo(map: &Affine, t: &TubeEvidence, start: &[RatInterval], steps: usize, f: impl FnOnce() -> Run) -> Run {
+    use std::sync::{Mutex, OnceLock};
+    static MEMO: OnceLock<Mutex<std::collections::HashMap<String, Run>>> = OnceLock::new();
+    let mut key = Vec::new();
+    for x in map.a.a.iter().chain(&map.c) {
+        key.extend(x.inf().to_bits().to_le_bytes());
+        key.extend(x.sup().to_bits().to_le_bytes());
+    }
+    key.extend(format!("{}|{start:?}|{steps}", t.to_json()).bytes());
+    let key = crate::certificate::sha256_hex(&key);
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.clone();
+    }
+    let r = f();
+    memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key, r.clone());
+    r
 }
 
 fn matrix(d: usize, f: impl Fn(usize, usize) -> Rat) -> RatMatrix {
