@@ -4,6 +4,8 @@
 //! that produced it (its `Cargo.toml` is the proof: exact rationals, serde_json, sha2 and inari).
 //! This crate owns
 //! * `exact`: exact rational arithmetic, inertia of symmetric rational matrices, square-root brackets;
+//! * `expression`: the parser of expression objectives and their rigorous box evaluation (value and
+//!   derivatives to third order by forward-mode automatic differentiation over inari intervals);
 //! * `quadratic`: exact facts about f(x) = ½xᵀQx − bᵀx (gradients, eigenvalue counts, sup ‖∇f‖ on a box);
 //! * `claim`: the claim record (status, values, witnesses, atomic inequalities);
 //! * `theorems`: the exact statement of every theorem of the seed papers, which the engine calls to
@@ -16,6 +18,7 @@ pub mod check;
 pub mod claim;
 pub mod error;
 pub mod exact;
+pub mod expression;
 pub mod inputs;
 pub mod interval;
 pub mod quadratic;
