@@ -33,9 +33,9 @@
 //! forward-mode derivative recurrences, with identical subterms evaluated once.
 
 use crate::exact::{parse_rat, Rat};
+use crate::interval::rat_to_interval;
 use inari::{const_interval, Interval};
-use num_bigint::BigUint;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::Signed;
 use std::collections::HashMap;
 
 /// Largest |exponent| accepted in `x^n`.
@@ -51,73 +51,6 @@ pub const FUNCTION_NAMES: [&str; 7] = ["exp", "log", "sqrt", "sin", "cos", "tanh
 const ZERO: Interval = const_interval!(0.0, 0.0);
 const ONE: Interval = const_interval!(1.0, 1.0);
 const UNIT: Interval = const_interval!(0.0, 1.0);
-
-// ---------------------------------------------------------------------------------------------
-// Exact constants to intervals
-// ---------------------------------------------------------------------------------------------
-
-/// 2^e as an `f64`, for −1074 ≤ e ≤ 1023 (exact: a power of two in that range is representable).
-fn pow2(e: i64) -> f64 {
-    debug_assert!((-1074..=1023).contains(&e));
-    if e >= -1022 {
-        f64::from_bits(((e + 1023) as u64) << 52)
-    } else {
-        f64::from_bits(1u64 << (e + 1074))
-    }
-}
-
-/// ⌊a / (b·2^e)⌋ and whether the division is exact (a, b > 0).
-fn scaled_floor(a: &BigUint, b: &BigUint, e: i64) -> (BigUint, bool) {
-    let (num, den) = if e >= 0 { (a.clone(), b << (e as u64)) } else { (a << ((-e) as u64), b.clone()) };
-    let q = &num / &den;
-    let exact = (&q * &den) == num;
-    (q, exact)
-}
-
-/// The greatest `f64` ≤ a/b and the least `f64` ≥ a/b, for integers a ≥ 0, b > 0 (the upper one
-/// +∞ when a/b > `f64::MAX`).
-///
-/// a/b = m·2^e + ρ with m < 2^53 an integer, 0 ≤ ρ < 2^e and e ≥ −1074, so m·2^e and (m + 1)·2^e
-/// (or m·2^e when ρ = 0) are representable and adjacent: every step is exact integer arithmetic.
-fn nonneg_bounds(a: &BigUint, b: &BigUint) -> (f64, f64) {
-    if a.is_zero() {
-        return (0.0, 0.0);
-    }
-    let two53 = BigUint::from(1u64 << 53);
-    // a/b ∈ (2^(nb−db−1), 2^(nb−db+1)), so ⌊a/(b·2^e)⌋ ∈ [2^52, 2^54) for e = nb − db − 53.
-    let mut e = a.bits() as i64 - b.bits() as i64 - 53;
-    if scaled_floor(a, b, e).0 >= two53 {
-        e += 1;
-    }
-    // Below the normal range the spacing of floats stays 2^−1074.
-    e = e.max(-1074);
-    if e > 971 {
-        // a/b ≥ 2^(52 + 972) > f64::MAX.
-        return (f64::MAX, f64::INFINITY);
-    }
-    let (m, exact) = scaled_floor(a, b, e);
-    let m = m.to_u64().expect("m < 2^53");
-    debug_assert!(m < 1u64 << 53);
-    let p = pow2(e);
-    // Products of an integer below 2^53 (exact in f64) and 2^e: exact when representable; the upper
-    // one rounds to +∞ only when (m + 1)·2^e = 2^1024, where +∞ is the least float above.
-    let lo = m as f64 * p;
-    let hi = if exact { lo } else { (m + 1) as f64 * p };
-    (lo, hi)
-}
-
-/// The tightest `f64` interval containing the exact rational `r` (a point interval when `r` is an
-/// `f64`).
-///
-/// Enclosure: rigorous (exact integer arithmetic, no `f64` rounding is trusted). Tightness:
-/// tightest (endpoints equal or adjacent `f64`s); a rational beyond ±`f64::MAX` gets an infinite
-/// endpoint.
-pub fn rat_to_interval(r: &Rat) -> Interval {
-    let (a, b) = (r.numer().magnitude(), r.denom().magnitude());
-    let (lo, hi) = nonneg_bounds(a, b);
-    let (lo, hi) = if r.is_negative() { (-hi, -lo) } else { (lo, hi) };
-    Interval::try_from((lo, hi)).expect("lo <= r <= hi, both not NaN, lo < +inf, hi > -inf")
-}
 
 /// The point interval [n, n] of a small integer (exact).
 fn int_interval(n: i32) -> Interval {
@@ -1045,7 +978,7 @@ mod tests {
     fn assert_encloses(e: Ival, r: &Rat, rel: f64, what: &str) {
         assert!(e.defined, "{what}: undefined");
         assert!(contains_rat(&e.iv, r), "{what}: {:?} does not contain {r}", e.iv);
-        let scale = r.abs().to_f64().unwrap().max(1.0);
+        let scale = num_traits::ToPrimitive::to_f64(&r.abs()).unwrap().max(1.0);
         assert!(e.iv.wid() <= rel * scale, "{what}: {:?} is too wide", e.iv);
     }
 
@@ -1069,64 +1002,6 @@ mod tests {
     }
 
     // --- rat_to_interval ----------------------------------------------------------------------
-
-    /// `x` encloses `r` with equal or adjacent endpoints (or an infinite one beyond f64::MAX).
-    fn assert_tight(x: I, r: &Rat) {
-        assert!(contains_rat(&x, r), "{x:?} must contain {r}");
-        let (lo, hi) = (x.inf(), x.sup());
-        if lo == hi {
-            assert_eq!(exact(lo), *r);
-        } else if hi == f64::INFINITY {
-            assert!(lo == f64::MAX && *r > exact(f64::MAX));
-        } else if lo == f64::NEG_INFINITY {
-            assert!(hi == f64::MIN && *r < exact(f64::MIN));
-        } else {
-            assert_eq!(lo.next_up(), hi, "{x:?} is not tight around {r}");
-            assert!(exact(lo) < *r && *r < exact(hi));
-        }
-    }
-
-    #[test]
-    fn rationals_round_outward_to_adjacent_floats() {
-        for s in ["1/10", "1/3", "-1/3", "7/3", "-2/5", "1e300", "1e-300", "123456789/1000", "1e308", "1.7e308"] {
-            assert_tight(rat_to_interval(&q(s)), &q(s));
-        }
-        // Dyadics, subnormals and the extremes are points.
-        for f in [0.0, 1.0, -1.0, 0.5, 3.0 / 1024.0, f64::MAX, f64::MIN, f64::MIN_POSITIVE, f64::from_bits(1), 1e-310] {
-            let x = rat_to_interval(&exact(f));
-            assert!(x.is_singleton() && x.inf() == f, "{f}: {x:?}");
-        }
-        let two = Rat::from_integer(2.into());
-        // 2^53 + 1 lies between two floats; 2^−1076 between 0 and the least subnormal.
-        let r = num_traits::pow(two.clone(), 53) + rat(1);
-        assert_tight(rat_to_interval(&r), &r);
-        let tiny = num_traits::pow(two.clone(), 1076).recip();
-        assert_eq!(rat_to_interval(&tiny), I::try_from((0.0, f64::from_bits(1))).unwrap());
-        assert_eq!(rat_to_interval(&-tiny), I::try_from((-f64::from_bits(1), 0.0)).unwrap());
-        // 3·2^−1076 between the first two subnormals; just above f64::MAX; 2^1024 and −2^1024.
-        let r = rat(3) * num_traits::pow(two.clone(), 1076).recip();
-        assert_eq!(rat_to_interval(&r), I::try_from((f64::from_bits(0), f64::from_bits(1))).unwrap());
-        let r = exact(f64::MAX) + rat(1);
-        assert_eq!(rat_to_interval(&r), I::try_from((f64::MAX, f64::INFINITY)).unwrap());
-        let r = num_traits::pow(two, 1024);
-        assert_eq!(rat_to_interval(&-r.clone()), I::try_from((f64::NEG_INFINITY, f64::MIN)).unwrap());
-        assert_tight(rat_to_interval(&r), &r);
-        // Pseudo-random fractions of all magnitudes.
-        let mut seed = 99u64;
-        for _ in 0..2000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let p = (seed >> 20) as i64 - (1 << 43);
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let qd = (seed >> 40) as i64 + 1;
-            let sh = ((seed >> 8) % 2100) as i64 - 1050;
-            let scale = num_traits::pow(Rat::from_integer(2.into()), sh.unsigned_abs() as usize);
-            let r = Rat::new(p.into(), qd.into());
-            let r = if sh >= 0 { r * scale } else { r / scale };
-            assert_tight(rat_to_interval(&r), &r);
-        }
-    }
-
-    // --- parser --------------------------------------------------------------------------------
 
     #[test]
     fn errors_point_at_the_column_with_the_engine_texts() {

@@ -7,7 +7,8 @@
 
 use crate::exact::{Rat, RatInterval, RatMatrix};
 use inari::Interval;
-use num_traits::ToPrimitive;
+use num_bigint::BigUint;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 /// The point interval [x, x]; panics on NaN (programmer error).
 pub fn point(x: f64) -> Interval {
@@ -19,45 +20,72 @@ pub fn exact(f: f64) -> Option<Rat> {
     Rat::from_float(f)
 }
 
-fn guess(r: &Rat) -> f64 {
-    let f = r.to_f64().unwrap_or(0.0);
-    if f.is_nan() {
-        0.0
+/// 2^e as an `f64`, for −1074 ≤ e ≤ 1023 (exact: a power of two in that range is representable).
+fn pow2(e: i64) -> f64 {
+    debug_assert!((-1074..=1023).contains(&e));
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
     } else {
-        f.clamp(f64::MIN, f64::MAX)
+        f64::from_bits(1u64 << (e + 1074))
     }
 }
 
-/// The greatest `f64` ≤ `r` (−∞ below `f64::MIN`), found from a first guess by exact comparisons.
-fn f64_below(r: &Rat) -> f64 {
-    let ex = |f: f64| Rat::from_float(f).expect("finite");
-    let mut f = guess(r);
-    while ex(f) > *r {
-        if f == f64::MIN {
-            return f64::NEG_INFINITY;
-        }
-        f = f.next_down();
-    }
-    loop {
-        let g = f.next_up();
-        if g.is_infinite() || ex(g) > *r {
-            return f;
-        }
-        f = g;
-    }
+/// ⌊a / (b·2^e)⌋ and whether the division is exact (a, b > 0).
+fn scaled_floor(a: &BigUint, b: &BigUint, e: i64) -> (BigUint, bool) {
+    let (num, den) = if e >= 0 { (a.clone(), b << (e as u64)) } else { (a << ((-e) as u64), b.clone()) };
+    let q = &num / &den;
+    let exact = (&q * &den) == num;
+    (q, exact)
 }
 
-/// The tightest `f64` interval containing `r`.
+/// The greatest `f64` ≤ a/b and the least `f64` ≥ a/b, for integers a ≥ 0, b > 0 (the upper one
+/// +∞ when a/b > `f64::MAX`).
 ///
-/// Enclosure: rigorous. Tightness: tightest (equal or adjacent endpoints).
+/// a/b = m·2^e + ρ with m < 2^53 an integer, 0 ≤ ρ < 2^e and e ≥ −1074, so m·2^e and (m + 1)·2^e
+/// (or m·2^e when ρ = 0) are representable and adjacent: every step is exact integer arithmetic.
+fn nonneg_bounds(a: &BigUint, b: &BigUint) -> (f64, f64) {
+    if a.is_zero() {
+        return (0.0, 0.0);
+    }
+    let two53 = BigUint::from(1u64 << 53);
+    // a/b ∈ (2^(nb−db−1), 2^(nb−db+1)), so ⌊a/(b·2^e)⌋ ∈ [2^52, 2^54) for e = nb − db − 53.
+    let mut e = a.bits() as i64 - b.bits() as i64 - 53;
+    if scaled_floor(a, b, e).0 >= two53 {
+        e += 1;
+    }
+    // Below the normal range the spacing of floats stays 2^−1074.
+    e = e.max(-1074);
+    if e > 971 {
+        // a/b ≥ 2^(52 + 972) > f64::MAX.
+        return (f64::MAX, f64::INFINITY);
+    }
+    let (m, exact) = scaled_floor(a, b, e);
+    let m = m.to_u64().expect("m < 2^53");
+    debug_assert!(m < 1u64 << 53);
+    let p = pow2(e);
+    // Products of an integer below 2^53 (exact in f64) and 2^e: exact when representable; the upper
+    // one rounds to +∞ only when (m + 1)·2^e = 2^1024, where +∞ is the least float above.
+    let lo = m as f64 * p;
+    let hi = if exact { lo } else { (m + 1) as f64 * p };
+    (lo, hi)
+}
+
+/// The tightest `f64` interval containing the exact rational `r` (a point interval when `r` is an
+/// `f64`).
+///
+/// Enclosure: rigorous (exact integer arithmetic, no `f64` rounding is trusted). Tightness:
+/// tightest (endpoints equal or adjacent `f64`s); a rational beyond ±`f64::MAX` gets an infinite
+/// endpoint.
 pub fn rat_to_interval(r: &Rat) -> Interval {
-    let (lo, hi) = (f64_below(r), -f64_below(&-r));
-    Interval::try_from((lo, hi)).expect("lo <= r <= hi")
+    let (a, b) = (r.numer().magnitude(), r.denom().magnitude());
+    let (lo, hi) = nonneg_bounds(a, b);
+    let (lo, hi) = if r.is_negative() { (-hi, -lo) } else { (lo, hi) };
+    Interval::try_from((lo, hi)).expect("lo <= r <= hi, both not NaN, lo < +inf, hi > -inf")
 }
 
 /// The tightest `f64` interval containing `[x.lo, x.hi]`. Enclosure: rigorous.
 pub fn rat_interval_to_interval(x: &RatInterval) -> Interval {
-    Interval::try_from((f64_below(&x.lo), -f64_below(&-x.hi.clone()))).expect("lo <= hi")
+    rat_to_interval(&x.lo).convex_hull(rat_to_interval(&x.hi))
 }
 
 /// `[inf, sup]` of a bounded interval as exact rationals (`None` when unbounded or empty).
@@ -176,6 +204,80 @@ pub fn norm_p(p: Option<&IMat>, v: &[Interval]) -> Interval {
             let q = v.iter().zip(p.mul_vec(v)).fold(point(0.0), |s, (&x, y)| s + x * y);
             // vᵀPv ≥ 0 for the exact v and P ⪰ 0 (verified by the caller).
             Interval::try_from((0.0, q.sup().max(0.0))).expect("ordered").sqrt()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::{parse_rat, rat};
+
+    type I = Interval;
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    fn ex(f: f64) -> Rat {
+        exact(f).unwrap()
+    }
+
+    /// `x` contains `r` (decided exactly) and its endpoints are equal or adjacent floats.
+    fn assert_tight(x: I, r: &Rat) {
+        let has =
+            (x.inf() == f64::NEG_INFINITY || ex(x.inf()) <= *r) && (x.sup() == f64::INFINITY || *r <= ex(x.sup()));
+        assert!(has, "{x:?} must contain {r}");
+        let (lo, hi) = (x.inf(), x.sup());
+        if lo == hi {
+            assert_eq!(ex(lo), *r);
+        } else if hi == f64::INFINITY {
+            assert!(lo == f64::MAX && *r > ex(f64::MAX));
+        } else if lo == f64::NEG_INFINITY {
+            assert!(hi == f64::MIN && *r < ex(f64::MIN));
+        } else {
+            assert_eq!(lo.next_up(), hi, "{x:?} is not tight around {r}");
+            assert!(ex(lo) < *r && *r < ex(hi));
+        }
+    }
+
+    #[test]
+    fn rationals_round_outward_to_adjacent_floats() {
+        for s in ["1/10", "1/3", "-1/3", "7/3", "-2/5", "1e300", "1e-300", "123456789/1000", "1e308", "1.7e308"] {
+            assert_tight(rat_to_interval(&q(s)), &q(s));
+        }
+        // Dyadics, subnormals and the extremes are points.
+        for f in [0.0, 1.0, -1.0, 0.5, 3.0 / 1024.0, f64::MAX, f64::MIN, f64::MIN_POSITIVE, f64::from_bits(1), 1e-310] {
+            let x = rat_to_interval(&ex(f));
+            assert!(x.is_singleton() && x.inf() == f, "{f}: {x:?}");
+        }
+        let two = Rat::from_integer(2.into());
+        // 2^53 + 1 lies between two floats; 2^−1076 between 0 and the least subnormal.
+        let r = num_traits::pow(two.clone(), 53) + rat(1);
+        assert_tight(rat_to_interval(&r), &r);
+        let tiny = num_traits::pow(two.clone(), 1076).recip();
+        assert_eq!(rat_to_interval(&tiny), I::try_from((0.0, f64::from_bits(1))).unwrap());
+        assert_eq!(rat_to_interval(&-tiny), I::try_from((-f64::from_bits(1), 0.0)).unwrap());
+        // 3·2^−1076 between the first two subnormals; just above f64::MAX; 2^1024 and −2^1024.
+        let r = rat(3) * num_traits::pow(two.clone(), 1076).recip();
+        assert_eq!(rat_to_interval(&r), I::try_from((f64::from_bits(0), f64::from_bits(1))).unwrap());
+        let r = ex(f64::MAX) + rat(1);
+        assert_eq!(rat_to_interval(&r), I::try_from((f64::MAX, f64::INFINITY)).unwrap());
+        let r = num_traits::pow(two, 1024);
+        assert_eq!(rat_to_interval(&-r.clone()), I::try_from((f64::NEG_INFINITY, f64::MIN)).unwrap());
+        assert_tight(rat_to_interval(&r), &r);
+        // Pseudo-random fractions of all magnitudes.
+        let mut seed = 99u64;
+        for _ in 0..2000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let p = (seed >> 20) as i64 - (1 << 43);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let qd = (seed >> 40) as i64 + 1;
+            let sh = ((seed >> 8) % 2100) as i64 - 1050;
+            let scale = num_traits::pow(Rat::from_integer(2.into()), sh.unsigned_abs() as usize);
+            let r = Rat::new(p.into(), qd.into());
+            let r = if sh >= 0 { r * scale } else { r / scale };
+            assert_tight(rat_to_interval(&r), &r);
         }
     }
 }

@@ -5,63 +5,11 @@
 
 use crate::exact::{Rat, RatInterval};
 use inari::Interval;
-use num_traits::ToPrimitive;
 
-/// The exact value of a finite `f64`.
+pub use shadowcert_checker::interval::{rat_interval_to_interval, rat_to_interval};
+
 fn exact(f: f64) -> Rat {
     Rat::from_float(f).expect("a finite f64 is a dyadic rational")
-}
-
-/// A finite first guess for `r` (`to_f64` may overflow or, in principle, fail).
-fn guess(r: &Rat) -> f64 {
-    let f = r.to_f64().unwrap_or(0.0);
-    if f.is_nan() {
-        0.0
-    } else {
-        f.clamp(f64::MIN, f64::MAX)
-    }
-}
-
-/// The greatest `f64` ≤ `r`, or −∞ when `r < f64::MIN`.
-fn f64_below(r: &Rat) -> f64 {
-    let mut f = guess(r);
-    while exact(f) > *r {
-        if f == f64::MIN {
-            return f64::NEG_INFINITY;
-        }
-        f = f.next_down();
-    }
-    loop {
-        let g = f.next_up();
-        if g.is_infinite() || exact(g) > *r {
-            return f;
-        }
-        f = g;
-    }
-}
-
-/// The least `f64` ≥ `r`, or +∞ when `r > f64::MAX`.
-fn f64_above(r: &Rat) -> f64 {
-    -f64_below(&-r)
-}
-
-/// The tightest `f64` interval containing `r` (a point interval when `r` is an `f64`).
-///
-/// Enclosure: rigorous. Tightness: tightest (endpoints are adjacent `f64`s or equal); a rational
-/// beyond ±`f64::MAX` gets an infinite endpoint.
-pub fn rat_to_interval(r: &Rat) -> Interval {
-    let lo = f64_below(r);
-    let hi = f64_above(r);
-    Interval::try_from((lo, hi)).expect("f64_below(r) <= r <= f64_above(r), both not NaN")
-}
-
-/// The tightest `f64` interval containing `[x.lo, x.hi]`.
-///
-/// Enclosure: rigorous. Tightness: tightest.
-pub fn rat_interval_to_interval(x: &RatInterval) -> Interval {
-    let lo = f64_below(&x.lo);
-    let hi = f64_above(&x.hi);
-    Interval::try_from((lo, hi)).expect("lo <= hi, both not NaN")
 }
 
 /// Whether `r ∈ x`, decided exactly (an empty `x` contains nothing).
