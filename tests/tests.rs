@@ -2,6 +2,7 @@
 //! compares `proofs/` byte for byte, `mutation` tampers with every number of every certificate.
 
 mod admissible;
+mod adversarial;
 mod cli;
 mod golden;
 mod mutation;

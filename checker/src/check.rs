@@ -287,7 +287,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
         d.measured = crate::certificate::claim_from_json(s)?.measured;
         let expected = claim_to_json(&d, by);
         if &expected != s {
-            return Err(Error::rejected(id, first_difference(s, &expected)));
+            return Err(Error::rejected(id, explain(s, &expected)));
         }
         match by {
             CheckedBy::Checker => report.by_checker.push(id.to_string()),
@@ -316,6 +316,16 @@ pub fn checked_by(c: &Claim, quadratic: bool) -> CheckedBy {
         CheckedBy::Checker
     } else {
         CheckedBy::Rerun
+    }
+}
+
+/// [`first_difference`], naming the inequality when the difference lies in one.
+fn explain(stored: &Json, expected: &Json) -> String {
+    let d = first_difference(stored, expected);
+    let ineq = d.strip_prefix("/inequalities/").and_then(|r| r.split('/').next()).and_then(|i| i.parse::<usize>().ok());
+    match ineq.and_then(|i| expected["inequalities"].get(i)).and_then(|q| q["name"].as_str()) {
+        Some(name) => format!("{d} (inequality \"{name}\")"),
+        None => d,
     }
 }
 

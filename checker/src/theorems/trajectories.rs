@@ -417,7 +417,7 @@ pub fn quadratic(
     let n = crate::inputs::steps_usize(inputs.steps);
     let gd = matches!(method, Method::Gd);
     if inputs.wants("ks.thm2") {
-        out.claims.push(ks_thm2(inputs, q, b, tubes)?);
+        out.claims.push(ks_thm2(inputs, q, b, tubes).map_err(|e| format!("ks.thm2: {e}"))?);
     }
     let wanted: Vec<&str> =
         ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)).collect();
@@ -436,9 +436,12 @@ pub fn quadratic(
     if wanted.is_empty() && !prop1 {
         return Ok(out);
     }
-    let orbit = lift(orbit_balls(tubes, "orbit", q, b, x0, method, h, n))?;
+    // A tube that does not verify rejects the first claim that reads it.
+    let first = wanted.first().copied().unwrap_or("ol.prop1");
+    let named = |e: String| format!("{first}: {e}");
+    let orbit = lift(orbit_balls(tubes, "orbit", q, b, x0, method, h, n)).map_err(named)?;
     let (fmap, fstart) = flow(q, b, x0, method, h);
-    let flow = lift(tubes.get("flow", &fmap, &point_box(&fstart), n, b.len()))?;
+    let flow = lift(tubes.get("flow", &fmap, &point_box(&fstart), n, b.len())).map_err(named)?;
     let sup = match (&orbit, &flow) {
         (Some(o), Some(f)) => sup_distance(o, f),
         _ => None,
@@ -458,8 +461,10 @@ pub fn quadratic(
     for id in wanted {
         out.claims.push(match id {
             "shadow.orbit" => shadow_orbit(inputs, prior, orbit.as_deref(), flow.as_deref(), sup.as_ref()),
-            "ec.thm1" => ec_thm1(inputs, spectrum, rho.as_ref(), tau.as_deref(), sup.as_ref())?,
-            _ => shadow_finite(inputs, q, b, spectrum, tau.as_deref(), flow.as_deref(), sup.as_ref(), tubes, witness)?,
+            "ec.thm1" => ec_thm1(inputs, spectrum, rho.as_ref(), tau.as_deref(), sup.as_ref())
+                .map_err(|e| format!("ec.thm1: {e}"))?,
+            _ => shadow_finite(inputs, q, b, spectrum, tau.as_deref(), flow.as_deref(), sup.as_ref(), tubes, witness)
+                .map_err(|e| format!("shadow.finite: {e}"))?,
         });
     }
     Ok(out)

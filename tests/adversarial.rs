@@ -1,0 +1,439 @@
+//! Adversarial certificates: internally consistent, mathematically wrong. Each test edits the
+//! stored data of a golden certificate — its evidence, a witness, a verdict with the inequality that
+//! decides it — then recomputes every hash and the summary (and, where the edit is to a record, the
+//! record's own derived fields), so that only the mathematics is wrong. `check` must reject each
+//! one, naming the claim (or the evidence, or the inputs) and what fails. 0 accepted.
+//!
+//! Unlike `tests/mutation.rs` (which shows that certificates are bound to their inputs), these are
+//! the evidence that the checker verifies what the certificate says instead of recomputing it.
+
+use crate::util::{certify, root};
+use serde_json::{json, Value};
+use shadowcert::certificate::check::check_with;
+use shadowcert::certificate::{canonical_bytes, claim_from_json, sha256_hex, summary};
+use shadowcert::exact::{fmt_rat, parse_rat, Rat};
+
+fn golden(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join("proofs").join(format!("{name}.cert.json"))).unwrap())
+        .unwrap()
+}
+
+/// Recomputes `inputs_sha256`, `request_sha256` and the summary from the (edited) records.
+fn reseal(cert: &mut Value) {
+    cert["inputs_sha256"] = json!(sha256_hex(&canonical_bytes(&cert["inputs"])));
+    if cert.get("request").is_some() {
+        cert["request_sha256"] = json!(sha256_hex(&canonical_bytes(&cert["request"])));
+        let ranges = cert["claims"].as_array().unwrap().clone();
+        cert["summary"] = shadowcert_checker::admissibility::summary(&ranges);
+        return;
+    }
+    let claims: Vec<_> = cert["claims"].as_array().unwrap().iter().map(|c| claim_from_json(c).unwrap()).collect();
+    let requested: Option<Vec<String>> =
+        cert["inputs"]["claims"].as_array().map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect());
+    cert["summary"] = summary(&claims, requested.as_deref());
+}
+
+/// The record of `id`.
+fn record<'a>(cert: &'a mut Value, id: &str) -> &'a mut Value {
+    cert["claims"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no {id}"))
+}
+
+fn q(s: &str) -> Rat {
+    parse_rat(s).unwrap()
+}
+
+fn rat(v: &Value) -> Rat {
+    q(v.as_str().unwrap())
+}
+
+/// Reseals, checks, and requires a rejection whose message starts with `place` and contains every
+/// one of `why`.
+fn rejected(mut cert: Value, place: &str, why: &[&str]) {
+    reseal(&mut cert);
+    let err = check_with(&cert, Some(&root().join("proofs")), None).expect_err("a wrong certificate was accepted");
+    let msg = err.to_string();
+    assert!(msg.starts_with(place), "rejected as {msg:?}, should name {place}");
+    for w in why {
+        assert!(msg.contains(w), "rejected as {msg:?}, should say {w:?}");
+    }
+}
+
+/// A refuted record relabelled verified, the failing inequality `i` replaced by one that holds
+/// (its left side moved to the right side's value, for ≤, or below it, for <), reason removed.
+fn relabel_verified(cert: &mut Value, id: &str, i: usize) {
+    let r = record(cert, id);
+    r["status"] = json!("verified");
+    r.as_object_mut().unwrap().remove("reason");
+    let ineq = &mut r["inequalities"][i];
+    let rhs = rat(&ineq["rhs"]);
+    let lhs = if ineq["rel"] == "<" { &rhs - q("1/1000000") } else { rhs };
+    ineq["lhs"] = json!(fmt_rat(&lhs));
+    ineq["holds"] = json!(true);
+}
+
+// ---- constants of quadratics: eigenvalue brackets are verified, not trusted -------------------
+
+#[test]
+fn a_bracket_that_misses_its_eigenvalue() {
+    // strongly_convex: Q = diag(2, 1), λ₁ = 2. A bracket [3/2, 3/2] with the records rebuilt on it.
+    let mut c = golden("strongly_convex");
+    c["evidence"]["eigenvalues"]["1"] = json!("[3/2, 3/2]");
+    for id in ["constants.L", "constants.B1"] {
+        record(&mut c, id)["values"]["true"] = json!("[3/2, 3/2]");
+    }
+    rejected(c, "evidence/eigenvalues", &["λ_1(Q) is not in [3/2, 3/2]"]);
+}
+
+#[test]
+fn a_derived_constant_on_a_bracket_below_the_spectrum() {
+    // ks_fig_hb_kappa5 derives L = B₁ from the bracket of λ_max: halve it, and every record that uses it.
+    let mut c = golden("ks_fig_hb_kappa5");
+    let top = c["evidence"]["eigenvalues"].as_object().unwrap().keys().max().unwrap().clone();
+    let b = shadowcert::exact::RatInterval::parse(c["evidence"]["eigenvalues"][&top].as_str().unwrap()).unwrap();
+    let half = shadowcert::exact::RatInterval::new(&b.lo / q("2"), &b.hi / q("2"));
+    c["evidence"]["eigenvalues"][&top] = json!(half.to_string_exact());
+    rejected(c, "evidence/eigenvalues", &["is not in"]);
+}
+
+#[test]
+fn a_missing_bracket_and_a_bracket_of_no_eigenvalue() {
+    let mut c = golden("strongly_convex");
+    c["evidence"]["eigenvalues"].as_object_mut().unwrap().remove("0");
+    rejected(c, "evidence/eigenvalues", &["no bracket for λ_0"]);
+    let mut c = golden("strongly_convex");
+    c["evidence"]["eigenvalues"]["7"] = json!("[0, 100]");
+    rejected(c, "evidence/eigenvalues", &["λ_7(Q) is not in"]);
+}
+
+#[test]
+fn a_refuted_constant_relabelled_verified() {
+    // wrong_constant: L = 3/2 < ‖Q‖₂ = 2; claim it holds, with its failing inequality "satisfied".
+    let mut c = golden("wrong_constant");
+    relabel_verified(&mut c, "constants.L", 0);
+    rejected(c, "constants.L", &["inequality \"negative eigenvalues of L·I − Q = 0\""]);
+}
+
+#[test]
+fn a_vertex_witness_that_is_not_the_maximum() {
+    // sup ‖Qx‖ over [−2, 2]² for Q = diag(2, 1) is √20 at a vertex. Claim the maximum is at the
+    // interior point (1, 1), ‖Q(1, 1)‖² = 5, and a declared ℓ = 9/4 that it would allow.
+    let mut c = golden("strongly_convex");
+    c["inputs"]["constants"]["ell"] = json!("9/4");
+    let r = record(&mut c, "constants.ell");
+    r["witnesses"] = json!({"vertex_0": "1", "vertex_1": "1"});
+    r["values"]["declared"] = json!("9/4");
+    r["values"]["true"] = json!("[2, 9/4]");
+    r["inequalities"][0]["lhs"] = json!("5");
+    r["inequalities"][0]["rhs"] = json!("81/16");
+    rejected(c, "constants.ell", &["stored"]);
+}
+
+// ---- closed-form theorems: witnesses and verdicts are re-derived exactly ------------------------
+
+#[test]
+fn gamma_below_tau1_with_38_recomputed() {
+    // heavy_ball: τ₁ = 102000/91. γ = τ₁/2 with (38)'s left side recomputed at it (and declared to hold).
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.lemma9");
+    let tau1 = rat(&r["values"]["tau1"]);
+    let gamma = &tau1 / q("2");
+    let factor = rat(&r["inequalities"][0]["lhs"]);
+    let constant = &tau1 * (Rat::from_integer(1.into()) - &factor);
+    r["witnesses"]["gamma"] = json!(fmt_rat(&gamma));
+    r["inequalities"][1]["lhs"] = json!(fmt_rat(&(&factor * &gamma + constant)));
+    r["inequalities"][1]["rhs"] = json!(fmt_rat(&gamma));
+    rejected(c, "ks.lemma9", &["inequality \"(38) at γ = τ₁"]);
+}
+
+#[test]
+fn a_refuted_lemma_relabelled_verified() {
+    // ks_inadmissible: Lemma 10 fails (4α₂α₀ ≥ α₁²); claim it holds.
+    let mut c = golden("ks_inadmissible");
+    relabel_verified(&mut c, "ks.lemma10", 3);
+    rejected(c, "ks.lemma10", &["inequality \"Lemma 10: 4·alpha2·alpha0 < alpha1²\""]);
+}
+
+#[test]
+fn a_delta_witness_outside_40() {
+    // heavy_ball: δ doubled (beyond ζ₊ the parabola (40) is positive) with (40) still claimed.
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.lemma10");
+    let delta = rat(&r["witnesses"]["delta"]);
+    r["witnesses"]["delta"] = json!(fmt_rat(&(delta * q("1000"))));
+    rejected(c, "ks.lemma10", &["delta"]);
+}
+
+#[test]
+fn the_printed_tau1_and_the_printed_rate_and_c() {
+    // The seeds' typos passed off as the statement (proofs/ERRATA.md): τ₁ with + in its denominator,
+    // Thm 5's printed rate, Thm 6's printed c.
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.lemma9");
+    let printed = r["values"]["tau1_printed"].clone();
+    r["values"]["tau1"] = printed.clone();
+    r["witnesses"]["gamma"] = printed;
+    rejected(c, "ks.lemma9", &["tau1"]);
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.thm5");
+    r["values"]["rate"] = r["values"]["rate_printed"].clone();
+    rejected(c, "ks.thm5", &["rate"]);
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.thm6");
+    r["values"]["c"] = r["values"]["c_printed"].clone();
+    rejected(c, "ks.thm6", &["/values/c"]);
+}
+
+#[test]
+fn a_smaller_epsilon_for_thm2() {
+    // strongly_convex: ε = hℓL/(2μ) = 9/200; claim 1/100, with the requested-ε inequality recomputed.
+    let mut c = golden("strongly_convex");
+    let r = record(&mut c, "ol.thm2");
+    r["values"]["epsilon"] = json!("1/100");
+    r["inequalities"][1]["lhs"] = json!("1/100");
+    rejected(c, "ol.thm2", &["epsilon"]);
+}
+
+// ---- inputs outside the theorems' hypotheses: rejected, never a panic --------------------------
+
+#[test]
+fn inputs_outside_the_hypotheses() {
+    for (name, edit, pointer) in [
+        ("heavy_ball", json!({"algorithm": {"lambda": "3/2"}}), "/algorithm/lambda"),
+        ("strongly_convex", json!({"objective": {"Q": [["2", "1"], ["0", "1"]]}}), "/objective/Q"),
+        ("strongly_convex", json!({"x0": ["3", "1"]}), "/x0/0"),
+        ("strongly_convex", json!({"constants": {"L": "-2"}}), "/constants/L"),
+        ("heavy_ball", json!({"algorithm": {"h": "0"}}), "/algorithm/h"),
+    ] {
+        let mut c = golden(name);
+        merge(&mut c["inputs"], &edit);
+        rejected(c, "inputs", &[pointer]);
+    }
+}
+
+fn merge(into: &mut Value, edit: &Value) {
+    match (into, edit) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (slot, v) => *slot = v.clone(),
+    }
+}
+
+// ---- tubes: every checkpoint, norm and start is verified ---------------------------------------
+
+fn tube<'a>(c: &'a mut Value, name: &str) -> &'a mut Value {
+    &mut c["evidence"]["tubes"][name]
+}
+
+#[test]
+fn a_checkpoint_radius_shrunk_below_the_steps() {
+    // The radius of a checkpoint halved: the next step's enclosure falls outside it.
+    let mut c = golden("strongly_convex");
+    let cp = &mut tube(&mut c, "orbit")["checkpoints"][5];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "shadow.orbit", &["evidence/tubes/orbit", "does not contain the step's enclosure"]);
+}
+
+#[test]
+fn a_checkpoint_centre_moved() {
+    let mut c = golden("strongly_convex");
+    let cp = &mut tube(&mut c, "flow")["checkpoints"][3];
+    let x = rat(&cp["centre"][0]) + q("1/1048576");
+    cp["centre"][0] = json!(fmt_rat(&x));
+    rejected(c, "shadow.orbit", &["evidence/tubes/flow", "does not contain the step's enclosure"]);
+}
+
+#[test]
+fn a_checkpoint_that_is_not_a_float() {
+    let mut c = golden("strongly_convex");
+    tube(&mut c, "orbit")["checkpoints"][2]["centre"][0] = json!("1/3");
+    rejected(c, "evidence/tubes/orbit", &["is not an f64"]);
+}
+
+#[test]
+fn a_contraction_factor_below_the_map_norm() {
+    // GD on diag(2, 1) at h = 1/100: ‖I − hQ‖₂ = 99/100; claim θ = 9/10.
+    let mut c = golden("strongly_convex");
+    tube(&mut c, "orbit")["norm"]["theta"] = json!("9/10");
+    rejected(c, "shadow.orbit", &["θ²P − AᵀPA ⪰ 0 does not verify at θ = 9/10"]);
+}
+
+#[test]
+fn a_norm_equivalence_constant_too_small() {
+    let mut c = golden("heavy_ball");
+    tube(&mut c, "orbit")["norm"]["kappa"] = json!("1/2");
+    rejected(c, "ks.thm2", &["P − κ⁻²I ⪰ 0 does not verify"]);
+}
+
+#[test]
+fn the_euclidean_norm_for_a_momentum_map() {
+    // The heavy-ball map is not a contraction in ‖·‖₂ (only in its Lyapunov norm).
+    let mut c = golden("heavy_ball");
+    tube(&mut c, "orbit")["norm"]["P"] = json!("identity");
+    rejected(c, "ks.thm2", &["θ²P − AᵀPA ⪰ 0 does not verify"]);
+}
+
+#[test]
+fn a_lyapunov_matrix_that_is_not_one() {
+    // P scaled in one block only: no longer a Lyapunov matrix of the map.
+    let mut c = golden("heavy_ball");
+    let p = &mut tube(&mut c, "orbit")["norm"]["P"];
+    let x = rat(&p[0][0]) * q("3");
+    p[0][0] = json!(fmt_rat(&x));
+    rejected(c, "ks.thm2", &["does not verify"]);
+}
+
+#[test]
+fn the_last_checkpoint_dropped_or_a_tube_removed() {
+    let mut c = golden("strongly_convex");
+    tube(&mut c, "orbit")["checkpoints"].as_array_mut().unwrap().pop();
+    rejected(c, "shadow.orbit", &["no checkpoint at k = 2000"]);
+    let mut c = golden("heavy_ball");
+    c["evidence"]["tubes"].as_object_mut().unwrap().remove("flow_h2");
+    rejected(c, "ks.thm2", &["evidence/tubes/flow_h2: missing"]);
+}
+
+#[test]
+fn the_orbit_and_the_flow_swapped() {
+    let mut c = golden("strongly_convex");
+    let (o, f) = (tube(&mut c, "orbit").clone(), tube(&mut c, "flow").clone());
+    *tube(&mut c, "orbit") = f;
+    *tube(&mut c, "flow") = o;
+    rejected(c, "shadow.orbit", &["does not contain the step's enclosure"]);
+}
+
+#[test]
+fn a_shadowing_start_that_is_not_the_tubes() {
+    // x̃₀ moved: the witness tube's first checkpoint no longer holds the exact start.
+    let mut c = golden("saddle_escape");
+    let x = rat(&c["evidence"]["shadow_witness"][0]) + q("1/1000");
+    c["evidence"]["shadow_witness"][0] = json!(fmt_rat(&x));
+    rejected(c, "shadow.finite", &["evidence/tubes/witness", "does not contain"]);
+}
+
+#[test]
+fn a_refuted_distance_relabelled_verified() {
+    // ks_fig5_hb_kappa20: the orbit is 0.85 from the flow, ε = 1/10. Claim distance ≤ 1/20.
+    let mut c = golden("ks_fig5_hb_kappa20");
+    let r = record(&mut c, "shadow.orbit");
+    r["values"]["distance"] = json!("[1/40, 1/20]");
+    r["status"] = json!("verified");
+    r.as_object_mut().unwrap().remove("reason");
+    r["inequalities"][1] = json!({"holds": true, "lhs": "1/20", "name": "max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", "rel": "<=", "rhs": "1/10"});
+    r["inequalities"].as_array_mut().unwrap().truncate(2);
+    rejected(c, "shadow.orbit", &["distance"]);
+}
+
+#[test]
+fn a_groenwall_bound_below_the_measured_distance() {
+    let mut c = golden("strongly_convex");
+    let r = record(&mut c, "ec.thm1");
+    let b = rat(&r["values"]["bound"]) / q("10");
+    r["values"]["bound"] = json!(fmt_rat(&b));
+    r["inequalities"][0]["rhs"] = json!(fmt_rat(&b));
+    r["inequalities"][1]["lhs"] = json!(fmt_rat(&b));
+    rejected(c, "ec.thm1", &["bound"]);
+}
+
+#[test]
+fn an_inconclusive_rate_relabelled_first_order() {
+    // ks_fig_hb_kappa20: Δ(8) ≈ 0.64 < 3/4. Claim Δ ∈ [0.8, 0.81] and a verified Thm 2.
+    let mut c = golden("ks_fig_hb_kappa20");
+    let r = record(&mut c, "ks.thm2");
+    r["values"]["rate_8"] = json!("[4/5, 81/100]");
+    r["status"] = json!("verified");
+    r.as_object_mut().unwrap().remove("reason");
+    r["inequalities"][1]["rhs"] = json!("4/5");
+    r["inequalities"][1]["holds"] = json!(true);
+    rejected(c, "ks.thm2", &["rate_8"]);
+}
+
+// ---- admissibility: each range is re-decided at its stored ends --------------------------------
+
+fn admissibility() -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("adm.json");
+    certify(&["admissible", "specs/heavy_ball.json", "--json", "-o", &out.to_string_lossy()]);
+    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+}
+
+fn range<'a>(c: &'a mut Value, id: &str) -> &'a mut Value {
+    c["claims"].as_array_mut().unwrap().iter_mut().find(|r| r["id"] == id).unwrap()
+}
+
+#[test]
+fn an_admissible_range_beyond_its_supremum() {
+    // ks.thm3's exact supremum is 1/190: a component ending at 1/95, its record moved there.
+    let mut c = admissibility();
+    let r = range(&mut c, "ks.thm3");
+    r["components"][0]["h_to"] = json!("1/95");
+    r["h_lo"] = json!("1/95");
+    rejected(c, "ks.thm3", &["component 0: the claim is refuted at h_to = 1/95"]);
+}
+
+#[test]
+fn a_refutation_inside_the_admissible_range() {
+    let mut c = admissibility();
+    let r = range(&mut c, "ks.lemma9");
+    r["refutation"]["h"] = json!("1/200");
+    r["h_hi"] = json!("1/200");
+    rejected(c, "ks.lemma9", &["refutation at 1/200"]);
+}
+
+#[test]
+fn a_wrong_closed_form_supremum() {
+    let mut c = admissibility();
+    range(&mut c, "ks.thm3")["supremum"]["value"] = json!("1/100");
+    rejected(c, "ks.thm3", &["supremum"]);
+}
+
+#[test]
+fn an_admissibility_certificate_on_a_wrong_bracket() {
+    let mut c = admissibility();
+    c["evidence"]["eigenvalues"]["1"] = json!("[1/2, 1/2]");
+    rejected(c, "evidence/eigenvalues", &["is not in"]);
+}
+
+// ---- the envelope ------------------------------------------------------------------------------
+
+#[test]
+fn format_1_is_an_input_error() {
+    let mut c = golden("strongly_convex");
+    c["format"] = json!("shadowcert/1");
+    reseal(&mut c);
+    let err = check_with(&c, None, None).unwrap_err();
+    assert_eq!(err.exit_code(), 2, "{err}");
+    assert!(err.to_string().contains("re-certify its spec"), "{err}");
+}
+
+#[test]
+fn provenance_must_be_well_formed() {
+    let mut c = golden("strongly_convex");
+    c["provenance"]["tool"]["version"] = json!("");
+    rejected(c, "provenance", &["version"]);
+    let mut c = golden("strongly_convex");
+    c["provenance"]["spec"]["sha256"] = json!("0".repeat(64));
+    rejected(c, "provenance", &["SHA-256"]);
+}
+
+#[test]
+fn unknown_fields_and_foreign_evidence() {
+    let mut c = golden("strongly_convex");
+    c["extra"] = json!(1);
+    rejected(c, "extra", &["unknown top-level field"]);
+    let mut c = golden("digits_logistic_gd");
+    c["evidence"]["eigenvalues"] = json!({"0": "[0, 1]"});
+    rejected(c, "evidence/eigenvalues", &["not evidence for this objective"]);
+}
+
+#[test]
+fn the_inputs_hash_binds_the_inputs() {
+    let mut c = golden("strongly_convex");
+    c["inputs"]["epsilon"] = json!("1");
+    // Not resealed: the stored hash is the old inputs'.
+    let err = check_with(&c, None, None).unwrap_err();
+    assert!(err.to_string().starts_with("inputs_sha256"), "{err}");
+}
