@@ -241,6 +241,8 @@ pub struct Evidence {
     pub tubes: std::collections::BTreeMap<String, crate::tube::TubeEvidence>,
     /// The start x̃₀ of `shadow.finite`'s shadowing orbit (found by the engine, enclosed by the checker).
     pub shadow_witness: Option<Vec<Rat>>,
+    /// Expression objectives: one covering per quantity (`crate::theorems::general`).
+    pub coverings: std::collections::BTreeMap<String, crate::theorems::general::Covering>,
 }
 
 impl Evidence {
@@ -252,6 +254,12 @@ impl Evidence {
         }
         if !self.tubes.is_empty() {
             m.insert("tubes".into(), Json::Object(self.tubes.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()));
+        }
+        if !self.coverings.is_empty() {
+            m.insert(
+                "coverings".into(),
+                Json::Object(self.coverings.iter().map(|(k, c)| (k.clone(), c.to_json())).collect()),
+            );
         }
         if let Some(w) = &self.shadow_witness {
             m.insert("shadow_witness".into(), Json::Array(w.iter().map(|x| json!(fmt_rat(x))).collect()));

@@ -16,8 +16,10 @@ use crate::certificate::{claim_to_json, exit_code, sha256_hex, summary, CheckedB
 use crate::claim::Claim;
 use crate::error::{Error, Result};
 use crate::exact::Rat;
+use crate::expression::Expression;
 use crate::inputs::{Inputs, ObjectiveInputs};
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
+use crate::theorems::general::{self, Covering, Quantity};
 use crate::theorems::trajectories::{self, Tubes};
 use crate::theorems::{assemble, Context, Measured};
 use crate::tube::TubeEvidence;
@@ -153,17 +155,50 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
         .map_err(|e| Error::input("inputs", format!("re-running the engine failed: {e}")))
 }
 
-/// Where the constants came from: the evidence (quadratics, with the verified spectrum) or the engine.
+/// Which records the checker verifies from evidence in this version, by objective: everything for
+/// quadratics; the constants for expressions outside the saddle reading (coverings); nothing else
+/// (the engine re-runs the rest, `checked_by: "re-run"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// The constant claims (and so the closed-form theorems that read them).
+    pub constants: bool,
+    /// The trajectory claims and the measured local error of `ol.prop1`.
+    pub trajectories: bool,
+}
+
+impl Coverage {
+    /// The coverage of `inputs`.
+    pub fn of(inputs: &Inputs) -> Coverage {
+        match &inputs.objective {
+            ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true },
+            ObjectiveInputs::Expression { .. } => {
+                Coverage { constants: !inputs.constants.contains_key("gamma"), trajectories: false }
+            }
+            ObjectiveInputs::Dataset { .. } => Coverage { constants: false, trajectories: false },
+        }
+    }
+}
+
+/// Where the constants came from: the evidence (quadratics, with the verified spectrum; expressions)
+/// or the engine.
 pub enum Source {
     /// Verified from the evidence.
-    Evidence(Spectrum),
+    Evidence(Option<Spectrum>),
     /// Re-run by the engine.
     Rerun(Rerun),
 }
 
+fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> Result<()> {
+    match evidence.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective")),
+        None => Ok(()),
+    }
+}
+
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
-/// brackets in `evidence` (verified by inertia counts), other objectives by re-running the engine
-/// (the last component says so).
+/// brackets in `evidence` (verified by inertia counts), expressions outside the saddle reading from
+/// the coverings in `evidence` (`crate::theorems::general`), other objectives by re-running the
+/// engine (the last component says which).
 pub fn constants_of(
     cert: &Json,
     inputs: &Inputs,
@@ -173,22 +208,34 @@ pub fn constants_of(
     let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
     match &inputs.objective {
         ObjectiveInputs::Quadratic { q, b } => {
-            let allowed = ["eigenvalues", "tubes", "shadow_witness"];
-            if let Some(k) = evidence.keys().find(|k| !allowed.contains(&k.as_str())) {
-                return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
-            }
+            evidence_keys(evidence, &["eigenvalues", "tubes", "shadow_witness"])?;
             let ev = evidence.get("eigenvalues").ok_or_else(|| Error::rejected("evidence/eigenvalues", "missing"))?;
             let spectrum = Spectrum::from_json(ev).map_err(|e| Error::rejected("evidence/eigenvalues", e))?;
             spectrum.verify(q, &inputs.constants).map_err(|e| Error::rejected("evidence/eigenvalues", e))?;
             let qc =
                 QuadraticConstants { q, b, domain: &inputs.domain, declared: &inputs.constants, spectrum: &spectrum };
             let consts = quadratic(&qc);
-            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Source::Evidence(spectrum)))
+            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Source::Evidence(Some(spectrum))))
+        }
+        ObjectiveInputs::Expression { vars, f } if Coverage::of(inputs).constants => {
+            evidence_keys(evidence, &["coverings"])?;
+            let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
+            let mut searches = BTreeMap::new();
+            for q in Quantity::ALL {
+                let place = format!("evidence/coverings/{}", q.key());
+                let c = evidence
+                    .get("coverings")
+                    .and_then(|c| c.get(q.key()))
+                    .ok_or_else(|| Error::rejected(&place, "missing"))?;
+                let c = Covering::from_json(c).map_err(|m| Error::rejected(&place, m))?;
+                let s = general::verify(&e, q, &inputs.domain, &c).map_err(|m| Error::rejected(&place, m))?;
+                searches.insert(q, s);
+            }
+            let ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
+            Ok((general::constants(&inputs.constants, &searches), ctx, Source::Evidence(None)))
         }
         _ => {
-            if let Some(k) = evidence.keys().next() {
-                return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
-            }
+            evidence_keys(evidence, &[])?;
             let r = rerun(cert, data_file, opts, "constants.L")?;
             let consts = Constants::from_records(&r.claims);
             let ctx = Context::general(&inputs.constants, r.grad0_sq_upper.clone());
@@ -197,17 +244,33 @@ pub fn constants_of(
     }
 }
 
+/// The trajectory records the engine re-ran, for `assemble`.
+fn measured(r: &Rerun) -> Measured {
+    Measured {
+        claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
+        local_error_max: r
+            .claims
+            .iter()
+            .find(|c| c.id == "ol.prop1")
+            .and_then(|c| c.values.get("local_error_max"))
+            .and_then(|v| match v {
+                crate::claim::Value::Enclosed(i) => Some(i.clone()),
+                crate::claim::Value::Exact(_) => None,
+            }),
+    }
+}
+
 /// Checks a certificate of kind `claims` (see the module documentation).
 pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let keys = ["claims", "evidence", "format", "inputs", "inputs_sha256", "kind", "provenance", "summary"];
     let (provenance, inputs) = envelope(cert, KIND_CLAIMS, &keys)?;
     let data_file = find_data(&inputs, &provenance, opts)?;
-    let quadratic = matches!(inputs.objective, ObjectiveInputs::Quadratic { .. });
+    let coverage = Coverage::of(&inputs);
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
     let (consts, ctx, source) = constants_of(cert, &inputs, data_file.as_deref(), opts)?;
     let derived = match &source {
-        Source::Evidence(spectrum) => {
+        Source::Evidence(Some(spectrum)) => {
             let ev = &cert["evidence"];
             let tubes = match ev.get("tubes") {
                 None => BTreeMap::new(),
@@ -247,26 +310,25 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             }
             derived
         }
+        Source::Evidence(None) => {
+            // Constants from the coverings; the trajectory records (if asked for) by the engine.
+            let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id))
+                || inputs.wants("ol.prop1") && matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
+            let r = if wants_trajectories {
+                let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
+                Some(rerun(cert, data_file.as_deref(), opts, id)?)
+            } else {
+                None
+            };
+            let derived = assemble(&inputs, &consts, &ctx, |_| r.as_ref().map(measured).unwrap_or_default());
+            if let Some(r) = &r {
+                agree(r, &derived)?;
+            }
+            derived
+        }
         Source::Rerun(r) => {
-            let derived = assemble(&inputs, &consts, &ctx, |_| Measured {
-                claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
-                local_error_max: r
-                    .claims
-                    .iter()
-                    .find(|c| c.id == "ol.prop1")
-                    .and_then(|c| c.values.get("local_error_max"))
-                    .and_then(|v| match v {
-                        crate::claim::Value::Enclosed(i) => Some(i.clone()),
-                        crate::claim::Value::Exact(_) => None,
-                    }),
-            });
-            // The engine's records and the checker's derivation from the same inputs must agree.
-            if let Some((c, _)) = r.claims.iter().zip(&derived).find(|(c, d)| c != d) {
-                return Err(Error::rejected(c.id.as_str(), "the engine's re-run and the checker's derivation differ"));
-            }
-            if r.claims.len() != derived.len() {
-                return Err(Error::rejected("claims", "the engine's re-run gives other claims than the checker"));
-            }
+            let derived = assemble(&inputs, &consts, &ctx, |_| measured(r));
+            agree(r, &derived)?;
             derived
         }
     };
@@ -281,7 +343,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
         if d.id != id {
             return Err(Error::rejected(id, format!("expected claim {} at position {i}", d.id)));
         }
-        let by = checked_by(d, quadratic);
+        let by = checked_by(d, coverage);
         // `measured` is outside the verified record: taken as stored once it parses.
         let mut d = d.clone();
         d.measured = crate::certificate::claim_from_json(s)?.measured;
@@ -305,17 +367,27 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
-/// Who verifies the record `c`: the checker for every record of a quadratic objective; for other
-/// objectives the engine re-runs the constants, the trajectory claims and an `ol.prop1` with a
-/// measured local error.
-pub fn checked_by(c: &Claim, quadratic: bool) -> CheckedBy {
-    let measured = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
-        || c.id.starts_with("constants.")
-        || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
-    if quadratic || !measured {
-        CheckedBy::Checker
-    } else {
+/// The engine's records and the checker's derivation from the same inputs must agree.
+fn agree(r: &Rerun, derived: &[Claim]) -> Result<()> {
+    if let Some((c, _)) = r.claims.iter().zip(derived).find(|(c, d)| c != d) {
+        return Err(Error::rejected(c.id.as_str(), "the engine's re-run and the checker's derivation differ"));
+    }
+    if r.claims.len() != derived.len() {
+        return Err(Error::rejected("claims", "the engine's re-run gives other claims than the checker"));
+    }
+    Ok(())
+}
+
+/// Who verifies the record `c` under `coverage`: the engine re-runs the constants and the trajectory
+/// records (with `ol.prop1`'s measured local error) that the evidence does not carry.
+pub fn checked_by(c: &Claim, coverage: Coverage) -> CheckedBy {
+    let trajectory =
+        TRAJECTORY_CLAIMS.contains(&c.id.as_str()) || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
+    let rerun = (trajectory && !coverage.trajectories) || (c.id.starts_with("constants.") && !coverage.constants);
+    if rerun {
         CheckedBy::Rerun
+    } else {
+        CheckedBy::Checker
     }
 }
 

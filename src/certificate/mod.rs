@@ -47,9 +47,11 @@ pub fn build(
     requested: Option<&[String]>,
     evidence: &Evidence,
 ) -> Json {
-    let quadratic = inputs["objective"]["type"] == "quadratic";
+    let coverage = shadowcert_checker::check::Coverage::of(
+        &shadowcert_checker::inputs::parse(inputs).expect("the canonical JSON of a validated spec is valid inputs"),
+    );
     let records: Vec<Json> =
-        claims.iter().map(|c| claim_to_json(c, shadowcert_checker::check::checked_by(c, quadratic))).collect();
+        claims.iter().map(|c| claim_to_json(c, shadowcert_checker::check::checked_by(c, coverage))).collect();
     let mut root = BTreeMap::new();
     root.insert("format", json!(FORMAT));
     root.insert("kind", json!(KIND_CLAIMS));

@@ -16,18 +16,7 @@ use crate::enclose::symmetric::{eig_bounds, eig_enclosures, EigBounds};
 use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
 
-/// A quantity whose supremum over the domain a constant bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quantity {
-    /// ‖∇f(x)‖ (ℓ, B₀).
-    GradNorm,
-    /// ‖∇²f(x)‖₂ (L, B₁).
-    HessNorm,
-    /// −λ_min(∇²f(x)) (its supremum is −μ for the best μ).
-    NegLambdaMin,
-    /// ‖D³f(x)‖ as a symmetric trilinear form (B₂).
-    ThirdNorm,
-}
+pub use shadowcert_checker::theorems::general::Quantity;
 
 /// An objective whose derivatives can be enclosed over boxes.
 pub trait BoxObjective: Sync {

@@ -12,11 +12,15 @@
 //! recomputes them bit for bit.
 
 use crate::claim::{Claim, Rel};
-use crate::enclose::search::{maximize, Search};
+use crate::enclose::search::{cover, maximize, Search};
 use crate::enclose::symmetric::{largest_negative, neg_smallest_nonnegative, NO_EIGENVALUE};
+use crate::enclose::{rat_interval_to_interval, rat_to_interval};
 use crate::exact::{eig_enclosure, fmt_rat, rat, Rat, RatInterval, RatMatrix};
 use crate::objective::{BoxObjective, Quantity};
+use inari::Interval;
 use num_traits::{Signed, Zero};
+use shadowcert_checker::expression::{Expression, Ival};
+use shadowcert_checker::theorems::general::{self, Covering};
 use std::collections::BTreeMap;
 
 pub use shadowcert_checker::theorems::constants::{
@@ -50,6 +54,124 @@ pub fn quadratic_on(
     spectrum: &Spectrum,
 ) -> Constants {
     shadowcert_checker::theorems::constants::quadratic(&QuadraticConstants { q, b, domain, declared, spectrum })
+}
+
+/// The spectral hint for a box of an expression objective (the engine's search, verified by the
+/// checker's `general::bound`): from the interval Hessian H = M ± R, σ = max|λ(M)| + ρ (‖∇²f‖₂) or
+/// −λ_min(M) + ρ (−λ_min), ρ the largest row sum of the radii, raised a little; +∞ when f is not
+/// smooth on the box or no raised σ verifies.
+fn spectral_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
+    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+    let h = e.hessian(&xs);
+    if h.iter().flatten().any(|v| !v.defined) {
+        return f64::INFINITY;
+    }
+    let d = x.len();
+    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h[i][j].iv.mid());
+    let rho = (0..d).map(|i| h[i].iter().map(|v| v.iv.rad()).sum::<f64>()).fold(0.0, f64::max);
+    if !m.iter().all(|v| v.is_finite()) || !rho.is_finite() {
+        return f64::INFINITY;
+    }
+    let ev = m.symmetric_eigenvalues();
+    let base = match q {
+        Quantity::HessNorm => ev.iter().fold(0.0_f64, |a, v| a.max(v.abs())),
+        _ => -ev.iter().copied().fold(f64::INFINITY, f64::min),
+    };
+    let mut sigma = base + rho;
+    let mut best = f64::INFINITY;
+    for _ in 0..4 {
+        sigma += sigma.abs() * 1e-12 + 4.0 * f64::EPSILON * (base.abs() + rho) + f64::MIN_POSITIVE;
+        match general::bound(e, q, x, sigma) {
+            Some(b) if b <= sigma => return b,
+            Some(b) => best = b,
+            None => return f64::INFINITY,
+        }
+        sigma += sigma.abs() * 1e-9;
+    }
+    best
+}
+
+/// A unit-ish vector along the eigenvalue of ∇²f(p) that `q` reads (largest |λ| or λ_min), as exact
+/// rationals: the Rayleigh witness of a spectral covering.
+fn spectral_vector(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
+    let xs: Vec<Ival> = p.iter().map(|v| Ival::new(rat_to_interval(v))).collect();
+    let h = e.hessian(&xs);
+    let d = p.len();
+    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h[i][j].iv.mid());
+    if !m.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let eig = nalgebra::SymmetricEigen::new(m);
+    let k = (0..d).fold(0, |k, i| {
+        let better = match q {
+            Quantity::HessNorm => eig.eigenvalues[i].abs() > eig.eigenvalues[k].abs(),
+            _ => eig.eigenvalues[i] < eig.eigenvalues[k],
+        };
+        if better {
+            i
+        } else {
+            k
+        }
+    });
+    eig.eigenvectors.column(k).iter().map(|&v| Rat::from_float(v)).collect()
+}
+
+/// The constants of an expression objective outside the saddle reading (γ not declared): one
+/// covering search per quantity (`enclose::search::cover`, the checker's bounds as the oracle), the
+/// claims by the checker's statements (`shadowcert_checker::theorems::general`), and the coverings
+/// the certificate carries.
+pub fn expression_constants(
+    e: &Expression,
+    domain: &[(Rat, Rat)],
+    declared: &BTreeMap<String, Rat>,
+    max_boxes: usize,
+) -> (Constants, BTreeMap<String, Covering>) {
+    let boxes = |b: &[(Rat, Rat)]| -> Vec<Interval> {
+        b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect()
+    };
+    let mut searches = BTreeMap::new();
+    let mut coverings = BTreeMap::new();
+    for q in Quantity::ALL {
+        let names: &[&str] = match q {
+            Quantity::GradNorm => &["ell", "B0"],
+            Quantity::HessNorm => &["L", "B1"],
+            Quantity::NegLambdaMin => &["mu"],
+            Quantity::ThirdNorm => &["B2"],
+        };
+        let thresholds: Vec<Rat> = names
+            .iter()
+            .filter_map(|n| declared.get(*n))
+            .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
+            .collect();
+        let upper = |b: &[(Rat, Rat)]| -> f64 {
+            let x = boxes(b);
+            if q.is_spectral() {
+                spectral_bound(e, q, &x)
+            } else {
+                general::bound(e, q, &x, 0.0).unwrap_or(f64::INFINITY)
+            }
+        };
+        let lower = |p: &[Rat]| -> f64 {
+            let v = if q.is_spectral() { spectral_vector(e, q, p) } else { None };
+            if q.is_spectral() && v.is_none() {
+                return f64::NEG_INFINITY;
+            }
+            general::lower_at(e, q, p, v.as_deref())
+        };
+        let c = cover(&upper, &lower, domain, &thresholds, max_boxes);
+        let vector = if q.is_spectral() { spectral_vector(e, q, &c.search.witness) } else { None };
+        let bounds =
+            c.bounds.iter().map(|&b| Rat::from_float(b).unwrap_or_else(|| Rat::from_integer(0.into()))).collect();
+        let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref());
+        let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector };
+        searches.insert(q, general::Search { lower: lower_at_witness, ..general_search(&c.search) });
+        coverings.insert(q.key().to_string(), covering);
+    }
+    (general::constants(declared, &searches), coverings)
+}
+
+fn general_search(s: &Search) -> general::Search {
+    general::Search { upper: s.upper, lower: s.lower, witness: s.witness.clone(), boxes: s.boxes }
 }
 
 /// Inputs of the constants step for a non-quadratic objective.

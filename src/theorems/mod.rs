@@ -47,6 +47,12 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
             let consts = assumptions::quadratic_on(q, b, &spec.domain, &spec.constants, &spectrum);
             (consts, Evidence { eigenvalues: Some(spectrum), ..Evidence::default() })
         }
+        Objective::Expression(e) if !spec.constants.contains_key("gamma") => {
+            let ce = checker_expression(e);
+            let (consts, coverings) =
+                assumptions::expression_constants(&ce, &spec.domain, &spec.constants, spec.budget());
+            (consts, Evidence { coverings, ..Evidence::default() })
+        }
         other => {
             let consts = assumptions::general(&GeneralConstants {
                 objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
@@ -122,10 +128,20 @@ fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
     out
 }
 
+/// The checker's reading of an expression objective (its parser and automatic differentiation).
+pub fn checker_expression(e: &crate::objective::expression::Expression) -> shadowcert_checker::expression::Expression {
+    shadowcert_checker::expression::Expression::parse(&e.vars, &e.source)
+        .unwrap_or_else(|m| panic!("a validated expression parses in the checker too, but: {m}"))
+}
+
 /// The [`Context`] of `spec`.
 pub fn context(spec: &Spec) -> Context {
     match &spec.objective {
         Objective::Quadratic { q, b } => Context::quadratic(q, b, &spec.x0, &spec.constants),
+        Objective::Expression(e) => Context::general(
+            &spec.constants,
+            shadowcert_checker::theorems::general::grad0_sq_upper(&checker_expression(e), &spec.x0),
+        ),
         other => Context::general(
             &spec.constants,
             grad0_sq_upper(other.as_box().expect("every non-quadratic objective has box enclosures"), &spec.x0),

@@ -6,6 +6,7 @@
 //! functions to produce its claims; the checker calls the same functions to verify them.
 
 pub mod constants;
+pub mod general;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
 pub mod trajectories;
