@@ -175,7 +175,7 @@ impl Dataset {
     /// Builds the objective from the CSV bytes. Fails (at [`POINTER`]) when the exact Gram
     /// matrix would overflow 128-bit integers.
     pub fn new(path: &str, bytes: &[u8], shown: &str, loss: Loss, l2: Rat, bias: bool, scale: Rat) -> Result<Self> {
-        let sha256 = crate::certificate::sha256_hex(bytes);
+        let sha256 = shadowcert_checker::certificate::sha256_hex(bytes);
         let key = format!("{sha256} {bias} {} {}", fmt_rat(&scale), fmt_rat(&l2));
         let pre = match cached(&key) {
             Some(pre) => pre,
