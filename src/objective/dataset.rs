@@ -626,7 +626,7 @@ impl MidRad {
         if !(self.s.is_finite() && self.e.is_finite() && self.r.is_finite()) {
             return Interval::ENTIRE;
         }
-        let g = crate::dynamics::ivec::gamma(self.n + 4);
+        let g = crate::enclose::rounding::gamma(self.n + 4);
         let eta = point(self.n as f64) * point(f64::from_bits(1));
         let one_g = ONE - g;
         let err = g * (point(self.e) + eta) / one_g + eta + (point(self.r) + point(4.0) * eta) / one_g;
