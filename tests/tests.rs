@@ -1,7 +1,9 @@
 //! Integration tests, one binary (ripgrep style): `cli` runs the real `certify` binary, `golden`
-//! compares `proofs/` byte for byte, `mutation` tampers with every number of every certificate.
+//! compares `proofs/` byte for byte, `mutation` tampers with every number of every certificate,
+//! `architecture` checks the one-way layering of the engine's modules.
 
 mod admissible;
+mod architecture;
 mod cli;
 mod golden;
 mod mutation;
