@@ -1,8 +1,11 @@
 //! shadowcert: certified numbers for the theory linking optimization algorithms to ODEs.
 //!
-//! Data flows one way (DESIGN.md): `spec` (exact inputs) → `theorems` (exact statements, with
-//! constants from `objective`) → `claim`s → `certificate` (writer, `check`, `regress`).
-//! `exact` is the trusted base; `enclose` is the interval engine (inari), never used by `check`.
+//! The modules are layered one way, lowest first; each uses only its own layer and lower ones
+//! (`tests/architecture.rs` enforces it): `error`, `exact`, `claim` (the last two from the trusted
+//! crate `shadowcert_checker`, which depends on nothing of the engine) < `enclose` (the interval
+//! engine, inari) < `objective` < `spec` (a validated spec holds its parsed objective) < `dynamics`
+//! < `theorems` < `certificate` < `certify` < `admissible` < `plot` < `trace`. The `certify` binary
+//! (`src/main.rs`, `src/cli/`) sits on top.
 #![deny(missing_docs)]
 
 pub mod admissible;

@@ -17,6 +17,7 @@ use crate::dynamics::{spec_flow, spec_orbit, Tube};
 use crate::exact::Rat;
 use crate::plot::{Chart, Series, Style};
 use crate::spec::Spec;
+use crate::theorems::kovachki_stuart_manifold::Thm5Rates;
 use crate::theorems::MAX_TRAJECTORY_STEPS;
 use crate::{Error, Result};
 use inari::Interval;
@@ -189,6 +190,36 @@ fn decimated(steps: usize) -> Vec<usize> {
     ks
 }
 
+/// 004 Fig. 5 (c), (f), from the series of `theorems::kovachki_stuart_manifold::fig5_series`:
+/// Theorem 5's bounds (λ + h²λδ)ⁿẽ₀ (printed) and rateⁿẽ₀ (corrected) when `thm5` is given (ẽ₀
+/// the exact manifold's, else e₀ of (34) as 004 draws it), eₙ of (34) (`leading`) and ẽₙ
+/// (`exact_d`, when the exact manifold exists) against n, on a logarithmic axis (upper ends of
+/// the enclosures). With the exact manifold, n runs until ẽₙ falls below
+/// 10⁻¹²ẽ₀ (beyond, every curve is a straight line continuing the same slope).
+pub fn fig5_chart(title: &str, leading: &[Interval], exact_d: Option<&[Interval]>, thm5: Option<&Thm5Rates>) -> Chart {
+    let last = exact_d.map_or(leading.len(), |s| s.len().min(leading.len())).saturating_sub(1);
+    let end = exact_d.and_then(|s| s.iter().position(|e| e.sup() < 1e-12 * s[0].inf())).unwrap_or(last).min(last);
+    let curve = |s: &[Interval]| -> Vec<(f64, f64)> { (0..=end).map(|n| (n as f64, s[n].sup())).collect() };
+    let mut chart = Chart::new(format!("{title}: distance to the invariant manifold (004 Fig. 5)"), "n", "distance")
+        .log_axes(false, true);
+    if let Some(r) = thm5 {
+        let e0 = exact_d.map_or(leading[0], |s| s[0]).sup();
+        let geometric = |rate: &Rat| -> Vec<(f64, f64)> {
+            let r = rate.to_f64().unwrap_or(f64::NAN);
+            (0..=end).map(|n| (n as f64, e0 * r.powf(n as f64))).collect()
+        };
+        chart = chart
+            .with(Series::line("Thm 5 as printed: (λ + h²λδ)ⁿ e_0", geometric(&r.printed)))
+            .with(Series::line("Thm 5 corrected: ((λ + haB₁)(1 + hK₂))ⁿ e_0", geometric(&r.rate)));
+    }
+    chart = chart.with(Series::line("e_n of (34): leading-order manifold (33)", curve(leading)));
+    if let Some(s) = exact_d {
+        chart =
+            chart.with(Series::line("|v_n − w_g(u_n)|: exact invariant manifold", curve(s)).styled(Style::LineMarkers));
+    }
+    chart
+}
+
 /// The exact decimal expansion of a finite `f64` (every finite double is m·2ᵉ, so its expansion
 /// terminates): no exponent, no trailing zeros, `"0"` for ±0, e.g. 0.1 ↦
 /// `"0.1000000000000000055511151231257827021181583404541015625"`; `"inf"` / `"-inf"` for ±∞.
@@ -231,6 +262,7 @@ mod tests {
     use super::*;
     use crate::exact::parse_rat;
     use crate::spec::parse_spec_str;
+    use crate::theorems::kovachki_stuart_manifold::fig5_series;
     use num_traits::Signed;
 
     /// The exact decimal parses back (with the spec parser) to the exact value of the double.
@@ -313,6 +345,33 @@ mod tests {
             assert!(dlo <= a && b <= dhi, "k = {k}: distance");
             x *= &seven;
         }
+    }
+
+    /// 004 Fig. 5 on scheme (7) with λ = 9/10 on ½Qu², Q = `q`: four curves with the exact
+    /// manifold and the Thm 5 rates, only eₙ of (34) without them.
+    #[test]
+    fn fig5_chart_has_the_four_curves() {
+        let heavy_ball = |q: &str, h: &str, steps: u64, r: &str| {
+            parse_spec_str(&format!(
+                r#"{{"name": "t", "objective": {{"type": "quadratic", "Q": [["{q}"]], "b": ["0"]}},
+                    "domain": [["-{r}", "{r}"]], "algorithm": {{"method": "heavy_ball", "h": "{h}", "lambda": "9/10"}},
+                    "x0": ["1"], "horizon": {{"steps": {steps}}}}}"#
+            ))
+            .unwrap()
+        };
+        let s = heavy_ball("1", "1/380", 400, "1");
+        let (leading, exact_d) = fig5_series(&s).unwrap();
+        let rates = Thm5Rates { rate: parse_rat("19/20").unwrap(), printed: parse_rat("9/10").unwrap() };
+        let chart = fig5_chart("t", &leading, exact_d.as_deref(), Some(&rates));
+        assert_eq!(chart.series.len(), 4);
+        // Cut where ẽₙ < 10⁻¹²ẽ₀: (18/19)ⁿ < 10⁻¹² ⟺ n > 12 ln 10/ln(19/18) = 511.05…, beyond the horizon.
+        assert_eq!(chart.series[0].points.len(), 401);
+        assert!(chart.render_svg().unwrap().contains("exact invariant manifold"));
+        // No manifold (complex roots): only eₙ of (34).
+        let c = heavy_ball("20", "1/64", 50, "4");
+        let (leading, exact_d) = fig5_series(&c).unwrap();
+        assert!(exact_d.is_none());
+        assert_eq!(fig5_chart("t", &leading, None, None).series.len(), 1);
     }
 
     /// The thinned figures start at k = 0, end at K, and every band covers the enclosures of its

@@ -4,8 +4,8 @@
 use crate::mutation::{mutate, numeric_leaves};
 use crate::util::certify;
 use serde_json::Value;
+use shadowcert::admissible::certificate as adm_cert;
 use shadowcert::admissible::{admissible, ClaimRange, Request};
-use shadowcert::certificate::admissible as adm_cert;
 use shadowcert::certificate::check::check;
 use shadowcert::certificate::SpecSource;
 use shadowcert::claim::Status;

@@ -9,7 +9,9 @@
 //!   h_hi, and the monotonicity argument in h that makes one exact evaluation certify an interval.
 //! * [`grid`]: sweeps and maps over h, λ, a or a constant, shards and their merge, CSV.
 //! * [`plot`]: the SVG heat map of a map with the certified boundary.
+//! * [`certificate`]: the writer of admissibility certificates (`"kind": "admissibility"`).
 
+pub mod certificate;
 pub mod claims;
 pub mod fast;
 pub mod grid;

@@ -25,7 +25,7 @@
 //! **Corollaries.** (i) A verified claim record at h₂ — its witnesses and its exact inequalities —
 //! certifies every h ∈ (0, h₂], in particular every h of a component [h₁, h₂]: a component is
 //! checked by re-deciding the claim exactly at its upper end, with the stored witnesses
-//! (`crate::certificate::admissible`). (ii) A is a down-set: if h′ ∈ A with witnesses w and h < h′,
+//! (`shadowcert_checker::admissibility`). (ii) A is a down-set: if h′ ∈ A with witnesses w and h < h′,
 //! then h ∈ A with the same w. (iii) A refutation at h_hi — the part-1 verdict, which holds for
 //! *every* witness by the monotonicity in γ and δ documented in `crate::theorems::kovachki_stuart`
 //! (γ = τ₁ and δ ↓ ζ₋(τ₁) make every later condition easiest, and a failure is confirmed at

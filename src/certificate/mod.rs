@@ -5,7 +5,6 @@
 //! The model, the exact statements and the checker itself live in the trusted crate
 //! `shadowcert_checker` (`checker/`); this module only wires the engine to it.
 
-pub mod admissible;
 pub mod check;
 pub mod regress;
 

@@ -1,8 +1,9 @@
 //! `certify admissible`: certified admissible step-size ranges, per claim, and their certificate.
 
 use super::{fail, report::approx, write_atomic};
+use shadowcert::admissible::certificate as adm_cert;
 use shadowcert::admissible::{admissible, ClaimRange, Request, Verdict};
-use shadowcert::certificate::{self, admissible as adm_cert, SpecSource};
+use shadowcert::certificate::{self, SpecSource};
 use shadowcert::exact::{fmt_rat, Rat};
 use shadowcert::spec::{parse_spec_str, Method};
 use shadowcert::Error;

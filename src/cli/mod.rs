@@ -80,7 +80,7 @@ fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<
     let tr = trace::enclose(&c.spec).map_err(|e| Error::Usage(format!("--plot: {e}")))?;
     let thm5 = c.claims.iter().find_map(manifold::thm5_rates);
     let fig5 = manifold::fig5_series(&c.spec)
-        .map(|(leading, exact)| manifold::fig5_chart(&c.spec.name, &leading, exact.as_deref(), thm5.as_ref()));
+        .map(|(leading, exact)| shadowcert::trace::fig5_chart(&c.spec.name, &leading, exact.as_deref(), thm5.as_ref()));
     trace::write_plots(dir, &c.spec, &tr, eps.as_ref(), fig5.map(|ch| ("manifold", ch)).into_iter().collect())
 }
 

@@ -7,6 +7,7 @@
 //! vectors inside the operands (the inclusion property of interval arithmetic).
 
 use crate::enclose::rat_to_interval;
+use crate::enclose::rounding::gamma;
 use crate::exact::Rat;
 use inari::Interval;
 use nalgebra::DMatrix;
@@ -44,17 +45,6 @@ pub fn sqrt_sum_sq_sup(s_hat: f64, n: usize) -> f64 {
     }
     let s = point(s_hat) + point(n as f64) * point(f64::from_bits(1));
     (s / (point(1.0) - gamma(n.max(1)))).sqrt().sup()
-}
-
-/// γₙ = nu/(1 − nu) with u = 2⁻⁵³, enclosed (Higham, Accuracy and Stability, §3.1): a quantity
-/// computed with at most n roundings, each (1 + δ) with |δ| ≤ u, is the exact one times (1 + θ)
-/// with |θ| ≤ γₙ. Panics when nu ≥ 1.
-///
-/// Enclosure: rigorous.
-pub fn gamma(n: usize) -> Interval {
-    let nu = point(n as f64) * point(f64::EPSILON / 2.0);
-    assert!(nu.sup() < 1.0, "gamma({n}): nu must be below 1");
-    nu / (point(1.0) - nu)
 }
 
 /// Enclosures of the rationals `v`, one by one through [`rat_to_interval`].

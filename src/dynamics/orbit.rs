@@ -29,11 +29,12 @@
 //! Tightness: radius ≈ (per-step rounding bound)·min(k, 1/(1 − θ))·k_in·k_out; see
 //! `examples/bench_trajectories.rs` for d = 100, 10⁵ steps.
 
-use super::ivec::{gamma, norm2_sup, point, rat_vec, sqrt_sum_sq_sup, IMat};
+use super::ivec::{norm2_sup, point, rat_vec, sqrt_sum_sq_sup, IMat};
 use super::norm::ContractionNorm;
 use super::spectrum::sym_eig_bounds;
 use super::tube::{nearest, propagate, AffineStep, Defect, Start, Step, Tube};
 use crate::enclose::rat_to_interval;
+use crate::enclose::rounding::gamma;
 use crate::exact::{Rat, RatMatrix};
 use crate::objective::quadratic::gradient;
 use crate::spec::{Method, Objective, Spec};

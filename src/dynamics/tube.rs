@@ -22,8 +22,9 @@
 //! Enclosure: rigorous. Tightness: the radius is a worst-case accumulation of per-step rounding
 //! bounds, not a statistical estimate.
 
-use super::ivec::{gamma, norm2_sup, norm2_sup_f64, point, sqrt_sum_sq_sup, IMat};
+use super::ivec::{norm2_sup, norm2_sup_f64, point, sqrt_sum_sq_sup, IMat};
 use super::norm::ContractionNorm;
+use crate::enclose::rounding::gamma;
 use crate::enclose::{interval_contains_rat, rat_to_interval};
 use crate::exact::Rat;
 use inari::Interval;

@@ -2,10 +2,10 @@
 //! roots ζ± of (40), c of (41), Q₁–Q₃ and μ of (42), λ + h²λδ of (44) and the Thm 5 rates, from
 //! interval inputs at interval witnesses γ, δ.
 //!
-//! This is the fast path for step-size sweeps and searches; it mirrors
-//! `crate::theorems::kovachki_stuart` formula by formula (same equation numbers, same grouping),
-//! and a property test checks that every exact quantity lies in its enclosure. Verdicts come from
-//! the exact statements only.
+//! This is the fast path for step-size sweeps and searches; it mirrors the exact statements of
+//! `shadowcert_checker::theorems::kovachki_stuart` formula by formula (same equation numbers, same
+//! grouping), and a property test checks that every exact quantity lies in its enclosure. Verdicts
+//! come from the exact statements only.
 //!
 //! # Hypotheses checked here
 //! None: [`AppendixCI::certainly_holds`] and [`AppendixCI::certainly_fails`] report what the
@@ -19,8 +19,8 @@
 //! Enclosure: rigorous.
 
 use super::convert::rat_to_interval;
-use crate::theorems::kovachki_stuart::KsParams;
 use inari::{const_interval, Interval};
+use shadowcert_checker::theorems::kovachki_stuart::KsParams;
 
 /// Interval inputs: λ, a, h, B₀, B₁, B₂.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -226,7 +226,7 @@ impl AppendixCI {
     /// A failure of Lemma 9 refutes Assumption 11 outright. The other failures refute it for every
     /// admissible witness pair only when the γ box contains a point ≤ τ₁ (Lemma 10) and the δ box a
     /// point ≤ ζ₋(τ₁) ((41)–(44)); see the monotonicity argument in
-    /// `crate::theorems::kovachki_stuart`.
+    /// `shadowcert_checker::theorems::kovachki_stuart`.
     pub fn certainly_fails(&self) -> bool {
         ge(self.lemma9_factor, 1.0)
             || ge(self.alpha1, 0.0)
@@ -269,11 +269,11 @@ mod tests {
     use crate::claim::Status;
     use crate::enclose::convert::{interval_contains_rat, interval_meets_rat_interval};
     use crate::exact::{rat, Rat};
-    use crate::theorems::kovachki_stuart::{appendix_c, assumption11, at_witnesses, thm5, AtWitnesses};
     use num_bigint::BigInt;
     use num_traits::One;
     use proptest::prelude::*;
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use shadowcert_checker::theorems::kovachki_stuart::{appendix_c, assumption11, at_witnesses, thm5, AtWitnesses};
     use std::cell::Cell;
 
     fn q(n: i64, d: i64) -> Rat {

@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod kovachki_stuart;
+pub mod rounding;
 pub mod search;
 pub mod symmetric;
 pub mod taylor;

@@ -175,7 +175,7 @@ impl Dataset {
     /// Builds the objective from the CSV bytes. Fails (at [`POINTER`]) when the exact Gram
     /// matrix would overflow 128-bit integers.
     pub fn new(path: &str, bytes: &[u8], shown: &str, loss: Loss, l2: Rat, bias: bool, scale: Rat) -> Result<Self> {
-        let sha256 = crate::certificate::sha256_hex(bytes);
+        let sha256 = shadowcert_checker::certificate::sha256_hex(bytes);
         let key = format!("{sha256} {bias} {} {}", fmt_rat(&scale), fmt_rat(&l2));
         let pre = match cached(&key) {
             Some(pre) => pre,
@@ -626,7 +626,7 @@ impl MidRad {
         if !(self.s.is_finite() && self.e.is_finite() && self.r.is_finite()) {
             return Interval::ENTIRE;
         }
-        let g = crate::dynamics::ivec::gamma(self.n + 4);
+        let g = crate::enclose::rounding::gamma(self.n + 4);
         let eta = point(self.n as f64) * point(f64::from_bits(1));
         let one_g = ONE - g;
         let err = g * (point(self.e) + eta) / one_g + eta + (point(self.r) + point(4.0) * eta) / one_g;

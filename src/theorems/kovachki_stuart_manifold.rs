@@ -51,10 +51,9 @@ use crate::dynamics::ivec::{point, IMat};
 use crate::dynamics::Tube;
 use crate::enclose::{rat_interval_to_interval, rat_to_interval};
 use crate::exact::{Rat, RatInterval, RatMatrix};
-use crate::plot::{Chart, Series, Style};
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
-use num_traits::{One, ToPrimitive, Zero};
+use num_traits::{One, Zero};
 
 /// The roots (Tᵢ, Dᵢ, Tᵢ² − 4Dᵢ) of the two-step recursion of coordinate i of scheme (7) on a diagonal
 /// positive-definite Q (see the module documentation), or why the exact invariant manifold is not
@@ -384,7 +383,7 @@ fn put(c: &mut Claim, name: &str, x: Interval) {
     }
 }
 
-/// The series of [`fig5_chart`] for `spec`: eₙ of (34) on the enclosed orbit of (7) over the horizon,
+/// The series of `trace::fig5_chart` for `spec`: eₙ of (34) on the enclosed orbit of (7) over the horizon,
 /// and ẽₙ when the exact manifold exists; `None` for other specs (or a horizon beyond
 /// `theorems::MAX_TRAJECTORY_STEPS`).
 ///
@@ -398,35 +397,6 @@ pub fn fig5_series(spec: &Spec) -> Option<(Vec<Interval>, Option<Vec<Interval>>)
     let orbit = crate::dynamics::spec_orbit(spec)?;
     let leading = leading_order_distances(spec, &orbit)?;
     Some((leading, exact_distances(spec, usize::try_from(spec.steps).ok()?).ok()))
-}
-
-/// 004 Fig. 5 (c), (f): Theorem 5's bounds (λ + h²λδ)ⁿẽ₀ (printed) and rateⁿẽ₀ (corrected) when
-/// `thm5` is given (ẽ₀ the exact manifold's, else e₀ of (34) as 004 draws it), eₙ of (34)
-/// (`leading`) and ẽₙ (`exact_d`, when the exact manifold exists) against n, on a logarithmic
-/// axis (upper ends of the enclosures). With the exact manifold, n runs until ẽₙ falls below
-/// 10⁻¹²ẽ₀ (beyond, every curve is a straight line continuing the same slope).
-pub fn fig5_chart(title: &str, leading: &[Interval], exact_d: Option<&[Interval]>, thm5: Option<&Thm5Rates>) -> Chart {
-    let last = exact_d.map_or(leading.len(), |s| s.len().min(leading.len())).saturating_sub(1);
-    let end = exact_d.and_then(|s| s.iter().position(|e| e.sup() < 1e-12 * s[0].inf())).unwrap_or(last).min(last);
-    let curve = |s: &[Interval]| -> Vec<(f64, f64)> { (0..=end).map(|n| (n as f64, s[n].sup())).collect() };
-    let mut chart = Chart::new(format!("{title}: distance to the invariant manifold (004 Fig. 5)"), "n", "distance")
-        .log_axes(false, true);
-    if let Some(r) = thm5 {
-        let e0 = exact_d.map_or(leading[0], |s| s[0]).sup();
-        let geometric = |rate: &Rat| -> Vec<(f64, f64)> {
-            let r = rate.to_f64().unwrap_or(f64::NAN);
-            (0..=end).map(|n| (n as f64, e0 * r.powf(n as f64))).collect()
-        };
-        chart = chart
-            .with(Series::line("Thm 5 as printed: (λ + h²λδ)ⁿ e_0", geometric(&r.printed)))
-            .with(Series::line("Thm 5 corrected: ((λ + haB₁)(1 + hK₂))ⁿ e_0", geometric(&r.rate)));
-    }
-    chart = chart.with(Series::line("e_n of (34): leading-order manifold (33)", curve(leading)));
-    if let Some(s) = exact_d {
-        chart =
-            chart.with(Series::line("|v_n − w_g(u_n)|: exact invariant manifold", curve(s)).styled(Style::LineMarkers));
-    }
-    chart
 }
 
 #[cfg(test)]
@@ -698,20 +668,14 @@ mod tests {
     }
 
     #[test]
-    fn fig5_chart_has_the_four_curves() {
+    fn fig5_series_has_the_exact_distances_only_with_the_manifold() {
         let s = spec("heavy_ball", json!([["1"]]), json!(["0"]), json!(["1"]), "1/380", 400, "1");
         let (leading, exact_d) = fig5_series(&s).unwrap();
-        let rates = Thm5Rates { rate: q("19/20"), printed: q("9/10") };
-        let chart = fig5_chart("t", &leading, exact_d.as_deref(), Some(&rates));
-        assert_eq!(chart.series.len(), 4);
-        // Cut where ẽₙ < 10⁻¹²ẽ₀: (18/19)ⁿ < 10⁻¹² ⟺ n > 12 ln 10/ln(19/18) = 511.05…, beyond the horizon.
-        assert_eq!(chart.series[0].points.len(), 401);
-        assert!(chart.render_svg().unwrap().contains("exact invariant manifold"));
+        assert_eq!((leading.len(), exact_d.map(|e| e.len())), (401, Some(401)));
         // No manifold (complex roots): only eₙ of (34).
         let c = spec("heavy_ball", json!([["20"]]), json!(["0"]), json!(["1"]), "1/64", 50, "4");
         let (leading, exact_d) = fig5_series(&c).unwrap();
-        assert!(exact_d.is_none());
-        assert_eq!(fig5_chart("t", &leading, None, None).series.len(), 1);
+        assert!(exact_d.is_none() && leading.len() == 51);
         // Not scheme (7).
         let mut g = s.clone();
         g.algorithm.method = Method::Gd;

@@ -2,8 +2,8 @@
 //! of what each stored range proves and the check are the checker's
 //! (`shadowcert_checker::admissibility`).
 
-use super::{canonical_bytes, record_to_json, sha256_hex, SpecSource, FORMAT, KIND_ADMISSIBILITY};
-use crate::admissible::{ClaimRange, Request};
+use super::{ClaimRange, Request};
+use crate::certificate::{canonical_bytes, record_to_json, sha256_hex, SpecSource, FORMAT, KIND_ADMISSIBILITY};
 use crate::exact::fmt_rat;
 use crate::spec::{canonical_json, Spec};
 use serde_json::{json, Map, Value as Json};
