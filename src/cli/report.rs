@@ -53,6 +53,10 @@ fn claim_block(out: &mut String, c: &Claim) {
         let vals: Vec<String> = c.values.iter().map(|(k, v)| format!("{k} = {}", show_value(v))).collect();
         let _ = writeln!(out, "{:<33}{}", "", vals.join("; "));
     }
+    if !c.measured.is_empty() {
+        let m: Vec<String> = c.measured.iter().map(|(k, v)| format!("{k} = {}", show_value(v))).collect();
+        let _ = writeln!(out, "{:<33}measured (not verified by check): {}", "", m.join("; "));
+    }
     if !c.witnesses.is_empty() && !c.id.starts_with("constants.") {
         let w: Vec<String> = c.witnesses.iter().map(|(k, v)| format!("{k} = {}", show_rat(v))).collect();
         let _ = writeln!(out, "{:<33}witnesses: {}", "", w.join("; "));
