@@ -26,7 +26,10 @@ fn main() {
             .collect();
         specs.sort();
     }
-    println!("{:<28} {:>10} {:>10} {:>7} {:>8} {:>7} {:>9}", "spec", "certify", "check", "ratio", "checker", "re-run", "size");
+    println!(
+        "{:<28} {:>10} {:>10} {:>7} {:>8} {:>7} {:>9}",
+        "spec", "certify", "check", "ratio", "checker", "re-run", "size"
+    );
     let (mut tc, mut tk, mut tc_ev, mut tk_ev) = (0.0, 0.0, 0.0, 0.0);
     for path in &specs {
         let t = Instant::now();

@@ -204,3 +204,45 @@ fn tighten_raises_the_budget_and_records_it() {
     // The recorded budget re-checks.
     shadowcert::certificate::check::check(&tight.certificate).unwrap();
 }
+
+/// Issue "Trust, part 2", item 1: an objective that is certainly undefined at a point of the domain
+/// is an input error naming the sub-expression and the point; one defined but not shown smooth on
+/// the whole box gets no verified claim (its trajectories are not enclosed at all), and its
+/// certificate checks.
+#[test]
+fn undefined_objectives_are_input_errors_and_unsmooth_ones_verify_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let decl = json!({ "L": "2", "mu": "2", "ell": "5", "B0": "5", "B1": "2", "B2": "0" });
+    for (f, part, at) in [
+        ("x^2 + y^2 + 1/0", "1/0", "x = -1, y = -1"),
+        ("x^2 + y^2 + log(0)", "log(0)", "x = -1, y = -1"),
+        ("x^2 + y^2 + sqrt(-1)", "sqrt(-1)", "x = -1, y = -1"),
+        ("x^2 + y^2 + 0*log(y)", "log(y)", "x = -1, y = -1"),
+        ("x^2 + y^2/0", "y^2/0", "x = -1, y = -1"),
+        ("x^2 + 1/y", "1/y", "x = -1, y = 0"),
+        ("x^2 + sqrt(y - 2)", "sqrt(y - 2)", "x = -1, y = -1"),
+    ] {
+        let mut v = expr_spec(f, decl.clone());
+        v["epsilon"] = json!("1");
+        write(dir.path(), "s.json", &v);
+        let run = certify_in(dir.path(), &["s.json"]);
+        run.expect_code(2);
+        let want = format!("error: /objective/f: {part} is not defined at {at}");
+        assert!(run.stderr.starts_with(&want), "{f}: {}", run.stderr);
+    }
+    // sqrt(y + 1) is defined on [−1, 1] but not differentiable at y = −1.
+    let mut v = expr_spec("x^2 + sqrt(y + 1)", decl);
+    v["epsilon"] = json!("1");
+    write(dir.path(), "s.json", &v);
+    let run = certify_in(dir.path(), &["s.json", "-o", "c.json"]);
+    run.expect_code(1);
+    let cert: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    for c in cert["claims"].as_array().unwrap() {
+        assert_ne!(c["status"], "verified", "{c}");
+    }
+    for id in ["shadow.orbit", "ec.thm1", "shadow.finite"] {
+        let r = claim(&cert, id)["reason"].as_str().unwrap().to_string();
+        assert!(r.starts_with("the objective is not shown defined and smooth"), "{id}: {r}");
+    }
+    certify_in(dir.path(), &["check", "c.json"]).expect_code(0);
+}

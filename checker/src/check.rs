@@ -217,21 +217,49 @@ pub fn constants_of(
             let consts = quadratic(&qc);
             Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Source::Evidence(Some(spectrum))))
         }
-        ObjectiveInputs::Expression { vars, f } if Coverage::of(inputs).constants => {
-            evidence_keys(evidence, &["coverings"])?;
+        ObjectiveInputs::Expression { vars, f } => {
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-            let mut searches = BTreeMap::new();
-            for q in Quantity::ALL {
+            let covering = |q: Quantity| -> Result<Covering> {
                 let place = format!("evidence/coverings/{}", q.key());
                 let c = evidence
                     .get("coverings")
                     .and_then(|c| c.get(q.key()))
                     .ok_or_else(|| Error::rejected(&place, "missing"))?;
-                let c = Covering::from_json(c).map_err(|m| Error::rejected(&place, m))?;
-                let s = general::verify(&e, q, &inputs.domain, &c).map_err(|m| Error::rejected(&place, m))?;
-                searches.insert(q, s);
+                Covering::from_json(c).map_err(|m| Error::rejected(&place, m))
+            };
+            let verified = |q: Quantity, c: &Covering| {
+                general::verify(&e, q, &inputs.domain, c)
+                    .map_err(|m| Error::rejected(format!("evidence/coverings/{}", q.key()), m))
+            };
+            // D³f bounded on every box of a covering: f is smooth on the domain (else the trajectory
+            // claims are inconclusive).
+            let third = covering(Quantity::ThirdNorm)?;
+            let third_search = verified(Quantity::ThirdNorm, &third)?;
+            let not_smooth = general::not_smooth(&third);
+            if !Coverage::of(inputs).constants {
+                // The saddle reading: the spectral gap is re-run by the engine.
+                if let Some(k) = evidence
+                    .get("coverings")
+                    .and_then(Json::as_object)
+                    .and_then(|c| c.keys().find(|k| *k != "third_norm"))
+                {
+                    return Err(Error::rejected(format!("evidence/coverings/{k}"), "not evidence for this objective"));
+                }
+                evidence_keys(evidence, &["coverings"])?;
+                let r = rerun(cert, data_file, opts, "constants.L")?;
+                let consts = Constants::from_records(&r.claims);
+                let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
+                ctx.not_smooth = not_smooth;
+                return Ok((consts, ctx, Source::Rerun(r)));
             }
-            let ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
+            evidence_keys(evidence, &["coverings"])?;
+            let mut searches = BTreeMap::new();
+            searches.insert(Quantity::ThirdNorm, third_search);
+            for q in [Quantity::GradNorm, Quantity::HessNorm, Quantity::NegLambdaMin] {
+                searches.insert(q, verified(q, &covering(q)?)?);
+            }
+            let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
+            ctx.not_smooth = not_smooth;
             Ok((general::constants(&inputs.constants, &searches), ctx, Source::Evidence(None)))
         }
         _ => {

@@ -481,6 +481,83 @@ impl Tape {
     }
 }
 
+impl Tape {
+    /// The text of instruction `i` in the variables `vars`, fully parenthesized, cut at about
+    /// `max` characters (`…`): how an error names a sub-expression. Iterative.
+    pub fn text(&self, i: usize, vars: &[String], max: usize) -> String {
+        // Post-order over the instructions reachable from i, each rendered once.
+        let mut done: HashMap<usize, String> = HashMap::new();
+        let mut stack = vec![(i, false)];
+        while let Some((j, expanded)) = stack.pop() {
+            if done.contains_key(&j) {
+                continue;
+            }
+            let kids: Vec<usize> = match self.ops[j] {
+                Op::Neg(a) | Op::Pow(a, _) | Op::Fun(_, a) => vec![a],
+                Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) | Op::Div(a, b) => vec![a, b],
+                Op::Const(_) | Op::Var(_) => vec![],
+            };
+            if !expanded && kids.iter().any(|k| !done.contains_key(k)) {
+                stack.push((j, true));
+                stack.extend(kids.into_iter().map(|k| (k, false)));
+                continue;
+            }
+            let t = |k: usize| done[&k].clone();
+            let mut txt = match self.ops[j] {
+                Op::Const(k) => crate::exact::fmt_rat(&self.consts[k].0),
+                Op::Var(v) => vars.get(v).cloned().unwrap_or_default(),
+                Op::Neg(a) => format!("-{}", t(a)),
+                Op::Add(a, b) => format!("({} + {})", t(a), t(b)),
+                Op::Sub(a, b) => format!("({} - {})", t(a), t(b)),
+                Op::Mul(a, b) => format!("{}*{}", t(a), t(b)),
+                Op::Div(a, b) => format!("{}/{}", t(a), t(b)),
+                Op::Pow(a, n) => format!("{}^{n}", t(a)),
+                Op::Fun(f, a) => format!("{}({})", f.name(), t(a).trim_start_matches('(').trim_end_matches(')')),
+            };
+            if txt.chars().count() > max {
+                txt = txt.chars().take(max).collect::<String>() + "…";
+            }
+            done.insert(j, txt);
+        }
+        let t = done.remove(&i).unwrap_or_default();
+        t.strip_prefix('(').and_then(|x| x.strip_suffix(')')).map(str::to_string).unwrap_or(t)
+    }
+
+    /// The first instruction that is certainly undefined at the box `x` — `log` or a division, or a
+    /// negative power, of an argument certainly ≤ 0 resp. = 0, `sqrt` of one certainly < 0 —
+    /// given enclosures of its arguments; `None` when no instruction is certainly undefined.
+    pub fn certainly_undefined(&self, x: &[Interval]) -> Option<usize> {
+        let mut v: Vec<Interval> = Vec::with_capacity(self.ops.len());
+        for (i, op) in self.ops.iter().enumerate() {
+            let zero = |a: Interval| a.inf() == 0.0 && a.sup() == 0.0;
+            let bad = match *op {
+                Op::Div(_, b) => zero(v[b]),
+                Op::Pow(a, n) => n < 0 && zero(v[a]),
+                Op::Fun(Func::Log, a) => v[a].sup() <= 0.0,
+                Op::Fun(Func::Sqrt, a) => v[a].sup() < 0.0,
+                _ => false,
+            };
+            if bad {
+                return Some(i);
+            }
+            // Continue with the natural extension on the defined part (only to find the first bad one).
+            let r = match *op {
+                Op::Const(k) => self.consts[k].1,
+                Op::Var(j) => x[j],
+                Op::Neg(a) => -v[a],
+                Op::Add(a, b) => v[a] + v[b],
+                Op::Sub(a, b) => v[a] - v[b],
+                Op::Mul(a, b) => v[a] * v[b],
+                Op::Div(a, b) => v[a] / v[b],
+                Op::Pow(a, n) => v[a].powi(n),
+                Op::Fun(f, a) => f.apply(&Ival::new(v[a])).iv,
+            };
+            v.push(if r.is_empty() { Interval::ENTIRE } else { r });
+        }
+        None
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parser
 // ---------------------------------------------------------------------------------------------
@@ -818,6 +895,16 @@ impl Expression {
     /// Dimension (number of variables).
     pub fn dim(&self) -> usize {
         self.vars.len()
+    }
+
+    /// Why f is certainly not defined at the exact point `p` — "log(y) is not defined at
+    /// x = 1/2, y = 0" — or `None` when no sub-expression is certainly undefined there.
+    pub fn undefined_at(&self, p: &[Rat]) -> Option<String> {
+        let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
+        let i = self.tape.certainly_undefined(&x)?;
+        let at: Vec<String> =
+            self.vars.iter().zip(p).map(|(v, r)| format!("{v} = {}", crate::exact::fmt_rat(r))).collect();
+        Some(format!("{} is not defined at {}", self.tape.text(i, &self.vars, 60), at.join(", ")))
     }
 
     /// The compiled program.
@@ -1305,6 +1392,21 @@ mod tests {
         // A narrower box gives a narrower enclosure, inside the wide one.
         let inner = e.value(&[boxed(0.6, 0.61), boxed(0.1, 0.11)]);
         assert!(inner.iv.subset(v.iv) && inner.iv.wid() < v.iv.wid() / 10.0);
+    }
+
+    /// The first sub-expression certainly undefined at a point, by name; none where every one is
+    /// defined (or only not smooth, like sqrt at 0).
+    #[test]
+    fn undefined_sub_expressions_are_named() {
+        let v: Vec<String> = vec!["x".into(), "y".into()];
+        let e = |f: &str| Expression::parse(&v, f).unwrap();
+        let at = |f: &str, x: &str, y: &str| e(f).undefined_at(&[q(x), q(y)]);
+        assert_eq!(at("x^2 + 0*log(y)", "1", "0").unwrap(), "log(y) is not defined at x = 1, y = 0");
+        assert_eq!(at("x + 1/(y - 1/2)", "0", "1/2").unwrap(), "1/(y - 1/2) is not defined at x = 0, y = 1/2");
+        assert_eq!(at("sqrt(x - 2) + y", "1", "0").unwrap(), "sqrt(x - 2) is not defined at x = 1, y = 0");
+        assert_eq!(at("(x + y)^-2", "1", "-1").unwrap(), "(x + y)^-2 is not defined at x = 1, y = -1");
+        assert_eq!(at("sqrt(x) + log(y)", "0", "1"), None);
+        assert_eq!(at("log(x^2 + 1)", "0", "0"), None);
     }
 
     #[test]

@@ -183,6 +183,9 @@ pub(super) fn spec(v: &Value, base: Option<DataAt>) -> Result<Spec> {
         }
     };
     let domain = domain(required(m, "", "domain")?, d, what)?;
+    if let Objective::Expression(e) = &objective {
+        defined_on(e, &domain)?;
+    }
     let constants = match m.get("constants") {
         Some(c) => constants(c)?,
         None => BTreeMap::new(),
@@ -222,6 +225,45 @@ pub(super) fn spec(v: &Value, base: Option<DataAt>) -> Result<Spec> {
         (Objective::Dataset(_), None) => Some(DEFAULT_BOXES_DATASET),
     };
     Ok(Spec { name: name.to_string(), objective, domain, constants, algorithm, x0, steps, epsilon, claims, max_boxes })
+}
+
+/// An expression that is certainly undefined at a point of the domain box is an input error naming
+/// the sub-expression and the point. Points tried: the grid of lower ends, midpoints and upper ends
+/// of every coordinate (3ᵈ points, d ≤ 6), else the centre and up to 1024 vertices. Whether f is
+/// defined and smooth on the *whole* box is decided later, box by box (`shadowcert_checker::
+/// theorems::general`): a spec that passes here may still get inconclusive claims, with that reason.
+fn defined_on(e: &Expression, domain: &[(Rat, Rat)]) -> Result<()> {
+    let checked = shadowcert_checker::expression::Expression::parse(&e.vars, &e.source)
+        .map_err(|m| Error::spec("/objective/f", m))?;
+    let d = domain.len();
+    let two = Rat::from_integer(2.into());
+    let level = |(lo, hi): &(Rat, Rat), k: u64| match k {
+        0 => lo.clone(),
+        1 => (lo + hi) / &two,
+        _ => hi.clone(),
+    };
+    let points: Vec<Vec<Rat>> = if d <= 6 {
+        (0..3u64.pow(d as u32))
+            .map(|m| (0..d).map(|j| level(&domain[j], m / 3u64.pow(j as u32) % 3)).collect())
+            .collect()
+    } else {
+        let centre = (0..d).map(|j| level(&domain[j], 1)).collect();
+        std::iter::once(centre)
+            .chain(
+                (0..1u64 << d.min(10))
+                    .map(|m| (0..d).map(|j| level(&domain[j], if m >> j.min(63) & 1 == 1 { 2 } else { 0 })).collect()),
+            )
+            .collect()
+    };
+    for p in points {
+        if let Some(why) = checked.undefined_at(&p) {
+            return Err(Error::spec(
+                "/objective/f",
+                format!("{why}, a point of the domain box (the objective must be defined on the whole box)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn budget(v: &Value) -> Result<u64> {

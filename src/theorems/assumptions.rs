@@ -126,48 +126,61 @@ pub fn expression_constants(
     declared: &BTreeMap<String, Rat>,
     max_boxes: usize,
 ) -> (Constants, BTreeMap<String, Covering>) {
-    let boxes = |b: &[(Rat, Rat)]| -> Vec<Interval> {
-        b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect()
-    };
     let mut searches = BTreeMap::new();
     let mut coverings = BTreeMap::new();
     for q in Quantity::ALL {
-        let names: &[&str] = match q {
-            Quantity::GradNorm => &["ell", "B0"],
-            Quantity::HessNorm => &["L", "B1"],
-            Quantity::NegLambdaMin => &["mu"],
-            Quantity::ThirdNorm => &["B2"],
-        };
-        let thresholds: Vec<Rat> = names
-            .iter()
-            .filter_map(|n| declared.get(*n))
-            .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
-            .collect();
-        let upper = |b: &[(Rat, Rat)]| -> f64 {
-            let x = boxes(b);
-            if q.is_spectral() {
-                spectral_bound(e, q, &x)
-            } else {
-                general::bound(e, q, &x, 0.0).unwrap_or(f64::INFINITY)
-            }
-        };
-        let lower = |p: &[Rat]| -> f64 {
-            let v = if q.is_spectral() { spectral_vector(e, q, p) } else { None };
-            if q.is_spectral() && v.is_none() {
-                return f64::NEG_INFINITY;
-            }
-            general::lower_at(e, q, p, v.as_deref())
-        };
-        let c = cover(&upper, &lower, domain, &thresholds, max_boxes);
-        let vector = if q.is_spectral() { spectral_vector(e, q, &c.search.witness) } else { None };
-        let bounds =
-            c.bounds.iter().map(|&b| Rat::from_float(b).unwrap_or_else(|| Rat::from_integer(0.into()))).collect();
-        let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref());
-        let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector };
-        searches.insert(q, general::Search { lower: lower_at_witness, ..general_search(&c.search) });
+        let (search, covering) = expression_cover(e, q, domain, declared, max_boxes);
+        searches.insert(q, search);
         coverings.insert(q.key().to_string(), covering);
     }
     (general::constants(declared, &searches), coverings)
+}
+
+/// The covering search of one quantity of an expression objective (`enclose::search::cover`, the
+/// checker's bounds as the oracle), deciding the declared values of the constants it bounds: what it
+/// establishes and the covering a certificate carries.
+pub fn expression_cover(
+    e: &Expression,
+    q: Quantity,
+    domain: &[(Rat, Rat)],
+    declared: &BTreeMap<String, Rat>,
+    max_boxes: usize,
+) -> (general::Search, Covering) {
+    let boxes = |b: &[(Rat, Rat)]| -> Vec<Interval> {
+        b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect()
+    };
+    let names: &[&str] = match q {
+        Quantity::GradNorm => &["ell", "B0"],
+        Quantity::HessNorm => &["L", "B1"],
+        Quantity::NegLambdaMin => &["mu"],
+        Quantity::ThirdNorm => &["B2"],
+    };
+    let thresholds: Vec<Rat> = names
+        .iter()
+        .filter_map(|n| declared.get(*n))
+        .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
+        .collect();
+    let upper = |b: &[(Rat, Rat)]| -> f64 {
+        let x = boxes(b);
+        if q.is_spectral() {
+            spectral_bound(e, q, &x)
+        } else {
+            general::bound(e, q, &x, 0.0).unwrap_or(f64::INFINITY)
+        }
+    };
+    let lower = |p: &[Rat]| -> f64 {
+        let v = if q.is_spectral() { spectral_vector(e, q, p) } else { None };
+        if q.is_spectral() && v.is_none() {
+            return f64::NEG_INFINITY;
+        }
+        general::lower_at(e, q, p, v.as_deref())
+    };
+    let c = cover(&upper, &lower, domain, &thresholds, max_boxes);
+    let vector = if q.is_spectral() { spectral_vector(e, q, &c.search.witness) } else { None };
+    let bounds = c.bounds.iter().map(|&b| Rat::from_float(b)).collect();
+    let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref());
+    let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector };
+    (general::Search { lower: lower_at_witness, ..general_search(&c.search) }, covering)
 }
 
 fn general_search(s: &Search) -> general::Search {

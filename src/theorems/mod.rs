@@ -53,6 +53,25 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
                 assumptions::expression_constants(&ce, &spec.domain, &spec.constants, spec.budget());
             (consts, Evidence { coverings, ..Evidence::default() })
         }
+        Objective::Expression(e) => {
+            // The saddle reading: the spectral gap by the engine's search (re-run by check); the
+            // covering of D³f shows the objective smooth on the box.
+            let consts = assumptions::general(&GeneralConstants {
+                objective: other_box(&spec.objective),
+                domain: &spec.domain,
+                declared: &spec.constants,
+                max_boxes: spec.budget(),
+            });
+            let (_, third) = assumptions::expression_cover(
+                &checker_expression(e),
+                shadowcert_checker::theorems::general::Quantity::ThirdNorm,
+                &spec.domain,
+                &spec.constants,
+                spec.budget(),
+            );
+            let coverings = [("third_norm".to_string(), third)].into_iter().collect();
+            (consts, Evidence { coverings, ..Evidence::default() })
+        }
         other => {
             let consts = assumptions::general(&GeneralConstants {
                 objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
@@ -128,6 +147,10 @@ fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
     out
 }
 
+fn other_box(o: &Objective) -> &dyn crate::objective::BoxObjective {
+    o.as_box().expect("every non-quadratic objective has box enclosures")
+}
+
 /// The checker's reading of an expression objective (its parser and automatic differentiation).
 pub fn checker_expression(e: &crate::objective::expression::Expression) -> shadowcert_checker::expression::Expression {
     shadowcert_checker::expression::Expression::parse(&e.vars, &e.source)
@@ -162,7 +185,8 @@ pub fn evaluate(spec: &Spec) -> Vec<Claim> {
 /// [`evaluate`], with the evidence the certificate carries for the checker.
 pub fn evaluate_with_evidence(spec: &Spec) -> (Vec<Claim>, Evidence) {
     let (consts, mut evidence) = constants_with_evidence(spec);
-    let ctx = context(spec);
+    let mut ctx = context(spec);
+    ctx.not_smooth = evidence.coverings.get("third_norm").and_then(shadowcert_checker::theorems::general::not_smooth);
     let inputs = inputs(spec);
     let claims = shadowcert_checker::theorems::assemble(&inputs, &consts, &ctx, |claims| match &spec.objective {
         Objective::Quadratic { q, .. } => quadratic_trajectories(spec, &inputs, q, claims, &mut evidence),

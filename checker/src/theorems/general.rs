@@ -175,8 +175,9 @@ pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>) -> f6
 pub struct Covering {
     /// Pre-order: −1 a leaf, k ≥ 0 a split of coordinate k at the exact midpoint.
     pub tree: Vec<i64>,
-    /// One bound per leaf, in pre-order (exact `f64`s).
-    pub bounds: Vec<Rat>,
+    /// One bound per leaf, in pre-order (exact `f64`s); `None` (JSON `null`) where the engine found
+    /// none (f not smooth on the leaf), which makes the supremum unbounded.
+    pub bounds: Vec<Option<Rat>>,
     /// The witness point x* in the domain.
     pub witness: Vec<Rat>,
     /// For the spectral quantities: v with the Rayleigh quotient at x*.
@@ -189,7 +190,8 @@ impl Covering {
         let v = |x: &[Rat]| Json::Array(x.iter().map(|r| json!(fmt_rat(r))).collect());
         let mut m = serde_json::Map::new();
         m.insert("tree".into(), json!(self.tree));
-        m.insert("bounds".into(), v(&self.bounds));
+        let bounds = self.bounds.iter().map(|b| b.as_ref().map_or(Json::Null, |r| json!(fmt_rat(r)))).collect();
+        m.insert("bounds".into(), Json::Array(bounds));
         m.insert("witness".into(), v(&self.witness));
         if let Some(x) = &self.vector {
             m.insert("vector".into(), v(x));
@@ -213,7 +215,16 @@ impl Covering {
             .map(|t| t.as_i64().ok_or("tree: not an integer"))
             .collect::<Result<_, _>>()?;
         let vector = if j.get("vector").is_some() { Some(rats("vector")?) } else { None };
-        Ok(Covering { tree, bounds: rats("bounds")?, witness: rats("witness")?, vector })
+        let bounds = j["bounds"]
+            .as_array()
+            .ok_or("missing bounds")?
+            .iter()
+            .map(|x| match x {
+                Json::Null => Ok(None),
+                _ => x.as_str().and_then(|s| parse_rat(s).ok()).map(Some).ok_or(format!("bounds: bad number {x}")),
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Covering { tree, bounds, witness: rats("witness")?, vector })
     }
 }
 
@@ -268,7 +279,7 @@ pub fn leaves(
 /// Verifies a covering of `q` over `domain` and returns what it establishes.
 pub fn verify(e: &Expression, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) -> Result<Search, String> {
     let leaves_n = leaves(&c.tree, domain, |b, i| {
-        let stored = c.bounds.get(i).ok_or("fewer bounds than leaves")?;
+        let Some(stored) = c.bounds.get(i).ok_or("fewer bounds than leaves")? else { return Ok(()) };
         let x: Vec<Interval> =
             b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect();
         let s = as_f64(stored).ok_or(format!("bound {i} is not an f64"))?;
@@ -286,7 +297,8 @@ pub fn verify(e: &Expression, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) 
     if q.is_spectral() != c.vector.is_some() {
         return Err("a witness vector goes with the spectral quantities only".into());
     }
-    let upper = c.bounds.iter().filter_map(as_f64).fold(f64::NEG_INFINITY, f64::max);
+    let upper =
+        c.bounds.iter().map(|b| b.as_ref().and_then(as_f64).unwrap_or(f64::INFINITY)).fold(f64::NEG_INFINITY, f64::max);
     let lower = lower_at(e, q, &c.witness, c.vector.as_deref());
     Ok(Search { upper, lower, witness: c.witness.clone(), boxes: c.tree.len() })
 }
@@ -417,6 +429,20 @@ pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search
         declared.contains_key("L_phi"),
         "φ = 0, the objective is f itself",
     )
+}
+
+/// Why an expression is not shown smooth (C³) on the whole domain box by its `third_norm`
+/// covering (every leaf bounded means f, ∇f, ∇²f and D³f are defined and continuous on it), or
+/// `None` when it is.
+pub fn not_smooth(third: &Covering) -> Option<String> {
+    let unbounded = third.bounds.iter().any(|b| b.as_ref().and_then(as_f64).is_none_or(|x| !x.is_finite()));
+    unbounded.then(|| {
+        format!(
+            "the objective is not shown defined and smooth on the whole domain box (its third derivative is \
+             not enclosed on some box of a {}-box covering)",
+            third.tree.len()
+        )
+    })
 }
 
 /// An exact upper bound of |∇f(x₀)|² for an expression (`None` when not enclosed).
