@@ -101,6 +101,9 @@ enum Command {
         /// Geometric grid points scanned before bisection.
         #[arg(long, default_value_t = 57)]
         points: usize,
+        /// The step size to give the verdict for (exact rational; default: the spec's h).
+        #[arg(long, value_name = "VALUE")]
+        h: Option<String>,
         /// Print the admissibility certificate as JSON instead of the report.
         #[arg(long)]
         json: bool,
@@ -194,6 +197,10 @@ struct GridOut {
     /// Evaluate only the points k with k mod N = i − 1 (array jobs), e.g. --shard 3/8.
     #[arg(long, value_name = "i/N")]
     shard: Option<String>,
+    /// Exit 1 when some point is refuted (`refuted`) or not verified (`inconclusive`); without
+    /// it a completed grid exits 0 whatever its verdicts.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    fail_on: Option<cli::grid::FailOn>,
 }
 
 fn main() -> ExitCode {
@@ -211,7 +218,7 @@ fn main() -> ExitCode {
             })();
             match setup {
                 Ok((shard, axis)) => {
-                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg: None };
+                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg: None, fail_on: out.fail_on };
                     cli::grid::sweep(&spec, axis, &claims, shard, &files)
                 }
                 Err(e) => cli::fail(&e),
@@ -226,16 +233,24 @@ fn main() -> ExitCode {
             })();
             match setup {
                 Ok((shard, x, y)) => {
-                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg };
+                    let files = cli::grid::Outputs { csv: out.csv, json: out.json, svg, fail_on: out.fail_on };
                     cli::grid::map(&spec, x, y, claim.as_deref(), shard, &files)
                 }
                 Err(e) => cli::fail(&e),
             }
         }
         Some(Command::Merge { output, shards, csv, svg }) => cli::grid::merge(&output, &shards, csv, svg),
-        Some(Command::Admissible { spec, from, to, points, json, output }) => {
-            match cli::range_request(&from, &to, points) {
-                Ok(req) => cli::admissible::run(&spec, &req, json, output.as_deref()),
+        Some(Command::Admissible { spec, from, to, points, h, json, output }) => {
+            let setup = (|| {
+                let req = cli::range_request(&from, &to, points)?;
+                let h = h.as_deref().map(|t| cli::parse_flag("--h", t)).transpose()?;
+                if h.as_ref().is_some_and(|h| !num_traits::Signed::is_positive(h)) {
+                    return Err(shadowcert::Error::Usage("--h: must be > 0".into()));
+                }
+                Ok::<_, shadowcert::Error>((req, h))
+            })();
+            match setup {
+                Ok((req, h)) => cli::admissible::run(&spec, &req, h.as_ref(), json, output.as_deref()),
                 Err(e) => cli::fail(&e),
             }
         }

@@ -328,6 +328,25 @@ fn a_refuted_distance_relabelled_verified() {
 }
 
 #[test]
+fn a_claim_about_a_flow_that_leaves_the_box_relabelled_verified() {
+    // heavy_ball: the damped flow (11) leaves [−1, 1]² between k = 0 and 1 (rule 4). Claim that it
+    // stays inside with margin [0, 1], ks.thm3 verified.
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "ks.thm3");
+    r["status"] = json!("verified");
+    r.as_object_mut().unwrap().remove("reason");
+    r["values"]["domain_margin"] = json!("[0, 1]");
+    r["inequalities"][2] = json!({"holds": true, "lhs": "0", "name": "rule 4: the enclosed orbit and damped flow (11) (flow between samples too) stay in the domain box: 0 <= domain_margin lower end", "rel": "<=", "rhs": "0"});
+    r["inequalities"].as_array_mut().unwrap().truncate(3);
+    rejected(c.clone(), "ks.thm3", &["domain_margin"]);
+    // Or with the rule-4 records removed altogether.
+    let r = record(&mut c, "ks.thm3");
+    r["values"].as_object_mut().unwrap().remove("domain_margin");
+    r["inequalities"].as_array_mut().unwrap().truncate(2);
+    rejected(c, "ks.thm3", &[]);
+}
+
+#[test]
 fn a_groenwall_bound_below_the_measured_distance() {
     let mut c = golden("strongly_convex");
     let r = record(&mut c, "ec.thm1");

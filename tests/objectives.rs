@@ -137,6 +137,9 @@ fn logistic_smoothness_and_dataset_check() {
     // X = [[1,2],[3,0],[0,1],[2,2]], ‖X‖₂² = 18, n = 4: L = 18/(4·4) + 1/10 = 1.225 (at w = 0).
     std::fs::write(sub.join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,0\n1,0,1\n-1,2,2\n").unwrap();
     let mut v = dataset_spec("data/d.csv");
+    // The gradient flow from 0 leaves [-1, 1]² near t = 9.94 (w₁(10) ≈ −1.0015, by an Euler
+    // integration with dt = 1e-3), which makes ol.prop1 not applicable (rule 4): a larger box.
+    v["domain"] = json!([["-2", "2"], ["-2", "2"]]);
     v["constants"] = json!({ "L": "1.2251" });
     v["claims"] = json!(["constants.L", "ol.prop1", "ec.thm1"]);
     write(&sub, "s.json", &v);

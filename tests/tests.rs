@@ -11,5 +11,6 @@ mod golden;
 mod mutation;
 mod objectives;
 mod oracle;
+mod rule4;
 mod trace;
 mod util;

@@ -24,7 +24,7 @@ use crate::certificate::{canonical_bytes, record_to_json, sha256_hex, KIND_ADMIS
 use crate::check::{envelope, Options, Report};
 use crate::claim::{Claim, Status};
 use crate::error::{Error, Result};
-use crate::exact::{fmt_rat, parse_rat, Rat};
+use crate::exact::{fmt_rat, parse_rat, rat, Rat};
 use crate::inputs::{Algorithm, Method, Scheme7Kind};
 use crate::theorems::constants::Constants;
 use crate::theorems::kovachki_stuart::KsParams;
@@ -82,8 +82,17 @@ impl Request {
 }
 
 /// Claims with a step-size condition, in report order.
-pub const STEP_CLAIMS: &[&str] =
-    &["ol.thm2", "ol.thm3", "ks.thm3", "ks.lemma9", "ks.lemma10", "ks.assumption11", "ks.thm5"];
+pub const STEP_CLAIMS: &[&str] = &[
+    "step.descent",
+    "step.stable",
+    "ol.thm2",
+    "ol.thm3",
+    "ks.thm3",
+    "ks.lemma9",
+    "ks.lemma10",
+    "ks.assumption11",
+    "ks.thm5",
+];
 
 /// A three-valued verdict about one step size, from a rigorous inequality only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,6 +169,18 @@ impl StepClaims {
     pub fn applies(&self, id: &str) -> Result<(), String> {
         let name = self.method.name();
         match id {
+            "step.descent" if !matches!(self.method, Method::Gd) => {
+                Err(format!("method is {name}, the descent lemma is about gd"))
+            }
+            "step.descent" => self.need(&["L"]),
+            "step.stable" if self.ctx.saddle => {
+                Err("saddle reading (gamma declared or Q indefinite): μ is the spectral gap".into())
+            }
+            "step.stable" => match (self.consts.get("mu"), self.consts.get("L")) {
+                (Ok(mu), Ok(_)) if mu.is_positive() => Ok(()),
+                (Ok(_), Ok(_)) => Err("needs μ > 0 (H2)".into()),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            },
             "ol.thm2" | "ol.thm3" if !matches!(self.method, Method::Gd) => {
                 Err(format!("method is {name}, the theorem is about gd"))
             }
@@ -265,6 +286,23 @@ pub fn closed_form_supremum(sc: &StepClaims, id: &str, spec_method: &Method) -> 
                 c.values.get("h_max")?.hi().clone()
             };
             Some(Supremum { value: h_max, attained: true })
+        }
+        // h·L < 2 (descent, GD stability) and hL(1 + 2a) < 2(1 + λ) (scheme (7) stability): strict.
+        "step.descent" => {
+            let l = sc.consts.get("L").ok()?;
+            l.is_positive().then(|| Supremum { value: rat(2) / l, attained: false })
+        }
+        "step.stable" => {
+            let l = sc.consts.get("L").ok()?;
+            match &sc.method {
+                Method::Gd => Some(Supremum { value: rat(2) / l, attained: false }),
+                Method::Scheme7 { lambda, a, .. } => Some(Supremum {
+                    value: rat(2) * (Rat::one() + lambda) / (l * (Rat::one() + rat(2) * a)),
+                    attained: false,
+                }),
+                // The root of h²L + 2hα = 4 is irrational in general: brackets only.
+                Method::HeavyBallOl { .. } => None,
+            }
         }
         "ks.lemma9" => {
             let Method::Scheme7 { .. } = spec_method else { return None };
@@ -441,7 +479,14 @@ fn check_claim(sc: &StepClaims, method: &Method, req: &Request, id: &str, s: &Js
     let sup = closed_form_supremum(sc, id, method);
     let sup_json = sup.as_ref().map_or(Json::Null, |x| json!({"value": fmt_rat(&x.value), "attained": x.attained}));
     expect_eq(id, "supremum", s.get("supremum").or(Some(&Json::Null)), &sup_json)?;
-    if let Some(x) = sup.as_ref().filter(|x| req.from <= x.value && x.value <= req.to) {
+    // Where the exact statement decides the supremum itself (verified when attained, refuted when
+    // not), the bracket must end there; with derived constants it may be inconclusive there (refuted
+    // at the used value, not at the favourable end), and the bracket then ends on either side.
+    let decisive = |x: &Supremum| {
+        let expected = if x.attained { Verdict::Verified } else { Verdict::Refuted };
+        sc.verdict(id, &x.value) == expected
+    };
+    if let Some(x) = sup.as_ref().filter(|x| req.from <= x.value && x.value <= req.to && decisive(x)) {
         let end = if x.attained { &h_lo } else { &h_hi };
         if end.as_ref().is_some_and(|e| e != &x.value) {
             return Err(Error::rejected(

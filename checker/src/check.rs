@@ -136,7 +136,7 @@ pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Re
         }
     }
     let msg = if changed.is_empty() {
-        format!("data file not found beside the certificate or its ancestors (pass --data DIR)")
+        "data file not found beside the certificate or its ancestors (pass --data DIR)".to_string()
     } else {
         format!(
             "{} differs from the data the certificate pins (SHA-256 {data_sha256}); pass --data DIR",
@@ -276,6 +276,7 @@ pub fn constants_of(
 fn measured(r: &Rerun) -> Measured {
     Measured {
         claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
+        gated: r.claims.iter().filter(|c| crate::theorems::is_gated(c)).cloned().collect(),
         local_error_max: r
             .claims
             .iter()
@@ -340,8 +341,16 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
         }
         Source::Evidence(None) => {
             // Constants from the coverings; the trajectory records (if asked for) by the engine.
-            let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id))
-                || inputs.wants("ol.prop1") && matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
+            // Rule 4 on the verified closed-form claims reads the trajectories too.
+            let closed =
+                crate::theorems::theorem_claims(inputs.epsilon.as_ref(), &inputs.algorithm, &consts, &ctx, None);
+            let gates = ctx.not_smooth.is_none()
+                && closed.iter().any(|c| {
+                    c.status == crate::claim::Status::Verified
+                        && crate::theorems::GATED.contains(&c.id.as_str())
+                        && inputs.wants(&c.id)
+                });
+            let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id)) || gates;
             let r = if wants_trajectories {
                 let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
                 Some(rerun(cert, data_file.as_deref(), opts, id)?)
@@ -409,8 +418,9 @@ fn agree(r: &Rerun, derived: &[Claim]) -> Result<()> {
 /// Who verifies the record `c` under `coverage`: the engine re-runs the constants and the trajectory
 /// records (with `ol.prop1`'s measured local error) that the evidence does not carry.
 pub fn checked_by(c: &Claim, coverage: Coverage) -> CheckedBy {
-    let trajectory =
-        TRAJECTORY_CLAIMS.contains(&c.id.as_str()) || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
+    let trajectory = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
+        || crate::theorems::is_gated(c)
+        || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
     let rerun = (trajectory && !coverage.trajectories) || (c.id.starts_with("constants.") && !coverage.constants);
     if rerun {
         CheckedBy::Rerun

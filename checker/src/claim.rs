@@ -17,6 +17,8 @@ pub const CLAIM_IDS: &[&str] = &[
     "constants.B2",
     "constants.gamma",
     "constants.L_phi",
+    "step.descent",
+    "step.stable",
     "ol.prop1",
     "ol.thm2",
     "ol.thm3",

@@ -222,9 +222,9 @@ fn objective(v: &Value) -> Result<ObjectiveInputs> {
                 .enumerate()
                 .map(|(i, r)| vector(r, &format!("/objective/Q/{i}"), Some(b.len())))
                 .collect::<Result<_>>()?;
-            for i in 0..q.len() {
-                for j in 0..i {
-                    if q[i][j] != q[j][i] {
+            for (i, row) in q.iter().enumerate() {
+                for (j, e) in row.iter().enumerate().take(i) {
+                    if *e != q[j][i] {
                         return Err(bad("/objective/Q", format!("not symmetric at ({i}, {j})")));
                     }
                 }

@@ -181,7 +181,8 @@ impl IMat {
         let mut l = vec![point(0.0); n * n];
         for j in 0..n {
             let s = (0..j).fold(self.at(j, j), |s, k| s - l[j * n + k].sqr());
-            if !(s.inf() > 0.0) {
+            // A NaN fails.
+            if s.inf().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 return false;
             }
             let d = s.sqrt();

@@ -28,7 +28,19 @@ mod tests {
     use crate::theorems::evaluate;
     use std::path::Path;
 
-    /// The fast evaluator agrees with `theorems::evaluate` record for record.
+    /// `c` without what rule 4 adds to it (`domain_margin` and its inequalities): the step claims
+    /// are the closed-form conditions at h; `None` when rule 4 changed the verdict.
+    fn closed_form(c: &crate::claim::Claim) -> Option<crate::claim::Claim> {
+        if shadowcert_checker::theorems::is_gated(c) && c.status != Status::Verified {
+            return None;
+        }
+        let mut c = c.clone();
+        c.values.remove("domain_margin");
+        c.inequalities.retain(|i| !i.name.starts_with("rule 4"));
+        Some(c)
+    }
+
+    /// The fast evaluator agrees with `theorems::evaluate` record for record (rule 4 aside).
     #[test]
     fn agrees_with_the_dispatcher_on_saddles_and_derived_constants() {
         // An indefinite Q without gamma (saddle reading from the spectrum), and a Q whose norm is
@@ -51,7 +63,8 @@ mod tests {
                 for id in ["ol.thm2", "ol.thm3"] {
                     let reference = all.iter().find(|c| c.id == id).unwrap();
                     if sc.applies(id).is_ok() {
-                        assert_eq!(&sc.claim(id, &spec.algorithm.h), reference, "{id} of {} at h = {h}", spec.name);
+                        let Some(reference) = closed_form(reference) else { continue };
+                        assert_eq!(sc.claim(id, &spec.algorithm.h), reference, "{id} of {} at h = {h}", spec.name);
                     } else {
                         assert_eq!(reference.status, Status::NotApplicable, "{id} of {} at h = {h}", spec.name);
                     }
@@ -80,7 +93,8 @@ mod tests {
                     let reference = all.iter().find(|c| c.id == *id).unwrap();
                     match sc.applies(id) {
                         Ok(()) => {
-                            assert_eq!(&sc.claim(id, &spec.algorithm.h), reference, "{} at h = {h}", spec.name);
+                            let Some(reference) = closed_form(reference) else { continue };
+                            assert_eq!(sc.claim(id, &spec.algorithm.h), reference, "{} at h = {h}", spec.name);
                             compared += 1;
                         }
                         Err(_) => assert!(

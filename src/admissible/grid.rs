@@ -16,7 +16,7 @@ use super::fast::FastClaims;
 use super::range::{claim_range, Request};
 use crate::certificate::{canonical_bytes, sha256_hex, FORMAT};
 use crate::exact::{fmt_rat, parse_rat, Rat};
-use crate::spec::{canonical_json, parse_spec_value, Method, Scheme7Kind, Spec, KNOWN_CONSTANTS};
+use crate::spec::{canonical_json, parse_spec_value_like, Method, Scheme7Kind, Spec, KNOWN_CONSTANTS};
 use crate::{Error, Result};
 use num_traits::ToPrimitive;
 use rayon::prelude::*;
@@ -98,7 +98,9 @@ impl Axis {
         for k in 1..n {
             let t = k as f64 / n as f64;
             let x = if self.log { (a.ln() + (b.ln() - a.ln()) * t).exp() } else { a + (b - a) * t };
-            out.push(Rat::from_float(x).unwrap_or_else(|| self.from.clone()));
+            // Six significant decimals: a short exact value to print (a dyadic f64 near 1e-297
+            // would need more than the spec's 1024 bits).
+            out.push(parse_rat(&format!("{x:.5e}")).unwrap_or_else(|_| self.from.clone()));
         }
         out.push(self.to.clone());
         out
@@ -186,8 +188,11 @@ impl Grid {
                 }
                 _ => {}
             }
-            for end in [&ax.from, &ax.to] {
-                substitute(spec, &[(ax.param.clone(), end.clone())])?;
+            // Every value of a constant's axis must give a valid spec (`claims_at` relies on it).
+            let values =
+                if matches!(ax.param, Param::Constant(_)) { ax.values() } else { vec![ax.from.clone(), ax.to.clone()] };
+            for v in values {
+                substitute(spec, &[(ax.param.clone(), v)])?;
             }
         }
         let base = super::claims::step_claims(spec);
@@ -242,10 +247,12 @@ impl Grid {
     /// The step claims and step size at the given parameter values.
     fn claims_at(&self, at: &[(Param, Rat)]) -> (FastClaims, Rat) {
         let mut h = self.spec.algorithm.h.clone();
-        let constant_swept = at.iter().any(|(p, _)| matches!(p, Param::Constant(_)));
-        let mut sc = if constant_swept {
+        let constants: Vec<(Param, Rat)> =
+            at.iter().filter(|(p, _)| matches!(p, Param::Constant(_))).cloned().collect();
+        let mut sc = if !constants.is_empty() {
             super::claims::step_claims(
-                &substitute(&self.spec, at).expect("axis ends validated, values lie between them"),
+                // Constants are validated one by one, so any combination of axis values is valid.
+                &substitute(&self.spec, &constants).expect("every value of a constant axis validated in Grid::new"),
             )
         } else {
             self.base.clone()
@@ -344,7 +351,7 @@ pub fn substitute(spec: &Spec, at: &[(Param, Rat)]) -> Result<Spec> {
             v.pointer_mut(parent).and_then(Json::as_object_mut).ok_or_else(|| Error::spec(parent, "missing object"))?;
         obj.insert(key.to_string(), json!(fmt_rat(x)));
     }
-    parse_spec_value(&v)
+    parse_spec_value_like(&v, spec)
 }
 
 /// Joins shard outputs: same kind, spec, axes, claims and shard count; disjoint; complete.

@@ -216,10 +216,21 @@ pub fn claim_range(fc: &FastClaims, id: &str, req: &Request, method: &Method) ->
     for i in 0..grid.len() {
         known.push((grid[i].clone(), verdicts[i]));
         if i + 1 < grid.len() && verdicts[i] != verdicts[i + 1] {
-            let (lo, hi, vh) = bisect(fc, id, &grid[i], verdicts[i], &grid[i + 1], verdicts[i + 1], &req.target);
-            known.push((lo, verdicts[i]));
-            if hi != grid[i + 1] {
-                known.push((hi, vh));
+            // Bisect each change; a third verdict met on the way (verified, then inconclusive where
+            // derived constants are too wide, then refuted) gets its own bisection up to the next
+            // point (three verdicts: at most two changes, the cap only guards against a wrong lemma).
+            let (mut from, mut v_from) = (grid[i].clone(), verdicts[i]);
+            for _ in 0..3 {
+                let (lo, hi, vh) = bisect(fc, id, &from, v_from, &grid[i + 1], verdicts[i + 1], &req.target);
+                known.push((lo, v_from));
+                if hi == grid[i + 1] {
+                    break;
+                }
+                known.push((hi.clone(), vh));
+                if vh == verdicts[i + 1] {
+                    break;
+                }
+                (from, v_from) = (hi, vh);
             }
         }
     }
@@ -265,14 +276,24 @@ pub fn claim_range(fc: &FastClaims, id: &str, req: &Request, method: &Method) ->
         if *v != Verdict::Refuted || above.as_ref().is_some_and(|lo| from <= lo) {
             continue;
         }
-        let found = [from, to].into_iter().find_map(|h| match sc.decide(id, h) {
-            (Verdict::Refuted, record) => Some(Refutation { h: h.clone(), record }),
-            _ => None,
-        });
-        if found.is_some() {
-            out.refutation = found;
+        if let (Verdict::Refuted, record) = sc.decide(id, from) {
+            out.refutation = Some(Refutation { h: from.clone(), record });
             break;
         }
+        // The interval path refutes where the exact statement may only be inconclusive (derived
+        // constants refuted at their used value but not at the favourable end): bisect the exact
+        // verdicts, which are monotone in h, down to the first exact refutation in the run.
+        let (Verdict::Refuted, mut record) = sc.decide(id, to) else { continue };
+        let (mut lo, mut hi) = (from.clone(), to.clone());
+        while &hi - &lo > &req.target * &lo {
+            let Some(mid) = midpoint(&lo, &hi) else { break };
+            match sc.decide(id, &mid) {
+                (Verdict::Refuted, r) => (hi, record) = (mid, r),
+                _ => lo = mid,
+            }
+        }
+        out.refutation = Some(Refutation { h: hi, record });
+        break;
     }
     out
 }

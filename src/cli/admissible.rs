@@ -2,10 +2,10 @@
 
 use super::{fail, report::approx, write_atomic};
 use shadowcert::admissible::certificate as adm_cert;
-use shadowcert::admissible::{admissible, ClaimRange, Request, Verdict};
+use shadowcert::admissible::{admissible, step_claims, ClaimRange, Request, Verdict};
 use shadowcert::certificate::{self, SpecSource};
 use shadowcert::exact::{fmt_rat, Rat};
-use shadowcert::spec::{parse_spec_str, Method};
+use shadowcert::spec::{parse_spec_str_in, spec_dir, Method};
 use shadowcert::Error;
 use std::fmt::Write;
 use std::path::Path;
@@ -61,8 +61,79 @@ fn render_claim(out: &mut String, r: &ClaimRange) {
     }
 }
 
-/// `certify admissible SPEC [--from X] [--to Y] [--points N] [--json] [-o FILE]`.
-pub fn run(path: &Path, req: &Request, json: bool, output: Option<&Path>) -> i32 {
+/// `items` after `head`, separated by `sep` and wrapped at 100 columns (continuation lines indented
+/// by `indent` spaces).
+fn wrapped(head: &str, items: &[String], sep: &str, indent: usize) -> String {
+    let mut out = head.to_string();
+    let mut col = head.chars().count();
+    for (i, it) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() { format!("{it}{sep}") } else { it.clone() };
+        let w = piece.chars().count();
+        if col + w > 100 && col > indent {
+            out = out.trim_end().to_string();
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+        }
+        out.push_str(&piece);
+        col += w;
+    }
+    out
+}
+
+/// The verdict at one step size `h`, from the exact statements (what `certify` decides at that h),
+/// and the largest certified step size of each claim: the top of the report.
+fn verdict_at(out: &mut String, spec: &shadowcert::spec::Spec, ranges: &[ClaimRange], h: &Rat, own: bool) {
+    let sc = step_claims(spec);
+    let whose = if own { " (the spec's step size)" } else { "" };
+    let applicable: Vec<&ClaimRange> = ranges.iter().filter(|r| r.not_applicable.is_none()).collect();
+    if applicable.is_empty() {
+        let _ = writeln!(out, "  h = {}{whose}: no step-size claim applies to this spec", show(h));
+        return;
+    }
+    let decided: Vec<(&str, Verdict, shadowcert::claim::Claim)> = applicable
+        .iter()
+        .map(|r| {
+            let (v, c) = sc.decide(&r.id, h);
+            (r.id.as_str(), v, c)
+        })
+        .collect();
+    let stability = ["step.stable", "step.descent"].iter().find_map(|id| decided.iter().find(|d| d.0 == *id));
+    let word = match stability {
+        Some((id, Verdict::Verified, c)) => match c.values.get("rate") {
+            Some(rate) => format!("safe ({id}: spectral radius ≤ {})", approx(rate.hi())),
+            None => format!("safe ({id})"),
+        },
+        Some((id, Verdict::Refuted, c)) => {
+            let why = c.reason.clone().unwrap_or_default();
+            format!("NOT safe ({id} refuted: {} fails)", why.trim_start_matches("fails: "))
+        }
+        Some((id, _, _)) => format!("undecided ({id} inconclusive)"),
+        None => "no stability condition applies".to_string(),
+    };
+    let _ = writeln!(out, "  h = {}{whose}: {word}", show(h));
+    for v in [Verdict::Verified, Verdict::Refuted, Verdict::Inconclusive] {
+        let ids: Vec<String> = decided.iter().filter(|d| d.1 == v).map(|d| d.0.to_string()).collect();
+        if !ids.is_empty() {
+            let head = format!("    {}: ", v.as_str());
+            let _ = writeln!(out, "{}", wrapped(&head, &ids, ", ", head.chars().count()));
+        }
+    }
+    let largest: Vec<String> = applicable
+        .iter()
+        .map(|r| match (&r.supremum, r.h_lo(), r.h_hi()) {
+            (Some(s), ..) => format!("{} {} {}", r.id, if s.attained { "≤" } else { "<" }, show(&s.value)),
+            (None, Some(lo), Some(hi)) if show(lo) == show(hi) => format!("{} {}", r.id, show(lo)),
+            (None, Some(lo), Some(hi)) => format!("{} ∈ [{}, {}]", r.id, show(lo), show(hi)),
+            (None, Some(lo), None) => format!("{} ≥ {}", r.id, show(lo)),
+            (None, None, _) => format!("{}: none in the range", r.id),
+        })
+        .collect();
+    let _ = writeln!(out, "{}", wrapped("  sup of the certified h: ", &largest, "; ", 4));
+}
+
+/// `certify admissible SPEC [--from X] [--to Y] [--points N] [--h VALUE] [--json] [-o FILE]`.
+pub fn run(path: &Path, req: &Request, at: Option<&Rat>, json: bool, output: Option<&Path>) -> i32 {
     if let Err(e) = req.validate() {
         return fail(&Error::Usage(format!("admissible: {e}")));
     }
@@ -72,7 +143,7 @@ pub fn run(path: &Path, req: &Request, json: bool, output: Option<&Path>) -> i32
     };
     let spec = match String::from_utf8(bytes.clone())
         .map_err(|_| Error::spec("", "the spec is not UTF-8 text"))
-        .and_then(|t| parse_spec_str(&t))
+        .and_then(|t| parse_spec_str_in(&t, Some(&spec_dir(path))))
     {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -103,9 +174,10 @@ pub fn run(path: &Path, req: &Request, json: bool, output: Option<&Path>) -> i32
         m => m.name().to_string(),
     };
     let _ = writeln!(out, "certify admissible {} — \"{}\" ({method})", path.display(), spec.name);
+    verdict_at(&mut out, &spec, &ranges, at.unwrap_or(&spec.algorithm.h), at.is_none());
     let _ = writeln!(
         out,
-        "  scan h ∈ [{}, {}], {} geometric grid points, every verdict change bisected to h_hi/h_lo − 1 ≤ {}",
+        "  scan h ∈ [{}, {}], {} geometric grid points,\n  every verdict change bisected to h_hi/h_lo − 1 ≤ {}",
         show(&req.from),
         show(&req.to),
         req.points,
@@ -113,7 +185,7 @@ pub fn run(path: &Path, req: &Request, json: bool, output: Option<&Path>) -> i32
     );
     let _ = writeln!(
         out,
-        "  a component is certified by the exact claim at its upper end (conditions increase with h); the \
+        "  a component is certified by the exact claim at its upper end (conditions increase with h);\n  the \
          refutation holds for every witness and every h ≥ h_hi"
     );
     let _ = writeln!(out);
@@ -127,6 +199,6 @@ pub fn run(path: &Path, req: &Request, json: bool, output: Option<&Path>) -> i32
     if let Some(o) = output {
         let _ = writeln!(out, "certificate written to {}", o.display());
     }
-    print!("{out}");
+    print!("{}", super::report::wrap(&out, super::report::width()));
     code
 }

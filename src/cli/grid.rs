@@ -19,6 +19,8 @@ pub struct Outputs {
     pub json: Option<PathBuf>,
     /// SVG heat map (maps only).
     pub svg: Option<PathBuf>,
+    /// When the completed grid exits 1.
+    pub fail_on: Option<FailOn>,
 }
 
 /// `NAME=FROM:TO[:POINTS]` → an axis (`points` when not given in the text).
@@ -81,14 +83,29 @@ fn written(files: &Outputs) {
     }
 }
 
-/// Exit code of a grid: 0 when every point of every claim is verified, 1 otherwise.
-fn grid_code(out: &Json) -> i32 {
-    let all = out["points"]
+/// When a completed grid exits 1 (`--fail-on`); by default it exits 0 whatever its verdicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when some point of some claim is refuted.
+    Refuted,
+    /// Exit 1 when some point of some claim is not verified (refuted, inconclusive or not
+    /// applicable): the behaviour before `--fail-on` existed.
+    Inconclusive,
+}
+
+/// Exit code of a completed grid: 0, or 1 when `fail_on` says so.
+fn grid_code(out: &Json, fail_on: Option<FailOn>) -> i32 {
+    let Some(fail_on) = fail_on else { return 0 };
+    let fails = |v: &Json| match fail_on {
+        FailOn::Refuted => v == "refuted",
+        FailOn::Inconclusive => v != "verified",
+    };
+    let any = out["points"]
         .as_array()
         .into_iter()
         .flatten()
-        .all(|p| p["verdicts"].as_object().is_some_and(|m| m.values().all(|v| v == "verified")));
-    i32::from(!all)
+        .any(|p| p["verdicts"].as_object().is_some_and(|m| m.values().any(fails)));
+    i32::from(any)
 }
 
 /// `certify sweep SPEC --param P --from X --to Y --points N [--log] …`.
@@ -125,7 +142,7 @@ pub fn sweep(spec: &Path, axis: Axis, claims: &[String], shard: Shard, files: &O
         println!();
     }
     written(files);
-    grid_code(&out)
+    grid_code(&out, files.fail_on)
 }
 
 /// `certify map SPEC --x P=A:B --y h=C:D …`.
@@ -152,7 +169,7 @@ pub fn map(spec: &Path, x: Axis, y: Axis, claim: Option<&str>, shard: Shard, fil
         Ok(out) => {
             print_tallies(&out);
             written(files);
-            grid_code(&out)
+            grid_code(&out, files.fail_on)
         }
         Err(e) => fail(&e),
     }
@@ -174,7 +191,7 @@ pub fn merge(output: &Path, inputs: &[PathBuf], csv: Option<PathBuf>, svg: Optio
             .or_else(|| out["claims"][0].as_str())
             .unwrap_or(STEP_CLAIMS[0])
             .to_string();
-        write_outputs(&out, &claim, &Outputs { json: Some(output.to_path_buf()), csv, svg })?;
+        write_outputs(&out, &claim, &Outputs { json: Some(output.to_path_buf()), csv, svg, fail_on: None })?;
         Ok(out)
     })();
     match result {

@@ -52,7 +52,7 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
     if json {
         print!("{text}");
     } else {
-        print!("{}", report::render(path, &c));
+        print!("{}", report::wrap(&report::render(path, &c), report::width()));
         if let Some(out) = output {
             println!("certificate written to {}", out.display());
         }

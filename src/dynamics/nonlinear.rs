@@ -467,14 +467,15 @@ enum Retry {
     Fail,
 }
 
-/// One substep of length s from (m, r): the new (m′, r′) and the remainder's magnitude.
+/// One substep of length s from (m, r): the new (m′, r′), the remainder's magnitude and the
+/// a-priori box of the path over the substep.
 fn substep(
     objective: &dyn BoxObjective,
     m: &[f64],
     r: f64,
     c: Interval,
     s: Interval,
-) -> Result<(Vec<f64>, f64, f64), Retry> {
+) -> Result<(Vec<f64>, f64, f64, Vec<Interval>), Retry> {
     let b = ball_box(m, r);
     let y = a_priori(objective, &b, c, s).ok_or(Retry::Smaller)?;
     let nu = (c * point(objective.neg_lambda_min_sup(&y))).sup();
@@ -502,7 +503,7 @@ fn substep(
     if !r_next.is_finite() {
         return Err(Retry::Fail);
     }
-    Ok((next, r_next, rem_mag))
+    Ok((next, r_next, rem_mag, y))
 }
 
 /// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps: c = 1 is the
@@ -519,10 +520,11 @@ pub fn gradient_flow(objective: &dyn BoxObjective, y0: &[Rat], c: &Rat, tau: &Ra
     tube.push(&m, r);
     let mut n = 1usize;
     for _ in 0..steps {
+        let mut segment = vec![Interval::ENTIRE; y0.len()];
         while r.is_finite() {
             match sample(objective, &m, r, ci, tau, n) {
-                Ok((next, r_next, easy)) => {
-                    (m, r) = (next, r_next);
+                Ok((next, r_next, easy, swept)) => {
+                    (m, r, segment) = (next, r_next, swept);
                     if easy && n > 1 {
                         n /= 2;
                     }
@@ -532,13 +534,20 @@ pub fn gradient_flow(objective: &dyn BoxObjective, y0: &[Rat], c: &Rat, tau: &Ra
                 Err(_) => r = f64::INFINITY,
             }
         }
+        tube.push_segment(&segment);
         tube.push(&m, r);
     }
     tube
 }
 
+/// The hull of two boxes.
+fn hull(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
+    a.iter().zip(b).map(|(x, y)| x.convex_hull(*y)).collect()
+}
+
 /// One sample interval [kτ, (k+1)τ] in `n` equal substeps; `easy` when every remainder was far
-/// below the tolerance (the next sample may try half as many substeps).
+/// below the tolerance (the next sample may try half as many substeps); the hull of the substeps'
+/// a-priori boxes holds the path over the interval.
 fn sample(
     objective: &dyn BoxObjective,
     m: &[f64],
@@ -546,12 +555,14 @@ fn sample(
     c: Interval,
     tau: &Rat,
     n: usize,
-) -> Result<(Vec<f64>, f64, bool), Retry> {
+) -> Result<(Vec<f64>, f64, bool, Vec<Interval>), Retry> {
     let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
     let (mut m, mut r) = (m.to_vec(), r);
     let mut easy = true;
+    let mut swept: Option<Vec<Interval>> = None;
     for _ in 0..n {
-        let (next, r_next, rem) = substep(objective, &m, r, c, s)?;
+        let (next, r_next, rem, y) = substep(objective, &m, r, c, s)?;
+        swept = Some(swept.map_or_else(|| y.clone(), |w| hull(&w, &y)));
         let scale = m.iter().fold(0.0f64, |a, x| a.max(x.abs()));
         let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
         if rem > tol {
@@ -560,7 +571,7 @@ fn sample(
         easy &= rem <= tol / 2f64.powi(ORDER as i32 + 3);
         (m, r) = (next, r_next);
     }
-    Ok((m, r, easy))
+    Ok((m, r, easy, swept.expect("n ≥ 1 substeps")))
 }
 
 /// A norm ‖(L ⊗ I)z‖₂ on z = (q, v) for the second-order flow q̈ + c₁q̇ = −c₂∇f(q), fitted to the
@@ -636,6 +647,7 @@ pub fn second_order_flow(
     let Some((mv, wv)) = center(v0) else {
         tube.push(&start.hi, f64::INFINITY);
         for _ in 0..steps {
+            tube.push_segment(&vec![Interval::ENTIRE; d]);
             tube.push(&start.hi, f64::INFINITY);
         }
         return tube;
@@ -647,13 +659,16 @@ pub fn second_order_flow(
     tube.push(&m[..d], start.err);
     let mut n = 1usize;
     for _ in 0..steps {
+        let mut segment = vec![Interval::ENTIRE; d];
         while r.is_finite() {
             let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
             let mut state = (m.clone(), r, norm);
             let mut outcome = Ok(true);
+            let mut swept: Option<Vec<Interval>> = None;
             for _ in 0..n {
                 match second_order_substep(objective, &state.0, state.1, &state.2, (c1i, c2i), s) {
-                    Ok((next, r_next, chosen, rem)) => {
+                    Ok(Substep { next, radius: r_next, norm: chosen, remainder: rem, swept: y }) => {
+                        swept = Some(swept.map_or_else(|| y[..d].to_vec(), |w| hull(&w, &y[..d])));
                         let scale = state.0.iter().fold(0.0f64, |a, x| a.max(x.abs()));
                         let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
                         if rem > tol {
@@ -672,6 +687,7 @@ pub fn second_order_flow(
             match outcome {
                 Ok(easy) => {
                     (m, r, norm) = state;
+                    segment = swept.expect("n ≥ 1 substeps");
                     if easy && n > 1 {
                         n /= 2;
                     }
@@ -681,6 +697,7 @@ pub fn second_order_flow(
                 Err(_) => r = f64::INFINITY,
             }
         }
+        tube.push_segment(&segment);
         tube.push(&m[..d], (point(norm.k_out) * point(r)).sup());
     }
     tube
@@ -708,8 +725,21 @@ fn second_order_coefficients(
     coefs
 }
 
-/// One substep of the second-order flow: new center, radius (in the returned norm), norm, and the
-/// remainder's magnitude.
+/// One substep of the second-order flow.
+struct Substep {
+    /// New centre.
+    next: Vec<f64>,
+    /// Radius, in `norm`.
+    radius: f64,
+    /// The norm chosen for the new ball.
+    norm: TwoStepNorm,
+    /// The Taylor remainder's magnitude.
+    remainder: f64,
+    /// The a-priori box of the state over the substep.
+    swept: Vec<Interval>,
+}
+
+/// One substep of the second-order flow (see [`Substep`]).
 fn second_order_substep(
     objective: &dyn BoxObjective,
     m: &[f64],
@@ -717,7 +747,7 @@ fn second_order_substep(
     norm: &TwoStepNorm,
     (c1, c2): (Interval, Interval),
     s: Interval,
-) -> Result<(Vec<f64>, f64, TwoStepNorm, f64), Retry> {
+) -> Result<Substep, Retry> {
     let d = m.len() / 2;
     let b = ball_box(m, (point(norm.k_out) * point(r)).sup());
     let t = Interval::try_from((0.0, s.sup())).map_err(|_| Retry::Fail)?;
@@ -757,7 +787,7 @@ fn second_order_substep(
     if !r_next.is_finite() {
         return Err(Retry::Fail);
     }
-    Ok((next, r_next, chosen, rem_mag))
+    Ok(Substep { next, radius: r_next, norm: chosen, remainder: rem_mag, swept: y })
 }
 
 /// The rescaling factor (1 − λ)⁻¹ of the flow (8) of 004.
@@ -813,6 +843,17 @@ mod tests {
             for k in 0..=steps {
                 let t = ti * point(k as f64);
                 meets_1d(&tube, k, exact(t), 1e-13, f);
+            }
+            // The a-priori boxes hold the path between samples, and not much more.
+            let segments = tube.segments().expect("a flow keeps its segments");
+            for (k, seg) in segments.iter().enumerate() {
+                let t = ti * point(k as f64);
+                for s in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                    let v = exact(t + ti * point(s));
+                    assert!(v.inf() <= seg[0].sup() && v.sup() >= seg[0].inf(), "{f}: segment {k} misses t + {s}τ");
+                }
+                let step = (exact(t + ti) - exact(t)).mag();
+                assert!(seg[0].wid() <= step + 1e-2, "{f}: segment {k} of width {} for a step of {step}", seg[0].wid());
             }
             // A wrong value is excluded: the test can fail.
             let k = steps / 2;

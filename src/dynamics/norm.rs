@@ -202,6 +202,34 @@ fn verify(a: &IMat, w: &DMatrix<f64>, blocks: &[Matrix2<f64>], theta: f64) -> Op
     Some((norm, pm))
 }
 
+/// The norm a certificate stores for a tube of a quadratic objective's affine `map` (the engine's
+/// search; the checker verifies it, `shadowcert_checker::tube::Norm::verify`): for a d × d map
+/// (symmetric: GD, sampled first-order flows) the Euclidean norm with θ just above the largest
+/// |eigenvalue| (rigorous bounds, `spectrum::sym_eig_bounds`); for a 2d × 2d map the Lyapunov norm
+/// of [`lyapunov_matrix`] with κ ≥ 1/√λ_min(P). θ and κ are raised until the checker's own test
+/// passes; the fallback is P = I with θ above the Frobenius norm (sound, but errors may grow).
+pub fn evidence_norm(q: &RatMatrix, map: &Affine) -> Norm {
+    let n = map.dim();
+    let a = IMat::from_intervals(n, n, &map.a.a);
+    let exact = |x: f64| Rat::from_float(x).unwrap_or_else(Rat::one);
+    let attempt = |p: Option<&DMatrix<f64>>, theta: f64, kappa: f64| -> Option<Norm> {
+        (1..=6).find_map(|i| {
+            let f = 1.0 + 1e-12 * 10f64.powi(2 * i);
+            let p = p.map(|p| (0..n).map(|r| (0..n).map(|c| exact(p[(r, c)])).collect()).collect());
+            let norm = Norm { p, theta: exact(theta * f), kappa: exact(kappa * f) };
+            norm.verify(map).is_ok().then_some(norm)
+        })
+    };
+    let found = if n == q.len() {
+        let eb = sym_eig_bounds(&a);
+        attempt(None, eb.lo.abs().max(eb.hi.abs()), 1.0)
+    } else {
+        let w = nalgebra::SymmetricEigen::new(IMat::from_rat(q).mid()).eigenvectors;
+        lyapunov_matrix(&a, &w).and_then(|(norm, p)| attempt(Some(&p), norm.theta, norm.k_out))
+    };
+    found.unwrap_or_else(|| Norm { p: None, theta: exact(a.frobenius_sup() * (1.0 + 1e-9)), kappa: Rat::one() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,32 +258,4 @@ mod tests {
             assert!(x.norm() <= n.k_out * n.k_in * n.theta.powi(k) * x0 * (1.0 + 1e-9), "step {k}");
         }
     }
-}
-
-/// The norm a certificate stores for a tube of a quadratic objective's affine `map` (the engine's
-/// search; the checker verifies it, `shadowcert_checker::tube::Norm::verify`): for a d × d map
-/// (symmetric: GD, sampled first-order flows) the Euclidean norm with θ just above the largest
-/// |eigenvalue| (rigorous bounds, `spectrum::sym_eig_bounds`); for a 2d × 2d map the Lyapunov norm
-/// of [`lyapunov_matrix`] with κ ≥ 1/√λ_min(P). θ and κ are raised until the checker's own test
-/// passes; the fallback is P = I with θ above the Frobenius norm (sound, but errors may grow).
-pub fn evidence_norm(q: &RatMatrix, map: &Affine) -> Norm {
-    let n = map.dim();
-    let a = IMat::from_intervals(n, n, &map.a.a);
-    let exact = |x: f64| Rat::from_float(x).unwrap_or_else(Rat::one);
-    let attempt = |p: Option<&DMatrix<f64>>, theta: f64, kappa: f64| -> Option<Norm> {
-        (1..=6).find_map(|i| {
-            let f = 1.0 + 1e-12 * 10f64.powi(2 * i);
-            let p = p.map(|p| (0..n).map(|r| (0..n).map(|c| exact(p[(r, c)])).collect()).collect());
-            let norm = Norm { p, theta: exact(theta * f), kappa: exact(kappa * f) };
-            norm.verify(map).is_ok().then_some(norm)
-        })
-    };
-    let found = if n == q.len() {
-        let eb = sym_eig_bounds(&a);
-        attempt(None, eb.lo.abs().max(eb.hi.abs()), 1.0)
-    } else {
-        let w = nalgebra::SymmetricEigen::new(IMat::from_rat(q).mid()).eigenvectors;
-        lyapunov_matrix(&a, &w).and_then(|(norm, p)| attempt(Some(&p), norm.theta, norm.k_out))
-    };
-    found.unwrap_or_else(|| Norm { p: None, theta: exact(a.frobenius_sup() * (1.0 + 1e-9)), kappa: Rat::one() })
 }

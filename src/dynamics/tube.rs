@@ -200,18 +200,41 @@ pub fn points_enclosed() -> u64 {
 }
 
 /// An enclosed trajectory: points k = 0, 1, …, each a floating-point midpoint and a Euclidean
-/// radius with ‖xₖ − mₖ‖₂ ≤ rₖ for the exact point xₖ.
+/// radius with ‖xₖ − mₖ‖₂ ≤ rₖ for the exact point xₖ; for flows, also boxes holding the path
+/// between consecutive points.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tube {
     dim: usize,
     mid: Vec<f64>,
     rad: Vec<f64>,
+    /// Box k (`dim` intervals) holds the path between points k and k + 1.
+    segments: Vec<Interval>,
 }
 
 impl Tube {
     /// An empty tube of points in ℝ^`dim`.
     pub fn new(dim: usize) -> Self {
-        Tube { dim, mid: Vec::new(), rad: Vec::new() }
+        Tube { dim, mid: Vec::new(), rad: Vec::new(), segments: Vec::new() }
+    }
+
+    /// Appends the box holding the path from the last point to the next: the caller proves that
+    /// the exact path lies in it (its first `dim` coordinates are kept).
+    pub fn push_segment(&mut self, x: &[Interval]) {
+        assert!(x.len() >= self.dim, "Tube::push_segment: dimension");
+        self.segments.extend_from_slice(&x[..self.dim]);
+    }
+
+    /// The boxes holding the path between consecutive points, when every one is known.
+    pub fn segments(&self) -> Option<Vec<Vec<Interval>>> {
+        let n = self.segments.len() / self.dim.max(1);
+        (n + 1 == self.len()).then(|| self.segments.chunks(self.dim).map(<[Interval]>::to_vec).collect())
+    }
+
+    /// The points as the checker's balls.
+    pub fn balls(&self) -> Vec<shadowcert_checker::tube::Ball> {
+        (0..self.len())
+            .map(|k| shadowcert_checker::tube::Ball { centre: self.mid(k).to_vec(), radius: self.rad(k) })
+            .collect()
     }
 
     /// Appends a point: the caller proves ‖x − mid‖₂ ≤ rad for the exact point x.

@@ -257,6 +257,12 @@ pub struct Cover {
     pub bounds: Vec<f64>,
 }
 
+/// An exact rational box: per coordinate, [lo, hi].
+type RatBox = Vec<(Rat, Rat)>;
+
+/// A node of [`cover`]'s tree: its children's indices when split, its split coordinate and bound.
+type CoverNode = (Option<(usize, usize)>, i64, f64);
+
 /// [`maximize`] on exact rational boxes, bisected at exact midpoints of their widest side, keeping
 /// the tree: `upper(box)` is an upper bound of the quantity on the box (+∞ when there is none),
 /// `lower(point)` a lower bound at a point of the domain. Candidate witnesses are the vertices
@@ -273,7 +279,7 @@ where
     let two = Rat::from_integer(2.into());
     let centre = |b: &[(Rat, Rat)]| -> Vec<Rat> { b.iter().map(|(l, h)| (l + h) / &two).collect() };
     // Arena: children of node i (when split), its split coordinate and bound.
-    let mut nodes: Vec<(Option<(usize, usize)>, i64, f64)> = Vec::new();
+    let mut nodes: Vec<CoverNode> = Vec::new();
     let mut best = (f64::NEG_INFINITY, centre(domain));
     let mut points: Vec<Vec<Rat>> = Vec::new();
     if domain.len() <= VERTEX_DIM {
@@ -322,7 +328,7 @@ where
         if done {
             break;
         }
-        let children: Vec<(usize, usize, Vec<(Rat, Rat)>)> = split
+        let children: Vec<(usize, usize, RatBox)> = split
             .iter()
             .flat_map(|n| {
                 let k = widest_rat(&n.x).expect("splittable");

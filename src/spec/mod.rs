@@ -170,6 +170,15 @@ pub fn parse_spec_value_with_data(v: &serde_json::Value, data_file: &Path) -> Re
     validate::spec(v, Some(validate::DataAt::File(data_file)))
 }
 
+/// Validates `v`, a variant of `like`'s canonical JSON with other parameter values (a sweep's
+/// point): a dataset objective reuses `like`'s loaded data instead of reading its file again.
+pub fn parse_spec_value_like(v: &serde_json::Value, like: &Spec) -> Result<Spec> {
+    match &like.objective {
+        Objective::Dataset(ds) => validate::spec(v, Some(validate::DataAt::Loaded(ds))),
+        _ => validate::spec(v, None),
+    }
+}
+
 /// Validates a spec given as a JSON value, with `base` the directory of the spec file (for a
 /// dataset's `data` path).
 pub fn parse_spec_value_in(v: &serde_json::Value, base: Option<&Path>) -> Result<Spec> {

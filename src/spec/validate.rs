@@ -163,6 +163,9 @@ pub enum DataAt<'a> {
     Dir(&'a Path),
     /// Read this file; `data` is kept as written.
     File(&'a Path),
+    /// This dataset, already loaded (a spec re-validated with other parameter values, as a sweep
+    /// does): used when the spec's `data`, loss, l2, bias and scale are the ones it was loaded with.
+    Loaded(&'a Dataset),
 }
 
 /// Validates the whole spec; `base` says where a dataset's file is.
@@ -347,6 +350,14 @@ fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<DataAt>) -> Result<Ob
     let file = match base {
         DataAt::Dir(dir) => dir.join(path),
         DataAt::File(f) => f.to_path_buf(),
+        DataAt::Loaded(ds)
+            if (ds.path.as_str(), ds.loss, &ds.l2, ds.bias, &ds.scale) == (path, loss, &l2, bias, &scale) =>
+        {
+            return Ok(Objective::Dataset(ds.clone()));
+        }
+        DataAt::Loaded(_) => {
+            return Err(Error::spec(data_ptr, "the dataset objective differs from the one loaded with the spec"));
+        }
     };
     let ds = Dataset::load(path, &file, loss, l2, bias, scale)?;
     if let Some(h) = m.get("data_sha256") {

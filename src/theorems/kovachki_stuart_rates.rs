@@ -71,7 +71,7 @@
 use super::kovachki_stuart_manifold::{
     leading_order_distances, manifold_orbit, offmanifold_factor, record, ExactManifold, Thm5Rates,
 };
-use super::trajectories::{decide_domain, domain_margin, exact, sup_distance};
+use super::trajectories::{exact, samples_in_box, sup_distance};
 use super::MAX_TRAJECTORY_STEPS;
 use crate::claim::{Claim, Rel, Status, Value};
 use crate::dynamics::ivec::rat_vec;
@@ -198,17 +198,18 @@ pub fn thm2_rates(spec: &Spec, max_steps: u64) -> Claim {
     };
     // Rule 4 on the objects of the verdict.
     let tubes = [
-        ("orbit at h", &orbit_h),
-        ("flow (8) at h", &flow_h),
-        ("orbit at h/2", &orbit_h2),
-        ("flow (8) at h/2", &flow_h2),
+        ("orbit at h", &orbit_h, 1),
+        ("flow (8) at h", &flow_h, 1),
+        ("orbit at h/2", &orbit_h2, 2),
+        ("flow (8) at h/2", &flow_h2, 2),
     ];
-    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &tubes) else {
-        c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
-        return c;
-    };
-    if !decide_domain(&mut c, &domain, "orbits and flow samples at h and h/2", "sample ") {
-        return c;
+    match samples_in_box(&mut c, spec, &tubes, "orbits and flow samples at h and h/2", "sample ") {
+        None => {
+            c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
+            return c;
+        }
+        Some(false) => return c,
+        Some(true) => {}
     }
     let threshold = first_order();
     if c.check("Thm 2, first order measured: 3/4 <= rate_8 lower end", threshold.clone(), Rel::Le, rate8.lo.clone()) {

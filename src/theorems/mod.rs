@@ -106,14 +106,19 @@ pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 /// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
 /// `ec.thm1` ([`elkabetz_cohen`]), `shadow.finite` ([`shadowing`]) and the measured rates of `ks.thm2`
 /// ([`kovachki_stuart_rates`]; its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
-fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
+fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim]) -> Measured {
     let mut out = Measured::default();
     // Trajectory claims cost enclosures over the whole horizon: only the requested ones are run.
-    let wanted = |id: &str| spec.claims.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id));
+    let wanted = |id: &str| inputs.wants(id);
     // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
     if wanted("ks.thm2") {
         out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
     }
+    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
+    let shared = trajectories::Shared::default();
+    // Rule 4 on the closed-form claims first: `shadow.orbit` reads ε of a verified `ol.thm2`.
+    out.gated = trajectories::gates(spec, inputs, claims, &shared, MAX_TRAJECTORY_STEPS);
+    let claims = &shadowcert_checker::theorems::gated(claims, &out.gated);
     if spec.steps > MAX_TRAJECTORY_STEPS {
         for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| wanted(id)) {
             let mut c = Claim::new(id, headline(id));
@@ -125,8 +130,6 @@ fn trajectory_claims(spec: &Spec, claims: &[Claim]) -> Measured {
         }
         return out;
     }
-    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
-    let shared = trajectories::Shared::default();
     if wanted("shadow.orbit") {
         let eps_thm2 = claims
             .iter()
@@ -190,7 +193,7 @@ pub fn evaluate_with_evidence(spec: &Spec) -> (Vec<Claim>, Evidence) {
     let inputs = inputs(spec);
     let claims = shadowcert_checker::theorems::assemble(&inputs, &consts, &ctx, |claims| match &spec.objective {
         Objective::Quadratic { q, .. } => quadratic_trajectories(spec, &inputs, q, claims, &mut evidence),
-        _ => trajectory_claims(spec, claims),
+        _ => trajectory_claims(spec, &inputs, claims),
     });
     (claims, evidence)
 }

@@ -23,9 +23,10 @@
 //! * The orbit and the flow are enclosed for this objective and method (otherwise `not_applicable`,
 //!   naming what is not implemented).
 //! * Rule 4: the enclosed orbit xₖ and flow samples y(kh), k = 0..=K, stay inside the spec's domain
-//!   box (where the declared constants hold). Decided on the samples only: the flow between two
-//!   samples is not enclosed here. Certainly outside at some sample: `not_applicable`; not certified
-//!   either way: `inconclusive`.
+//!   box (where the declared constants hold). Decided on the samples (the claim is about them).
+//!   Certainly outside at some sample: `not_applicable`; not certified either way: `inconclusive`.
+//!   The closed-form claims that use the constants along the trajectories get the same rule from
+//!   [`gates`], with the flow between samples too (the a-priori boxes of `dynamics::nonlinear`).
 //!
 //! # Enclosure of D = max₀≤ₖ≤K ‖xₖ − y(kh)‖₂
 //! By the triangle inequality ‖xₖ − yₖ‖ ∈ ‖mˣₖ − mʸₖ‖ ± (rˣₖ + rʸₖ); ‖mˣₖ − mʸₖ‖ is enclosed with
@@ -46,11 +47,16 @@
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
 use crate::dynamics::{spec_flow, spec_orbit, Tube};
-use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval, RatMatrix};
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::Zero;
+use shadowcert_checker::inputs::Inputs;
+use shadowcert_checker::theorems::trajectories::{
+    decide_domain, domain_of, gate, look_ahead, look_ahead_path, not_established, Path,
+};
+use shadowcert_checker::theorems::GATED;
+use shadowcert_checker::tube::Ball;
 use std::cell::OnceCell;
 
 /// Statement of `shadow.orbit` when it stops before the orbit and the flow are known.
@@ -188,12 +194,14 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
     };
     c.enclosed("distance", dist.range.clone());
     c.value("max_radius", max_radius);
-    let Some(domain) = domain_margin(&spec.domain, &spec.x0, &[("orbit xₖ", orbit), ("flow y(kh)", flow)]) else {
-        c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
-        return c;
-    };
-    if !decide_domain(&mut c, &domain, "orbit and flow samples", "k = ") {
-        return c;
+    let tubes = [("orbit xₖ", orbit, 1), ("flow y(kh)", flow, 1)];
+    match samples_in_box(&mut c, spec, &tubes, "orbit and flow samples", "k = ") {
+        None => {
+            c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
+            return c;
+        }
+        Some(false) => return c,
+        Some(true) => {}
     }
     if c.check("max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps.clone())
     {
@@ -318,17 +326,6 @@ pub(crate) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
     Some(Distance { range: RatInterval::new(exact(lo)?, exact(hi)?), argmax_lo })
 }
 
-/// The domain check of rule 4 over the samples of some tubes.
-pub(super) struct DomainCheck {
-    /// Encloses the smallest signed distance min over samples, coordinates and faces of
-    /// (xᵢ − loᵢ, hiᵢ − xᵢ); negative means outside.
-    pub(super) margin: RatInterval,
-    /// Where the upper bound of the margin is smallest (a certain exit when it is negative).
-    pub(super) worst: (&'static str, usize),
-    /// Where the lower bound of the margin is smallest (the sample that blocks certification).
-    pub(super) weakest: (&'static str, usize),
-}
-
 /// The rigorous disproof ε < maxₖ ‖xₖ − y(kh)‖₂ (ε below the distance's lower end), recorded; when
 /// it holds the claim is refuted, naming the sample where the lower end is attained.
 pub(super) fn refute_by_distance(c: &mut Claim, eps: &Rat, dist: &Distance) -> bool {
@@ -341,71 +338,94 @@ pub(super) fn refute_by_distance(c: &mut Claim, eps: &Rat, dist: &Distance) -> b
     true
 }
 
-/// Rule 4 on claim `c`: records `domain_margin` and its inequalities; `true` when every sample is
-/// certified inside the box. Otherwise sets the verdict and returns `false`: not_applicable when a
-/// sample certainly leaves the box, inconclusive (with the blocking tube) when neither is certified.
-/// `what` names the samples in the recorded inequality, `at` prefixes the sample index in the reason.
-pub(super) fn decide_domain(c: &mut Claim, domain: &DomainCheck, what: &str, at: &str) -> bool {
-    c.enclosed("domain_margin", domain.margin.clone());
-    let zero = Rat::zero();
-    let inside = format!("rule 4: the enclosed {what} stay in the domain box: 0 <= domain_margin lower end");
-    if c.check(inside, zero.clone(), Rel::Le, domain.margin.lo.clone()) {
-        return true;
-    }
-    let leaves = "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0";
-    if c.check(leaves, domain.margin.hi.clone(), Rel::Lt, zero) {
-        let (tube, k) = domain.worst;
-        c.status = Status::NotApplicable;
-        c.reason = Some(format!(
-            "rule 4: the exact {tube} leaves the spec's domain box at {at}{k} (domain_margin < 0): the spec's \
-             constants hold only on the box"
-        ));
-    } else {
-        let (tube, k) = domain.weakest;
-        c.reason = Some(format!(
-            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {tube} tube at \
-             {at}{k} reaches beyond a face"
-        ));
-    }
-    false
+/// Rule 4 on claim `c` over the samples of `tubes` (the checker's `domain_of` and `decide_domain`):
+/// `true` when every sample is certified inside the domain box, else the verdict is set. `None`
+/// when a bound is not finite.
+pub(super) fn samples_in_box(
+    c: &mut Claim,
+    spec: &Spec,
+    tubes: &[(&'static str, &Tube, u32)],
+    what: &str,
+    at: &str,
+) -> Option<bool> {
+    let balls: Vec<_> = tubes.iter().map(|(_, t, _)| t.balls()).collect();
+    let paths: Vec<Path> = tubes
+        .iter()
+        .zip(&balls)
+        .map(|(&(what, _, per_h), samples)| Path { what, samples, segments: None, per_h, probes: None })
+        .collect();
+    let domain = domain_of(&spec.domain, &spec.x0, &paths)?;
+    Some(decide_domain(c, &domain, what, at))
 }
 
-/// The margin of rule 4: sample 0 is x₀ itself (exact; the spec validator puts it in the box), the
-/// others are the tubes' balls through their bounding boxes. `None` when a bound is not finite.
-///
-/// Enclosure: rigorous (the true smallest margin lies in `margin`).
-pub(super) fn domain_margin(domain: &[(Rat, Rat)], x0: &[Rat], tubes: &[(&'static str, &Tube)]) -> Option<DomainCheck> {
-    let m0 = x0.iter().zip(domain).map(|(x, (l, h))| (x - l).min(h - x)).min().expect("dimension ≥ 1");
-    let faces: Vec<(Interval, Interval)> =
-        domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::INFINITY);
-    let (mut worst, mut weakest) = (("x₀", 0), ("x₀", 0));
-    for &(what, tube) in tubes {
-        for k in 1..tube.len() {
-            let r = tube.rad(k);
-            if !r.is_finite() {
-                return None;
-            }
-            let r = point(r);
-            for (&m, &(fl, fh)) in tube.mid(k).iter().zip(&faces) {
-                let (below, above) = (point(m) - r, point(m) + r);
-                let (s_lo, s_hi) = (((below - fl).min(fh - above)).inf(), ((above - fl).min(fh - below)).sup());
-                if s_lo < lo {
-                    (lo, weakest) = (s_lo, (what, k));
-                }
-                if s_hi < hi {
-                    (hi, worst) = (s_hi, (what, k));
-                }
-            }
-        }
+/// Rule 4 on the verified closed-form claims of a non-quadratic spec that it asks for (the
+/// checker's `gate`, on the engine's tubes): `ol.prop1` on the flow, `ol.thm2`, `ol.thm3` and
+/// `ol.prop2` on the orbit and the flow, `ks.thm3` and `ks.lemma8` on the orbit and the damped flow
+/// (11), the other claims of 004 on the orbit; a flow with the a-priori boxes of its steps.
+pub(crate) fn gates(spec: &Spec, inputs: &Inputs, claims: &[Claim], shared: &Shared, max_steps: u64) -> Vec<Claim> {
+    let to_gate: Vec<&Claim> = claims
+        .iter()
+        .filter(|c| c.status == Status::Verified && GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
+        .collect();
+    if to_gate.is_empty() {
+        return Vec::new();
     }
-    let (lo, hi) = if lo == f64::INFINITY {
-        (m0.clone(), m0.clone())
-    } else {
-        let (lo, hi) = (exact(lo)?, exact(hi)?);
-        (if lo < m0 { lo } else { m0.clone() }, if hi < m0 { hi } else { m0.clone() })
+    if spec.steps > max_steps {
+        let beyond = format!("horizon of {} steps is beyond the {max_steps} steps this version encloses", spec.steps);
+        return to_gate.iter().map(|c| not_established(c, &beyond)).collect();
+    }
+    let orbit = shared.orbit(spec).map(|t| (t.balls(), None));
+    // A flow without its a-priori boxes between samples cannot establish rule 4: as if overflowed.
+    let flow = shared.flow(spec).and_then(|(t, _)| Some((t.balls(), Some(t.segments()?))));
+    let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
+    let damped = match &spec.algorithm.method {
+        Method::Scheme7 { lambda, a, .. }
+            if needs_damped && crate::dynamics::flow::damping_alpha(lambda, a) > Rat::zero() =>
+        {
+            let (h, steps) = (&spec.algorithm.h, usize::try_from(spec.steps).expect("horizon.steps fits in usize"));
+            crate::dynamics::flow::damped_flow_of(&spec.objective, &spec.x0, h, lambda, a, h, steps)
+                .and_then(|t| Some((t.balls(), Some(t.segments()?))))
+        }
+        _ => None,
     };
-    Some(DomainCheck { margin: RatInterval::new(lo, hi), worst, weakest })
+    /// A tube's sample balls and, when recorded, its a-priori boxes between samples.
+    type Samples = Option<(Vec<Ball>, Option<Vec<Vec<Interval>>>)>;
+    fn path<'a>(what: &'static str, t: &'a Samples) -> Option<Path<'a>> {
+        t.as_ref().map(|(samples, segments)| Path { what, samples, segments: segments.clone(), per_h: 1, probes: None })
+    }
+    let flow_what = match &spec.algorithm.method {
+        Method::Gd => "gradient flow y(t)",
+        Method::Scheme7 { .. } => "rescaled flow (8) u(t)",
+        Method::HeavyBallOl { .. } => "heavy-ball ODE q(t)",
+    };
+    // Scheme (7) with a ≠ 0 evaluates the gradient at the look-ahead points too.
+    let ahead = match &spec.algorithm.method {
+        Method::Scheme7 { a, .. } if !a.is_zero() => Some(orbit.as_ref().and_then(|(balls, _)| look_ahead(balls, a))),
+        _ => None,
+    };
+    let ahead = ahead.as_ref().map(|la| la.as_deref().map(look_ahead_path));
+    let (orbit, flow, damped) =
+        (path("orbit xₖ", &orbit), path(flow_what, &flow), path("damped flow (11) u(t)", &damped));
+    to_gate
+        .iter()
+        .map(|c| {
+            let (about, what): (Vec<Option<&Path>>, &str) = match c.id.as_str() {
+                "ol.prop1" => (vec![flow.as_ref()], "flow (samples and between them)"),
+                "ol.thm2" | "ol.thm3" | "ol.prop2" => {
+                    (vec![orbit.as_ref(), flow.as_ref()], "orbit and flow (flow between samples too)")
+                }
+                "ks.thm3" | "ks.lemma8" => {
+                    (vec![orbit.as_ref(), damped.as_ref()], "orbit and damped flow (11) (flow between samples too)")
+                }
+                _ => (vec![orbit.as_ref()], "orbit"),
+            };
+            let mut about = about;
+            if let (true, Some(p)) = (c.id.starts_with("ks."), &ahead) {
+                about.push(p.as_ref());
+            }
+            gate(inputs, c, &about, what)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -799,15 +819,21 @@ pub(crate) mod tests {
         assert!(sup_distance(&tube(&[(0.0, f64::INFINITY)]), &tube(&[(0.0, 0.0)])).is_none());
         // Domain [−2, 2], x₀ = 0 (margin 2), then a ball [1.25, 1.75] (margin in [1/4, 3/4]).
         let dom = vec![(q("-2"), q("2"))];
-        let m = domain_margin(&dom, &[q("0")], &[("a", &tube(&[(0.0, 0.0), (1.5, 0.25)]))]).unwrap();
+        let path = |what, t: &Tube| (what, t.balls());
+        let margin = |tubes: &[(&'static str, Vec<shadowcert_checker::tube::Ball>)]| {
+            let paths: Vec<Path> = tubes
+                .iter()
+                .map(|(what, b)| Path { what, samples: b, segments: None, per_h: 1, probes: None })
+                .collect();
+            domain_of(&dom, &[q("0")], &paths).unwrap()
+        };
+        let m = margin(&[path("a", &tube(&[(0.0, 0.0), (1.5, 0.25)]))]);
         assert_eq!(m.margin.to_string_exact(), "[1/4, 3/4]");
-        let m = domain_margin(
-            &dom,
-            &[q("0")],
-            &[("a", &tube(&[(0.0, 0.0), (1.0, 0.0)])), ("b", &tube(&[(0.0, 0.0), (2.5, 0.25)]))],
-        )
-        .unwrap();
-        assert_eq!((m.margin.to_string_exact(), m.worst, m.weakest), ("[-3/4, -1/4]".into(), ("b", 1), ("b", 1)));
+        let m = margin(&[path("a", &tube(&[(0.0, 0.0), (1.0, 0.0)])), path("b", &tube(&[(0.0, 0.0), (2.5, 0.25)]))]);
+        assert_eq!(
+            (m.margin.to_string_exact(), m.exit, m.unsure),
+            ("[-3/4, -1/4]".into(), Some(("b", 1, false)), Some(("b", 1, false)))
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod constants;
 pub mod general;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
+pub mod stability;
 pub mod trajectories;
 
 use crate::claim::{Claim, Status};
@@ -28,6 +29,8 @@ pub const KS_THM2_HEADLINE: &str =
 /// Short statement of a claim, used when a missing hypothesis stops it before its theorem runs.
 pub fn headline(id: &str) -> &'static str {
     match id {
+        "step.descent" => "Descent lemma (GD): 0 < h < 2/L decreases f at every step inside the box",
+        "step.stable" => "Linear stability over the curvatures [μ, L], with its rate",
         "ol.prop1" => "Orvieto–Lucchi (000) Prop. 1: GD local error δ = ℓL h²/2",
         "ol.thm2" => "Orvieto–Lucchi (000) Thm 2: GD ε-shadows the gradient flow, ε = hℓL/(2μ)",
         "ol.thm3" => "Orvieto–Lucchi (000) Thm 3: saddle shadowing step bound",
@@ -167,6 +170,19 @@ pub fn theorem_claims(
     let mut claims: Vec<Claim> = Vec::new();
     let method_name = algorithm.method.name();
     let zero = Rat::zero();
+    // Classical step-size conditions.
+    claims.push(match algorithm.method {
+        Method::Gd => run("step.descent", consts, &["L"], |v| stability::descent(h, &v[0])),
+        _ => Claim::new("step.descent", headline("step.descent"))
+            .not_applicable(format!("method is {method_name}, the descent lemma is about gd")),
+    });
+    claims.push(if saddle {
+        Claim::new("step.stable", headline("step.stable")).not_applicable(
+            "saddle reading (gamma declared or Q indefinite): μ is the spectral gap, there is no minimizer to be stable at",
+        )
+    } else {
+        run("step.stable", consts, &["mu", "L"], |v| stability::stable(&algorithm.method, h, &v[0], &v[1]))
+    });
     // Orvieto–Lucchi, GD.
     for id in ["ol.prop1", "ol.thm2", "ol.thm3"] {
         let claim = if !matches!(algorithm.method, Method::Gd) {
@@ -258,6 +274,29 @@ pub struct Measured {
     pub claims: Vec<Claim>,
     /// Enclosure of maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ along the exact gradient flow (gd only).
     pub local_error_max: Option<crate::exact::RatInterval>,
+    /// The verified closed-form claims of [`GATED`] after rule 4 ([`gated`]): they replace the
+    /// closed-form records of the same id.
+    pub gated: Vec<Claim>,
+}
+
+/// The closed-form claims whose conclusion is about a trajectory of the spec and that use
+/// constants valid on the domain box: rule 4 (DESIGN.md) asks that the trajectories stay in the box
+/// (`trajectories::gate` says which trajectories each claim is about). Not here: `ks.lemma9`,
+/// `ks.lemma10` and `ks.assumption11`, whose conclusions are inequalities between the constants
+/// (witnesses γ, δ), true whatever the trajectory does; `ks.thm5` and `ks.thm6`, which use them
+/// about the orbit, are gated.
+pub const GATED: &[&str] =
+    &["ol.prop1", "ol.thm2", "ol.thm3", "ol.prop2", "ks.thm3", "ks.lemma8", "ks.thm5", "ks.thm6"];
+
+/// Whether record `c` went through rule 4 (it carries `domain_margin` or a rule-4 reason).
+pub fn is_gated(c: &Claim) -> bool {
+    GATED.contains(&c.id.as_str())
+        && (c.values.contains_key("domain_margin") || c.reason.as_deref().is_some_and(|r| r.starts_with("rule 4")))
+}
+
+/// `claims` with the records of `gated` in place of those of the same id.
+pub fn gated(claims: &[Claim], gated: &[Claim]) -> Vec<Claim> {
+    claims.iter().map(|c| gated.iter().find(|g| g.id == c.id).unwrap_or(c).clone()).collect()
 }
 
 /// Every claim of a spec, in `CLAIM_IDS` order: the constants (`consts`), the closed-form theorems
@@ -288,8 +327,25 @@ pub fn assemble(
                 })
                 .collect(),
             local_error_max: None,
+            gated: claims
+                .iter()
+                .filter(|c| c.status == Status::Verified && GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
+                .map(|c| {
+                    let mut c = c.clone();
+                    c.status = Status::Inconclusive;
+                    c.reason = Some(format!("rule 4 not established: {why}, so its trajectories are not enclosed"));
+                    c
+                })
+                .collect(),
         },
     };
+    claims = gated(&claims, &measured.gated);
+    // Rule 4 is never assumed: a verified claim of GATED without its record is not established.
+    for c in claims.iter_mut() {
+        if c.status == Status::Verified && GATED.contains(&c.id.as_str()) && !c.values.contains_key("domain_margin") {
+            *c = trajectories::not_established(c, "no record of the trajectories it is about");
+        }
+    }
     if let Some(local) = measured.local_error_max {
         if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
             c.enclosed("local_error_max", local);

@@ -1,7 +1,7 @@
 //! The trajectory claims of quadratic objectives f(x) = ½xᵀQx − bᵀx, decided on tubes
 //! (`crate::tube`): `shadow.orbit` (000; 004 Thm 2), the measured local error of `ol.prop1`,
 //! `ec.thm1` (002/003 Thm 1 made rigorous), `shadow.finite` (proofs/SHADOWING.md) and `ks.thm2`
-//! (004 Thm 2, Section 2.3).
+//! (004 Thm 2, Section 2.3); and rule 4 on the closed-form claims about those trajectories.
 //!
 //! # The objects (DESIGN.md rule 5)
 //! Every claim is about exact-arithmetic objects, each the tube of an exact affine map:
@@ -21,6 +21,15 @@
 //! With ‖xₖ − mₖ‖₂ ≤ rₖ and ‖yₖ − m′ₖ‖₂ ≤ r′ₖ, ‖xₖ − yₖ‖₂ ∈ ‖mₖ − m′ₖ‖₂ ± (rₖ + r′ₖ) (interval
 //! arithmetic on the centres); the local error τₖ = ‖yₖ₊₁ − Ψ(yₖ)‖₂, Ψ(y) = y − h(Qy − b), lies in
 //! ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ), ρ ≥ ‖I − hQ‖₂. Endpoints are `f64`s, recorded exactly.
+//!
+//! # Rule 4 (DESIGN.md) on the closed-form claims
+//! A verified claim of [`super::GATED`] applies constants valid on the domain box to trajectories
+//! of the spec; [`gate`] keeps it verified only when they are certified inside the box, and records
+//! `domain_margin`. The orbit is checked at its steps; a flow at its samples and between them, on a
+//! box per step ([`Path::segments`]: the interval exponential over t ∈ [0, h] tightened by three
+//! Picard steps). A straddling step of a flow is probed at 15 intermediate times ([`Probes`]), so
+//! that a flow that leaves and comes back between two samples is caught. [`domain`] names the first
+//! enclosure in time that is certainly outside, and the first that is not certified inside.
 //!
 //! Enclosure: rigorous.
 
@@ -195,12 +204,12 @@ fn second_order(q: &RatMatrix, b: &[Rat], mass: &Rat, friction: &Rat) -> (RatMat
     (k, (0..d).map(|_| Rat::zero()).chain(b.iter().map(|v| v / mass)).collect())
 }
 
-/// The flow a method's orbit is compared with (module documentation), sampled at `h`: map, start.
-fn flow(q: &RatMatrix, b: &[Rat], x0: &[Rat], method: &Method, h: &Rat) -> (Affine, Vec<Rat>) {
+/// The flow a method's orbit is compared with (module documentation) as ż = Kz + g: K, g, z(0).
+fn flow_system(q: &RatMatrix, b: &[Rat], x0: &[Rat], method: &Method) -> (RatMatrix, Vec<Rat>, Vec<Rat>) {
     let d = b.len();
     let first =
         |s: &Rat| -> (RatMatrix, Vec<Rat>) { (matrix(d, |i, j| -(s * &q[i][j])), b.iter().map(|v| s * v).collect()) };
-    let (k, g, z0) = match method {
+    match method {
         Method::Gd => {
             let (k, g) = first(&Rat::one());
             (k, g, x0.to_vec())
@@ -213,12 +222,25 @@ fn flow(q: &RatMatrix, b: &[Rat], x0: &[Rat], method: &Method, h: &Rat) -> (Affi
             let (k, g) = second_order(q, b, &Rat::one(), alpha);
             (k, g, x0.iter().cloned().chain((0..d).map(|_| Rat::zero())).collect())
         }
-    };
+    }
+}
+
+/// The flow of [`flow_system`] sampled at `h`: map, start.
+fn flow(q: &RatMatrix, b: &[Rat], x0: &[Rat], method: &Method, h: &Rat) -> (Affine, Vec<Rat>) {
+    let (k, g, z0) = flow_system(q, b, x0, method);
     (Affine::sampled_flow(&k, &g, h), z0)
 }
 
-/// The damped flow (11) at step `h` (mass hα, friction 1 − λ, u̇(0) of (12)); `None` unless α > 0.
-fn damped(q: &RatMatrix, b: &[Rat], x0: &[Rat], lambda: &Rat, a: &Rat, h: &Rat) -> Option<(Affine, Vec<Rat>)> {
+/// The damped flow (11) at step `h` (mass hα, friction 1 − λ, u̇(0) of (12)) as ż = Kz + g: K, g,
+/// z(0); `None` unless α > 0.
+fn damped_system(
+    q: &RatMatrix,
+    b: &[Rat],
+    x0: &[Rat],
+    lambda: &Rat,
+    a: &Rat,
+    h: &Rat,
+) -> Option<(RatMatrix, Vec<Rat>, Vec<Rat>)> {
     let (one, two) = (Rat::one(), rat(2));
     let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
     if !alpha.is_positive() {
@@ -227,15 +249,20 @@ fn damped(q: &RatMatrix, b: &[Rat], x0: &[Rat], lambda: &Rat, a: &Rat, h: &Rat) 
     let factor = (&one - &two * &alpha) / (&two * &alpha - lambda + &one);
     let (k, g) = second_order(q, b, &(h * &alpha), &(&one - lambda));
     let v0 = gradient(q, b, x0).iter().map(|gi| -(&factor * gi)).collect::<Vec<_>>();
-    Some((Affine::sampled_flow(&k, &g, h), x0.iter().cloned().chain(v0).collect()))
+    Some((k, g, x0.iter().cloned().chain(v0).collect()))
 }
 
-/// The balls of an orbit over `n` iterations (index = iteration), and of its flow samples.
+/// The damped flow (11) sampled at `h`: map, start; `None` unless α > 0.
+fn damped(q: &RatMatrix, b: &[Rat], x0: &[Rat], lambda: &Rat, a: &Rat, h: &Rat) -> Option<(Affine, Vec<Rat>)> {
+    let (k, g, z0) = damped_system(q, b, x0, lambda, a, h)?;
+    Some((Affine::sampled_flow(&k, &g, h), z0))
+}
+
+/// The balls of an orbit over `n` iterations (index = iteration) of the quadratic `(Q, b)`.
 fn orbit_balls(
     tubes: &Tubes,
     name: &str,
-    q: &RatMatrix,
-    b: &[Rat],
+    (q, b): (&RatMatrix, &[Rat]),
     x0: &[Rat],
     method: &Method,
     h: &Rat,
@@ -287,44 +314,196 @@ fn sup_distance(x: &[Ball], y: &[Ball]) -> Option<Sup> {
     Some(Sup { range: RatInterval::new(exact(lo)?, exact(hi)?), argmax_lo: arg, max_radius: exact(rad)? })
 }
 
-/// Rule 4 (DESIGN.md) on the balls of some tubes: the enclosure of the smallest signed distance of
-/// a sample to a face of the domain box (negative: outside), where its upper end is smallest (a
-/// certain exit when negative) and where its lower end is (the sample that blocks certification).
-struct Domain {
-    margin: RatInterval,
-    worst: (&'static str, usize),
-    weakest: (&'static str, usize),
+/// A trajectory for rule 4 (DESIGN.md): its name, the balls of its samples (sample k at time
+/// k/`per_h` in units of h) and, when known, boxes holding the path between samples k and k + 1.
+#[derive(Clone)]
+pub struct Path<'a> {
+    /// What it is, for the reason ("flow y(t)").
+    pub what: &'static str,
+    /// The balls of the samples, from sample 0.
+    pub samples: &'a [Ball],
+    /// Box k holds the path between samples k and k + 1 (the a-priori enclosure of a flow).
+    pub segments: Option<Vec<Vec<Interval>>>,
+    /// Samples per step h.
+    pub per_h: u32,
+    /// Enclosures of intermediate points of the path between samples k and k + 1, to decide a
+    /// segment whose box straddles a face.
+    pub probes: Option<Probes<'a>>,
 }
 
-fn domain(inputs: &Inputs, tubes: &[(&'static str, &[Ball])]) -> Option<Domain> {
-    let m0 = inputs.x0.iter().zip(&inputs.domain).map(|(x, (l, h))| (x - l).min(h - x)).min()?;
+/// The flow maps z ↦ E_t z + c_t to intermediate times t of a step, applied to the box of sample
+/// k's full state (`full[k]`): each image is an enclosure of one point of the path, so one that is
+/// certainly outside the box proves that the path leaves it between samples k and k + 1.
+#[derive(Clone)]
+pub struct Probes<'a> {
+    /// The balls of the full state.
+    pub full: &'a [Ball],
+    /// The flow maps to the intermediate times.
+    pub maps: &'a [Affine],
+}
+
+/// Intermediate times jh/16, j = 1, …, 15, of a step of ż = Kz + g: their flow maps.
+fn probe_maps(k: &RatMatrix, g: &[Rat], h: &Rat) -> Vec<Affine> {
+    (1..16).map(|j| Affine::sampled_flow(k, g, &(h * Rat::new(j.into(), 16.into())))).collect()
+}
+
+/// Rule 4 on some trajectories: the enclosure of the smallest signed distance of the trajectories
+/// (samples, and paths between samples where known) to a face of the domain box (negative:
+/// outside), and the first place, in time, where an enclosure is certainly outside the box
+/// (`exit`) or not certified inside it (`unsure`): (what, sample k, between k and k + 1).
+pub struct Domain {
+    /// Enclosure of the smallest signed distance.
+    pub margin: RatInterval,
+    /// The first enclosure certainly outside the box.
+    pub exit: Option<(&'static str, usize, bool)>,
+    /// The first enclosure not certified inside the box.
+    pub unsure: Option<(&'static str, usize, bool)>,
+}
+
+/// A ball's box (its coordinates' ranges); `None` when the ball is not finite.
+fn ball_box(b: &Ball) -> Option<Vec<Interval>> {
+    if !b.radius.is_finite() || b.centre.iter().any(|m| !m.is_finite()) {
+        return None;
+    }
+    let r = point(b.radius);
+    Some(b.centre.iter().map(|&m| (point(m) - r).convex_hull(point(m) + r)).collect())
+}
+
+/// The [`Path`] of the look-ahead points ([`look_ahead`]).
+pub fn look_ahead_path(samples: &[Ball]) -> Path<'_> {
+    Path {
+        what: "look-ahead point yₖ = xₖ + a(xₖ − xₖ₋₁)", samples, segments: None, per_h: 1, probes: None
+    }
+}
+
+/// The look-ahead points yₖ = xₖ + a(xₖ − xₖ₋₁) of scheme (7), where it evaluates the gradient, for
+/// 1 ≤ k < K, from the orbit's balls (index k; index 0 is x₀'s ball, not read by [`domain_of`]).
+/// `None` when a ball is not finite.
+///
+/// Enclosure: rigorous (‖(1 + a)eₖ − aeₖ₋₁‖₂ ≤ (1 + a)rₖ + arₖ₋₁, plus the rounding of the centre).
+pub fn look_ahead(orbit: &[Ball], a: &Rat) -> Option<Vec<Ball>> {
+    let ai = rat_to_interval(a);
+    let one_a = point(1.0) + ai;
+    let mut out = vec![orbit.first()?.clone()];
+    for w in orbit.windows(2).take(orbit.len().saturating_sub(2)) {
+        let (p, x) = (&w[0], &w[1]);
+        if ball_box(p).is_none() || ball_box(x).is_none() {
+            return None;
+        }
+        let v: Vec<Interval> =
+            x.centre.iter().zip(&p.centre).map(|(&xc, &pc)| one_a * point(xc) - ai * point(pc)).collect();
+        let centre: Vec<f64> = v.iter().map(|y| y.mid()).collect();
+        let off: Vec<Interval> = v.iter().zip(&centre).map(|(y, &c)| *y - point(c)).collect();
+        let radius = (norm2(&off) + one_a * point(x.radius) + ai * point(p.radius)).sup();
+        if !radius.is_finite() || centre.iter().any(|c| !c.is_finite()) {
+            return None;
+        }
+        out.push(Ball { centre, radius });
+    }
+    Some(out)
+}
+
+/// Rule 4 on `paths` (sample 0 of each is x₀, exact and in the box by validation, and is not read).
+/// `None` when a bound is not finite.
+///
+/// Enclosure: rigorous. Every box holds at least one point of the path, so the smallest upper end of
+/// a box's distance to a face bounds the true smallest distance from above.
+pub fn domain(inputs: &Inputs, paths: &[Path]) -> Option<Domain> {
+    domain_of(&inputs.domain, &inputs.x0, paths)
+}
+
+/// [`domain`] for the box `domain` and the start `x0`.
+pub fn domain_of(domain: &[(Rat, Rat)], x0: &[Rat], paths: &[Path]) -> Option<Domain> {
+    let m0 = x0.iter().zip(domain).map(|(x, (l, h))| (x - l).min(h - x)).min()?;
     let faces: Vec<(Interval, Interval)> =
-        inputs.domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
+        domain.iter().map(|(l, h)| (rat_to_interval(l), rat_to_interval(h))).collect();
     let (mut lo, mut hi) = (f64::INFINITY, f64::INFINITY);
-    let (mut worst, mut weakest) = (("x₀", 0), ("x₀", 0));
-    for &(what, balls) in tubes {
-        for (k, ball) in balls.iter().enumerate().skip(1) {
-            let r = point(ball.radius);
-            for (&m, &(fl, fh)) in ball.centre.iter().zip(&faces) {
-                let (below, above) = (point(m) - r, point(m) + r);
-                let (s_lo, s_hi) = ((below - fl).min(fh - above).inf(), (above - fl).min(fh - below).sup());
-                if s_lo < lo {
-                    (lo, weakest) = (s_lo, (what, k));
+    type Place = Option<(Rat, &'static str, usize, bool)>;
+    let (mut exit, mut unsure): (Place, Place) = (None, None);
+    let earliest = |slot: &mut Place, t: Rat, what, k, seg| {
+        if slot.as_ref().is_none_or(|(s, ..)| t < *s) {
+            *slot = Some((t, what, k, seg));
+        }
+    };
+    for p in paths {
+        // Sample k at time k, the path between k and k + 1 at k + ½ (in units of h/per_h).
+        let time = |k: usize, seg: bool| Rat::new((2 * k + usize::from(seg)).into(), (2 * p.per_h as usize).into());
+        if p.segments.as_ref().is_some_and(|s| s.len() + 1 != p.samples.len()) {
+            return None;
+        }
+        let boxes = p.samples.iter().enumerate().skip(1).map(|(k, b)| (k, false, ball_box(b)));
+        let segments = p.segments.iter().flatten().enumerate().map(|(k, x)| (k, true, Some(x.clone())));
+        for (k, seg, x) in boxes.chain(segments) {
+            // A box that is not finite has no usable bound: rule 4 is not decided.
+            let x = x?;
+            if x.len() != faces.len() || x.iter().any(|v| v.is_empty() || !v.inf().is_finite() || !v.sup().is_finite())
+            {
+                return None;
+            }
+            let (mut inside, mut outside) = (true, false);
+            for (v, &(fl, fh)) in x.iter().zip(&faces) {
+                let (below, above) = (point(v.inf()), point(v.sup()));
+                lo = lo.min((below - fl).min(fh - above).inf());
+                hi = hi.min((above - fl).min(fh - below).sup());
+                inside &= v.inf() >= fl.sup() && v.sup() <= fh.inf();
+                outside |= v.sup() < fl.inf() || v.inf() > fh.sup();
+            }
+            if !inside {
+                earliest(&mut unsure, time(k, seg), p.what, k, seg);
+            }
+            // A straddling segment: is one of its intermediate points certainly outside? (The upper
+            // end of its signed distance then bounds the margin from above.)
+            let probed = |pr: &Probes| -> Option<f64> {
+                let x = ball_box(pr.full.get(k)?)?;
+                pr.maps.iter().find_map(|m| {
+                    let y: Vec<Interval> = m.a.mul_vec(&x).into_iter().zip(&m.c).map(|(a, &c)| a + c).collect();
+                    if y.iter().any(|v| v.is_empty() || !v.inf().is_finite() || !v.sup().is_finite()) {
+                        return None;
+                    }
+                    let d = y
+                        .iter()
+                        .zip(&faces)
+                        .map(|(v, &(fl, fh))| (point(v.sup()) - fl).min(fh - point(v.inf())).sup())
+                        .fold(f64::INFINITY, f64::min);
+                    (d < 0.0).then_some(d)
+                })
+            };
+            let probe = match &p.probes {
+                // Only where it could name an earlier exit than the one found.
+                Some(pr) if seg && !inside && !outside && exit.as_ref().is_none_or(|(t, ..)| time(k, seg) < *t) => {
+                    probed(pr)
                 }
-                if s_hi < hi {
-                    (hi, worst) = (s_hi, (what, k));
-                }
+                _ => None,
+            };
+            if let Some(d) = probe {
+                hi = hi.min(d);
+            }
+            if outside || probe.is_some() {
+                earliest(&mut exit, time(k, seg), p.what, k, seg);
             }
         }
     }
     let (lo, hi) =
         if lo == f64::INFINITY { (m0.clone(), m0.clone()) } else { (exact(lo)?.min(m0.clone()), exact(hi)?.min(m0)) };
-    Some(Domain { margin: RatInterval::new(lo, hi), worst, weakest })
+    let strip = |x: Place| x.map(|(_, w, k, s)| (w, k, s));
+    Some(Domain { margin: RatInterval::new(lo, hi), exit: strip(exit), unsure: strip(unsure) })
 }
 
-/// Records `domain_margin`; `true` when every sample is certified inside the box, otherwise sets
-/// the verdict (not applicable: a sample certainly leaves; inconclusive: not certified either way).
-fn decide_domain(c: &mut Claim, d: &Domain, what: &str, at: &str) -> bool {
+/// "at k = 5" or "between k = 5 and 6".
+fn place(at: &str, k: usize, segment: bool) -> String {
+    if segment {
+        format!("between {at}{k} and {}", k + 1)
+    } else {
+        format!("at {at}{k}")
+    }
+}
+
+/// Rule 4 on claim `c`: records `domain_margin` and its inequalities; `true` when every enclosure is
+/// certified inside the box. Otherwise sets the verdict and returns `false`: not applicable when an
+/// enclosure certainly leaves the box (the first in time is named), inconclusive (with the first
+/// enclosure not certified inside) when neither is certified. `what` names the trajectories in the
+/// recorded inequality, `at` prefixes the sample index in the reason.
+pub fn decide_domain(c: &mut Claim, d: &Domain, what: &str, at: &str) -> bool {
     c.enclosed("domain_margin", d.margin.clone());
     let zero = Rat::zero();
     if c.check(
@@ -335,21 +514,34 @@ fn decide_domain(c: &mut Claim, d: &Domain, what: &str, at: &str) -> bool {
     ) {
         return true;
     }
-    if c.check(
-        "rule 4: a sample certainly leaves the domain box: domain_margin upper end < 0",
+    let leaves = c.check(
+        "rule 4: an enclosure certainly leaves the domain box: domain_margin upper end < 0",
         d.margin.hi.clone(),
         Rel::Lt,
         zero,
-    ) {
+    );
+    let named =
+        |x: Option<(&str, usize, bool)>| x.map_or_else(String::new, |(w, k, s)| format!(" {w} {}", place(at, k, s)));
+    if leaves {
         c.status = Status::NotApplicable;
+        let (what, first) = match d.exit {
+            Some((w, k, s)) => (format!(" {w}"), format!(": certainly outside {}", place(at, k, s))),
+            None => (String::new(), String::new()),
+        };
+        let earlier = match d.unsure {
+            Some((w, k, s)) if d.unsure != d.exit => {
+                format!(", the first enclosure not inside: the {w} {}", place(at, k, s))
+            }
+            _ => String::new(),
+        };
         c.reason = Some(format!(
-            "rule 4: the exact {} leaves the spec's domain box at {at}{} (domain_margin < 0): the spec's constants hold only on the box",
-            d.worst.0, d.worst.1
+            "rule 4: the exact{what} leaves the spec's domain box{first}{earlier} (domain_margin < 0); the spec's constants hold only on the box"
         ));
     } else {
+        c.status = Status::Inconclusive;
         c.reason = Some(format!(
-            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the {} tube at {at}{} reaches beyond a face",
-            d.weakest.0, d.weakest.1
+            "enclosure too wide to certify that the trajectory stays in the domain box (rule 4): the enclosure of the{} reaches beyond a face",
+            named(d.unsure)
         ));
     }
     false
@@ -415,33 +607,101 @@ pub fn quadratic(
     let method = &inputs.algorithm.method;
     let (h, x0) = (&inputs.algorithm.h, &inputs.x0);
     let n = crate::inputs::steps_usize(inputs.steps);
+    let d = b.len();
     let gd = matches!(method, Method::Gd);
     if inputs.wants("ks.thm2") {
         out.claims.push(ks_thm2(inputs, q, b, tubes).map_err(|e| format!("ks.thm2: {e}"))?);
     }
     let wanted: Vec<&str> =
         ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)).collect();
-    let prop1 = gd && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified);
+    let to_gate: Vec<&Claim> = prior
+        .iter()
+        .filter(|c| c.status == Status::Verified && super::GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
+        .collect();
     if inputs.steps > MAX_STEPS {
+        let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
         for id in wanted {
             let mut c = Claim::new(id, super::headline(id));
-            c.reason = Some(format!(
-                "horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses",
-                inputs.steps
-            ));
+            c.reason = Some(beyond.clone());
             out.claims.push(c);
         }
+        out.gated = to_gate.iter().map(|c| not_established(c, &beyond)).collect();
         return Ok(out);
     }
-    if wanted.is_empty() && !prop1 {
+    if wanted.is_empty() && to_gate.is_empty() {
         return Ok(out);
     }
     // A tube that does not verify rejects the first claim that reads it.
-    let first = wanted.first().copied().unwrap_or("ol.prop1");
+    let first = wanted.first().copied().or(to_gate.first().map(|c| c.id.as_str())).unwrap_or("ol.prop1");
     let named = |e: String| format!("{first}: {e}");
-    let orbit = lift(orbit_balls(tubes, "orbit", q, b, x0, method, h, n)).map_err(named)?;
-    let (fmap, fstart) = flow(q, b, x0, method, h);
-    let flow = lift(tubes.get("flow", &fmap, &point_box(&fstart), n, b.len())).map_err(named)?;
+    let orbit = lift(orbit_balls(tubes, "orbit", (q, b), x0, method, h, n)).map_err(named)?;
+    let (k, g, fstart) = flow_system(q, b, x0, method);
+    let fmap = Affine::sampled_flow(&k, &g, h);
+    let flow_full = lift(tubes.get("flow", &fmap, &point_box(&fstart), n, fmap.dim())).map_err(named)?;
+    let flow = flow_full.as_deref().map(|f| project(f, d));
+    if !to_gate.is_empty() {
+        let flow_probes = probe_maps(&k, &g, h);
+        let flow_path = flow.as_deref().zip(flow_full.as_deref()).map(|(f, full)| Path {
+            what: flow_what(method),
+            samples: f,
+            segments: Some(segments(&k, &g, h, &fstart, full, d)),
+            per_h: 1,
+            probes: Some(Probes { full, maps: &flow_probes }),
+        });
+        let orbit_path =
+            orbit.as_deref().map(|o| Path { what: "orbit xₖ", samples: o, segments: None, per_h: 1, probes: None });
+        let ahead = match method {
+            Method::Scheme7 { a, .. } if !a.is_zero() => Some(orbit.as_deref().and_then(|o| look_ahead(o, a))),
+            _ => None,
+        };
+        let ahead_path = ahead.as_ref().map(|la| la.as_deref().map(|s| look_ahead_path(s)));
+        let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
+        let damped = match method {
+            Method::Scheme7 { lambda, a, .. } if needs_damped => match damped_system(q, b, x0, lambda, a, h) {
+                Some((k, g, z0)) => {
+                    let m = Affine::sampled_flow(&k, &g, h);
+                    lift(tubes.get("flow_11", &m, &point_box(&z0), n, m.dim())).map_err(named)?.map(|full| {
+                        let segs = segments(&k, &g, h, &z0, &full, d);
+                        (project(&full, d), segs, full, probe_maps(&k, &g, h))
+                    })
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        let damped_path = damped.as_ref().map(|(f, segs, full, maps)| Path {
+            what: "damped flow (11) u(t)",
+            samples: f,
+            segments: Some(segs.clone()),
+            per_h: 1,
+            probes: Some(Probes { full, maps }),
+        });
+        for c in &to_gate {
+            // The trajectories each claim is about (module documentation).
+            let (about, what): (Vec<Option<&Path>>, &str) = match c.id.as_str() {
+                "ol.prop1" => (vec![flow_path.as_ref()], "flow (samples and between them)"),
+                "ol.thm2" | "ol.thm3" | "ol.prop2" => {
+                    (vec![orbit_path.as_ref(), flow_path.as_ref()], "orbit and flow (flow between samples too)")
+                }
+                "ks.thm3" | "ks.lemma8" => (
+                    vec![orbit_path.as_ref(), damped_path.as_ref()],
+                    "orbit and damped flow (11) (flow between samples too)",
+                ),
+                _ => (vec![orbit_path.as_ref()], "orbit"),
+            };
+            // Scheme (7) with a ≠ 0 evaluates the gradient at the look-ahead points too.
+            let mut about = about;
+            if let (true, Some(p)) = (c.id.starts_with("ks."), &ahead_path) {
+                about.push(p.as_ref());
+            }
+            out.gated.push(gate(inputs, c, &about, what));
+        }
+    }
+    let prior = super::gated(prior, &out.gated);
+    let prop1 = gd && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified);
+    if wanted.is_empty() && !prop1 {
+        return Ok(out);
+    }
     let sup = match (&orbit, &flow) {
         (Some(o), Some(f)) => sup_distance(o, f),
         _ => None,
@@ -460,7 +720,7 @@ pub fn quadratic(
     }
     for id in wanted {
         out.claims.push(match id {
-            "shadow.orbit" => shadow_orbit(inputs, prior, orbit.as_deref(), flow.as_deref(), sup.as_ref()),
+            "shadow.orbit" => shadow_orbit(inputs, &prior, orbit.as_deref(), flow.as_deref(), sup.as_ref()),
             "ec.thm1" => ec_thm1(inputs, spectrum, rho.as_ref(), tau.as_deref(), sup.as_ref())
                 .map_err(|e| format!("ec.thm1: {e}"))?,
             _ => shadow_finite(inputs, q, b, spectrum, tau.as_deref(), flow.as_deref(), sup.as_ref(), tubes, witness)
@@ -468,6 +728,85 @@ pub fn quadratic(
         });
     }
     Ok(out)
+}
+
+/// The balls on the first `d` coordinates (a ball's radius bounds its projection's).
+fn project(balls: &[Ball], d: usize) -> Vec<Ball> {
+    balls.iter().map(|b| Ball { centre: b.centre[..d].to_vec(), radius: b.radius }).collect()
+}
+
+/// Boxes holding the flow ż = Kz + g between consecutive samples (step `h`), on its first `d`
+/// coordinates. From X, the box of sample k's ball (for k = 0 the exact start `z0`, so that a start
+/// on a face is not pushed beyond it by the ball's radius):
+/// * Y = E·X + c, (E, c) the enclosure of the flow map over every t ∈ [0, h]
+///   ([`Affine::flow_segment`]): it holds the path, loosely when e^{tK} and ∫e^{sK}g ds are
+///   strongly correlated, and a hair beyond x₀ when x₀ is on a face (the series' remainder);
+/// * then, three times, Y ← Y ∩ (X + [0, h]·(KY + g)): if the path over [0, h] lies in Y, then
+///   z(t) = z(0) + ∫₀ᵗ(Kz + g) ∈ X + t·(KY + g) for t ≤ h, so the intersection holds it too.
+///
+/// Enclosure: rigorous.
+fn segments(k: &RatMatrix, g: &[Rat], h: &Rat, z0: &[Rat], full: &[Ball], d: usize) -> Vec<Vec<Interval>> {
+    let seg = Affine::flow_segment(k, g, h);
+    let (ki, gi) = (crate::interval::IMat::from_rat(k), g.iter().map(rat_to_interval).collect::<Vec<_>>());
+    let t = rat_to_interval(h).convex_hull(point(0.0));
+    full[..full.len().saturating_sub(1)]
+        .iter()
+        .enumerate()
+        .map(|(n, ball)| {
+            // A ball that is not finite gives boxes that are not either ([`domain_of`] stops there).
+            let x = if n == 0 {
+                z0.iter().map(rat_to_interval).collect()
+            } else {
+                ball_box(ball).unwrap_or_else(|| vec![Interval::ENTIRE; ball.centre.len()])
+            };
+            let mut y: Vec<Interval> = seg.a.mul_vec(&x).iter().zip(&seg.c).map(|(&a, &c)| a + c).collect();
+            for _ in 0..3 {
+                let ky = ki.mul_vec(&y);
+                y = y
+                    .iter()
+                    .zip(&x)
+                    .zip(ky.iter().zip(&gi))
+                    .map(|((&yi, &xi), (&kyi, &g))| yi.intersection(xi + t * (kyi + g)))
+                    .collect();
+            }
+            y.truncate(d);
+            y
+        })
+        .collect()
+}
+
+/// The flow of [`flow_system`] as named in rule 4's reasons.
+fn flow_what(method: &Method) -> &'static str {
+    match method {
+        Method::Gd => "gradient flow y(t)",
+        Method::Scheme7 { .. } => "rescaled flow (8) u(t)",
+        Method::HeavyBallOl { .. } => "heavy-ball ODE q(t)",
+    }
+}
+
+/// Claim `c` made inconclusive because rule 4 could not be decided.
+pub fn not_established(c: &Claim, why: &str) -> Claim {
+    let mut c = c.clone();
+    c.status = Status::Inconclusive;
+    c.reason = Some(format!("rule 4 not established: {why}"));
+    c
+}
+
+/// Rule 4 on the verified closed-form claim `c` about the trajectories `about` (`None`: a
+/// trajectory whose enclosure overflowed): `c` stays verified, with `domain_margin` recorded, when
+/// they are certified inside the domain box; else it becomes not applicable (the first certain
+/// exit named) or inconclusive ([`decide_domain`]).
+pub fn gate(inputs: &Inputs, c: &Claim, about: &[Option<&Path>], what: &str) -> Claim {
+    let Some(paths) = about.iter().copied().collect::<Option<Vec<&Path>>>() else {
+        return not_established(c, "the enclosure of a trajectory it is about overflows f64");
+    };
+    let paths: Vec<Path> = paths.into_iter().cloned().collect();
+    let Some(dom) = domain(inputs, &paths) else {
+        return not_established(c, "the domain check overflows f64");
+    };
+    let mut c = c.clone();
+    decide_domain(&mut c, &dom, what, "k = ");
+    c
 }
 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
@@ -535,7 +874,8 @@ fn shadow_orbit(
     };
     c.enclosed("distance", s.range.clone());
     c.value("max_radius", s.max_radius.clone());
-    let Some(dom) = domain(inputs, &[("orbit xₖ", o), ("flow y(kh)", f)]) else {
+    let samples = |what, samples| Path { what, samples, segments: None, per_h: 1, probes: None };
+    let Some(dom) = domain(inputs, &[samples("orbit xₖ", o), samples("flow y(kh)", f)]) else {
         c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
         return c;
     };
@@ -761,7 +1101,7 @@ fn shadow_finite(
             c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
         }
         let steps = crate::inputs::steps_usize(inputs.steps);
-        let gd = orbit_balls(tubes, "witness", q, b, x, &Method::Gd, h, steps);
+        let gd = orbit_balls(tubes, "witness", (q, b), x, &Method::Gd, h, steps);
         witness_sup = match gd {
             Ok(balls) => sup_distance(&balls, flow),
             Err(TubeError::Overflow(_)) => None,
@@ -851,8 +1191,8 @@ fn ks_thm2(inputs: &Inputs, q: &RatMatrix, b: &[Rat], tubes: &Tubes) -> Result<C
     );
     c.value("steps", Rat::from_integer(inputs.steps.into()));
     c.value("horizon", Rat::from_integer(inputs.steps.into()) * h);
-    let o_h = lift(orbit_balls(tubes, "orbit", q, b, x0, method, h, n))?;
-    let o_h2 = lift(orbit_balls(tubes, "orbit_h2", q, b, x0, method, &h2, 2 * n))?;
+    let o_h = lift(orbit_balls(tubes, "orbit", (q, b), x0, method, h, n))?;
+    let o_h2 = lift(orbit_balls(tubes, "orbit_h2", (q, b), x0, method, &h2, 2 * n))?;
     let (m, s) = flow(q, b, x0, method, h);
     let f_h = lift(tubes.get("flow", &m, &point_box(&s), n, b.len()))?;
     let (m, s) = flow(q, b, x0, method, &h2);
@@ -880,11 +1220,17 @@ fn ks_thm2(inputs: &Inputs, q: &RatMatrix, b: &[Rat], tubes: &Tubes) -> Result<C
         c.reason = Some("enclosure too wide: (8): a tube radius or the error bound is +∞, or the errors are not bounded away from 0".into());
         return Ok(c);
     };
-    let tubes_h: Vec<(&'static str, &[Ball])> =
-        [("orbit at h", &o_h), ("flow (8) at h", &f_h), ("orbit at h/2", &o_h2), ("flow (8) at h/2", &f_h2)]
-            .into_iter()
-            .filter_map(|(w, t)| t.as_deref().map(|t| (w, t)))
-            .collect();
+    let tubes_h: Vec<Path> = [
+        ("orbit at h", &o_h, 1),
+        ("flow (8) at h", &f_h, 1),
+        ("orbit at h/2", &o_h2, 2),
+        ("flow (8) at h/2", &f_h2, 2),
+    ]
+    .into_iter()
+    .filter_map(|(what, t, per_h)| {
+        t.as_deref().map(|samples| Path { what, samples, segments: None, per_h, probes: None })
+    })
+    .collect();
     let Some(dom) = domain(inputs, &tubes_h) else {
         c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
         return Ok(c);
@@ -909,4 +1255,107 @@ fn ks_thm2(inputs: &Inputs, q: &RatMatrix, b: &[Rat], tubes: &Tubes) -> Result<C
         .into());
     }
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ball(c: f64, r: f64) -> Ball {
+        Ball { centre: vec![c], radius: r }
+    }
+
+    #[test]
+    fn segments_hold_the_closed_form_path_tightly() {
+        // ẏ = 3 − y (K = [−1], g = [3]), y(0) = 0: y(t) = 3 − 3e^{−t}, increasing; h = 1/10.
+        let y = |t: f64| 3.0 - 3.0 * (-t).exp();
+        let full: Vec<Ball> = (0..=20).map(|k| ball(y(k as f64 / 10.0), 1e-14)).collect();
+        let segs = segments(&vec![vec![rat(-1)]], &[rat(3)], &Rat::new(1.into(), 10.into()), &[rat(0)], &full, 1);
+        assert_eq!(segs.len(), 20);
+        for (k, s) in segs.iter().enumerate() {
+            let (a, b) = (y(k as f64 / 10.0), y((k + 1) as f64 / 10.0));
+            // The whole path, with a margin for the f64 closed form.
+            assert!(s[0].inf() <= a, "k = {k}: {s:?} misses y(kh) = {a}");
+            assert!(s[0].sup() >= b, "k = {k}: {s:?} misses y((k+1)h) = {b}");
+            // The refinement overshoots by about h·sup|ẏ| − (b − a) ≤ h²·sup|ÿ| ≤ 0.03; the exp
+            // enclosure alone by h·|c| ≈ 0.04 and more.
+            assert!(s[0].sup() - b < 0.016 && a - s[0].inf() < 1e-9, "k = {k}: {s:?} vs [{a}, {b}]");
+        }
+        let loose = Affine::flow_segment(&vec![vec![rat(-1)]], &[rat(3)], &Rat::new(1.into(), 10.into()));
+        let x = ball_box(&full[9]).unwrap();
+        let e = loose.a.mul_vec(&x)[0] + loose.c[0];
+        assert!(e.inf() <= y(0.9) && e.sup() >= y(1.0) && e.sup() > y(1.0) + 0.02, "{e:?}");
+    }
+
+    #[test]
+    fn the_first_exit_is_first_in_time() {
+        let inputs = crate::inputs::parse(&serde_json::json!({
+            "algorithm": {"h": "1/10", "method": "gd"}, "constants": {}, "domain": [["-1", "1"]],
+            "horizon": {"steps": 4}, "name": "t", "objective": {"Q": [["1"]], "b": ["0"], "type": "quadratic"},
+            "x0": ["0"]
+        }))
+        .unwrap();
+        // Path a, two samples per h, outside from sample 3 (t = 1.5h); path b outside at sample 2
+        // (t = 2h) and straddling the face between samples 0 and 1.
+        let a = [ball(0.0, 0.0), ball(0.5, 0.1), ball(0.9, 0.05), ball(1.5, 0.1), ball(2.0, 0.1)];
+        let b = [ball(0.0, 0.0), ball(0.5, 0.1), ball(3.0, 0.1)];
+        let seg = vec![vec![Interval::try_from((0.0, 1.2)).unwrap()], vec![Interval::try_from((0.5, 3.0)).unwrap()]];
+        let paths = [
+            Path { what: "a", samples: &a, segments: None, per_h: 2, probes: None },
+            Path { what: "b", samples: &b, segments: Some(seg), per_h: 1, probes: None },
+        ];
+        let d = domain(&inputs, &paths).unwrap();
+        assert_eq!(d.exit, Some(("a", 3, false)));
+        assert_eq!(d.unsure, Some(("b", 0, true)));
+        assert!(d.margin.hi.is_negative());
+        // An empty box decides nothing.
+        let paths =
+            [Path { what: "b", samples: &b[..1], segments: Some(vec![vec![Interval::EMPTY]]), per_h: 1, probes: None }];
+        assert!(domain(&inputs, &paths).is_none());
+        // Neither does a ball or box that is not finite (it used to panic), nor a flow whose boxes
+        // between samples are fewer than its steps.
+        let inf = [ball(0.0, 0.0), ball(0.5, f64::INFINITY)];
+        assert!(domain(&inputs, &[Path { what: "c", samples: &inf, segments: None, per_h: 1, probes: None }]).is_none());
+        let nan = [ball(0.0, 0.0), ball(f64::NAN, 0.0)];
+        assert!(domain(&inputs, &[Path { what: "c", samples: &nan, segments: None, per_h: 1, probes: None }]).is_none());
+        let entire = Some(vec![vec![Interval::ENTIRE]]);
+        let p = Path { what: "c", samples: &b[..2], segments: entire, per_h: 1, probes: None };
+        assert!(domain(&inputs, &[p]).is_none());
+        let p = Path { what: "c", samples: &b, segments: Some(vec![vec![point(0.1)]]), per_h: 1, probes: None };
+        assert!(domain(&inputs, &[p]).is_none());
+    }
+
+    #[test]
+    fn look_ahead_points_can_leave_when_the_orbit_does_not() {
+        let inputs = crate::inputs::parse(&serde_json::json!({
+            "algorithm": {"h": "1/10", "method": "gd"}, "constants": {}, "domain": [["0", "1"]],
+            "horizon": {"steps": 3}, "name": "t", "objective": {"Q": [["1"]], "b": ["0"], "type": "quadratic"},
+            "x0": ["1/2"]
+        }))
+        .unwrap();
+        // xₖ = 0.5, 0.9, 0.99, 0.999 (inside [0, 1]); with a = 9/10 the look-ahead points are
+        // y₁ = 0.9 + 0.9·0.4 = 1.26 and y₂ = 0.99 + 0.9·0.09 = 1.071 (hand values): outside.
+        let orbit = [ball(0.5, 0.0), ball(0.9, 1e-12), ball(0.99, 1e-12), ball(0.999, 1e-12)];
+        let ahead = look_ahead(&orbit, &Rat::new(9.into(), 10.into())).unwrap();
+        assert_eq!(ahead.len(), 3, "y₁, y₂ and x₀ at index 0 (y₃ is never evaluated)");
+        for (k, want) in [(1, 1.26), (2, 1.071)] {
+            let (c, r) = (ahead[k].centre[0], ahead[k].radius);
+            assert!((c - want).abs() <= r + 1e-15 && r < 1e-11, "y_{k} = {c} ± {r}, want {want}");
+        }
+        let only_orbit =
+            domain(&inputs, &[Path { what: "orbit", samples: &orbit, segments: None, per_h: 1, probes: None }]);
+        assert!(only_orbit.unwrap().margin.lo >= Rat::zero());
+        let both = domain(
+            &inputs,
+            &[Path { what: "orbit", samples: &orbit, segments: None, per_h: 1, probes: None }, look_ahead_path(&ahead)],
+        )
+        .unwrap();
+        assert_eq!(both.exit.map(|e| (e.1, e.2)), Some((1, false)));
+        assert!(both.margin.hi.is_negative());
+        // a = 0 (heavy ball): the look-ahead points are the orbit's.
+        let same = look_ahead(&orbit, &Rat::zero()).unwrap();
+        assert!(same.iter().zip(&orbit).all(|(y, x)| y.centre == x.centre));
+        // A ball that is not finite gives none.
+        assert!(look_ahead(&[ball(0.5, 0.0), ball(0.9, f64::INFINITY), ball(0.99, 0.0)], &Rat::one()).is_none());
+    }
 }
