@@ -20,6 +20,17 @@ pub struct Certified {
     pub exit_code: i32,
 }
 
+/// The bytes of the spec file at `path`, or of standard input when `path` is `-` (a dataset's
+/// `data` is then relative to the working directory).
+pub fn read_spec_bytes(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| Error::io(path, e))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
 /// Reads, validates and certifies the spec at `path` (a dataset's `data` path is relative to the
 /// spec file's directory).
 pub fn certify_path(path: &Path) -> Result<Certified> {
@@ -31,7 +42,7 @@ pub fn certify_path(path: &Path) -> Result<Certified> {
 /// recorded in the certificate's inputs (`budget.max_boxes`), so `check` re-runs exactly the same
 /// enclosures: the time limit only chooses the budget, never the numbers.
 pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>) -> Result<Certified> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_spec_bytes(path)?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
     let mut spec = parse_spec_str_in(&text, Some(&spec_dir(path)))?;
     let display = path.to_string_lossy().replace('\\', "/");

@@ -7,9 +7,9 @@
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Invalid spec content, located by its JSON pointer (`/algorithm/lambda`).
-    #[error("{pointer}: {msg}")]
+    #[error("{}: {msg}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
     Spec {
-        /// JSON pointer into the spec (or `""` for the whole document).
+        /// JSON pointer into the spec (or `""` for the whole document, shown as `/`).
         pointer: String,
         /// What is wrong, with the offending value.
         msg: String,

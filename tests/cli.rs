@@ -265,3 +265,52 @@ fn ks_thm2_certificate_checks_and_a_tampered_rate_is_rejected() {
     run.expect_code(1);
     assert!(run.stderr.contains("ks.thm2"), "{}", run.stderr);
 }
+
+/// Issue 11 item 13: spec ergonomics.
+#[test]
+fn spec_ergonomics() {
+    // `b` is optional for quadratics (f = ½xᵀQx): the same certificate as with b = 0 written out.
+    let dir = temp();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(crate::util::root().join("specs/strongly_convex.json")).unwrap())
+            .unwrap();
+    v["objective"]["b"] = serde_json::json!(["0", "0"]);
+    std::fs::write(dir.path().join("with_b.json"), v.to_string()).unwrap();
+    v["objective"].as_object_mut().unwrap().remove("b");
+    std::fs::write(dir.path().join("without_b.json"), v.to_string()).unwrap();
+    let a = crate::util::certify_in(dir.path(), &["--json", "with_b.json"]);
+    let b = crate::util::certify_in(dir.path(), &["--json", "without_b.json"]);
+    a.expect_code(0);
+    let claims = |r: &crate::util::Run| serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["claims"].clone();
+    assert_eq!(claims(&a), claims(&b));
+    // `-` reads the spec from standard input.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_certify"))
+        .args(["-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), v.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("summary: 13 verified"));
+    // The root pointer is printed as `/`; `x**2`, `abs` and `pi` get hints.
+    std::fs::write(dir.path().join("array.json"), "[]").unwrap();
+    let run = crate::util::certify_in(dir.path(), &["array.json"]);
+    run.expect_code(2);
+    assert_eq!(run.stderr.trim_end(), "error: /: expected an object, got []");
+    let expr = |f: &str| {
+        let spec = serde_json::json!({
+            "name": "e", "objective": {"type": "expression", "vars": ["x"], "f": f},
+            "domain": [["-1", "1"]], "algorithm": {"method": "gd", "h": "1/10"}, "x0": ["1/2"]
+        });
+        std::fs::write(dir.path().join("e.json"), spec.to_string()).unwrap();
+        let run = crate::util::certify_in(dir.path(), &["e.json"]);
+        run.expect_code(2);
+        run.stderr
+    };
+    assert!(expr("x**2").contains("powers are written x^2, not x**2"));
+    assert!(expr("abs(x)").contains("|x| is not differentiable at 0"));
+    assert!(expr("pi*x^2").contains("constants are numbers in the grammar"));
+}

@@ -137,9 +137,9 @@ pub fn run(path: &Path, req: &Request, at: Option<&Rat>, json: bool, output: Opt
     if let Err(e) = req.validate() {
         return fail(&Error::Usage(format!("admissible: {e}")));
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match shadowcert::certify::read_spec_bytes(path) {
         Ok(b) => b,
-        Err(e) => return fail(&Error::io(path, e)),
+        Err(e) => return fail(&e),
     };
     let spec = match String::from_utf8(bytes.clone())
         .map_err(|_| Error::spec("", "the spec is not UTF-8 text"))

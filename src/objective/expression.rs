@@ -327,6 +327,11 @@ impl Parser<'_> {
         t
     }
 
+    /// Whether the token just consumed follows a '*' (Python's power `x**2`).
+    fn after_star(&self) -> bool {
+        self.pos >= 2 && self.toks[self.pos - 2].0 == Tok::Op('*')
+    }
+
     fn expect(&mut self, c: char) -> Result<()> {
         if *self.peek() == Tok::Op(c) {
             self.bump();
@@ -463,15 +468,24 @@ impl Parser<'_> {
                     return Ok(Expr::Fun(*f, Box::new(a)));
                 }
                 let funcs: Vec<&str> = Func::ALL.iter().map(|(n, _)| *n).collect();
+                let hint = match name.as_str() {
+                    "abs" => {
+                        ": |x| is not differentiable at 0 and every theorem here needs f of class C² or C³ \
+                         (a smooth stand-in: sqrt(x^2 + 1e-6))"
+                    }
+                    "pi" | "e" => ": constants are numbers in the grammar (e.g. 3.14159265358979, an exact rational)",
+                    _ => "",
+                };
                 Err(err(
                     col,
                     &format!(
-                        "unknown name {name:?}: not a variable ({}) nor a function ({})",
+                        "unknown name {name:?}: not a variable ({}) nor a function ({}){hint}",
                         self.vars.join(", "),
                         funcs.join(", ")
                     ),
                 ))
             }
+            Tok::Op('*') if self.after_star() => Err(err(col, "unexpected '*': powers are written x^2, not x**2")),
             Tok::Op(c) => Err(err(col, &format!("unexpected '{c}'"))),
             Tok::End => Err(err(col, "unexpected end of the expression")),
         }
@@ -905,6 +919,9 @@ mod tests {
     #[test]
     fn errors_point_at_the_column() {
         assert_eq!(parse_err("x + * y"), "column 5: unexpected '*'");
+        assert_eq!(parse_err("x**2"), "column 3: unexpected '*': powers are written x^2, not x**2");
+        assert!(parse_err("abs(x)").ends_with("(a smooth stand-in: sqrt(x^2 + 1e-6))"));
+        assert!(parse_err("x + pi").contains("constants are numbers in the grammar"));
         assert!(parse_err("x + foo(y)").starts_with("column 5: unknown name \"foo\""));
         assert_eq!(parse_err("(x + y"), "column 7: expected ')', found the end of the expression");
         assert!(parse_err("x^0.5").starts_with("column 3: exponent must be an integer"));

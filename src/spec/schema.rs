@@ -38,7 +38,7 @@ pub fn schema() -> Value {
                         "type": "object",
                         "description": "Φ(x) = ½ xᵀQx − bᵀx.",
                         "additionalProperties": false,
-                        "required": ["type", "Q", "b"],
+                        "required": ["type", "Q"],
                         "properties": {
                             "type": { "const": "quadratic", "description": "Quadratic objective." },
                             "Q": {
@@ -48,7 +48,7 @@ pub fn schema() -> Value {
                                 "description": "Symmetric d×d matrix (exactly: Q[i][j] = Q[j][i]), as a list of d rows; \
                                     d is the dimension of the problem."
                             },
-                            "b": { "$ref": "#/$defs/vector", "description": "Linear term, d entries." }
+                            "b": { "$ref": "#/$defs/vector", "description": "Linear term, d entries (optional, default 0)." }
                         }
                     },
                     {

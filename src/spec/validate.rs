@@ -422,7 +422,11 @@ fn objective(v: &Value, base: Option<DataAt>) -> Result<Objective> {
             }
         }
     }
-    let b = vector(required(m, ptr, "b")?, "/objective/b", d, "the dimension of Q")?;
+    // b is optional: f = ½xᵀQx when it is left out.
+    let b = match m.get("b") {
+        Some(b) => vector(b, "/objective/b", d, "the dimension of Q")?,
+        None => vec![Rat::zero(); d],
+    };
     Ok(Objective::Quadratic { q, b })
 }
 
