@@ -314,3 +314,25 @@ fn spec_ergonomics() {
     assert!(expr("abs(x)").contains("|x| is not differentiable at 0"));
     assert!(expr("pi*x^2").contains("constants are numbers in the grammar"));
 }
+
+/// Panics the fuzzer (`examples/fuzz.rs`) found: a huge step size or linear term made the engine's
+/// own tube evidence fail (no norm verifies when θ² overflows; an infinite start radius), and
+/// certify panicked. Now the tubes overflow, in engine and checker alike: the trajectory claims are
+/// inconclusive, exit 1, and the certificate checks.
+#[test]
+fn huge_numbers_in_quadratic_specs_do_not_panic() {
+    let dir = temp();
+    let specs = [
+        r#"{"algorithm":{"h":"1e300","lambda":"0.9","method":"heavy_ball"},"domain":[["-2","2"],["-2","2"]],"epsilon":"1/10","horizon":{"steps":64},"name":"a","objective":{"Q":[["1","0"],["0","20"]],"b":["0","0"],"type":"quadratic"},"x0":["1","1"]}"#,
+        r#"{"algorithm":{"h":"1/4096","lambda":"0.9","method":"nesterov"},"domain":[["-2","2"],["-2","2"]],"epsilon":"1/10","horizon":{"steps":64},"name":"b","objective":{"Q":[["1","0"],["0","1"]],"b":["0","1e300"],"type":"quadratic"},"x0":["1","1"]}"#,
+        r#"{"algorithm":{"h":"99999999999999999999999999999999","lambda":"0.9","method":"nesterov"},"domain":[["-2","2"],["-2","2"]],"epsilon":"1/10","horizon":{"steps":64},"name":"c","objective":{"Q":[["1","0"],["0","1"]],"b":["0","0"],"type":"quadratic"},"x0":["1","1"]}"#,
+        r#"{"algorithm":{"h":"1e300","method":"gd"},"claims":["ol.prop1","ol.thm3","ec.thm1","shadow.finite"],"constants":{"L":"2","L_phi":"0","ell":"9/4","gamma":"1","mu":"2"},"domain":[["-1","1"],["-1","1"]],"epsilon":"0.1","horizon":{"steps":64},"name":"d","objective":{"Q":[["2","0"],["0","-1"]],"b":["0","0"],"type":"quadratic"},"x0":["1","1/1000"]}"#,
+    ];
+    for (i, s) in specs.iter().enumerate() {
+        std::fs::write(dir.path().join("s.json"), s).unwrap();
+        let run = certify_in(dir.path(), &["s.json", "-o", "c.json"]);
+        run.expect_code(1);
+        assert!(run.stdout.contains("inconclusive"), "spec {i}: {}", run.stdout);
+        certify_in(dir.path(), &["check", "c.json"]).expect_code(0);
+    }
+}

@@ -273,7 +273,8 @@ fn start_ball(start: &[RatInterval], p: Option<&IMat>) -> (Vec<f64>, f64) {
 /// verifying the stored `checkpoints` (see the module documentation), or, without them, writing
 /// one every `stride` steps and at the last. Returns the Euclidean ball of every state and the
 /// checkpoints. Fails, naming the step, when the norm or a checkpoint does not verify or the
-/// enclosure overflows `f64`.
+/// enclosure overflows `f64` (a map whose enclosure is not finite overflows before anything is
+/// checked).
 pub fn run(
     map: &Affine,
     norm: &Norm,
@@ -282,6 +283,26 @@ pub fn run(
     checkpoints: Option<&[Checkpoint]>,
     stride: usize,
 ) -> Result<(Vec<Ball>, Vec<Checkpoint>), String> {
+    let mut written = Vec::new();
+    run_writing(map, norm, start, steps, checkpoints, stride, &mut written).map(|balls| (balls, written))
+}
+
+/// [`run`], writing its checkpoints into `written` as it goes: when the enclosure overflows, those
+/// written before are what a checker needs to reach the same overflow.
+pub fn run_writing(
+    map: &Affine,
+    norm: &Norm,
+    start: &[RatInterval],
+    steps: usize,
+    checkpoints: Option<&[Checkpoint]>,
+    stride: usize,
+    written: &mut Vec<Checkpoint>,
+) -> Result<Vec<Ball>, String> {
+    // Entries beyond 1e150 would overflow θ² and the norms' squares: treated as an overflow, the
+    // same in engine and checker (claims on such a tube are inconclusive, never verified).
+    if map.a.a.iter().chain(&map.c).any(|x| x.is_empty() || x.mag().is_nan() || x.mag() > 1e150) {
+        return Err("the step map's enclosure overflows f64 (an entry beyond 1e150)".into());
+    }
     let p = norm.verify(map)?;
     let p = p.as_ref();
     let (theta, kappa) = (rat_to_interval(&norm.theta), rat_to_interval(&norm.kappa));
@@ -289,8 +310,10 @@ pub fn run(
         return Err(format!("the start has dimension {}, the map {}", start.len(), map.dim()));
     }
     let (mut m, mut r) = start_ball(start, p);
+    if !r.is_finite() || m.iter().any(|x| !x.is_finite()) {
+        return Err("the enclosure overflows f64 at the start".into());
+    }
     let mut balls = Vec::with_capacity(steps + 1);
-    let mut written = Vec::new();
     let mut stored = checkpoints.map(|c| c.iter().peekable());
     for k in 0..=steps {
         match stored.as_mut() {
@@ -340,7 +363,7 @@ pub fn run(
     if stored.as_mut().is_some_and(|it| it.next().is_some()) {
         return Err("checkpoints out of order or beyond the horizon".into());
     }
-    Ok((balls, written))
+    Ok(balls)
 }
 
 /// The exact point `x` as a degenerate box.

@@ -227,7 +227,10 @@ pub fn evidence_norm(q: &RatMatrix, map: &Affine) -> Norm {
         let w = nalgebra::SymmetricEigen::new(IMat::from_rat(q).mid()).eigenvectors;
         lyapunov_matrix(&a, &w).and_then(|(norm, p)| attempt(Some(&p), norm.theta, norm.k_out))
     };
-    found.unwrap_or_else(|| Norm { p: None, theta: exact(a.frobenius_sup() * (1.0 + 1e-9)), kappa: Rat::one() })
+    // ‖A‖₂ ≤ the Frobenius bound; kept above 2⁻⁵⁰⁰ so that θ² does not underflow (A ≈ 0 for a
+    // strongly damped flow over a long step).
+    let theta = (a.frobenius_sup() * (1.0 + 1e-9)).max(2f64.powi(-500));
+    found.unwrap_or_else(|| Norm { p: None, theta: exact(theta), kappa: Rat::one() })
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ use crate::exact::{rat, round_up_dyadic, sqrt_enclosure, Rat, RatInterval, RatMa
 use crate::inputs::{Inputs, Method, ObjectiveInputs};
 use crate::interval::{exact, norm2, point, rat_interval_to_interval, rat_to_interval, to_rat_interval};
 use crate::quadratic::{count_at_most, count_below, gradient};
-use crate::tube::{point_box, run, Affine, Ball, Checkpoint, Norm, TubeEvidence};
+use crate::tube::{point_box, run, run_writing, Affine, Ball, Checkpoint, Norm, TubeEvidence};
 use inari::Interval;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::cell::RefCell;
@@ -103,10 +103,13 @@ impl Tubes<'_> {
             }
             Tubes::Build { norm, stride, out: written } => {
                 let n = norm(name, map);
-                let (balls, cps): (Vec<Ball>, Vec<Checkpoint>) =
-                    run(map, &n, start, steps, None, *stride).map_err(overflow)?;
-                written.borrow_mut().insert(name.to_string(), TubeEvidence { norm: n, checkpoints: cps });
-                Ok(project(balls))
+                let mut cps = Vec::new();
+                let balls = run_writing(map, &n, start, steps, None, *stride, &mut cps).map_err(overflow);
+                // Stored even when the enclosure overflows: the checker then reaches the same overflow.
+                if matches!(balls, Ok(_) | Err(TubeError::Overflow(_))) {
+                    written.borrow_mut().insert(name.to_string(), TubeEvidence { norm: n, checkpoints: cps });
+                }
+                Ok(project(balls?))
             }
         }
     }
