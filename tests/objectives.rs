@@ -123,10 +123,24 @@ fn ragged_csv_names_the_file_and_line() {
         run.stderr.trim_end(),
         "error: /objective/data: ./data/d.csv line 3: row has 2 cells, expected 3 (as the header)"
     );
-    std::fs::write(dir.path().join("data/d.csv"), "label,a,b\n1,1,2\n0,3,1\n").unwrap();
+    std::fs::write(dir.path().join("data/d.csv"), "label,a,b\n1,1,2\n2,3,1\n").unwrap();
     let run = certify_in(dir.path(), &["s.json"]);
     run.expect_code(2);
-    assert!(run.stderr.contains("line 3: label must be 1 or -1, got 0"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 3: label must be 1 or -1 (or 0 and 1 throughout), got 2"), "{}", run.stderr);
+    // Issue 11 item 12: labels 0 and 1 are read as -1 and +1, and the report says so; a BOM and a
+    // quoted header are read. The same data with labels ±1 gives the same claims.
+    std::fs::write(dir.path().join("data/d.csv"), "\u{feff}\"label\",\"a\",b\n1,1,2\n0,3,1\n").unwrap();
+    let zero_one = certify_in(dir.path(), &["s.json"]);
+    assert!(zero_one.stdout.contains("(2 examples, labels 0/1 read as -1/+1)"), "{}", zero_one.stdout);
+    std::fs::write(dir.path().join("data/d.csv"), "label,a,b\n1,1,2\n-1,3,1\n").unwrap();
+    let plus_minus = certify_in(dir.path(), &["s.json"]);
+    let summary = |r: &crate::util::Run| r.stdout.lines().last().unwrap_or("").to_string();
+    assert_eq!(summary(&zero_one), summary(&plus_minus));
+    // A pandas index column (no name) is an error, not a silent feature.
+    std::fs::write(dir.path().join("data/d.csv"), ",label,a,b\n0,1,1,2\n1,-1,3,1\n").unwrap();
+    let run = certify_in(dir.path(), &["s.json"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("line 1: column 1 has no name: a pandas index column?"), "{}", run.stderr);
 }
 
 #[test]

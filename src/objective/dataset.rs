@@ -64,30 +64,77 @@ pub struct Data {
     pub features: Vec<Vec<Rat>>,
     /// Feature column names, in order.
     pub names: Vec<String>,
+    /// Whether the file's labels were 0 and 1 (read as −1 and +1).
+    pub labels_01: bool,
+}
+
+/// The cells of one CSV line (RFC 4180 without line breaks inside quotes): fields split at commas
+/// outside double quotes, a quoted field unquoted (`""` inside it is one `"`), spaces trimmed.
+fn cells(line: &str) -> std::result::Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut was_quoted) = (false, false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cur.trim().is_empty() && !was_quoted => {
+                (quoted, was_quoted) = (true, true);
+                cur.clear();
+            }
+            (',', false) => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                was_quoted = false;
+            }
+            _ => cur.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quoted cell is not closed".into());
+    }
+    out.push(cur.trim().to_string());
+    Ok(out)
 }
 
 /// Reads the CSV at `path` (shown as `shown` in errors): a header row with a `label` column and
-/// feature columns, then one row per example. Errors name the file and line, at [`POINTER`].
+/// feature columns, then one row per example. A UTF-8 byte-order mark and quoted cells are read;
+/// labels are ±1, or 0 and 1 throughout (read as −1 and +1, [`Data::labels_01`]); a column with an
+/// empty name (a pandas index) is an error, not a feature. Errors name the file and line, at
+/// [`POINTER`].
 pub fn read_csv(bytes: &[u8], shown: &str) -> Result<Data> {
     let bad = |line: usize, msg: String| Error::spec(POINTER, format!("{shown} line {line}: {msg}"));
     let text = std::str::from_utf8(bytes).map_err(|_| Error::spec(POINTER, format!("{shown}: not UTF-8 text")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
         return Err(Error::spec(POINTER, format!("{shown}: empty file (expected a header row)")));
     };
-    let cols: Vec<&str> = header.split(',').map(str::trim).collect();
-    let Some(label_col) = cols.iter().position(|c| *c == "label") else {
-        return Err(bad(1, "header has no \"label\" column".into()));
+    let cols = cells(header).map_err(|e| bad(1, e))?;
+    let Some(label_col) = cols.iter().position(|c| c == "label") else {
+        return Err(bad(1, format!("header has no \"label\" column (columns: {})", cols.join(", "))));
     };
     if cols.len() < 2 {
         return Err(bad(1, "header needs a \"label\" column and at least one feature column".into()));
     }
-    let names: Vec<String> =
-        cols.iter().enumerate().filter(|(j, _)| *j != label_col).map(|(_, c)| c.to_string()).collect();
-    let (mut labels, mut features) = (Vec::new(), Vec::new());
+    if let Some(j) = cols.iter().position(String::is_empty) {
+        return Err(bad(
+            1,
+            format!(
+                "column {} has no name: a pandas index column? (write the CSV with index=False, or name the \
+                 column to use it as a feature)",
+                j + 1
+            ),
+        ));
+    }
+    let names: Vec<String> = cols.iter().enumerate().filter(|(j, _)| *j != label_col).map(|(_, c)| c.clone()).collect();
+    let (mut raw_labels, mut features) = (Vec::new(), Vec::new());
     for (i, line) in lines {
         let n = i + 1;
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let cells = cells(line).map_err(|e| bad(n, e))?;
         if cells.len() != cols.len() {
             return Err(bad(n, format!("row has {} cells, expected {} (as the header)", cells.len(), cols.len())));
         }
@@ -101,23 +148,28 @@ pub fn read_csv(bytes: &[u8], shown: &str) -> Result<Data> {
                 }
             };
             if j == label_col {
-                if v == Rat::one() {
-                    labels.push(1);
-                } else if v == -Rat::one() {
-                    labels.push(-1);
-                } else {
-                    return Err(bad(n, format!("label must be 1 or -1, got {}", fmt_rat(&v))));
-                }
+                let l = [(-1i8, -Rat::one()), (0, Rat::zero()), (1, Rat::one())].into_iter().find(|(_, r)| *r == v);
+                let Some((l, _)) = l else {
+                    return Err(bad(n, format!("label must be 1 or -1 (or 0 and 1 throughout), got {}", fmt_rat(&v))));
+                };
+                raw_labels.push((n, l));
             } else {
                 row.push(v);
             }
         }
         features.push(row);
     }
-    if labels.is_empty() {
+    if raw_labels.is_empty() {
         return Err(Error::spec(POINTER, format!("{shown}: no data rows after the header")));
     }
-    Ok(Data { labels, features, names })
+    let labels_01 = raw_labels.iter().all(|&(_, l)| l >= 0) && raw_labels.iter().any(|&(_, l)| l == 0);
+    if !labels_01 {
+        if let Some(&(n, _)) = raw_labels.iter().find(|&&(_, l)| l == 0) {
+            return Err(bad(n, "label 0 among labels -1 and 1: use -1 and 1, or 0 and 1 throughout".into()));
+        }
+    }
+    let labels = raw_labels.into_iter().map(|(_, l)| if labels_01 && l == 0 { -1 } else { l }).collect();
+    Ok(Data { labels, features, names, labels_01 })
 }
 
 /// A dataset objective, with its data loaded and the structural bounds precomputed.
@@ -169,6 +221,8 @@ struct Pre {
     inv_n: Interval,
     /// Exact [lower, upper] of ‖X̃‖₂².
     gram_exact: (Rat, Rat),
+    /// Whether the file's labels were 0 and 1 (read as −1 and +1).
+    labels_01: bool,
 }
 
 impl Dataset {
@@ -782,6 +836,7 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
         l2: rat_to_interval(l2),
         inv_n: rat_to_interval(&Rat::new(1.into(), n.into())),
         gram_exact,
+        labels_01: data.labels_01,
     })
 }
 
@@ -1112,9 +1167,10 @@ fn loss_d3(loss: Loss, z: Interval) -> Interval {
 /// One line for reports: path, size, loss, l2 and scale.
 pub fn describe(ds: &Dataset) -> String {
     format!(
-        "dataset {} ({} examples), {} loss, l2 = {}{}{}",
+        "dataset {} ({} examples{}), {} loss, l2 = {}{}{}",
         ds.path,
         ds.pre.n,
+        if ds.pre.labels_01 { ", labels 0/1 read as -1/+1" } else { "" },
         ds.loss.name(),
         fmt_rat(&ds.l2),
         if ds.bias { ", bias" } else { "" },
@@ -1154,9 +1210,9 @@ mod tests {
     fn csv_errors_name_file_and_line() {
         assert_eq!(err("label,a\n1,2\n-1,3,4\n"), "d.csv line 3: row has 3 cells, expected 2 (as the header)");
         assert_eq!(err("label,a\n1,x\n"), "d.csv line 2: column 2 (a): not a number: \"x\"");
-        assert_eq!(err("label,a\n2,1\n"), "d.csv line 2: label must be 1 or -1, got 2");
+        assert_eq!(err("label,a\n2,1\n"), "d.csv line 2: label must be 1 or -1 (or 0 and 1 throughout), got 2");
         assert_eq!(err(""), "d.csv: empty file (expected a header row)");
-        assert_eq!(err("a,b\n1,2\n"), "d.csv line 1: header has no \"label\" column");
+        assert_eq!(err("a,b\n1,2\n"), "d.csv line 1: header has no \"label\" column (columns: a, b)");
         assert_eq!(err("label,a\n"), "d.csv: no data rows after the header");
     }
 
@@ -1731,4 +1787,25 @@ mod tests {
         let lb = ds.enclose(Quantity::HessNorm, &[b, b]);
         assert!(lb.contains(1.225));
     }
+}
+#[test]
+fn csv_dialects() {
+    // A UTF-8 byte-order mark and a quoted header (Excel, pandas with quoting).
+    let d = read_csv("\u{feff}\"label\",\"a\",\"b, c\"\n1,\"0.5\",2\n-1,3,\"1/2\"\n".as_bytes(), "d.csv").unwrap();
+    assert_eq!(d.labels, vec![1, -1]);
+    assert_eq!(d.names, vec!["a".to_string(), "b, c".to_string()]);
+    assert_eq!(d.features[1][1], Rat::new(1.into(), 2.into()));
+    assert!(!d.labels_01);
+    // Labels 0 and 1 are read as -1 and +1, and say so.
+    let d = read_csv(b"label,a\n0,1\n1,2\n0,3\n", "d.csv").unwrap();
+    assert_eq!((d.labels, d.labels_01), (vec![-1, 1, -1], true));
+    // 0 among -1 and 1 is an error naming the line; so is a pandas index column.
+    let e = read_csv(b"label,a\n-1,1\n1,2\n0,3\n", "d.csv").unwrap_err().to_string();
+    assert!(e.contains("d.csv line 4: label 0 among labels -1 and 1"), "{e}");
+    let e = read_csv(b",label,a\n0,1,2\n1,-1,3\n", "d.csv").unwrap_err().to_string();
+    assert!(e.contains("d.csv line 1: column 1 has no name: a pandas index column?"), "{e}");
+    let e = read_csv(b"label,a\n1,\"2\n", "d.csv").unwrap_err().to_string();
+    assert!(e.contains("line 2: a quoted cell is not closed"), "{e}");
+    // Only positive labels: nothing is mapped.
+    assert!(!read_csv(b"label,a\n1,1\n", "d.csv").unwrap().labels_01);
 }
