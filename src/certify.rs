@@ -18,6 +18,33 @@ pub struct Certified {
     pub certificate: Json,
     /// 0: every requested claim verified; 1 otherwise.
     pub exit_code: i32,
+    /// What `--tighten` tried (`None` without it).
+    pub tightening: Option<Tightening>,
+}
+
+/// What `--tighten` tried and why it stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tightening {
+    /// The box budgets run, the spec's first; with the number of constant claims left inconclusive.
+    pub runs: Vec<(u64, usize)>,
+    /// Why it stopped.
+    pub stop: String,
+}
+
+impl Tightening {
+    /// One line for the report.
+    pub fn line(&self) -> String {
+        if self.runs.is_empty() {
+            return format!("tighten: {}", self.stop);
+        }
+        let budgets: Vec<String> = self.runs.iter().map(|(b, _)| b.to_string()).collect();
+        let left = self.runs.last().map_or(0, |r| r.1);
+        format!(
+            "tighten: box budgets tried {}; {left} constant claim(s) still inconclusive; {}",
+            budgets.join(" → "),
+            self.stop
+        )
+    }
 }
 
 /// The bytes of the spec file at `path`, or of standard input when `path` is `-` (a dataset's
@@ -52,20 +79,54 @@ pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>)
     };
     let start = std::time::Instant::now();
     let (mut claims, mut evidence) = theorems::evaluate_with_evidence(&spec);
-    if let (Some(limit), Some(b)) = (tighten, spec.max_boxes) {
-        let open = |cs: &[Claim]| {
-            cs.iter().any(|c| c.id.starts_with("constants.") && c.status == crate::claim::Status::Inconclusive)
+    let open = |cs: &[Claim]| -> Vec<Claim> {
+        cs.iter()
+            .filter(|c| c.id.starts_with("constants.") && c.status == crate::claim::Status::Inconclusive)
+            .cloned()
+            .collect()
+    };
+    let tightening = tighten.map(|limit| {
+        let Some(b) = spec.max_boxes else {
+            let stop = "nothing to tighten: a quadratic's constants are exact".to_string();
+            return Tightening { runs: Vec::new(), stop };
         };
+        let mut left = open(&claims);
+        let mut runs = vec![(b, left.len())];
         let mut budget = b;
         // Each doubling costs about as much as everything before it: stop when it would overrun.
-        while open(&claims) && budget < crate::spec::MAX_BOXES && start.elapsed() * 2 < limit {
+        let stop = loop {
+            if left.is_empty() {
+                break "every constant is decided".to_string();
+            }
+            if budget >= crate::spec::MAX_BOXES {
+                break format!("stopped at the largest budget, {}", crate::spec::MAX_BOXES);
+            }
+            if start.elapsed() * 2 >= limit {
+                break format!(
+                    "stopped: the next doubling would take about {:.1} s more than the {:.1} s allowed",
+                    start.elapsed().as_secs_f64() * 2.0 - limit.as_secs_f64(),
+                    limit.as_secs_f64()
+                );
+            }
             budget = (budget * 2).min(crate::spec::MAX_BOXES);
             spec.max_boxes = Some(budget);
             (claims, evidence) = theorems::evaluate_with_evidence(&spec);
-        }
-    }
+            let now = open(&claims);
+            // The same enclosures after a doubling: the bound per box, not their number, is the limit.
+            let same = now.len() == left.len()
+                && now.iter().zip(&left).all(|(a, b)| a.id == b.id && a.values.get("true") == b.values.get("true"));
+            runs.push((budget, now.len()));
+            left = now;
+            if same && !left.is_empty() {
+                break "doubling the budget left their enclosures unchanged: more boxes will not help (the bound \
+                       on each box is the limit; declare the constant with some slack)"
+                    .to_string();
+            }
+        };
+        Tightening { runs, stop }
+    });
     let requested = spec.claims.as_deref();
     let certificate = certificate::build(&source.provenance(), &canonical_json(&spec), &claims, requested, &evidence);
     let exit_code = certificate::exit_code(&claims, requested);
-    Ok(Certified { spec, claims, certificate, exit_code })
+    Ok(Certified { spec, claims, certificate, exit_code, tightening })
 }

@@ -220,6 +220,25 @@ fn tighten_raises_the_budget_and_records_it() {
     assert!(budget > 2, "the budget used is recorded: {budget}");
     // The recorded budget re-checks.
     shadowcert::certificate::check::check(&tight.certificate).unwrap();
+    // Issue 11 item 11: what was tried is said.
+    let t = tight.tightening.clone().unwrap();
+    assert_eq!(t.runs.first(), Some(&(2, 1)));
+    assert_eq!(t.runs.last().map(|r| (r.0, r.1)), Some((budget, 0)));
+    assert_eq!(t.stop, "every constant is decided");
+    // D³f of x³/6 + y³/6 is constant (f_xxx = f_yyy = 1): every box gives the same bound, so a B₂
+    // declared inside [operator norm, Frobenius bound] = [1, √2] stays inconclusive and doubling
+    // cannot help; the tool says so after one doubling.
+    let mut v = expr_spec("x^3/6 + y^3/6 + x^2 + y^2", json!({ "B2": "1.2" }));
+    v["budget"] = json!({ "max_boxes": 2 });
+    write(dir.path(), "c.json", &v);
+    let c = shadowcert::certify::certify_path_tightened(
+        &dir.path().join("c.json"),
+        Some(std::time::Duration::from_secs(60)),
+    )
+    .unwrap();
+    let t = c.tightening.unwrap();
+    assert_eq!(t.runs, vec![(2, 1), (4, 1)]);
+    assert!(t.stop.starts_with("doubling the budget left their enclosures unchanged"), "{}", t.stop);
 }
 
 /// Issue "Trust, part 2", item 1: an objective that is certainly undefined at a point of the domain

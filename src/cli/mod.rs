@@ -51,8 +51,14 @@ pub fn certify(path: &Path, json: bool, output: Option<&Path>, tighten: Option<f
     };
     if json {
         print!("{text}");
+        if let Some(t) = &c.tightening {
+            eprintln!("{}", t.line());
+        }
     } else {
         print!("{}", report::wrap(&report::render(path, &c), report::width()));
+        if let Some(t) = &c.tightening {
+            print!("{}", report::wrap(&format!("{}\n", t.line()), report::width()));
+        }
         if let Some(out) = output {
             println!("certificate written to {}", out.display());
         }
