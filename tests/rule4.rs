@@ -5,6 +5,7 @@
 //! the step named as the first exit checked against an exact rational orbit or a closed-form flow.
 
 use crate::util::certify_in;
+use num_traits::ToPrimitive;
 use serde_json::{json, Value};
 use shadowcert::claim::{Claim, Status};
 use shadowcert::exact::{parse_rat, Rat};
@@ -259,7 +260,18 @@ fn ol_prop2_when_the_heavy_ball_ode_leaves() {
     // Over 100 steps (T = 10, q(10) ≈ 0.87) both stay inside: verified.
     assert!(hb_ode(10.0, 3.0, 0.1, 3.0) < 1.0);
     let cs = claims(&spec(100));
-    assert_eq!(claim(&cs, "ol.prop2").status, Status::Verified, "{:?}", claim(&cs, "ol.prop2"));
+    let c = claim(&cs, "ol.prop2");
+    assert_eq!(c.status, Status::Verified, "{c:?}");
+    // Issue 11 item 17: the measured local error of the pseudo-orbit yₖ = (qₖ, qₖ₋₁), against the
+    // closed form: τₖ = |qₖ₊₁ − qₖ − β(qₖ − qₖ₋₁) + η·c(qₖ − 3)|, 1 ≤ k < 100, far below δ.
+    let qk = |k: usize| hb_ode(k as f64 / 10.0, 3.0, 0.1, 3.0);
+    let tau = (1..100)
+        .map(|k| (qk(k + 1) - qk(k) - 0.7 * (qk(k) - qk(k - 1)) + 0.01 * 0.1 * (qk(k) - 3.0)).abs())
+        .fold(0.0f64, f64::max);
+    let enc = &c.values["local_error_max"];
+    let (lo, hi) = (enc.lo().to_f64().unwrap(), enc.hi().to_f64().unwrap());
+    assert!(lo - 1e-12 <= tau && tau <= hi + 1e-12 && hi - lo < 1e-9, "τ = {tau} vs [{lo}, {hi}]");
+    assert!(enc.hi() < c.values["delta"].lo(), "{tau} vs δ = {:?}", c.values["delta"]);
 }
 
 #[test]

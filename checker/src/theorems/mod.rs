@@ -272,7 +272,8 @@ pub fn theorem_claims(
 pub struct Measured {
     /// The trajectory claims.
     pub claims: Vec<Claim>,
-    /// Enclosure of maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ along the exact gradient flow (gd only).
+    /// Enclosure of maxₖ ‖y((k+1)h) − Ψ(y(kh))‖₂ along the exact flow: the gradient flow (gd,
+    /// `ol.prop1`), or the heavy-ball ODE (heavy_ball_ol on quadratics, `ol.prop2`).
     pub local_error_max: Option<crate::exact::RatInterval>,
     /// The verified closed-form claims of [`GATED`] after rule 4 ([`gated`]): they replace the
     /// closed-form records of the same id.
@@ -347,7 +348,8 @@ pub fn assemble(
         }
     }
     if let Some(local) = measured.local_error_max {
-        if let Some(c) = claims.iter_mut().find(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
+        let local_error = |c: &Claim| (c.id == "ol.prop1" || c.id == "ol.prop2") && c.status == Status::Verified;
+        if let Some(c) = claims.iter_mut().find(|c| local_error(c)) {
             c.enclosed("local_error_max", local);
         }
     }

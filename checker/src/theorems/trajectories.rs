@@ -702,6 +702,10 @@ pub fn quadratic(
     }
     let prior = super::gated(prior, &out.gated);
     let prop1 = gd && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified);
+    let prop2 = prior.iter().any(|c| c.id == "ol.prop2" && c.status == Status::Verified);
+    if let (true, Method::HeavyBallOl { alpha }, Some(f)) = (prop2, method, &flow) {
+        out.local_error_max = heavy_ball_local_errors(q, b, h, alpha, f).and_then(|t| max_enclosure(&t));
+    }
     if wanted.is_empty() && !prop1 {
         return Ok(out);
     }
@@ -716,10 +720,7 @@ pub fn quadratic(
         _ => None,
     };
     if prop1 {
-        out.local_error_max = tau.as_ref().and_then(|t| {
-            let (lo, hi) = t.iter().fold((0.0_f64, 0.0_f64), |(l, u), &(a, b)| (l.max(a), u.max(b)));
-            Some(RatInterval::new(exact(lo)?, exact(hi)?))
-        });
+        out.local_error_max = tau.as_deref().and_then(max_enclosure);
     }
     for id in wanted {
         out.claims.push(match id {
@@ -813,6 +814,43 @@ pub fn gate(inputs: &Inputs, c: &Claim, about: &[Option<&Path>], what: &str) -> 
 }
 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
+/// [lo, hi] ∋ maxₖ τₖ from enclosures [loₖ, hiₖ] ∋ τₖ; `None` when one is not finite.
+fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
+    let (lo, hi) = t.iter().fold((0.0_f64, 0.0_f64), |(l, u), &(a, b)| (l.max(a), u.max(b)));
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
+/// The local errors of 000 Prop. 2 along the heavy-ball ODE q̈ + αq̇ = −(Qq − b) sampled at t = kh:
+/// for the state yₖ = (qₖ, qₖ₋₁), ‖yₖ₊₁ − Ψ_HB(yₖ)‖ = ‖qₖ₊₁ − Mqₖ + βqₖ₋₁ − ηb‖₂, M = (1 + β)I − ηQ,
+/// η = h², β = 1 − hα, for 1 ≤ k < K (the second component of yₖ₊₁ − Ψ(yₖ) is 0). Each as [lo, hi]
+/// from the balls: the centres' residual in interval arithmetic ± (rₖ₊₁ + ‖M‖_F rₖ + |β|rₖ₋₁).
+/// `None` when a bound is not finite.
+///
+/// Enclosure: rigorous.
+fn heavy_ball_local_errors(q: &RatMatrix, b: &[Rat], h: &Rat, alpha: &Rat, flow: &[Ball]) -> Option<Vec<(f64, f64)>> {
+    let d = b.len();
+    let (eta, beta) = (h * h, Rat::one() - h * alpha);
+    let m = crate::interval::IMat::from_rat(&matrix(d, |i, j| delta(i, j) * (Rat::one() + &beta) - &eta * &q[i][j]));
+    let m_norm = norm2(&m.a);
+    let eb: Vec<Interval> = b.iter().map(|v| rat_to_interval(&(&eta * v))).collect();
+    let beta_i = rat_to_interval(&beta);
+    flow.windows(3)
+        .map(|w| {
+            let (prev, now, next) = (&w[0], &w[1], &w[2]);
+            if ball_box(prev).is_none() || ball_box(now).is_none() || ball_box(next).is_none() {
+                return None;
+            }
+            let mq = m.mul_vec(&now.centre.iter().map(|&x| point(x)).collect::<Vec<_>>());
+            let v: Vec<Interval> =
+                (0..d).map(|i| point(next.centre[i]) - mq[i] + beta_i * point(prev.centre[i]) - eb[i]).collect();
+            let r = point(next.radius) + m_norm * point(now.radius) + beta_i.abs() * point(prev.radius);
+            let (n, r) = (norm2(&v), r);
+            let (lo, hi) = ((n - r).inf().max(0.0), (n + r).sup());
+            hi.is_finite().then_some((lo, hi))
+        })
+        .collect()
+}
+
 fn local_errors(q: &RatMatrix, b: &[Rat], h: &Rat, rho: &Rat, flow: &[Ball]) -> Option<Vec<(f64, f64)>> {
     let d = b.len();
     let a = crate::interval::IMat::from_rat(&matrix(d, |i, j| delta(i, j) - h * &q[i][j]));
