@@ -166,7 +166,21 @@ impl Trace {
             mids.push((end as f64, 0.5 * (d.inf() + d.sup())));
             band.push((lo, hi));
         }
-        let mut chart = Chart::new(format!("{title}: distance between orbit and flow"), "k", "‖x_k − y(kh)‖₂");
+        // An enclosure that blew up would push ε and the distance to the axis: clip it, and say so.
+        let mut sorted: Vec<f64> = band.iter().map(|b| b.1).filter(|x| x.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        let reference = epsilon.and_then(|e| e.to_f64()).filter(|e| *e > 0.0).unwrap_or(median);
+        let top = band.iter().map(|b| b.1).fold(0.0_f64, |m, x| if x.is_nan() { f64::INFINITY } else { m.max(x) });
+        let mut name = format!("{title}: distance between orbit and flow");
+        if reference > 0.0 && top > 1e3 * reference {
+            let cap = 10.0 * reference;
+            for (m, b) in mids.iter_mut().zip(band.iter_mut()) {
+                (m.1, b.0, b.1) = (m.1.min(cap), b.0.min(cap), b.1.min(cap));
+            }
+            name.push_str(&format!(" (clipped at {cap:.3e}: the enclosure grows to {top:.3e})"));
+        }
+        let mut chart = Chart::new(name, "k", "‖x_k − y(kh)‖₂");
         if let Some(eps) = epsilon {
             let e = eps.to_f64().unwrap_or(f64::NAN);
             let ends = vec![(0.0, e), (self.steps as f64, e)];
@@ -376,6 +390,22 @@ mod tests {
 
     /// The thinned figures start at k = 0, end at K, and every band covers the enclosures of its
     /// bucket; the ε band is [0, ε].
+    /// Issue 11 item 9: GD on f = 3x²/2 with h = 1 diverges, xₖ = (−2)ᵏ: the distance reaches 2¹⁰⁰ ≈
+    /// 1.3e30 at K = 100, so the figure is clipped at 10ε and says so; h = 1/10 is not clipped.
+    #[test]
+    fn a_distance_that_blows_up_is_clipped_and_said() {
+        let mut s = spec(100);
+        s.algorithm.h = parse_rat("1").unwrap();
+        let eps = parse_rat("1/20").unwrap();
+        let chart = trace(&s).unwrap().distance_chart("t", Some(&eps));
+        assert!(chart.title.contains("(clipped at 5.000e-1: the enclosure grows to 1.268e30)"), "{}", chart.title);
+        let d = &chart.series[1];
+        assert!(d.band.as_ref().unwrap().iter().all(|&(lo, hi)| lo <= 0.5 && hi <= 0.5));
+        assert!(d.points.iter().all(|&(_, y)| y <= 0.5));
+        let calm = trace(&spec(100)).unwrap().distance_chart("t", Some(&eps));
+        assert!(!calm.title.contains("clipped"), "{}", calm.title);
+    }
+
     #[test]
     fn figures_are_thinned_without_losing_enclosures() {
         let tr = trace(&spec(9001)).unwrap();

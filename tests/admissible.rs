@@ -331,8 +331,14 @@ fn cli_sweep_map_and_merge() {
     .expect_code(0);
     let read = |n: &str| serde_json::from_str::<Value>(&std::fs::read_to_string(path(n)).unwrap()).unwrap();
     assert_eq!(read("merged.json"), read("whole.json"));
+    // Issue 11 item 9: the spec's own (λ, h) is in the output and marked; not-applicable cells have
+    // a colour and a legend entry; tick labels are short.
+    assert_eq!(read("whole.json")["spec_point"], serde_json::json!({"lambda": "9/10", "h": "1/1000"}));
     let svg = std::fs::read_to_string(path("map.svg")).unwrap();
     assert!(svg.contains("λ (momentum)") && svg.contains("h (step size)"), "axis labels missing");
+    assert!(svg.contains("blue not applicable") && svg.contains("the spec"), "legend");
+    assert!(svg.contains("<circle"), "the spec's point is not marked");
+    assert!(!svg.contains("99999"), "a long tick label");
     assert!(svg.contains("<polyline"), "the boundary curve is missing");
     assert_eq!(svg, std::fs::read_to_string(path("m.svg")).unwrap());
     // Missing shard: named, exit 2.

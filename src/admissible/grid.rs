@@ -329,6 +329,22 @@ impl Grid {
         root.insert("claims".into(), json!(self.claims));
         root.insert("shard".into(), json!({"index": shard.index, "count": shard.count}));
         root.insert("points".into(), Json::Array(points));
+        // The spec's own values of the parameters (the map marks that point).
+        let own: Map<String, Json> = self
+            .axes
+            .iter()
+            .filter_map(|ax| {
+                let v = match (&ax.param, &self.spec.algorithm.method) {
+                    (Param::H, _) => Some(self.spec.algorithm.h.clone()),
+                    (Param::Lambda, Method::Scheme7 { lambda, .. }) => Some(lambda.clone()),
+                    (Param::A, Method::Scheme7 { a, .. }) => Some(a.clone()),
+                    (Param::Constant(name), _) => self.spec.constants.get(name).cloned(),
+                    _ => None,
+                };
+                v.map(|v| (ax.param.name().to_string(), json!(fmt_rat(&v))))
+            })
+            .collect();
+        root.insert("spec_point".into(), Json::Object(own));
         if let (Some(claim), true) = (
             boundary_claim,
             self.axes.len() == 2 && self.axes[1].param == Param::H && self.axes[1].from != self.axes[1].to,

@@ -16,8 +16,21 @@ fn color(verdict: &str) -> RGBColor {
         "verified" => RGBColor(46, 160, 67),
         "refuted" => RGBColor(207, 34, 46),
         "inconclusive" => RGBColor(191, 191, 191),
+        "not_applicable" => RGBColor(116, 169, 207),
         _ => RGBColor(255, 255, 255),
     }
+}
+
+/// A short tick label: plain decimals between 10⁻³ and 10⁴, else `1e-5`, `2.5e7`.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || (1e-3..1e4).contains(&a) {
+        let s = format!("{v:.4}");
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let s = format!("{v:.2e}");
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// Cell edges around sorted centres: midpoints (geometric on a log axis), ends extended.
@@ -83,9 +96,17 @@ pub fn write_svg(out: &Json, claim: &str, path: &std::path::Path) -> Result<()> 
     let root = SVGBackend::new(path, (900, 700)).into_drawing_area();
     root.fill(&WHITE).map_err(draw)?;
     let name = out["spec_name"].as_str().unwrap_or("spec");
-    let caption = format!("{name}: {claim} (green verified, red refuted, grey inconclusive; curves h_lo, h_hi)");
+    let caption = format!(
+        "{name}: {claim} (green verified, red refuted, grey inconclusive, blue not applicable; curves h_lo, \
+         h_hi; ○ the spec)"
+    );
     let mut builder = ChartBuilder::on(&root);
-    builder.caption(caption, ("sans-serif", 18)).margin(16).x_label_area_size(56).y_label_area_size(90);
+    builder.caption(caption, ("sans-serif", 15)).margin(16).x_label_area_size(56).y_label_area_size(90);
+    let own = |name: &str| rat_field(&out["spec_point"][name]).and_then(|r| r.to_f64());
+    let spec_point: Vec<(f64, f64)> = match (own(&xname), own(&yname)) {
+        (Some(x), Some(y)) if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) => vec![(x, y)],
+        _ => Vec::new(),
+    };
     let ny = ys.len();
     let cell = |k: usize| (k / ny, k % ny);
     let cells: Vec<(usize, usize, RGBColor)> = out["points"]
@@ -112,7 +133,15 @@ pub fn write_svg(out: &Json, claim: &str, path: &std::path::Path) -> Result<()> 
     macro_rules! plot {
         ($chart:expr) => {{
             let mut chart = $chart;
-            chart.configure_mesh().disable_mesh().x_desc(label(&xname)).y_desc(label(&yname)).draw().map_err(draw)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_desc(label(&xname))
+                .y_desc(label(&yname))
+                .x_label_formatter(&|v| tick(*v))
+                .y_label_formatter(&|v| tick(*v))
+                .draw()
+                .map_err(draw)?;
             chart
                 .draw_series(
                     cells
@@ -122,6 +151,10 @@ pub fn write_svg(out: &Json, claim: &str, path: &std::path::Path) -> Result<()> 
                 .map_err(draw)?;
             chart.draw_series(LineSeries::new(curve("h_lo"), BLACK.stroke_width(2))).map_err(draw)?;
             chart.draw_series(LineSeries::new(curve("h_hi"), BLACK.stroke_width(1))).map_err(draw)?;
+            for &(x, y) in &spec_point {
+                chart.draw_series(std::iter::once(Circle::new((x, y), 7, WHITE.stroke_width(4)))).map_err(draw)?;
+                chart.draw_series(std::iter::once(Circle::new((x, y), 7, BLACK.stroke_width(2)))).map_err(draw)?;
+            }
         }};
     }
     match (xlog, ylog) {
@@ -132,4 +165,21 @@ pub fn write_svg(out: &Json, claim: &str, path: &std::path::Path) -> Result<()> 
     }
     root.present().map_err(draw)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn tick_labels_are_short() {
+        // The f64 nearest 10⁻⁴ from a log grid printed as "9.999999999999999e-5" before.
+        assert_eq!(tick(9.999999999999999e-5), "1e-4");
+        assert_eq!(tick(1e-5), "1e-5");
+        assert_eq!(tick(0.001), "0.001");
+        assert_eq!(tick(0.25), "0.25");
+        assert_eq!(tick(1.0), "1");
+        assert_eq!(tick(2.5e7), "2.5e7");
+        assert_eq!(tick(0.0), "0");
+    }
 }

@@ -73,7 +73,9 @@ fn write_outputs(out: &Json, claim: &str, files: &Outputs) -> Result<(), Error> 
 fn print_tallies(out: &Json) {
     for c in out["claims"].as_array().into_iter().flatten().filter_map(Json::as_str) {
         let t = tally(out, c);
-        println!("{c:<16} {} verified, {} refuted, {} inconclusive", t[0].1, t[1].1, t[2].1);
+        let na =
+            out["points"].as_array().into_iter().flatten().filter(|p| p["verdicts"][c] == "not_applicable").count();
+        println!("{c:<16} {} verified, {} refuted, {} inconclusive, {na} not applicable", t[0].1, t[1].1, t[2].1);
     }
 }
 
