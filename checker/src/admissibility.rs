@@ -293,7 +293,7 @@ pub fn closed_form_supremum(sc: &StepClaims, id: &str, spec_method: &Method) -> 
             l.is_positive().then(|| Supremum { value: rat(2) / l, attained: false })
         }
         "step.stable" => {
-            let l = sc.consts.get("L").ok()?;
+            let l = sc.consts.get("L").ok().filter(|l| l.is_positive())?;
             match &sc.method {
                 Method::Gd => Some(Supremum { value: rat(2) / l, attained: false }),
                 Method::Scheme7 { lambda, a, .. } => Some(Supremum {

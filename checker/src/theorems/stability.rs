@@ -75,6 +75,8 @@ pub fn stable(method: &Method, h: &Rat, mu: &Rat, l: &Rat) -> Claim {
             return c.decide();
         }
         Method::Scheme7 { lambda, a, .. } => {
+            // D < 1 and D > −1 (module doc) need λ < 1 and a ≥ 0, which validation guarantees.
+            debug_assert!(lambda < &one && !a.is_negative(), "scheme (7) with λ = {lambda}, a = {a}");
             let hl = h * l;
             c.value("h_L", hl.clone());
             c.check("h·L·(1 + 2a) < 2(1 + λ)", &hl * (&one + rat(2) * a), Rel::Lt, rat(2) * (&one + lambda));
@@ -106,13 +108,23 @@ pub fn stable(method: &Method, h: &Rat, mu: &Rat, l: &Rat) -> Claim {
             c.value("rate", r);
             c.decide()
         }
-        None => c,
+        None => {
+            let mut c = c;
+            c.reason = Some(
+                "stable; no rate below 1 is recorded: the spectral radius is within the precision of \
+                             its square-root brackets of 1"
+                    .into(),
+            );
+            c
+        }
     }
 }
 
-/// An upper bound r of the spectral radius of z² − Tz + D at each `(T, D)`, as a short dyadic with
-/// the strict scaled Jury conditions |D| < r², |T|r < r² + D verified at every point (so r bounds
-/// the radius strictly); `None` if that fails (not expected: r is above the radius).
+/// An upper bound r < 1 of the spectral radius of z² − Tz + D at each `(T, D)`, with the strict
+/// scaled Jury conditions |D| < r², |T|r < r² + D verified at every point (so r bounds the radius
+/// strictly): the largest radius bracket `top` widened by min(top·2⁻⁴⁰, (1 − top)/4), a 48-bit
+/// dyadic when that stays below 1 − (1 − top)/2. `None` when no such r is found (the radius within
+/// the square roots' precision of 1).
 fn rate_bound(points: &[(Rat, Rat)]) -> Option<Rat> {
     let radius_upper = |(t, d): &(Rat, Rat)| -> Rat {
         let disc = t * t - rat(4) * d;
@@ -124,17 +136,27 @@ fn rate_bound(points: &[(Rat, Rat)]) -> Option<Rat> {
         }
     };
     let top = points.iter().map(radius_upper).fold(Rat::zero(), |m, x| if x > m { x } else { m });
+    let one = Rat::one();
+    if top >= one {
+        return None;
+    }
     let holds = |r: &Rat| {
         let r2 = r * r;
         points.iter().all(|(t, d)| d < &r2 && (-d).lt(&r2) && t.abs() * r < &r2 + d)
     };
-    // Deterministic: a few widenings by a relative 2⁻⁴⁰ (the exact radius may sit on the bound).
-    let mut r = round_up_dyadic(&(&top * (Rat::one() + Rat::new(1.into(), (1u64 << 40).into()))), 48);
+    let gap = (&one - &top) / rat(4);
+    let relative = &top / Rat::from_integer((1u64 << 40).into());
+    let mut r = &top + if relative < gap { relative } else { gap.clone() };
+    let short = round_up_dyadic(&r, 48);
+    if short < &one - rat(2) * &gap {
+        r = short;
+    }
+    // Deterministic: a few widenings toward 1 (the exact radius may sit on the bound), never to 1.
     for _ in 0..4 {
-        if r.is_positive() && holds(&r) {
+        if r.is_positive() && r < one && holds(&r) {
             return Some(r);
         }
-        r = round_up_dyadic(&(&r * (Rat::one() + Rat::new(1.into(), (1u64 << 30).into()))), 48);
+        r = &r + (&one - &r) / rat(4);
     }
     None
 }
@@ -206,6 +228,17 @@ mod tests {
         // (1.899 + √(1.899² − 3.6))/2 at q = 1: the maximum is at the end μ.
         assert!((worst - radius_f64(1.899, 0.9)).abs() < 1e-15);
         assert!(rf >= worst - 1e-15 && rf - worst < 1e-9, "rate {rf} vs {worst}");
+    }
+
+    /// Heavy ball λ = 9/10, μ = 10⁻³, h = 10⁻¹¹: 1 − ρ ≈ hμ/(1 − λ) = 10⁻¹³, below the relative
+    /// widening of 2⁻⁴⁰ ≈ 9·10⁻¹³ that once pushed the recorded rate to 1 or above.
+    #[test]
+    fn a_rate_next_to_one_stays_below_one() {
+        let c = stable(&hb("9/10"), &q("1e-11"), &q("1e-3"), &q("5"));
+        assert_eq!(c.status, Status::Verified);
+        let r = c.values.get("rate").expect("a rate below 1 is recorded");
+        assert!(r.hi() < &Rat::one(), "rate {}", r.to_text());
+        assert!(Rat::one() - r.hi() < q("1e-12"), "rate {} is not tight", r.to_text());
     }
 
     #[test]

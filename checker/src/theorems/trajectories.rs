@@ -816,6 +816,9 @@ pub fn gate(inputs: &Inputs, c: &Claim, about: &[Option<&Path>], what: &str) -> 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
 /// [lo, hi] ∋ maxₖ τₖ from enclosures [loₖ, hiₖ] ∋ τₖ; `None` when one is not finite.
 fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
+    if t.is_empty() {
+        return None;
+    }
     let (lo, hi) = t.iter().fold((0.0_f64, 0.0_f64), |(l, u), &(a, b)| (l.max(a), u.max(b)));
     Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
