@@ -142,6 +142,11 @@ impl StepClaims {
         &self.consts
     }
 
+    /// The same claims with other constants.
+    pub fn with_constants(&self, consts: Constants) -> StepClaims {
+        StepClaims { consts, ..self.clone() }
+    }
+
     /// The same claims for scheme (7) with momentum `lambda` (and look-ahead `a` for `momentum`;
     /// `nesterov` keeps a = λ, `heavy_ball` a = 0). The caller guarantees λ ∈ (0, 1), a ≥ 0.
     pub fn with_momentum(&self, lambda: &Rat, a: Option<&Rat>) -> StepClaims {

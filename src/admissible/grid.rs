@@ -159,7 +159,14 @@ pub struct Grid {
     values: Vec<Vec<Rat>>,
     claims: Vec<String>,
     inputs_sha256: String,
+    /// For a quadratic whose swept constants are among [`FAST_CONSTANTS`]: its step claims with
+    /// those constants derived, whose records enclose the true values (see [`Grid::fast_claims`]).
+    derived: Option<StepClaims>,
 }
+
+/// Constants a sweep can decide from the derived enclosure of the true value (quadratics): the
+/// suprema (declared v is verified iff v ≥ the true value) and μ (iff v ≤ it).
+const FAST_CONSTANTS: &[&str] = &["L", "ell", "B0", "B1", "B2", "mu"];
 
 impl Grid {
     /// Validates the axes against the spec (both ends of each axis are substituted into the spec
@@ -214,7 +221,26 @@ impl Grid {
         }
         let values = axes.iter().map(Axis::values).collect();
         let inputs_sha256 = sha256_hex(&canonical_bytes(&canonical_json(spec)));
-        Ok(Grid { spec: spec.clone(), base, axes, values, claims, inputs_sha256 })
+        let swept: Vec<&str> = axes
+            .iter()
+            .filter_map(|ax| match &ax.param {
+                Param::Constant(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        let derived = match &spec.objective {
+            crate::spec::Objective::Quadratic { .. }
+                if !swept.is_empty() && swept.iter().all(|n| FAST_CONSTANTS.contains(n)) =>
+            {
+                let mut stripped = spec.clone();
+                stripped.constants.retain(|k, _| !swept.contains(&k.as_str()));
+                // The saddle reading must not change with the declared constants.
+                let same = crate::theorems::context(&stripped).saddle == crate::theorems::context(spec).saddle;
+                same.then(|| super::claims::step_claims(&stripped))
+            }
+            _ => None,
+        };
+        Ok(Grid { spec: spec.clone(), base, axes, values, claims, inputs_sha256, derived })
     }
 
     /// Number of grid points.
@@ -249,7 +275,9 @@ impl Grid {
         let mut h = self.spec.algorithm.h.clone();
         let constants: Vec<(Param, Rat)> =
             at.iter().filter(|(p, _)| matches!(p, Param::Constant(_))).cloned().collect();
-        let mut sc = if !constants.is_empty() {
+        let mut sc = if let Some(fast) = self.fast_claims(&constants) {
+            fast
+        } else if !constants.is_empty() {
             super::claims::step_claims(
                 // Constants are validated one by one, so any combination of axis values is valid.
                 &substitute(&self.spec, &constants).expect("every value of a constant axis validated in Grid::new"),
@@ -272,6 +300,37 @@ impl Grid {
             }
         }
         (FastClaims::new(sc), h)
+    }
+
+    /// The step claims with the swept constants declared at `at`, decided without re-running the
+    /// constants: a declared L (ℓ, B₀, B₁, B₂) is verified when it is at least the upper end of the
+    /// derived record's enclosure `true` of the true value, refuted when below its lower end (μ:
+    /// mirrored); `None` (decide by substituting) when a value lies inside an enclosure. For a
+    /// quadratic the enclosures are exact brackets, so this is the verdict the full path gives.
+    fn fast_claims(&self, at: &[(Param, Rat)]) -> Option<StepClaims> {
+        let derived = self.derived.as_ref()?;
+        if at.is_empty() {
+            return None;
+        }
+        let mut consts = derived.constants().clone();
+        for (p, v) in at {
+            let Param::Constant(name) = p else { return None };
+            let id = format!("constants.{name}");
+            let truth = consts.claims.iter().find(|c| c.id == id)?.values.get("true")?.clone();
+            let (lo, hi) = (truth.lo().clone(), truth.hi().clone());
+            let verified = if name == "mu" { v <= &lo } else { v >= &hi };
+            let refuted = if name == "mu" { v > &hi } else { v < &lo };
+            let used = if verified {
+                Ok(v.clone())
+            } else if refuted {
+                Err(format!("{id} is refuted: the declared {} is on the wrong side of the true value", fmt_rat(v)))
+            } else {
+                return None;
+            };
+            consts.used.insert(name.clone(), used);
+            consts.favourable.remove(name);
+        }
+        Some(derived.with_constants(consts))
     }
 
     /// Evaluates point `k`: `{"index", "params", "verdicts"}`.
@@ -484,6 +543,48 @@ mod tests {
 
     fn q(s: &str) -> Rat {
         parse_rat(s).unwrap()
+    }
+
+    /// Issue 11 item 6: a constant swept on a quadratic is decided from the derived bracket of the
+    /// true value (no constants re-run per point); the verdicts equal those of substituting the
+    /// value and re-running everything, on both sides of the truth and at it (L = 1 and μ = 1/5 of
+    /// heavy_ball exactly: Q = diag(1/5, 1)).
+    #[test]
+    fn fast_constant_sweeps_agree_with_substitution() {
+        for (spec, name, from, to) in [
+            (heavy_ball(), "B1", "0.5", "3"),
+            (heavy_ball(), "L", "0.9", "1.1"),
+            (heavy_ball(), "mu", "0.1", "0.3"),
+            (
+                load_spec(&Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/strongly_convex.json")).unwrap(),
+                "L",
+                "1",
+                "3",
+            ),
+            (
+                load_spec(&Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/strongly_convex.json")).unwrap(),
+                "ell",
+                "4",
+                "5",
+            ),
+        ] {
+            let axes = vec![
+                Axis { param: Param::Constant(name.into()), from: q(from), to: q(to), points: 9, log: false },
+                Axis { param: Param::H, from: q("1e-4"), to: q("4"), points: 7, log: true },
+            ];
+            let fast = Grid::new(&spec, axes, &[]).unwrap();
+            assert!(fast.derived.is_some(), "{name}: the fast path applies");
+            let slow = Grid { derived: None, ..Grid::new(&spec, fast.axes.clone(), &[]).unwrap() };
+            let mut decided_fast = 0;
+            for k in 0..fast.len() {
+                let at = fast.point(k);
+                let consts: Vec<(Param, Rat)> =
+                    at.iter().filter(|(p, _)| matches!(p, Param::Constant(_))).cloned().collect();
+                decided_fast += usize::from(fast.fast_claims(&consts).is_some());
+                assert_eq!(fast.evaluate(k), slow.evaluate(k), "{name} at point {k}");
+            }
+            assert!(decided_fast > 0, "{name}: no point took the fast path");
+        }
     }
 
     #[test]
