@@ -204,6 +204,13 @@ struct GridOut {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`certify check C | head -1`) panicked;
+    // with the default action the process ends quietly, as command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_DFL before any thread starts is sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check { certificate, strict, data }) => cli::check(&certificate, strict, data.as_deref()),

@@ -424,7 +424,14 @@ fn shipped_specs_have_one_bracketed_component_per_claim() {
         let spec = shadowcert::spec::load_spec(&path).unwrap();
         for r in admissible(&spec, &Request::default()).iter().filter(|r| r.not_applicable.is_none()) {
             assert_eq!(r.components.len(), 1, "{}: {}: {:?}", path.display(), r.id, r.runs);
-            assert!(r.gap().is_some_and(|g| g <= q("1e-9")), "{}: {}", path.display(), r.id);
+            // Bracketed, or (a derived constant's enclosure too wide to refute within the range)
+            // inconclusive from h_lo to the end of the range: digits_sigmoid_gd's L ∈ [0.0183, 1.176]
+            // verifies step.descent up to 2/1.176 but refutes it only from 2/0.0183 ≈ 109 > 100.
+            let open_above = r.h_hi().is_none()
+                && r.runs
+                    .last()
+                    .is_some_and(|(_, to, v)| *v == shadowcert::admissible::Verdict::Inconclusive && *to == q("100"));
+            assert!(r.gap().is_some_and(|g| g <= q("1e-9")) || open_above, "{}: {}", path.display(), r.id);
         }
     }
 }

@@ -336,3 +336,24 @@ fn huge_numbers_in_quadratic_specs_do_not_panic() {
         certify_in(dir.path(), &["check", "c.json"]).expect_code(0);
     }
 }
+
+/// Printing into a closed pipe (`certify trace SPEC | head -1`) panicked with "failed printing to
+/// stdout: Broken pipe"; now the process ends quietly, as command-line tools do.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_certify"))
+        .args(["trace", "specs/strongly_convex.json"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line (the report has thousands), then close the pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut out, &mut first).unwrap();
+    drop(out);
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

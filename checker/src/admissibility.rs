@@ -94,6 +94,12 @@ pub const STEP_CLAIMS: &[&str] = &[
     "ks.thm5",
 ];
 
+/// Whether `admissible` ranges claim `id` even when the spec's `claims` list leaves it out: the
+/// classical conditions `step.*`, which answer "is this step size safe?" for every spec.
+pub fn always_ranged(id: &str) -> bool {
+    id.starts_with("step.")
+}
+
 /// A three-valued verdict about one step size, from a rigorous inequality only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
@@ -377,7 +383,7 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     expect_eq("request", "request", Some(request), &req.to_json())?;
     expect_eq("request_sha256", "digest", cert.get("request_sha256"), &json!(sha256_hex(&canonical_bytes(request))))?;
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "missing array"))?;
-    let expected: Vec<&str> = STEP_CLAIMS.iter().copied().filter(|id| inputs.wants(id)).collect();
+    let expected: Vec<&str> = STEP_CLAIMS.iter().copied().filter(|id| always_ranged(id) || inputs.wants(id)).collect();
     let ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("<no id>")).collect();
     if ids != expected {
         return Err(Error::rejected("claims", format!("claims {ids:?}, the inputs give {expected:?}")));

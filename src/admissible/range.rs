@@ -53,7 +53,7 @@ use crate::spec::{Method, Spec};
 use num_traits::{One, ToPrimitive};
 use rayon::prelude::*;
 
-pub use shadowcert_checker::admissibility::Request;
+pub use shadowcert_checker::admissibility::{always_ranged, Request};
 
 /// The grid of a request: `from`, `to` exactly, and geometrically spaced dyadic points between
 /// them (each the exact value of an `f64`), strictly increasing.
@@ -305,7 +305,7 @@ pub fn admissible(spec: &Spec, req: &Request) -> Vec<ClaimRange> {
     let ids: Vec<&str> = STEP_CLAIMS
         .iter()
         .copied()
-        .filter(|id| spec.claims.as_ref().is_none_or(|c| c.iter().any(|x| x == id)))
+        .filter(|id| always_ranged(id) || spec.claims.as_ref().is_none_or(|c| c.iter().any(|x| x == id)))
         .collect();
     ids.par_iter().map(|id| claim_range(&fc, id, req, &spec.algorithm.method)).collect()
 }
