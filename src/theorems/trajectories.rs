@@ -53,7 +53,7 @@ use inari::Interval;
 use num_traits::Zero;
 use shadowcert_checker::inputs::Inputs;
 use shadowcert_checker::theorems::trajectories::{
-    decide_domain, domain_of, gate, look_ahead, look_ahead_path, not_established, Path,
+    decide_domain, domain_of, flow_what, gate_claim, look_ahead, look_ahead_path, not_established, Path,
 };
 use shadowcert_checker::theorems::GATED;
 use shadowcert_checker::tube::Ball;
@@ -393,37 +393,22 @@ pub(crate) fn gates(spec: &Spec, inputs: &Inputs, claims: &[Claim], shared: &Sha
     fn path<'a>(what: &'static str, t: &'a Samples) -> Option<Path<'a>> {
         t.as_ref().map(|(samples, segments)| Path { what, samples, segments: segments.clone(), per_h: 1, probes: None })
     }
-    let flow_what = match &spec.algorithm.method {
-        Method::Gd => "gradient flow y(t)",
-        Method::Scheme7 { .. } => "rescaled flow (8) u(t)",
-        Method::HeavyBallOl { .. } => "heavy-ball ODE q(t)",
-    };
     // Scheme (7) with a ≠ 0 evaluates the gradient at the look-ahead points too.
     let ahead = match &spec.algorithm.method {
         Method::Scheme7 { a, .. } if !a.is_zero() => Some(orbit.as_ref().and_then(|(balls, _)| look_ahead(balls, a))),
         _ => None,
     };
     let ahead = ahead.as_ref().map(|la| la.as_deref().map(look_ahead_path));
-    let (orbit, flow, damped) =
-        (path("orbit xₖ", &orbit), path(flow_what, &flow), path("damped flow (11) u(t)", &damped));
+    let (orbit, flow, damped) = (
+        path("orbit xₖ", &orbit),
+        path(flow_what(&spec.algorithm.method), &flow),
+        path("damped flow (11) u(t)", &damped),
+    );
     to_gate
         .iter()
         .map(|c| {
-            let (about, what): (Vec<Option<&Path>>, &str) = match c.id.as_str() {
-                "ol.prop1" => (vec![flow.as_ref()], "flow (samples and between them)"),
-                "ol.thm2" | "ol.thm3" | "ol.prop2" => {
-                    (vec![orbit.as_ref(), flow.as_ref()], "orbit and flow (flow between samples too)")
-                }
-                "ks.thm3" | "ks.lemma8" => {
-                    (vec![orbit.as_ref(), damped.as_ref()], "orbit and damped flow (11) (flow between samples too)")
-                }
-                _ => (vec![orbit.as_ref()], "orbit"),
-            };
-            let mut about = about;
-            if let (true, Some(p)) = (c.id.starts_with("ks."), &ahead) {
-                about.push(p.as_ref());
-            }
-            gate(inputs, c, &about, what)
+            let ahead = ahead.as_ref().map(Option::as_ref);
+            gate_claim(inputs, c, orbit.as_ref(), flow.as_ref(), damped.as_ref(), ahead)
         })
         .collect()
 }

@@ -680,24 +680,8 @@ pub fn quadratic(
             probes: Some(Probes { full, maps }),
         });
         for c in &to_gate {
-            // The trajectories each claim is about (module documentation).
-            let (about, what): (Vec<Option<&Path>>, &str) = match c.id.as_str() {
-                "ol.prop1" => (vec![flow_path.as_ref()], "flow (samples and between them)"),
-                "ol.thm2" | "ol.thm3" | "ol.prop2" => {
-                    (vec![orbit_path.as_ref(), flow_path.as_ref()], "orbit and flow (flow between samples too)")
-                }
-                "ks.thm3" | "ks.lemma8" => (
-                    vec![orbit_path.as_ref(), damped_path.as_ref()],
-                    "orbit and damped flow (11) (flow between samples too)",
-                ),
-                _ => (vec![orbit_path.as_ref()], "orbit"),
-            };
-            // Scheme (7) with a ≠ 0 evaluates the gradient at the look-ahead points too.
-            let mut about = about;
-            if let (true, Some(p)) = (c.id.starts_with("ks."), &ahead_path) {
-                about.push(p.as_ref());
-            }
-            out.gated.push(gate(inputs, c, &about, what));
+            let ahead = ahead_path.as_ref().map(Option::as_ref);
+            out.gated.push(gate_claim(inputs, c, orbit_path.as_ref(), flow_path.as_ref(), damped_path.as_ref(), ahead));
         }
     }
     let prior = super::gated(prior, &out.gated);
@@ -780,7 +764,7 @@ fn segments(k: &RatMatrix, g: &[Rat], h: &Rat, z0: &[Rat], full: &[Ball], d: usi
 }
 
 /// The flow of [`flow_system`] as named in rule 4's reasons.
-fn flow_what(method: &Method) -> &'static str {
+pub fn flow_what(method: &Method) -> &'static str {
     match method {
         Method::Gd => "gradient flow y(t)",
         Method::Scheme7 { .. } => "rescaled flow (8) u(t)",
@@ -811,6 +795,32 @@ pub fn gate(inputs: &Inputs, c: &Claim, about: &[Option<&Path>], what: &str) -> 
     let mut c = c.clone();
     decide_domain(&mut c, &dom, what, "k = ");
     c
+}
+
+/// Rule 4 on the verified claim `c` of [`super::GATED`] about the trajectories it is about:
+/// `ol.prop1` the flow; `ol.thm2`, `ol.thm3`, `ol.prop2` the orbit and the flow; `ks.thm3`,
+/// `ks.lemma8` the orbit and the damped flow (11); the other claims of 004 the orbit; every claim of
+/// 004 also the look-ahead points when `ahead` is given (scheme (7) with a ≠ 0; `Some(None)`: their
+/// enclosure overflowed). `None` for a trajectory whose enclosure overflowed. Engine and checker
+/// both gate through this function.
+pub fn gate_claim(
+    inputs: &Inputs,
+    c: &Claim,
+    orbit: Option<&Path>,
+    flow: Option<&Path>,
+    damped: Option<&Path>,
+    ahead: Option<Option<&Path>>,
+) -> Claim {
+    let (mut about, what): (Vec<Option<&Path>>, &str) = match c.id.as_str() {
+        "ol.prop1" => (vec![flow], "flow (samples and between them)"),
+        "ol.thm2" | "ol.thm3" | "ol.prop2" => (vec![orbit, flow], "orbit and flow (flow between samples too)"),
+        "ks.thm3" | "ks.lemma8" => (vec![orbit, damped], "orbit and damped flow (11) (flow between samples too)"),
+        _ => (vec![orbit], "orbit"),
+    };
+    if let (true, Some(p)) = (c.id.starts_with("ks."), ahead) {
+        about.push(p);
+    }
+    gate(inputs, c, &about, what)
 }
 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
