@@ -148,6 +148,11 @@ impl StepClaims {
         &self.consts
     }
 
+    /// The method the claims are about.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
     /// The same claims with other constants.
     pub fn with_constants(&self, consts: Constants) -> StepClaims {
         StepClaims { consts, ..self.clone() }

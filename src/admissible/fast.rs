@@ -10,6 +10,7 @@ use crate::enclose::kovachki_stuart::{appendix_c_at, witnesses, AppendixCI, KsPa
 use crate::exact::Rat;
 use inari::{const_interval, Interval};
 use num_traits::One;
+use shadowcert_checker::theorems::stability::stable_conditions;
 
 /// [`StepClaims`] with the interval inputs λ, a, B₀, B₁, B₂ converted once.
 #[derive(Clone, Debug)]
@@ -48,6 +49,22 @@ impl FastClaims {
                     Verdict::Refuted
                 }
             }),
+            // The stability conditions alone (the record adds the rate, which no verdict reads):
+            // verified at the used L, refuted when they fail at the favourable end of a derived L too.
+            "step.stable" => {
+                let sc = &self.exact;
+                let holds = |l: &Rat| stable_conditions(sc.method(), h, l).iter().all(|(_, lhs, rhs)| lhs < rhs);
+                sc.constants().get("L").ok().map(|l| {
+                    let fav = sc.constants().favourable.get("L").unwrap_or(l);
+                    if holds(l) {
+                        Verdict::Verified
+                    } else if !holds(fav) {
+                        Verdict::Refuted
+                    } else {
+                        Verdict::Inconclusive
+                    }
+                })
+            }
             "ks.lemma10" | "ks.assumption11" | "ks.thm5" => {
                 let p = self.ks_interval.map(|p| KsParamsI { h: rat_to_interval(h), ..p });
                 p.and_then(|p| interval_verdict(id, &p))
@@ -105,4 +122,40 @@ fn lemma10_holds(iv: &AppendixCI) -> bool {
 fn lemma10_fails(iv: &AppendixCI) -> bool {
     let ge = |x: Interval, v: f64| !x.is_empty() && x.inf() >= v;
     ge(iv.lemma9_factor, 1.0) || ge(iv.alpha1, 0.0) || (!iv.disc.is_empty() && iv.disc.sup() <= 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admissible::step_claims;
+    use crate::exact::parse_rat;
+    use crate::spec::load_spec;
+    use std::path::Path;
+
+    /// The fast verdict of `step.stable` (its conditions alone) is the exact one, on a quadratic
+    /// (declared L) and on the quartic whose L is derived (an inconclusive window between 3.8/L
+    /// and 3.8/L_favourable), at step sizes on a geometric grid and around the boundary.
+    #[test]
+    fn step_stable_fast_verdicts_are_the_exact_ones() {
+        for spec in ["specs/heavy_ball.json", "specs/ks_quartic_hb.json", "specs/strongly_convex.json"] {
+            let spec = load_spec(&Path::new(env!("CARGO_MANIFEST_DIR")).join(spec)).unwrap();
+            let fc = FastClaims::new(step_claims(&spec));
+            let mut seen = std::collections::HashSet::new();
+            let mut hs: Vec<Rat> = (0..40)
+                .map(|k| {
+                    parse_rat("1e-3").unwrap() * Rat::from_integer((k * k + 1).into()) / Rat::from_integer(4.into())
+                })
+                .collect();
+            if let Some(s) = crate::admissible::closed_form_supremum(&fc.exact, "step.stable", &spec.algorithm.method) {
+                let eps = parse_rat("1e-12").unwrap();
+                hs.extend([&s.value - &eps, s.value.clone(), &s.value + &eps]);
+            }
+            for h in &hs {
+                let (fast, exact) = (fc.verdict("step.stable", h), fc.exact.verdict("step.stable", h));
+                assert_eq!(fast, exact, "{} at h = {h}", spec.name);
+                seen.insert(exact);
+            }
+            assert!(seen.contains(&Verdict::Verified) && seen.contains(&Verdict::Refuted), "{}: {seen:?}", spec.name);
+        }
+    }
 }

@@ -54,8 +54,22 @@ pub fn descent(h: &Rat, l: &Rat) -> Claim {
     c.decide()
 }
 
-/// (T, D) of a two-step method's characteristic polynomial z² − Tz + D at a curvature q.
-type TwoStep = Box<dyn Fn(&Rat) -> (Rat, Rat)>;
+/// The conditions of `step.stable` (module doc), each `lhs < rhs`: stability at every q ∈ (0, L].
+pub fn stable_conditions(method: &Method, h: &Rat, l: &Rat) -> Vec<(&'static str, Rat, Rat)> {
+    let one = Rat::one();
+    match method {
+        Method::Gd => vec![("h·L < 2", h * l, rat(2))],
+        Method::Scheme7 { lambda, a, .. } => {
+            // D < 1 and D > −1 (module doc) need λ < 1 and a ≥ 0, which validation guarantees.
+            debug_assert!(lambda < &one && !a.is_negative(), "scheme (7) with λ = {lambda}, a = {a}");
+            vec![("h·L·(1 + 2a) < 2(1 + λ)", h * l * (&one + rat(2) * a), rat(2) * (&one + lambda))]
+        }
+        Method::HeavyBallOl { alpha } => {
+            let ha = h * alpha;
+            vec![("h·α < 2 (|β| < 1)", ha.clone(), rat(2)), ("h²L + 2hα < 4", h * h * l + rat(2) * &ha, rat(4))]
+        }
+    }
+}
 
 /// `step.stable` of `method` at step size `h` over the curvatures [`mu`, `l`].
 pub fn stable(method: &Method, h: &Rat, mu: &Rat, l: &Rat) -> Claim {
@@ -64,38 +78,29 @@ pub fn stable(method: &Method, h: &Rat, mu: &Rat, l: &Rat) -> Claim {
         return c.not_applicable("needs μ > 0 (H2): at curvature 0 every method's iteration has the eigenvalue 1");
     }
     let one = Rat::one();
-    // (T, D) at q: the two-step methods' characteristic polynomial z² − Tz + D.
-    let two_step: TwoStep = match method {
+    if !matches!(method, Method::HeavyBallOl { .. }) {
+        c.value("h_L", h * l);
+    }
+    for (name, lhs, rhs) in stable_conditions(method, h, l) {
+        c.check(name, lhs, Rel::Lt, rhs);
+    }
+    // (T, D) of the characteristic polynomial z² − Tz + D at q = μ and q = L.
+    let ends: [(Rat, Rat); 2] = match method {
         Method::Gd => {
-            let hl = h * l;
-            c.value("h_L", hl.clone());
-            c.check("h·L < 2", hl, Rel::Lt, rat(2));
             let (a, b) = ((&one - h * mu).abs(), (&one - h * l).abs());
             c.value("rate", if a > b { a } else { b });
             return c.decide();
         }
-        Method::Scheme7 { lambda, a, .. } => {
-            // D < 1 and D > −1 (module doc) need λ < 1 and a ≥ 0, which validation guarantees.
-            debug_assert!(lambda < &one && !a.is_negative(), "scheme (7) with λ = {lambda}, a = {a}");
-            let hl = h * l;
-            c.value("h_L", hl.clone());
-            c.check("h·L·(1 + 2a) < 2(1 + λ)", &hl * (&one + rat(2) * a), Rel::Lt, rat(2) * (&one + lambda));
-            let (lambda, a, h) = (lambda.clone(), a.clone(), h.clone());
-            Box::new(move |q: &Rat| (Rat::one() + &lambda - &h * q * (Rat::one() + &a), &lambda - &h * q * &a))
-        }
+        Method::Scheme7 { lambda, a, .. } => [mu, l].map(|q| (&one + lambda - h * q * (&one + a), lambda - h * q * a)),
         Method::HeavyBallOl { alpha } => {
-            let ha = h * alpha;
-            c.check("h·α < 2 (|β| < 1)", ha.clone(), Rel::Lt, rat(2));
-            c.check("h²L + 2hα < 4", h * h * l + rat(2) * &ha, Rel::Lt, rat(4));
-            let (beta, eta) = (&one - ha, h * h);
-            Box::new(move |q: &Rat| (Rat::one() + &beta - &eta * q, beta.clone()))
+            let (beta, eta) = (&one - h * alpha, h * h);
+            [mu, l].map(|q| (&one + &beta - &eta * q, beta.clone()))
         }
     };
     let c = c.decide();
     if c.status != crate::claim::Status::Verified {
         return c;
     }
-    let ends = [two_step(mu), two_step(l)];
     match rate_bound(&ends) {
         Some(r) => {
             let mut c = c;
