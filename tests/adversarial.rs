@@ -393,6 +393,73 @@ fn an_admissible_range_beyond_its_supremum() {
     rejected(c, "ks.thm3", &["component 0: the claim is refuted at h_to = 1/95"]);
 }
 
+// ---- the classical step-size conditions (step.stable, step.descent) ------------------------------
+
+#[test]
+fn a_stability_range_beyond_its_supremum() {
+    // Heavy ball λ = 9/10, L = 1: stable iff h < 2(1 + λ)/L = 19/5; a component ending at 4.
+    let mut c = admissibility();
+    let r = range(&mut c, "step.stable");
+    r["components"][0]["h_to"] = json!("4");
+    r["h_lo"] = json!("4");
+    rejected(c, "step.stable", &["component 0: the claim is refuted at h_to = 4"]);
+}
+
+#[test]
+fn a_stability_rate_below_the_spectral_radius() {
+    // strongly_convex: GD's rate max(|1 − hμ|, |1 − hL|) = 99/100; claim 1/2.
+    let mut c = golden("strongly_convex");
+    record(&mut c, "step.stable")["values"]["rate"] = json!("1/2");
+    rejected(c, "step.stable", &["rate"]);
+    // heavy_ball: a two-step rate with its scaled Jury inequalities rewritten to hold at 9/10
+    // (below √(9/10) ≈ 0.9487 ≤ the true radius ≈ 0.99796).
+    let mut c = golden("heavy_ball");
+    let r = record(&mut c, "step.stable");
+    r["values"]["rate"] = json!("9/10");
+    for ineq in r["inequalities"].as_array_mut().unwrap().iter_mut().skip(1) {
+        ineq["rhs"] = json!("100");
+        ineq["holds"] = json!(true);
+    }
+    rejected(c, "step.stable", &[]);
+}
+
+#[test]
+fn a_descent_claim_relabelled_verified_beyond_2_over_l() {
+    // strongly_convex with h = 1 = 2/L: step.descent refuted (hL < 2 fails), relabelled verified.
+    let mut c = golden("strongly_convex");
+    merge(&mut c["inputs"], &json!({"algorithm": {"h": "1"}, "claims": ["step.descent"]}));
+    let r = record(&mut c, "step.descent");
+    r["inequalities"][0]["lhs"] = json!("2");
+    r["inequalities"][0]["rel"] = json!("<");
+    c["claims"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["id"] == "step.descent" || r["id"].as_str().unwrap().starts_with("constants."));
+    c["evidence"].as_object_mut().unwrap().remove("tubes");
+    rejected(c, "step.descent", &[]);
+}
+
+#[test]
+fn a_smaller_measured_local_error_of_the_heavy_ball() {
+    // ol.prop2 on a quadratic records the enclosed local error of the heavy-ball ODE's samples,
+    // which the checker recomputes from the verified flow tube: a smaller one is rejected.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = json!({
+        "name": "hb_ol", "objective": {"type": "quadratic", "Q": [["1/10"]], "b": ["3/10"]},
+        "domain": [["-2", "2"]], "constants": {"L": "1/10", "ell": "1/2"},
+        "algorithm": {"method": "heavy_ball_ol", "h": "1/10", "alpha": "3"}, "x0": ["0"],
+        "horizon": {"steps": 100}, "claims": ["ol.prop2"]
+    });
+    std::fs::write(dir.path().join("s.json"), spec.to_string()).unwrap();
+    let out = dir.path().join("c.json");
+    certify(&[&dir.path().join("s.json").to_string_lossy(), "-o", &out.to_string_lossy()]).expect_code(0);
+    let mut c: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let r = record(&mut c, "ol.prop2");
+    assert!(r["values"]["local_error_max"].is_string(), "{r}");
+    r["values"]["local_error_max"] = json!("[0, 1/1000000000000]");
+    rejected(c, "ol.prop2", &[]);
+}
+
 #[test]
 fn a_refutation_inside_the_admissible_range() {
     let mut c = admissibility();
