@@ -789,14 +789,26 @@ impl Parser<'_> {
                     self.expect(')')?;
                     return Ok(self.tape.intern(Op::Fun(f, a)));
                 }
+                let hint = match name.as_str() {
+                    "abs" => {
+                        ": |x| is not differentiable at 0 and every theorem here needs f of class C² or C³ \
+                         (a smooth stand-in: sqrt(x^2 + 1e-6))"
+                    }
+                    "pi" | "e" => ": constants are numbers in the grammar (e.g. 3.14159265358979, an exact rational)",
+                    _ => "",
+                };
                 Err(err(
                     col,
                     &format!(
-                        "unknown name {name:?}: not a variable ({}) nor a function ({})",
+                        "unknown name {name:?}: not a variable ({}) nor a function ({}){hint}",
                         self.vars.join(", "),
                         FUNCTION_NAMES.join(", ")
                     ),
                 ))
+            }
+            // Python's power `x**2`: the '*' just consumed follows another.
+            Tok::Op('*') if self.pos >= 2 && self.toks[self.pos - 2].0 == Tok::Op('*') => {
+                Err(err(col, "unexpected '*': powers are written x^2, not x**2"))
             }
             Tok::Op(c) => Err(err(col, &format!("unexpected '{c}'"))),
             Tok::End => Err(err(col, "unexpected end of the expression")),
@@ -1094,6 +1106,9 @@ mod tests {
     fn errors_point_at_the_column_with_the_engine_texts() {
         assert_eq!(parse_err("0.5*x^2 + cos(y"), "column 16: expected ')', found the end of the expression");
         assert_eq!(parse_err("x + * y"), "column 5: unexpected '*'");
+        assert_eq!(parse_err("x**2"), "column 3: unexpected '*': powers are written x^2, not x**2");
+        assert!(parse_err("abs(x)").ends_with("(a smooth stand-in: sqrt(x^2 + 1e-6))"));
+        assert!(parse_err("x + pi").contains("constants are numbers in the grammar"));
         assert_eq!(
             parse_err("x + foo(y)"),
             "column 5: unknown name \"foo\": not a variable (x, y) nor a function (exp, log, sqrt, sin, cos, tanh, \

@@ -1,517 +1,63 @@
-//! Expression objectives: `"f": "0.5*x^2 + log(1 + exp(-y))"` parsed into an exact syntax tree,
-//! differentiated symbolically (gradient, Hessian, third derivative) and evaluated over boxes with
-//! inari.
+//! Expression objectives for the engine's trajectories: the checker's parsed program
+//! ([`shadowcert_checker::expression`], which owns the grammar, the parser and the domain rule)
+//! with its first three derivatives built as straight-line programs by reverse-mode
+//! differentiation *on the program* (a [`Builder`] with hash-consing), evaluated over boxes with
+//! inari and in Taylor mode ([`Tape::series`], for the validated flows of `dynamics::nonlinear`).
 //!
-//! # Grammar
-//! ```text
-//! expr   := term (('+' | '-') term)*
-//! term   := unary (('*' | '/') unary)*
-//! unary  := '-' unary | power
-//! power  := atom ('^' exponent)?          exponent: an integer literal, optionally negative,
-//!                                          optionally in parentheses: x^2, x^-1, x^(-3)
-//! atom   := number | variable | function '(' expr ')' | '(' expr ')'
-//! ```
-//! Numbers are exact rationals (`0.5` is 1/2, `1e-3` is 1/1000); functions are `exp log sqrt sin
-//! cos tanh sigma` (σ(t) = 1/(1 + e^{−t})). Powers are integer powers only (`x^0.5` is an error:
-//! write `sqrt(x)`); `-x^2` is −(x²).
+//! # Why programs, not syntax trees
+//! Differentiating a syntax tree symbolically copies every subterm a derivative needs: the third
+//! derivative of x·x·…·x (40 factors) has 59 280 products of 37 factors. The adjoint of a program
+//! of N instructions has O(N) instructions (each instruction adds a bounded number of terms to its
+//! operands' adjoints), identical instructions are one (hash-consing on the instruction and its
+//! operands), and every traversal is a loop over the instructions, never a recursion. The gradient
+//! is built once (N ↦ about 3N), the Hessian by one adjoint per gradient entry, and the third
+//! derivative, which only `shadow.finite` needs, on first use. A derivative program that would
+//! exceed [`MAX_INSTRUCTIONS`] is an input error (the Hessian, at validation) or an unbounded
+//! enclosure (the third derivative).
 //!
 //! # Domains
-//! Interval evaluation returns the whole real line (so every bound is +∞ and every decision
-//! inconclusive) wherever the expression is not defined and smooth on the whole box: `log` of an
-//! interval reaching 0, `sqrt` of an interval reaching 0, a division or negative power by an
-//! interval containing 0. It never evaluates on the defined part only.
+//! Interval evaluation returns the whole real line wherever an operation is not defined and smooth
+//! on its whole argument: `log` and `sqrt` of an interval reaching 0, a division or negative power
+//! by an interval containing 0. Whether f is defined on a box is decided by the checker's
+//! evaluator (`shadowcert_checker::expression::Ival`), which also tracks what interval arithmetic
+//! forgets (0·log(y) over y ∋ 0).
 //!
 //! Enclosure: rigorous (inari, outward rounding; constants enter through
-//! [`crate::enclose::rat_to_interval`]). Tightness: natural interval extension of the
-//! symbolically differentiated expressions, with common subexpressions shared.
+//! [`crate::enclose::rat_to_interval`]; constant folding is interval arithmetic on enclosures).
+//! Tightness: natural interval extension of the derivative programs, with common subexpressions
+//! shared.
 
 use crate::enclose::rat_to_interval;
 use crate::enclose::taylor::SeriesMap;
-use crate::exact::{fmt_rat, parse_rat, Rat};
+use crate::exact::{fmt_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
-use num_traits::{Signed, Zero};
+use shadowcert_checker::expression as checked;
 use std::collections::HashMap;
-use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+pub use shadowcert_checker::expression::{Func, MAX_EXPONENT};
 
 /// The JSON pointer of the expression text in a spec.
 pub const POINTER: &str = "/objective/f";
 
-/// Largest |exponent| accepted in `x^n`.
-pub const MAX_EXPONENT: i32 = 64;
+/// Largest derivative program built (instructions of the builder holding f, ∇f and ∇²f, or
+/// ∇³f): about 40 bytes each with the hash-consing table, so the bound keeps one expression's
+/// derivatives under about 200 MB.
+pub const MAX_INSTRUCTIONS: usize = 1 << 22;
 
-/// An elementary function of the grammar.
+const ZERO: Interval = const_interval!(0.0, 0.0);
+const ONE: Interval = const_interval!(1.0, 1.0);
+
+// ---------------------------------------------------------------------------------------------
+// Programs
+// ---------------------------------------------------------------------------------------------
+
+/// One instruction; operands are indices of earlier instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Func {
-    /// e^t.
-    Exp,
-    /// ln t (t > 0).
-    Log,
-    /// √t (t > 0 on the domain: its derivatives need it).
-    Sqrt,
-    /// sin t.
-    Sin,
-    /// cos t.
-    Cos,
-    /// tanh t.
-    Tanh,
-    /// σ(t) = 1/(1 + e^{−t}).
-    Sigma,
-}
-
-impl Func {
-    const ALL: [(&'static str, Func); 7] = [
-        ("exp", Func::Exp),
-        ("log", Func::Log),
-        ("sqrt", Func::Sqrt),
-        ("sin", Func::Sin),
-        ("cos", Func::Cos),
-        ("tanh", Func::Tanh),
-        ("sigma", Func::Sigma),
-    ];
-
-    fn name(self) -> &'static str {
-        Func::ALL.iter().find(|(_, f)| *f == self).map(|(n, _)| *n).expect("every Func is in ALL")
-    }
-}
-
-/// Syntax tree with exact rational constants.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Expr {
-    /// An exact constant.
-    Num(Rat),
-    /// Coordinate `i` (index into `vars`).
-    Var(usize),
-    /// −a.
-    Neg(Box<Expr>),
-    /// a + b.
-    Add(Box<Expr>, Box<Expr>),
-    /// a − b.
-    Sub(Box<Expr>, Box<Expr>),
-    /// a · b.
-    Mul(Box<Expr>, Box<Expr>),
-    /// a / b.
-    Div(Box<Expr>, Box<Expr>),
-    /// aⁿ, n an integer.
-    Pow(Box<Expr>, i32),
-    /// A function applied to a.
-    Fun(Func, Box<Expr>),
-}
-
-fn num(r: Rat) -> Expr {
-    Expr::Num(r)
-}
-
-fn int(n: i64) -> Expr {
-    Expr::Num(Rat::from_integer(n.into()))
-}
-
-fn as_num(e: &Expr) -> Option<&Rat> {
-    match e {
-        Expr::Num(r) => Some(r),
-        _ => None,
-    }
-}
-
-fn is_val(e: &Expr, v: i64) -> bool {
-    as_num(e).is_some_and(|r| *r == Rat::from_integer(v.into()))
-}
-
-// Smart constructors: exact constant folding and the identities 0 + a, 1·a, a^1, a^0.
-fn neg(a: Expr) -> Expr {
-    match a {
-        Expr::Num(r) => num(-r),
-        Expr::Neg(x) => *x,
-        a => Expr::Neg(Box::new(a)),
-    }
-}
-
-fn add(a: Expr, b: Expr) -> Expr {
-    match (a, b) {
-        (Expr::Num(x), Expr::Num(y)) => num(x + y),
-        (a, b) if is_val(&a, 0) => b,
-        (a, b) if is_val(&b, 0) => a,
-        (a, Expr::Neg(b)) => sub(a, *b),
-        (a, b) => Expr::Add(Box::new(a), Box::new(b)),
-    }
-}
-
-fn sub(a: Expr, b: Expr) -> Expr {
-    match (a, b) {
-        (Expr::Num(x), Expr::Num(y)) => num(x - y),
-        (a, b) if is_val(&b, 0) => a,
-        (a, b) if is_val(&a, 0) => neg(b),
-        (a, Expr::Neg(b)) => add(a, *b),
-        (a, b) => Expr::Sub(Box::new(a), Box::new(b)),
-    }
-}
-
-fn mul(a: Expr, b: Expr) -> Expr {
-    match (a, b) {
-        (Expr::Num(x), Expr::Num(y)) => num(x * y),
-        (a, _) if is_val(&a, 0) => int(0),
-        (_, b) if is_val(&b, 0) => int(0),
-        (a, b) if is_val(&a, 1) => b,
-        (a, b) if is_val(&b, 1) => a,
-        (a, b) if is_val(&a, -1) => neg(b),
-        (a, b) if is_val(&b, -1) => neg(a),
-        (a, b) => Expr::Mul(Box::new(a), Box::new(b)),
-    }
-}
-
-fn div(a: Expr, b: Expr) -> Expr {
-    match (a, b) {
-        (Expr::Num(x), Expr::Num(y)) if !y.is_zero() => num(x / y),
-        (a, _) if is_val(&a, 0) => int(0),
-        (a, b) if is_val(&b, 1) => a,
-        (a, b) => Expr::Div(Box::new(a), Box::new(b)),
-    }
-}
-
-fn pow(a: Expr, n: i32) -> Expr {
-    match (a, n) {
-        (_, 0) => int(1),
-        (a, 1) => a,
-        (Expr::Num(x), n) if n > 0 || !x.is_zero() => num(num_traits::pow::Pow::pow(&x, n)),
-        (a, n) => Expr::Pow(Box::new(a), n),
-    }
-}
-
-fn fun(f: Func, a: Expr) -> Expr {
-    Expr::Fun(f, Box::new(a))
-}
-
-impl Expr {
-    /// ∂/∂x_v, simplified by exact constant folding. Enclosure: exact (symbolic).
-    pub fn diff(&self, v: usize) -> Expr {
-        match self {
-            Expr::Num(_) => int(0),
-            Expr::Var(i) => int(i64::from(*i == v)),
-            Expr::Neg(a) => neg(a.diff(v)),
-            Expr::Add(a, b) => add(a.diff(v), b.diff(v)),
-            Expr::Sub(a, b) => sub(a.diff(v), b.diff(v)),
-            Expr::Mul(a, b) => add(mul(a.diff(v), (**b).clone()), mul((**a).clone(), b.diff(v))),
-            Expr::Div(a, b) => {
-                let (da, db) = (a.diff(v), b.diff(v));
-                sub(div(da, (**b).clone()), div(mul((**a).clone(), db), pow((**b).clone(), 2)))
-            }
-            Expr::Pow(a, n) => mul(mul(int(i64::from(*n)), pow((**a).clone(), n - 1)), a.diff(v)),
-            Expr::Fun(f, a) => {
-                let da = a.diff(v);
-                if is_val(&da, 0) {
-                    return int(0);
-                }
-                let a = (**a).clone();
-                let outer = match f {
-                    Func::Exp => fun(Func::Exp, a),
-                    Func::Log => div(int(1), a),
-                    Func::Sqrt => div(int(1), mul(int(2), fun(Func::Sqrt, a))),
-                    Func::Sin => fun(Func::Cos, a),
-                    Func::Cos => neg(fun(Func::Sin, a)),
-                    Func::Tanh => sub(int(1), pow(fun(Func::Tanh, a), 2)),
-                    Func::Sigma => {
-                        let s = fun(Func::Sigma, a);
-                        mul(s.clone(), sub(int(1), s))
-                    }
-                };
-                mul(outer, da)
-            }
-        }
-    }
-}
-
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expr::Num(r) if r.is_integer() => write!(f, "{r}"),
-            Expr::Num(r) => write!(f, "({}/{})", r.numer(), r.denom()),
-            Expr::Var(i) => write!(f, "x{i}"),
-            Expr::Neg(a) => write!(f, "(-{a})"),
-            Expr::Add(a, b) => write!(f, "({a} + {b})"),
-            Expr::Sub(a, b) => write!(f, "({a} - {b})"),
-            Expr::Mul(a, b) => write!(f, "({a}*{b})"),
-            Expr::Div(a, b) => write!(f, "({a}/{b})"),
-            Expr::Pow(a, n) => write!(f, "{a}^({n})"),
-            Expr::Fun(g, a) => write!(f, "{}({a})", g.name()),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parser
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Num(Rat),
-    Ident(String),
-    Op(char),
-    End,
-}
-
-/// Tokens with their 1-based columns (in characters).
-fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-        } else if c.is_ascii_digit() || c == '.' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
-                let mut j = i + 1;
-                if j < chars.len() && (chars[j] == '+' || chars[j] == '-') {
-                    j += 1;
-                }
-                if j < chars.len() && chars[j].is_ascii_digit() {
-                    i = j;
-                    while i < chars.len() && chars[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                }
-            }
-            let s: String = chars[start..i].iter().collect();
-            let r = parse_rat(&s).map_err(|e| err(col, &format!("bad number {s:?}: {e}")))?;
-            out.push((Tok::Num(r), col));
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push((Tok::Ident(chars[start..i].iter().collect()), col));
-        } else if "+-*/^()".contains(c) {
-            out.push((Tok::Op(c), col));
-            i += 1;
-        } else {
-            return Err(err(col, &format!("unexpected character {c:?}")));
-        }
-    }
-    out.push((Tok::End, chars.len() + 1));
-    Ok(out)
-}
-
-fn err(col: usize, msg: &str) -> Error {
-    Error::spec(POINTER, format!("column {col}: {msg}"))
-}
-
-struct Parser<'a> {
-    toks: Vec<(Tok, usize)>,
-    pos: usize,
-    vars: &'a [String],
-    depth: usize,
-}
-
-/// Deepest nesting accepted (keeps recursion bounded on hostile input).
-const MAX_DEPTH: usize = 200;
-
-impl Parser<'_> {
-    fn peek(&self) -> &Tok {
-        &self.toks[self.pos].0
-    }
-
-    fn col(&self) -> usize {
-        self.toks[self.pos].1
-    }
-
-    fn bump(&mut self) -> Tok {
-        let t = self.toks[self.pos].0.clone();
-        if self.pos + 1 < self.toks.len() {
-            self.pos += 1;
-        }
-        t
-    }
-
-    /// Whether the token just consumed follows a '*' (Python's power `x**2`).
-    fn after_star(&self) -> bool {
-        self.pos >= 2 && self.toks[self.pos - 2].0 == Tok::Op('*')
-    }
-
-    fn expect(&mut self, c: char) -> Result<()> {
-        if *self.peek() == Tok::Op(c) {
-            self.bump();
-            Ok(())
-        } else {
-            Err(err(self.col(), &format!("expected '{c}', found {}", self.describe())))
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self.peek() {
-            Tok::Num(r) => format!("number {r}"),
-            Tok::Ident(s) => format!("{s:?}"),
-            Tok::Op(c) => format!("'{c}'"),
-            Tok::End => "the end of the expression".to_string(),
-        }
-    }
-
-    fn expr(&mut self) -> Result<Expr> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(err(self.col(), &format!("expression nested deeper than {MAX_DEPTH} levels")));
-        }
-        let mut a = self.term()?;
-        loop {
-            match self.peek() {
-                Tok::Op('+') => {
-                    self.bump();
-                    a = Expr::Add(Box::new(a), Box::new(self.term()?));
-                }
-                Tok::Op('-') => {
-                    self.bump();
-                    a = Expr::Sub(Box::new(a), Box::new(self.term()?));
-                }
-                _ => break,
-            }
-        }
-        self.depth -= 1;
-        Ok(a)
-    }
-
-    fn term(&mut self) -> Result<Expr> {
-        let mut a = self.unary()?;
-        loop {
-            match self.peek() {
-                Tok::Op('*') => {
-                    self.bump();
-                    a = Expr::Mul(Box::new(a), Box::new(self.unary()?));
-                }
-                Tok::Op('/') => {
-                    self.bump();
-                    a = Expr::Div(Box::new(a), Box::new(self.unary()?));
-                }
-                _ => break,
-            }
-        }
-        Ok(a)
-    }
-
-    fn unary(&mut self) -> Result<Expr> {
-        if *self.peek() == Tok::Op('-') {
-            self.bump();
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(err(self.col(), &format!("expression nested deeper than {MAX_DEPTH} levels")));
-            }
-            let a = self.unary()?;
-            self.depth -= 1;
-            return Ok(Expr::Neg(Box::new(a)));
-        }
-        self.power()
-    }
-
-    fn power(&mut self) -> Result<Expr> {
-        let a = self.atom()?;
-        if *self.peek() != Tok::Op('^') {
-            return Ok(a);
-        }
-        self.bump();
-        let col = self.col();
-        let paren = *self.peek() == Tok::Op('(');
-        if paren {
-            self.bump();
-        }
-        let negative = *self.peek() == Tok::Op('-');
-        if negative {
-            self.bump();
-        }
-        let n = match self.bump() {
-            Tok::Num(r) if r.is_integer() && r.abs() <= Rat::from_integer(MAX_EXPONENT.into()) => {
-                let n: i32 = r.to_integer().try_into().expect("|n| <= MAX_EXPONENT fits i32");
-                if negative {
-                    -n
-                } else {
-                    n
-                }
-            }
-            Tok::Num(_) => {
-                return Err(err(
-                    col,
-                    &format!(
-                        "exponent must be an integer of absolute value at most {MAX_EXPONENT} (use sqrt for ^0.5)"
-                    ),
-                ))
-            }
-            _ => return Err(err(col, "expected an integer exponent after '^'")),
-        };
-        if paren {
-            self.expect(')')?;
-        }
-        if *self.peek() == Tok::Op('^') {
-            return Err(err(self.col(), "chained powers a^b^c are ambiguous: add parentheses"));
-        }
-        Ok(Expr::Pow(Box::new(a), n))
-    }
-
-    fn atom(&mut self) -> Result<Expr> {
-        let col = self.col();
-        match self.bump() {
-            Tok::Num(r) => Ok(Expr::Num(r)),
-            Tok::Op('(') => {
-                let a = self.expr()?;
-                self.expect(')')?;
-                Ok(a)
-            }
-            Tok::Ident(name) => {
-                if let Some(i) = self.vars.iter().position(|v| *v == name) {
-                    return Ok(Expr::Var(i));
-                }
-                if let Some((_, f)) = Func::ALL.iter().find(|(n, _)| *n == name) {
-                    self.expect('(')?;
-                    let a = self.expr()?;
-                    self.expect(')')?;
-                    return Ok(Expr::Fun(*f, Box::new(a)));
-                }
-                let funcs: Vec<&str> = Func::ALL.iter().map(|(n, _)| *n).collect();
-                let hint = match name.as_str() {
-                    "abs" => {
-                        ": |x| is not differentiable at 0 and every theorem here needs f of class C² or C³ \
-                         (a smooth stand-in: sqrt(x^2 + 1e-6))"
-                    }
-                    "pi" | "e" => ": constants are numbers in the grammar (e.g. 3.14159265358979, an exact rational)",
-                    _ => "",
-                };
-                Err(err(
-                    col,
-                    &format!(
-                        "unknown name {name:?}: not a variable ({}) nor a function ({}){hint}",
-                        self.vars.join(", "),
-                        funcs.join(", ")
-                    ),
-                ))
-            }
-            Tok::Op('*') if self.after_star() => Err(err(col, "unexpected '*': powers are written x^2, not x**2")),
-            Tok::Op(c) => Err(err(col, &format!("unexpected '{c}'"))),
-            Tok::End => Err(err(col, "unexpected end of the expression")),
-        }
-    }
-}
-
-/// Parses `text` in the variables `vars`; errors name [`POINTER`] and the 1-based column.
-pub fn parse(text: &str, vars: &[String]) -> Result<Expr> {
-    let mut p = Parser { toks: tokenize(text)?, pos: 0, vars, depth: 0 };
-    if *p.peek() == Tok::End {
-        return Err(err(1, "empty expression"));
-    }
-    let e = p.expr()?;
-    if *p.peek() != Tok::End {
-        return Err(err(p.col(), &format!("unexpected {} after a complete expression", p.describe())));
-    }
-    Ok(e)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Compiled evaluation
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Debug)]
 enum Op {
-    Const(Interval),
+    /// Constant `k` of the program (an interval).
+    Const(usize),
     Var(usize),
     Neg(usize),
     Add(usize, usize),
@@ -522,46 +68,285 @@ enum Op {
     Fun(Func, usize),
 }
 
-/// Several expressions compiled into one straight-line program with shared subexpressions.
+impl Op {
+    fn operands(self) -> [Option<usize>; 2] {
+        match self {
+            Op::Const(_) | Op::Var(_) => [None, None],
+            Op::Neg(a) | Op::Pow(a, _) | Op::Fun(_, a) => [Some(a), None],
+            Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) | Op::Div(a, b) => [Some(a), Some(b)],
+        }
+    }
+
+    fn renumber(self, new: &[usize]) -> Op {
+        match self {
+            Op::Const(_) | Op::Var(_) => self,
+            Op::Neg(a) => Op::Neg(new[a]),
+            Op::Pow(a, n) => Op::Pow(new[a], n),
+            Op::Fun(f, a) => Op::Fun(f, new[a]),
+            Op::Add(a, b) => Op::Add(new[a], new[b]),
+            Op::Sub(a, b) => Op::Sub(new[a], new[b]),
+            Op::Mul(a, b) => Op::Mul(new[a], new[b]),
+            Op::Div(a, b) => Op::Div(new[a], new[b]),
+        }
+    }
+}
+
+/// A program under construction: instructions with hash-consing, interval constants, and the
+/// simplifications 0 + a = a, 1·a = a, 0·a = 0, −(−a) = a and the folding of constant operands
+/// (interval arithmetic on their enclosures, so still an enclosure).
+#[derive(Clone, Debug, Default)]
+struct Builder {
+    ops: Vec<Op>,
+    consts: Vec<Interval>,
+    seen: HashMap<Op, usize>,
+    const_seen: HashMap<(u64, u64), usize>,
+}
+
+impl Builder {
+    /// The checker's program, instruction for instruction (no simplification: its value keeps the
+    /// domain rule of every instruction); returns the builder and the index of f.
+    fn import(t: &checked::Tape) -> (Builder, usize) {
+        let mut b = Builder::default();
+        let mut new = Vec::with_capacity(t.len());
+        for op in t.ops() {
+            let i = match *op {
+                checked::Op::Const(k) => b.konst(t.constant(k).1),
+                checked::Op::Var(i) => b.intern(Op::Var(i)),
+                checked::Op::Neg(a) => b.intern(Op::Neg(new[a])),
+                checked::Op::Add(a, x) => b.intern(Op::Add(new[a], new[x])),
+                checked::Op::Sub(a, x) => b.intern(Op::Sub(new[a], new[x])),
+                checked::Op::Mul(a, x) => b.intern(Op::Mul(new[a], new[x])),
+                checked::Op::Div(a, x) => b.intern(Op::Div(new[a], new[x])),
+                checked::Op::Pow(a, n) => b.intern(Op::Pow(new[a], n)),
+                checked::Op::Fun(f, a) => b.intern(Op::Fun(f, new[a])),
+            };
+            new.push(i);
+        }
+        let f = *new.last().expect("a parsed expression has at least one instruction");
+        (b, f)
+    }
+
+    fn intern(&mut self, op: Op) -> usize {
+        if let Some(&i) = self.seen.get(&op) {
+            return i;
+        }
+        self.ops.push(op);
+        self.seen.insert(op, self.ops.len() - 1);
+        self.ops.len() - 1
+    }
+
+    fn konst(&mut self, c: Interval) -> usize {
+        let key = (c.inf().to_bits(), c.sup().to_bits());
+        let k = match self.const_seen.get(&key) {
+            Some(&k) => k,
+            None => {
+                self.consts.push(c);
+                self.const_seen.insert(key, self.consts.len() - 1);
+                self.consts.len() - 1
+            }
+        };
+        self.intern(Op::Const(k))
+    }
+
+    fn value(&self, i: usize) -> Option<Interval> {
+        match self.ops[i] {
+            Op::Const(k) => Some(self.consts[k]),
+            _ => None,
+        }
+    }
+
+    fn is(&self, i: usize, v: f64) -> bool {
+        self.value(i).is_some_and(|c| c.inf() == v && c.sup() == v)
+    }
+
+    fn neg(&mut self, a: usize) -> usize {
+        match (self.ops[a], self.value(a)) {
+            (_, Some(c)) => self.konst(-c),
+            (Op::Neg(x), _) => x,
+            _ => self.intern(Op::Neg(a)),
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize) -> usize {
+        match (self.value(a), self.value(b)) {
+            (Some(x), Some(y)) => self.konst(x + y),
+            _ if self.is(a, 0.0) => b,
+            _ if self.is(b, 0.0) => a,
+            _ => match self.ops[b] {
+                Op::Neg(y) => self.intern(Op::Sub(a, y)),
+                _ => self.intern(Op::Add(a.min(b), a.max(b))),
+            },
+        }
+    }
+
+    fn mul(&mut self, a: usize, b: usize) -> usize {
+        match (self.value(a), self.value(b)) {
+            (Some(x), Some(y)) => self.konst(x * y),
+            _ if self.is(a, 0.0) || self.is(b, 0.0) => self.konst(ZERO),
+            _ if self.is(a, 1.0) => b,
+            _ if self.is(b, 1.0) => a,
+            _ if self.is(a, -1.0) => self.neg(b),
+            _ if self.is(b, -1.0) => self.neg(a),
+            _ => self.intern(Op::Mul(a.min(b), a.max(b))),
+        }
+    }
+
+    fn div(&mut self, a: usize, b: usize) -> usize {
+        if self.is(b, 1.0) {
+            return a;
+        }
+        self.intern(Op::Div(a, b))
+    }
+
+    fn pow(&mut self, a: usize, n: i32) -> usize {
+        match n {
+            0 => self.konst(ONE),
+            1 => a,
+            _ => self.intern(Op::Pow(a, n)),
+        }
+    }
+
+    fn int(&mut self, n: i32) -> usize {
+        self.konst(Interval::try_from((f64::from(n), f64::from(n))).expect("an i32 is a finite f64"))
+    }
+
+    /// The gradient of instruction `out` with respect to the `d` variables, appended to the
+    /// program by one reverse sweep: every instruction's adjoint v̄ is the sum of its users'
+    /// contributions, ā += v̄·∂v/∂a. Returns one instruction per variable (the constant 0 when f
+    /// does not depend on it). Iterative; adds O(instructions below `out`) instructions.
+    fn adjoint(&mut self, out: usize, d: usize) -> Vec<usize> {
+        let mut adj: Vec<Option<usize>> = vec![None; out + 1];
+        adj[out] = Some(self.konst(ONE));
+        for i in (0..=out).rev() {
+            let Some(vb) = adj[i] else { continue };
+            let mut to = |b: &mut Builder, a: usize, term: usize| {
+                adj[a] = Some(match adj[a] {
+                    None => term,
+                    Some(x) => b.add(x, term),
+                });
+            };
+            match self.ops[i] {
+                Op::Const(_) | Op::Var(_) => {}
+                Op::Neg(a) => {
+                    let t = self.neg(vb);
+                    to(self, a, t);
+                }
+                Op::Add(a, b) => {
+                    to(self, a, vb);
+                    to(self, b, vb);
+                }
+                Op::Sub(a, b) => {
+                    to(self, a, vb);
+                    let t = self.neg(vb);
+                    to(self, b, t);
+                }
+                Op::Mul(a, b) => {
+                    let t = self.mul(vb, b);
+                    to(self, a, t);
+                    let t = self.mul(vb, a);
+                    to(self, b, t);
+                }
+                Op::Div(a, b) => {
+                    // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −(a/b)/b.
+                    let t = self.div(vb, b);
+                    to(self, a, t);
+                    let q = self.div(i, b);
+                    let t = self.mul(vb, q);
+                    let t = self.neg(t);
+                    to(self, b, t);
+                }
+                Op::Pow(a, n) => {
+                    let (c, p) = (self.int(n), self.pow(a, n - 1));
+                    let t = self.mul(c, p);
+                    let t = self.mul(vb, t);
+                    to(self, a, t);
+                }
+                Op::Fun(f, a) => {
+                    let outer = match f {
+                        Func::Exp => i,
+                        Func::Log => {
+                            let one = self.konst(ONE);
+                            self.div(one, a)
+                        }
+                        Func::Sqrt => {
+                            let half = self.konst(const_interval!(0.5, 0.5));
+                            self.div(half, i)
+                        }
+                        Func::Sin => self.intern(Op::Fun(Func::Cos, a)),
+                        Func::Cos => {
+                            let s = self.intern(Op::Fun(Func::Sin, a));
+                            self.neg(s)
+                        }
+                        Func::Tanh => {
+                            let (one, sq) = (self.konst(ONE), self.mul(i, i));
+                            let m = self.neg(sq);
+                            self.add(one, m)
+                        }
+                        Func::Sigma => {
+                            let (one, m) = (self.konst(ONE), self.neg(i));
+                            let c = self.add(one, m);
+                            self.mul(i, c)
+                        }
+                    };
+                    let t = self.mul(vb, outer);
+                    to(self, a, t);
+                }
+            }
+        }
+        (0..d)
+            .map(|v| match self.seen.get(&Op::Var(v)).and_then(|&i| adj.get(i).copied().flatten()) {
+                Some(g) => g,
+                None => self.konst(ZERO),
+            })
+            .collect()
+    }
+
+    /// Errors when the program has grown past [`MAX_INSTRUCTIONS`].
+    fn within_limit(&self, what: &str) -> Result<()> {
+        if self.ops.len() > MAX_INSTRUCTIONS {
+            return Err(Error::spec(
+                POINTER,
+                format!(
+                    "{what} needs more than {MAX_INSTRUCTIONS} instructions (after sharing identical \
+                     sub-expressions): simplify the expression"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The program computing `outputs`, without the instructions they do not use.
+    fn tape(&self, outputs: &[usize]) -> Tape {
+        let mut used = vec![false; self.ops.len()];
+        for &o in outputs {
+            used[o] = true;
+        }
+        for i in (0..self.ops.len()).rev() {
+            if used[i] {
+                for a in self.ops[i].operands().into_iter().flatten() {
+                    used[a] = true;
+                }
+            }
+        }
+        let mut new = vec![usize::MAX; self.ops.len()];
+        let mut ops = Vec::new();
+        for (i, op) in self.ops.iter().enumerate().filter(|(i, _)| used[*i]) {
+            new[i] = ops.len();
+            ops.push(op.renumber(&new));
+        }
+        Tape { ops, consts: self.consts.clone(), outputs: outputs.iter().map(|&o| new[o]).collect() }
+    }
+}
+
+/// A compiled straight-line program with several outputs.
 #[derive(Clone, Debug)]
 pub struct Tape {
     ops: Vec<Op>,
+    consts: Vec<Interval>,
     outputs: Vec<usize>,
 }
 
 impl Tape {
-    /// Compiles `exprs` (constants converted once, outward, by `rat_to_interval`).
-    pub fn new(exprs: &[Expr]) -> Self {
-        let mut t = Tape { ops: Vec::new(), outputs: Vec::new() };
-        let mut seen: HashMap<Expr, usize> = HashMap::new();
-        for e in exprs {
-            let i = t.push(e, &mut seen);
-            t.outputs.push(i);
-        }
-        t
-    }
-
-    fn push(&mut self, e: &Expr, seen: &mut HashMap<Expr, usize>) -> usize {
-        if let Some(&i) = seen.get(e) {
-            return i;
-        }
-        let op = match e {
-            Expr::Num(r) => Op::Const(rat_to_interval(r)),
-            Expr::Var(i) => Op::Var(*i),
-            Expr::Neg(a) => Op::Neg(self.push(a, seen)),
-            Expr::Add(a, b) => Op::Add(self.push(a, seen), self.push(b, seen)),
-            Expr::Sub(a, b) => Op::Sub(self.push(a, seen), self.push(b, seen)),
-            Expr::Mul(a, b) => Op::Mul(self.push(a, seen), self.push(b, seen)),
-            Expr::Div(a, b) => Op::Div(self.push(a, seen), self.push(b, seen)),
-            Expr::Pow(a, n) => Op::Pow(self.push(a, seen), *n),
-            Expr::Fun(f, a) => Op::Fun(*f, self.push(a, seen)),
-        };
-        self.ops.push(op);
-        let i = self.ops.len() - 1;
-        seen.insert(e.clone(), i);
-        i
-    }
-
     /// Number of outputs.
     pub fn len(&self) -> usize {
         self.outputs.len()
@@ -572,19 +357,25 @@ impl Tape {
         self.outputs.is_empty()
     }
 
+    /// Number of instructions.
+    pub fn instructions(&self) -> usize {
+        self.ops.len()
+    }
+
     /// Encloses every output over the box `x`.
     ///
-    /// Enclosure: rigorous; an output is `ENTIRE` where the expression is not defined and smooth on
-    /// the whole box (see the module documentation). Tightness: natural interval extension.
+    /// Enclosure: rigorous; an output is `ENTIRE` where an instruction is not defined and smooth on
+    /// its whole argument (see the module documentation). Tightness: natural interval extension.
     pub fn eval(&self, x: &[Interval]) -> Vec<Interval> {
         let mut v: Vec<Interval> = Vec::with_capacity(self.ops.len());
         for op in &self.ops {
             let r = match *op {
-                Op::Const(c) => c,
+                Op::Const(k) => self.consts[k],
                 Op::Var(i) => x[i],
                 Op::Neg(a) => -v[a],
                 Op::Add(a, b) => v[a] + v[b],
                 Op::Sub(a, b) => v[a] - v[b],
+                Op::Mul(a, b) if a == b => v[a].sqr(),
                 Op::Mul(a, b) => v[a] * v[b],
                 Op::Div(a, b) => {
                     if v[b].contains(0.0) {
@@ -633,7 +424,6 @@ fn apply(f: Func, a: Interval) -> Interval {
         Func::Tanh => a.tanh(),
         // σ is increasing: [σ(inf), σ(sup)], each endpoint enclosed by 1/(1 + e^{−t}).
         Func::Sigma => {
-            const ONE: Interval = const_interval!(1.0, 1.0);
             let lo = ONE / (ONE + (-Interval::try_from((a.inf(), a.inf())).unwrap_or(a)).exp());
             let hi = ONE / (ONE + (-Interval::try_from((a.sup(), a.sup())).unwrap_or(a)).exp());
             lo.convex_hull(hi)
@@ -641,21 +431,26 @@ fn apply(f: Func, a: Interval) -> Interval {
     }
 }
 
-/// A parsed expression objective with its symbolic derivatives, compiled for box evaluation.
+// ---------------------------------------------------------------------------------------------
+// The objective
+// ---------------------------------------------------------------------------------------------
+
+/// An expression objective with its derivative programs, compiled for box evaluation.
 #[derive(Clone, Debug)]
 pub struct Expression {
     /// Variable names, one per coordinate.
     pub vars: Vec<String>,
-    /// The source text as written in the spec.
+    /// The source text as written in the spec (for a modified potential, its description).
     pub source: String,
-    /// The parsed objective.
-    pub f: Expr,
-    /// ∇f, one expression per coordinate.
-    pub gradient: Vec<Expr>,
+    /// The checker's parse of the spec's expression (`None` for a modified potential).
+    checked: Option<checked::Expression>,
     value_tape: Tape,
     grad_tape: Tape,
     hess_tape: Tape,
-    third_tape: Tape,
+    /// The program holding f, ∇f and the upper triangle of ∇²f (row-major), from which the third
+    /// derivative is built on first use.
+    hess: Arc<(Builder, Vec<usize>)>,
+    third: OnceLock<Option<Tape>>,
 }
 
 impl PartialEq for Expression {
@@ -667,48 +462,98 @@ impl PartialEq for Expression {
 impl Eq for Expression {}
 
 impl Expression {
-    /// Parses `source` in `vars` and differentiates it three times.
+    /// Parses `source` in `vars` (the checker's parser: errors name [`POINTER`] and the column, or
+    /// `/objective/vars/i`) and builds the gradient and Hessian programs.
     pub fn new(vars: Vec<String>, source: &str) -> Result<Self> {
-        let f = parse(source, &vars)?;
-        Ok(Self::from_expr(vars, source.to_string(), f))
+        let e = checked::Expression::parse(&vars, source).map_err(|m| match m.strip_prefix("vars/") {
+            Some(rest) => {
+                let (i, msg) = rest.split_once(": ").unwrap_or(("", rest));
+                Error::spec(format!("/objective/vars/{i}"), msg.to_string())
+            }
+            None => match m.strip_prefix("vars: ") {
+                Some(msg) => Error::spec("/objective/vars", msg.to_string()),
+                None => Error::spec(POINTER, m),
+            },
+        })?;
+        let (b, f) = Builder::import(e.tape());
+        let mut out = Self::build(vars, source.to_string(), b, f)?;
+        out.checked = Some(e);
+        Ok(out)
+    }
+
+    /// The checker's parse of the spec's expression (what the constants are decided on). `None`
+    /// for a modified potential ([`Expression::modified`]).
+    pub fn checked(&self) -> Option<&checked::Expression> {
+        self.checked.as_ref()
     }
 
     /// The modified potential of 004's Theorem 6, scaled for its gradient flow: λ̄·Φ_h with
-    /// Φ_h = Φ + ½hc|∇Φ|² (19)–(21), built symbolically from Φ's gradient (so the flow (20),
+    /// Φ_h = Φ + ½hc|∇Φ|² (19)–(21), built on Φ's gradient program (so the flow (20),
     /// u̇ = −λ̄∇Φ_h(u), is the gradient flow of the result). `lbar` = λ̄ = (1 − λ)⁻¹, `hc` = h·c.
-    /// Enclosure: exact (symbolic).
-    pub fn modified(&self, lbar: &Rat, hc: &Rat) -> Expression {
-        let sq = self.gradient.iter().fold(int(0), |s, g| add(s, pow(g.clone(), 2)));
-        let half = Rat::new(1.into(), 2.into());
-        let phi_h = add(self.f.clone(), mul(num(hc * half), sq));
+    ///
+    /// Errors when its derivative programs exceed [`MAX_INSTRUCTIONS`].
+    pub fn modified(&self, lbar: &Rat, hc: &Rat) -> Result<Expression> {
+        let e = self.checked.as_ref().expect("modified potentials are built from a spec's expression");
+        let (mut b, f) = Builder::import(e.tape());
+        let g = b.adjoint(f, self.dim());
+        let mut sq = b.konst(ZERO);
+        for gi in g {
+            let t = b.mul(gi, gi);
+            sq = b.add(sq, t);
+        }
+        let k = b.konst(rat_to_interval(&(hc / Rat::from_integer(2.into()))));
+        let t = b.mul(k, sq);
+        let phi_h = b.add(f, t);
+        let l = b.konst(rat_to_interval(lbar));
+        let m = b.mul(l, phi_h);
         let source = format!("{} · (Φ + ½·{}·|∇Φ|²), Φ = {}", fmt_rat(lbar), fmt_rat(hc), self.source);
-        Self::from_expr(self.vars.clone(), source, mul(num(lbar.clone()), phi_h))
+        Self::build(self.vars.clone(), source, b, m)
     }
 
-    /// Differentiates `f` three times and compiles the tapes.
-    fn from_expr(vars: Vec<String>, source: String, f: Expr) -> Self {
+    /// Builds the gradient and Hessian programs of instruction `f` of `b`.
+    fn build(vars: Vec<String>, source: String, mut b: Builder, f: usize) -> Result<Self> {
         let d = vars.len();
-        let gradient: Vec<Expr> = (0..d).map(|i| f.diff(i)).collect();
-        let mut hess = Vec::new();
-        for (i, gi) in gradient.iter().enumerate() {
-            for j in i..d {
-                hess.push(gi.diff(j));
-            }
+        let value_tape = b.tape(&[f]);
+        let g = b.adjoint(f, d);
+        b.within_limit("the gradient")?;
+        let grad_tape = b.tape(&g);
+        let mut upper = Vec::with_capacity(d * (d + 1) / 2);
+        for (i, &gi) in g.iter().enumerate() {
+            let row = b.adjoint(gi, d);
+            upper.extend_from_slice(&row[i..]);
+            b.within_limit("the Hessian")?;
         }
-        let mut third = Vec::new();
-        for (i, j, k) in triples(d) {
-            third.push(hess[pair_index(d, i, j)].diff(k));
-        }
-        Expression {
-            value_tape: Tape::new(std::slice::from_ref(&f)),
-            grad_tape: Tape::new(&gradient),
-            hess_tape: Tape::new(&hess),
-            third_tape: Tape::new(&third),
+        let hess_tape = b.tape(&upper);
+        Ok(Expression {
             vars,
             source,
-            f,
-            gradient,
-        }
+            checked: None,
+            value_tape,
+            grad_tape,
+            hess_tape,
+            hess: Arc::new((b, upper)),
+            third: OnceLock::new(),
+        })
+    }
+
+    /// The program of the distinct third partials (i ≤ j ≤ k, lexicographic), built on first use;
+    /// `None` when it would exceed [`MAX_INSTRUCTIONS`].
+    fn third_tape(&self) -> Option<&Tape> {
+        self.third
+            .get_or_init(|| {
+                let d = self.dim();
+                let (mut b, upper) = (self.hess.0.clone(), &self.hess.1);
+                let mut outs = Vec::new();
+                for (i, j) in (0..d).flat_map(|i| (i..d).map(move |j| (i, j))) {
+                    let row = b.adjoint(upper[pair_index(d, i, j)], d);
+                    outs.extend_from_slice(&row[j..]);
+                    if b.ops.len() > MAX_INSTRUCTIONS {
+                        return None;
+                    }
+                }
+                Some(b.tape(&outs))
+            })
+            .as_ref()
     }
 
     /// Dimension (number of variables).
@@ -734,10 +579,15 @@ impl Expression {
     }
 
     /// Encloses the distinct entries ∂³f/∂x_i∂x_j∂x_k, i ≤ j ≤ k, with their multiplicities in the
-    /// full tensor. Enclosure: rigorous.
+    /// full tensor and whether they are diagonal. Enclosure: rigorous (every entry `ENTIRE` when
+    /// the program would exceed [`MAX_INSTRUCTIONS`]).
     pub fn third_box(&self, x: &[Interval]) -> Vec<(Interval, u32, bool)> {
-        let vals = self.third_tape.eval(x);
-        triples(self.dim())
+        let triples = triples(self.dim());
+        let vals = match self.third_tape() {
+            Some(t) => t.eval(x),
+            None => vec![Interval::ENTIRE; triples.len()],
+        };
+        triples
             .into_iter()
             .zip(vals)
             .map(|((i, j, k), v)| {
@@ -757,6 +607,11 @@ impl Expression {
     /// gradient). Enclosure: rigorous.
     pub fn gradient_series(&self) -> TapeSeries<'_> {
         self.grad_tape.series()
+    }
+
+    /// Instructions of the value, gradient and Hessian programs (what evaluation costs).
+    pub fn instructions(&self) -> [usize; 3] {
+        [self.value_tape.instructions(), self.grad_tape.instructions(), self.hess_tape.instructions()]
     }
 }
 
@@ -816,7 +671,7 @@ impl SeriesMap for TapeSeries<'_> {
             let out = &mut rest[0];
             let aux = &mut self.aux[i];
             match *op {
-                Op::Const(c) => out.push(if k == 0 { c } else { zero }),
+                Op::Const(c) => out.push(if k == 0 { self.tape.consts[c] } else { zero }),
                 Op::Var(j) => out.push(self.vars[j][k]),
                 Op::Neg(a) => out.push(-before[a][k]),
                 Op::Add(a, b) => out.push(before[a][k] + before[b][k]),
@@ -867,12 +722,6 @@ impl SeriesMap for TapeSeries<'_> {
     }
 }
 
-/// Whether `r` is one (used by tests of the simplifier).
-#[cfg(test)]
-fn is_one(e: &Expr) -> bool {
-    as_num(e).is_some_and(num_traits::One::is_one)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -889,47 +738,35 @@ mod tests {
         I::try_from((x, x)).unwrap()
     }
 
-    fn parse_err(text: &str) -> String {
-        match parse(text, &vars(&["x", "y"])) {
-            Err(Error::Spec { pointer, msg }) => {
-                assert_eq!(pointer, POINTER);
-                msg
-            }
+    fn spec_err(v: &[&str], text: &str) -> (String, String) {
+        match Expression::new(vars(v), text) {
+            Err(Error::Spec { pointer, msg }) => (pointer, msg),
             other => panic!("{text:?} should not parse: {other:?}"),
         }
     }
 
     #[test]
     fn numbers_are_exact_and_precedence_is_usual() {
-        let e = parse("0.1*x", &vars(&["x"])).unwrap();
-        assert_eq!(e, Expr::Mul(Box::new(Expr::Num(Rat::new(1.into(), 10.into()))), Box::new(Expr::Var(0))));
-        // -x^2 = -(x^2); 2^-1 is exact 1/2 after folding in a derivative.
-        let e = parse("-x^2", &vars(&["x"])).unwrap();
-        assert_eq!(e, Expr::Neg(Box::new(Expr::Pow(Box::new(Expr::Var(0)), 2))));
-        let e = parse("1 - 2 - 3", &vars(&[])).unwrap();
-        let t = Tape::new(&[e]);
-        assert_eq!(t.eval(&[])[0], pt(-4.0));
-        let e = parse("2*3^2/4e-1", &vars(&[])).unwrap();
+        let e = |t: &str| Expression::new(vars(&["x"]), t).unwrap().value_box(&[pt(0.5)]);
+        assert_eq!(e("1 - 2 - 3"), pt(-4.0));
+        // -x^2 = -(x²).
+        assert_eq!(e("-x^2"), pt(-0.25));
         // 4e-1 = 2/5 is not dyadic: its enclosure is two adjacent floats, and so is the result's.
-        let v = Tape::new(&[e]).eval(&[])[0];
+        let v = e("2*3^2/4e-1");
         assert!(v.contains(45.0) && v.wid() < 1e-13, "{v:?}");
-        assert!(is_one(&parse("x", &vars(&["x"])).unwrap().diff(0)));
+        assert!(!v.contains(45.0 + 1e-12));
     }
 
     #[test]
-    fn errors_point_at_the_column() {
-        assert_eq!(parse_err("x + * y"), "column 5: unexpected '*'");
-        assert_eq!(parse_err("x**2"), "column 3: unexpected '*': powers are written x^2, not x**2");
-        assert!(parse_err("abs(x)").ends_with("(a smooth stand-in: sqrt(x^2 + 1e-6))"));
-        assert!(parse_err("x + pi").contains("constants are numbers in the grammar"));
-        assert!(parse_err("x + foo(y)").starts_with("column 5: unknown name \"foo\""));
-        assert_eq!(parse_err("(x + y"), "column 7: expected ')', found the end of the expression");
-        assert!(parse_err("x^0.5").starts_with("column 3: exponent must be an integer"));
-        assert_eq!(parse_err("x $ y"), "column 3: unexpected character '$'");
-        assert_eq!(parse_err(""), "column 1: empty expression");
-        assert_eq!(parse_err("x y"), "column 3: unexpected \"y\" after a complete expression");
-        assert!(parse_err("x^2^3").starts_with("column 4: chained powers"));
-        assert!(parse_err(&"(".repeat(500)).contains("nested deeper"));
+    fn errors_name_the_pointer_and_the_column() {
+        assert_eq!(spec_err(&["x", "y"], "x + * y"), (POINTER.to_string(), "column 5: unexpected '*'".to_string()));
+        let (p, m) = spec_err(&["x", "y"], "x**2");
+        assert_eq!((p.as_str(), m.as_str()), (POINTER, "column 3: unexpected '*': powers are written x^2, not x**2"));
+        assert!(spec_err(&["x"], "abs(x)").1.ends_with("(a smooth stand-in: sqrt(x^2 + 1e-6))"));
+        assert!(spec_err(&["x"], &"(".repeat(500)).1.contains("nested deeper"));
+        let (p, m) = spec_err(&["x", "x"], "x");
+        assert_eq!(p, "/objective/vars/1", "{m}");
+        assert!(m.contains("duplicate"), "{m}");
     }
 
     #[test]
@@ -945,6 +782,7 @@ mod tests {
         assert_eq!(t.len(), 4);
         assert!(t[3].0.contains(1f64.sin()) && t[3].1 == 1);
         assert!(t[0].0.contains(0.0) && t[1].1 == 3);
+        assert!(!t[3].0.contains(1f64.sin() + 1e-12));
     }
 
     #[test]
@@ -954,23 +792,31 @@ mod tests {
         // ∇Φ = (3/8, 1/2), ∇²Φ∇Φ = (3/4·3/8 + 1/2, 3/8) = (25/32, 3/8),
         // ∇(λ̄Φ_h) = 10·(3/8 + 25/256, 1/2 + 3/64) = (1210/256, 350/64).
         let e = Expression::new(vars(&["x", "y"]), "0.25*x^4 + x*y").unwrap();
-        let m = e.modified(&rat(10), &(rat(1) / rat(8)));
+        let m = e.modified(&rat(10), &(rat(1) / rat(8))).unwrap();
         let g = m.gradient_box(&[pt(0.5), pt(0.25)]);
         for (gi, exact) in g.iter().zip([rat(1210) / rat(256), rat(350) / rat(64)]) {
             assert!(interval_contains_rat(gi, &exact) && gi.wid() < 1e-14, "{gi:?} vs {exact}");
         }
+        // Its Hessian: 10·(∇²Φ + (1/8)(∇²Φ² + Σₖ ∂ₖΦ ∇²∂ₖΦ)); ∇²∂ₓΦ = [[6x, 0], [0, 0]], ∇²∂_yΦ = 0.
+        // At (1/2, 1/4): ∇²Φ = [[3/4, 1], [1, 0]], ∇²Φ² = [[25/16, 3/4], [3/4, 1]],
+        // ∂ₓΦ·6x = 3/8·3 = 9/8: H = 10·([[3/4, 1], [1, 0]] + (1/8)[[43/16, 3/4], [3/4, 1]]).
+        let h = m.hessian_box(&[pt(0.5), pt(0.25)]);
+        let want = [[rat(3) / rat(4) + rat(43) / rat(128), rat(1) + rat(3) / rat(32)], [rat(0), rat(1) / rat(8)]];
+        for (i, j) in [(0, 0), (0, 1), (1, 0)] {
+            let w = if (i, j) == (1, 0) { &want[0][1] } else { &want[i][j] };
+            assert!(interval_contains_rat(&h[i][j], &(rat(10) * w)), "{i}{j}: {:?}", h[i][j]);
+        }
+        assert!(interval_contains_rat(&h[1][1], &(rat(10) * &want[1][1])));
         // A wrong hc is not contained.
-        let wrong = e.modified(&rat(10), &(rat(1) / rat(7))).gradient_box(&[pt(0.5), pt(0.25)]);
+        let wrong = e.modified(&rat(10), &(rat(1) / rat(7))).unwrap().gradient_box(&[pt(0.5), pt(0.25)]);
         assert!(!interval_contains_rat(&wrong[0], &(rat(1210) / rat(256))));
         assert!(m.source.contains("Φ = 0.25*x^4 + x*y"), "{}", m.source);
     }
 
     #[test]
     fn enclosures_contain_high_precision_values_at_random_points() {
-        // f = log(1 + exp(x − 2y)) + sigma(x·y) + sqrt(2 + x) / (3 − y) + tanh(x)^3.
-        // Independent values: central differences would be inexact, so compare the symbolic
-        // gradient to the hand-derived formulas evaluated in f64 with a generous tolerance check
-        // through containment of the exact f64 value's neighbourhood.
+        // f = log(1 + exp(x − 2y)) + sigma(x·y) + sqrt(2 + x) / (3 − y) + tanh(x)^3, against the
+        // hand-derived gradient in f64 (rounding error ~1e-15; the enclosures are a few ulps wide).
         let e =
             Expression::new(vars(&["x", "y"]), "log(1 + exp(x - 2*y)) + sigma(x*y) + sqrt(2 + x)/(3 - y) + tanh(x)^3")
                 .unwrap();
@@ -989,7 +835,6 @@ mod tests {
             let gx =
                 s(u) + sig * (1.0 - sig) * y + 0.5 / (2.0 + x).sqrt() / (3.0 - y) + 3.0 * th * th * (1.0 - th * th);
             let gy = -2.0 * s(u) + sig * (1.0 - sig) * x + (2.0 + x).sqrt() / ((3.0 - y) * (3.0 - y));
-            // The f64 formulas carry rounding error ~1e-15; the enclosures are a few ulps wide.
             assert!((g[0].mid() - gx).abs() < 1e-13 && g[0].wid() < 1e-13, "{x} {y}: {:?} vs {gx}", g[0]);
             assert!((g[1].mid() - gy).abs() < 1e-13 && g[1].wid() < 1e-13, "{x} {y}: {:?} vs {gy}", g[1]);
         }
@@ -1032,5 +877,42 @@ mod tests {
         assert!(g[0].contains(0.0) && g[0].contains(0.75) && g[0].sup() <= 1.0);
         let e = Expression::new(vars(&["x"]), "sqrt(x)").unwrap();
         assert_eq!(e.gradient_box(&[I::try_from((0.0, 1.0)).unwrap()])[0], I::ENTIRE);
+    }
+
+    #[test]
+    fn derivative_programs_grow_linearly() {
+        // x·x·…·x (n factors) = xⁿ: the tree derivative of the third order has n(n−1)(n−2)
+        // products; the programs stay linear in n. Exact values at x = 1/2: f‴ = n(n−1)(n−2)/2ⁿ⁻³.
+        for n in [40i32, 50, 200] {
+            let text = vec!["x"; n as usize].join("*");
+            let start = std::time::Instant::now();
+            let e = Expression::new(vars(&["x"]), &text).unwrap();
+            let t = e.third_box(&[pt(0.5)]);
+            assert!(start.elapsed().as_secs_f64() < 1.0, "{n} factors: {:?}", start.elapsed());
+            assert!(e.instructions().iter().all(|&k| k <= 10 * n as usize), "{n}: {:?}", e.instructions());
+            let exact = rat(i64::from(n * (n - 1) * (n - 2))) / rat(2).pow(n - 3);
+            assert!(interval_contains_rat(&t[0].0, &exact), "{n}: {:?} vs {exact}", t[0].0);
+            assert!(!interval_contains_rat(&t[0].0, &(&exact * rat(1001) / rat(1000))));
+        }
+        // A 15 000-term sum (the tree version overflowed the stack): ∇f = 15000, ∇²f = 0.
+        let e = Expression::new(vars(&["x", "y"]), &vec!["x"; 15_000].join("+")).unwrap();
+        let b = [pt(0.25), pt(1.0)];
+        assert_eq!(e.gradient_box(&b), vec![pt(15_000.0), pt(0.0)]);
+        assert!(e.hessian_box(&b).iter().flatten().all(|h| *h == pt(0.0)));
+        assert_eq!(e.value_box(&b), pt(3750.0));
+    }
+
+    #[test]
+    fn a_program_past_the_limit_is_an_input_error() {
+        let mut b = Builder::default();
+        assert!(b.within_limit("the gradient").is_ok());
+        b.ops = vec![Op::Var(0); MAX_INSTRUCTIONS + 1];
+        match b.within_limit("the Hessian") {
+            Err(Error::Spec { pointer, msg }) => {
+                assert_eq!(pointer, POINTER);
+                assert!(msg.starts_with("the Hessian needs more than 4194304 instructions"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Objectives and their derivatives over boxes.
 //!
 //! * `quadratic`: f(x) = ½xᵀQx − bᵀx, whose constants are decided in exact arithmetic.
-//! * `expression`: a closed-form expression, differentiated symbolically, evaluated with inari.
+//! * `expression`: a closed-form expression (the checker's parse) with derivative programs built
+//!   by reverse-mode differentiation, evaluated with inari.
 //! * `dataset`: empirical risk of a logistic or sigmoid loss on a CSV data set, bounded through
 //!   its structure (Hessian = (1/n)Xᵀ diag(ℓ″) X + l2·I).
 //!

@@ -102,8 +102,9 @@ pub enum Objective {
         /// Linear term.
         b: Vec<Rat>,
     },
-    /// A closed-form expression in named variables (parsed and differentiated).
-    Expression(Expression),
+    /// A closed-form expression in named variables (parsed, with its derivative programs; boxed:
+    /// the programs make it the largest variant).
+    Expression(Box<Expression>),
     /// Empirical risk on a CSV data set (loaded, hashed, with its structural bounds).
     Dataset(Dataset),
 }
@@ -122,7 +123,7 @@ impl Objective {
     pub fn as_box(&self) -> Option<&dyn BoxObjective> {
         match self {
             Objective::Quadratic { .. } => None,
-            Objective::Expression(e) => Some(e),
+            Objective::Expression(e) => Some(e.as_ref()),
             Objective::Dataset(d) => Some(d),
         }
     }

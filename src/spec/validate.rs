@@ -236,8 +236,7 @@ pub(super) fn spec(v: &Value, base: Option<DataAt>) -> Result<Spec> {
 /// defined and smooth on the *whole* box is decided later, box by box (`shadowcert_checker::
 /// theorems::general`): a spec that passes here may still get inconclusive claims, with that reason.
 fn defined_on(e: &Expression, domain: &[(Rat, Rat)]) -> Result<()> {
-    let checked = shadowcert_checker::expression::Expression::parse(&e.vars, &e.source)
-        .map_err(|m| Error::spec("/objective/f", m))?;
+    let checked = e.checked().expect("a spec's expression carries the checker's parse");
     let d = domain.len();
     let two = Rat::from_integer(2.into());
     let level = |(lo, hi): &(Rat, Rat), k: u64| match k {
@@ -306,7 +305,7 @@ fn expression(m: &Map<String, Value>, ptr: &str) -> Result<Objective> {
         vars.push(name.to_string());
     }
     let f = string(required(m, ptr, "f")?, "/objective/f")?;
-    Ok(Objective::Expression(Expression::new(vars, f)?))
+    Ok(Objective::Expression(Box::new(Expression::new(vars, f)?)))
 }
 
 fn dataset(m: &Map<String, Value>, ptr: &str, base: Option<DataAt>) -> Result<Objective> {

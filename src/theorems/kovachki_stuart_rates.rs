@@ -23,7 +23,7 @@
 //!   derivatives of size h⁻ᵏ, Lemma 8); Fig. 4 shows Δ ≈ 1. Recorded, not decided;
 //! * (20)–(21), the modified flow u̇ = −λ̄∇Φ_h(u), Φ_h = Φ + ½hc|∇Φ|², with the corrected
 //!   c = λ̄(λ̄ − a − ½) (`dynamics::modified_flow`; for expression objectives the gradient flow of
-//!   λ̄Φ_h built symbolically, `Expression::modified`), against the orbit **started on the invariant
+//!   λ̄Φ_h built as a program on ∇Φ's, `Expression::modified`), against the orbit **started on the invariant
 //!   manifold** of (15), as Theorem 6 requires (it predicts E(h) ≤ C(T)h², so Δ → 2): the exact
 //!   manifold for quadratics (below); for expressions the leading-order manifold (33) read
 //!   nonlinearly, v₀ = −λ̄(I + hλ̄(λ̄ − a)∇²Φ(u₀))∇Φ(u₀), O(h²) from the manifold in v (so the orbit is
@@ -348,7 +348,8 @@ fn leading_order_run(
              [{mu_lo:.4}, {mu_hi:.4}] along the orbit (no real invariant manifold; smaller h)"
         ));
     }
-    let flow = nonlinear::gradient_flow(&e.modified(&lbar, &(h * &c)), u0, &one, h, n);
+    let modified = e.modified(&lbar, &(h * &c)).map_err(|err| format!("the modified potential (20): {err}"))?;
+    let flow = nonlinear::gradient_flow(&modified, u0, &one, h, n);
     Ok((orbit, flow))
 }
 

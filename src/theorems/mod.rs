@@ -50,7 +50,7 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
         Objective::Expression(e) if !spec.constants.contains_key("gamma") => {
             let ce = checker_expression(e);
             let (consts, coverings) =
-                assumptions::expression_constants(&ce, &spec.domain, &spec.constants, spec.budget());
+                assumptions::expression_constants(ce, &spec.domain, &spec.constants, spec.budget());
             (consts, Evidence { coverings, ..Evidence::default() })
         }
         Objective::Expression(e) => {
@@ -63,7 +63,7 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
                 max_boxes: spec.budget(),
             });
             let (_, third) = assumptions::expression_cover(
-                &checker_expression(e),
+                checker_expression(e),
                 shadowcert_checker::theorems::general::Quantity::ThirdNorm,
                 &spec.domain,
                 &spec.constants,
@@ -155,9 +155,8 @@ fn other_box(o: &Objective) -> &dyn crate::objective::BoxObjective {
 }
 
 /// The checker's reading of an expression objective (its parser and automatic differentiation).
-pub fn checker_expression(e: &crate::objective::expression::Expression) -> shadowcert_checker::expression::Expression {
-    shadowcert_checker::expression::Expression::parse(&e.vars, &e.source)
-        .unwrap_or_else(|m| panic!("a validated expression parses in the checker too, but: {m}"))
+pub fn checker_expression(e: &crate::objective::expression::Expression) -> &shadowcert_checker::expression::Expression {
+    e.checked().expect("a spec's expression carries the checker's parse")
 }
 
 /// The [`Context`] of `spec`.
@@ -166,7 +165,7 @@ pub fn context(spec: &Spec) -> Context {
         Objective::Quadratic { q, b } => Context::quadratic(q, b, &spec.x0, &spec.constants),
         Objective::Expression(e) => Context::general(
             &spec.constants,
-            shadowcert_checker::theorems::general::grad0_sq_upper(&checker_expression(e), &spec.x0),
+            shadowcert_checker::theorems::general::grad0_sq_upper(checker_expression(e), &spec.x0),
         ),
         other => Context::general(
             &spec.constants,
