@@ -505,10 +505,11 @@ pub fn two_step_norm(p: Interval, g: Interval, a: Interval, mu: f64) -> TwoStepN
 ///
 /// The error e = z − ẑ of the state maps to J̄e plus the rounding of the centre, J̄ the mean-value
 /// matrix ([`two_step_matrix`]) with H̄ = ∫∇²f on the segment from the centre's look-ahead point ŷ
-/// to the exact one y, inside the ball B(ŷ, ρ). The step keeps the norm, or changes to the block
-/// norm fitted to this step's curvature range, or, when neither contracts, to the energy norm fitted
-/// to this step's interval Hessian: whichever bounds θ·(cost of the change, ‖z‖_new ≤ c‖z‖_old)
-/// lowest.
+/// to the exact one y, inside the ball B(ŷ, ρ). A block norm is kept or changed for the block norm
+/// fitted to this step's curvature range, whichever bounds θ·(cost of the change,
+/// ‖z‖_new ≤ c‖z‖_old) lower; an energy norm is kept. When the result does not contract, the energy
+/// norm fitted to this step's interval Hessian is adopted if it pays off over [`ENERGY_HORIZON`]
+/// steps.
 fn two_step_step(
     objective: &dyn BoxObjective,
     norm: &StepNorm,
@@ -556,15 +557,19 @@ fn two_step_step(
         StepNorm::Block(n) => theta(n),
         StepNorm::Energy(e) => energy_theta(&e.p, &jbar().1),
     };
-    let fitted = two_step_norm(p, g, a, 0.5 * (mu_lo + mu_hi));
-    let change = match norm {
+    // A block norm may give way to a better-fitted block norm. An energy norm is kept (re-fitted
+    // below when it stops contracting): leaving it for a block norm gains one step and pays the
+    // change back when the block norm stops contracting again, back and forth.
+    let (mut factor, mut chosen) = (keep, norm.clone());
+    if let StepNorm::Block(n) = norm {
+        let fitted = two_step_norm(p, g, a, 0.5 * (mu_lo + mu_hi));
         // ‖L′e‖ ≤ ‖L′L⁻¹‖₂‖Le‖.
-        StepNorm::Block(n) => norm2x2(mat2(fitted.l.map(|row| row.map(point)), n.l_inv)),
-        StepNorm::Energy(e) => change_cost(&e.p, &StepNorm::Block(fitted).matrix(d)),
-    };
-    let switched = (point(theta(&fitted)) * point(change)).sup();
-    let (mut factor, mut chosen) =
-        if switched < keep { (switched, StepNorm::Block(fitted)) } else { (keep, norm.clone()) };
+        let change = norm2x2(mat2(fitted.l.map(|row| row.map(point)), n.l_inv));
+        let switched = (point(theta(&fitted)) * point(change)).sup();
+        if switched < keep {
+            (factor, chosen) = (switched, StepNorm::Block(fitted));
+        }
+    }
     if factor.partial_cmp(&1.0) != Some(std::cmp::Ordering::Less) && d <= MAX_ENERGY_DIM {
         // The change to an energy norm costs once (its condition number, often 10 or more) and
         // pays every step after: adopted when it wins over [`ENERGY_HORIZON`] steps,

@@ -16,11 +16,12 @@
 //! enclosure (the third derivative).
 //!
 //! # Domains
-//! Interval evaluation returns the whole real line wherever an operation is not defined and smooth
-//! on its whole argument: `log` and `sqrt` of an interval reaching 0, a division or negative power
-//! by an interval containing 0. Whether f is defined on a box is decided by the checker's
-//! evaluator (`shadowcert_checker::expression::Ival`), which also tracks what interval arithmetic
-//! forgets (0·log(y) over y ∋ 0).
+//! An operation that is not defined and smooth on its whole argument (`log` and `sqrt` of an
+//! interval reaching 0, a division or negative power by an interval containing 0) evaluates to the
+//! whole real line, but later operations may bound it (0·ℝ = {0}, ℝ² = [0, ∞], sin ℝ = [−1, 1]):
+//! the result is an enclosure of f where f is defined, not a definedness test. Whether f is defined
+//! on a box is decided by the checker's evaluator (`shadowcert_checker::expression::Ival`), which
+//! carries a flag through every operation.
 //!
 //! Enclosure: rigorous (inari, outward rounding; constants enter through
 //! [`crate::enclose::rat_to_interval`]; constant folding is interval arithmetic on enclosures).
