@@ -37,6 +37,7 @@ use shadowcert_checker::expression as checked;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use shadowcert_checker::expression::Op;
 pub use shadowcert_checker::expression::{Func, MAX_EXPONENT};
 
 /// The JSON pointer of the expression text in a spec.
@@ -54,41 +55,27 @@ const ONE: Interval = const_interval!(1.0, 1.0);
 // Programs
 // ---------------------------------------------------------------------------------------------
 
-/// One instruction; operands are indices of earlier instructions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Op {
-    /// Constant `k` of the program (an interval).
-    Const(usize),
-    Var(usize),
-    Neg(usize),
-    Add(usize, usize),
-    Sub(usize, usize),
-    Mul(usize, usize),
-    Div(usize, usize),
-    Pow(usize, i32),
-    Fun(Func, usize),
+/// The operands of an instruction (the checker's [`Op`]; in the engine's programs `Op::Const(k)` is
+/// constant k of the program's interval table).
+fn operands(op: Op) -> [Option<usize>; 2] {
+    match op {
+        Op::Const(_) | Op::Var(_) => [None, None],
+        Op::Neg(a) | Op::Pow(a, _) | Op::Fun(_, a) => [Some(a), None],
+        Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) | Op::Div(a, b) => [Some(a), Some(b)],
+    }
 }
 
-impl Op {
-    fn operands(self) -> [Option<usize>; 2] {
-        match self {
-            Op::Const(_) | Op::Var(_) => [None, None],
-            Op::Neg(a) | Op::Pow(a, _) | Op::Fun(_, a) => [Some(a), None],
-            Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) | Op::Div(a, b) => [Some(a), Some(b)],
-        }
-    }
-
-    fn renumber(self, new: &[usize]) -> Op {
-        match self {
-            Op::Const(_) | Op::Var(_) => self,
-            Op::Neg(a) => Op::Neg(new[a]),
-            Op::Pow(a, n) => Op::Pow(new[a], n),
-            Op::Fun(f, a) => Op::Fun(f, new[a]),
-            Op::Add(a, b) => Op::Add(new[a], new[b]),
-            Op::Sub(a, b) => Op::Sub(new[a], new[b]),
-            Op::Mul(a, b) => Op::Mul(new[a], new[b]),
-            Op::Div(a, b) => Op::Div(new[a], new[b]),
-        }
+/// The instruction with operand i replaced by `new[i]` (constants keep their index).
+fn renumber(op: Op, new: &[usize]) -> Op {
+    match op {
+        Op::Const(_) | Op::Var(_) => op,
+        Op::Neg(a) => Op::Neg(new[a]),
+        Op::Pow(a, n) => Op::Pow(new[a], n),
+        Op::Fun(f, a) => Op::Fun(f, new[a]),
+        Op::Add(a, b) => Op::Add(new[a], new[b]),
+        Op::Sub(a, b) => Op::Sub(new[a], new[b]),
+        Op::Mul(a, b) => Op::Mul(new[a], new[b]),
+        Op::Div(a, b) => Op::Div(new[a], new[b]),
     }
 }
 
@@ -109,17 +96,10 @@ impl Builder {
     fn import(t: &checked::Tape) -> (Builder, usize) {
         let mut b = Builder::default();
         let mut new = Vec::with_capacity(t.len());
-        for op in t.ops() {
-            let i = match *op {
-                checked::Op::Const(k) => b.konst(t.constant(k).1),
-                checked::Op::Var(i) => b.intern(Op::Var(i)),
-                checked::Op::Neg(a) => b.intern(Op::Neg(new[a])),
-                checked::Op::Add(a, x) => b.intern(Op::Add(new[a], new[x])),
-                checked::Op::Sub(a, x) => b.intern(Op::Sub(new[a], new[x])),
-                checked::Op::Mul(a, x) => b.intern(Op::Mul(new[a], new[x])),
-                checked::Op::Div(a, x) => b.intern(Op::Div(new[a], new[x])),
-                checked::Op::Pow(a, n) => b.intern(Op::Pow(new[a], n)),
-                checked::Op::Fun(f, a) => b.intern(Op::Fun(f, new[a])),
+        for &op in t.ops() {
+            let i = match op {
+                Op::Const(k) => b.konst(t.constant(k).1),
+                op => b.intern(renumber(op, &new)),
             };
             new.push(i);
         }
@@ -324,7 +304,7 @@ impl Builder {
         }
         for i in (0..self.ops.len()).rev() {
             if used[i] {
-                for a in self.ops[i].operands().into_iter().flatten() {
+                for a in operands(self.ops[i]).into_iter().flatten() {
                     used[a] = true;
                 }
             }
@@ -333,7 +313,7 @@ impl Builder {
         let mut ops = Vec::new();
         for (i, op) in self.ops.iter().enumerate().filter(|(i, _)| used[*i]) {
             new[i] = ops.len();
-            ops.push(op.renumber(&new));
+            ops.push(renumber(*op, &new));
         }
         Tape { ops, consts: self.consts.clone(), outputs: outputs.iter().map(|&o| new[o]).collect() }
     }
