@@ -543,15 +543,13 @@ fn two_step_step(
     };
     let d = mu.len();
     // The interval Hessian over the ball's box, for the energy norms (built on first need).
-    let mut region: Option<(Vec<Vec<Interval>>, IMat)> = None;
-    let mut jbar = || {
-        region
-            .get_or_insert_with(|| {
-                let h = objective.hessian(&ball_box(&y_mid, radius));
-                let j = two_step_matrix(&h, (p, g, a));
-                (h, j)
-            })
-            .clone()
+    let region: std::cell::OnceCell<(Vec<Vec<Interval>>, IMat)> = std::cell::OnceCell::new();
+    let jbar = || {
+        region.get_or_init(|| {
+            let h = objective.hessian(&ball_box(&y_mid, radius));
+            let j = two_step_matrix(&h, (p, g, a));
+            (h, j)
+        })
     };
     let keep = match norm {
         StepNorm::Block(n) => theta(n),
@@ -575,7 +573,7 @@ fn two_step_step(
         // pays every step after: adopted when it wins over [`ENERGY_HORIZON`] steps,
         // cost·θᴺ < factorᴺ.
         let (h, j) = jbar();
-        if let Some((e, th)) = fitted_energy(&h, &j) {
+        if let Some((e, th)) = fitted_energy(h, j) {
             let cost = change_cost(&norm.matrix(d), &e.p);
             let n = ENERGY_HORIZON as f64;
             if th < 1.0 && cost.is_finite() && cost.ln() + n * th.ln() < n * factor.ln() {

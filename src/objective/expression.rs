@@ -339,7 +339,8 @@ impl Tape {
     }
 
     /// Number of instructions.
-    pub fn instructions(&self) -> usize {
+    #[cfg(test)]
+    fn instructions(&self) -> usize {
         self.ops.len()
     }
 
@@ -591,7 +592,8 @@ impl Expression {
     }
 
     /// Instructions of the value, gradient and Hessian programs (what evaluation costs).
-    pub fn instructions(&self) -> [usize; 3] {
+    #[cfg(test)]
+    fn instructions(&self) -> [usize; 3] {
         [self.value_tape.instructions(), self.grad_tape.instructions(), self.hess_tape.instructions()]
     }
 }

@@ -195,13 +195,8 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
     c.enclosed("distance", dist.range.clone());
     c.value("max_radius", max_radius);
     let tubes = [("orbit xₖ", orbit, 1), ("flow y(kh)", flow, 1)];
-    match samples_in_box(&mut c, spec, &tubes, "orbit and flow samples", "k = ") {
-        None => {
-            c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
-            return c;
-        }
-        Some(false) => return c,
-        Some(true) => {}
+    if !samples_in_box(&mut c, spec, &tubes, "orbit and flow samples", "k = ") {
+        return c;
     }
     if c.check("max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps.clone())
     {
@@ -339,23 +334,28 @@ pub(super) fn refute_by_distance(c: &mut Claim, eps: &Rat, dist: &Distance) -> b
 }
 
 /// Rule 4 on claim `c` over the samples of `tubes` (the checker's `domain_of` and `decide_domain`):
-/// `true` when every sample is certified inside the domain box, else the verdict is set. `None`
-/// when a bound is not finite.
+/// `true` when every sample is certified inside the domain box; otherwise the verdict is set, or,
+/// when a bound is not finite, the reason (the claim stays inconclusive).
 pub(super) fn samples_in_box(
     c: &mut Claim,
     spec: &Spec,
     tubes: &[(&'static str, &Tube, u32)],
     what: &str,
     at: &str,
-) -> Option<bool> {
+) -> bool {
     let balls: Vec<_> = tubes.iter().map(|(_, t, _)| t.balls()).collect();
     let paths: Vec<Path> = tubes
         .iter()
         .zip(&balls)
         .map(|(&(what, _, per_h), samples)| Path { what, samples, segments: None, per_h, probes: None })
         .collect();
-    let domain = domain_of(&spec.domain, &spec.x0, &paths)?;
-    Some(decide_domain(c, &domain, what, at))
+    match domain_of(&spec.domain, &spec.x0, &paths) {
+        Some(domain) => decide_domain(c, &domain, what, at),
+        None => {
+            c.reason = Some("enclosure too wide: the domain check overflowed f64".into());
+            false
+        }
+    }
 }
 
 /// Rule 4 on the verified closed-form claims of a non-quadratic spec that it asks for (the

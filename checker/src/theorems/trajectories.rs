@@ -1341,14 +1341,20 @@ mod tests {
         assert!(e.inf() <= y(0.9) && e.sup() >= y(1.0) && e.sup() > y(1.0) + 0.02, "{e:?}");
     }
 
+    /// GD with h = 1/10 on f = x²/2 over `domain`, `steps` steps from `x0` (what the domain tests
+    /// need: the inputs, not the trajectories, which they give by hand).
+    fn gd_inputs_1d(domain: (&str, &str), steps: u64, x0: &str) -> Inputs {
+        crate::inputs::parse(&serde_json::json!({
+            "algorithm": {"h": "1/10", "method": "gd"}, "constants": {}, "domain": [[domain.0, domain.1]],
+            "horizon": {"steps": steps}, "name": "t", "objective": {"Q": [["1"]], "b": ["0"], "type": "quadratic"},
+            "x0": [x0]
+        }))
+        .unwrap()
+    }
+
     #[test]
     fn the_first_exit_is_first_in_time() {
-        let inputs = crate::inputs::parse(&serde_json::json!({
-            "algorithm": {"h": "1/10", "method": "gd"}, "constants": {}, "domain": [["-1", "1"]],
-            "horizon": {"steps": 4}, "name": "t", "objective": {"Q": [["1"]], "b": ["0"], "type": "quadratic"},
-            "x0": ["0"]
-        }))
-        .unwrap();
+        let inputs = gd_inputs_1d(("-1", "1"), 4, "0");
         // Path a, two samples per h, outside from sample 3 (t = 1.5h); path b outside at sample 2
         // (t = 2h) and straddling the face between samples 0 and 1.
         let a = [ball(0.0, 0.0), ball(0.5, 0.1), ball(0.9, 0.05), ball(1.5, 0.1), ball(2.0, 0.1)];
@@ -1381,12 +1387,7 @@ mod tests {
 
     #[test]
     fn look_ahead_points_can_leave_when_the_orbit_does_not() {
-        let inputs = crate::inputs::parse(&serde_json::json!({
-            "algorithm": {"h": "1/10", "method": "gd"}, "constants": {}, "domain": [["0", "1"]],
-            "horizon": {"steps": 3}, "name": "t", "objective": {"Q": [["1"]], "b": ["0"], "type": "quadratic"},
-            "x0": ["1/2"]
-        }))
-        .unwrap();
+        let inputs = gd_inputs_1d(("0", "1"), 3, "1/2");
         // xₖ = 0.5, 0.9, 0.99, 0.999 (inside [0, 1]); with a = 9/10 the look-ahead points are
         // y₁ = 0.9 + 0.9·0.4 = 1.26 and y₂ = 0.99 + 0.9·0.09 = 1.071 (hand values): outside.
         let orbit = [ball(0.5, 0.0), ball(0.9, 1e-12), ball(0.99, 1e-12), ball(0.999, 1e-12)];
