@@ -523,3 +523,87 @@ fn the_inputs_hash_binds_the_inputs() {
     let err = check_with(&c, None, None).unwrap_err();
     assert!(err.to_string().starts_with("inputs_sha256"), "{err}");
 }
+
+// ---- constants of expressions: coverings are verified box by box ------------------------------
+
+/// The covering of `key` in an expression certificate.
+fn covering<'a>(c: &'a mut Value, key: &str) -> &'a mut Value {
+    &mut c["evidence"]["coverings"][key]
+}
+
+/// The leaves of a stored covering over the certificate's domain, in pre-order, with their bounds.
+fn leaf_boxes(c: &Value, key: &str) -> Vec<(Vec<(Rat, Rat)>, Rat)> {
+    let cov = &c["evidence"]["coverings"][key];
+    let tree: Vec<i64> = cov["tree"].as_array().unwrap().iter().map(|t| t.as_i64().unwrap()).collect();
+    let domain: Vec<(Rat, Rat)> =
+        c["inputs"]["domain"].as_array().unwrap().iter().map(|s| (rat(&s[0]), rat(&s[1]))).collect();
+    let mut out = Vec::new();
+    shadowcert_checker::theorems::general::leaves(&tree, &domain, |b, i| {
+        out.push((b.to_vec(), rat(&cov["bounds"][i])));
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+/// Sets the bound of the first leaf that `pick` accepts and whose bound is below the covering's
+/// largest (so that no record changes: the certificate stays consistent) to `to`.
+fn lower_a_leaf(c: &mut Value, key: &str, to: &str, pick: impl Fn(&[(Rat, Rat)]) -> bool) {
+    let leaves = leaf_boxes(c, key);
+    let max = leaves.iter().map(|(_, b)| b.clone()).max().unwrap();
+    let i = leaves.iter().position(|(b, v)| v < &max && pick(b)).expect("a leaf below the maximum");
+    covering(c, key)["bounds"][i] = json!(to);
+}
+
+#[test]
+fn a_box_bound_below_the_truth_in_each_covering() {
+    // expression_2d: f = x²/2 + cos y + 2y², ∇f = (x, 4y − sin y) vanishes only at the origin and
+    // ∇²f = diag(1, 4 − cos y), so on every box ‖∇²f‖₂ ≥ 3 and λ_min = 1.
+    let away_from_origin = |b: &[(Rat, Rat)]| b.iter().any(|(l, h)| l > &q("0") || h < &q("0"));
+    let mut c = golden("expression_2d");
+    lower_a_leaf(&mut c, "grad_norm", "0", away_from_origin);
+    rejected(c, "evidence/coverings/grad_norm", &["does not hold"]);
+    // The spectral coverings are one box each (the root settles L = 4 and μ = 1): lowering its bound
+    // moves the records' enclosures, which are made to agree.
+    let mut c = golden("expression_2d");
+    covering(&mut c, "hess_norm")["bounds"][0] = json!("5/2");
+    for id in ["constants.L", "constants.B1"] {
+        let r = record(&mut c, id);
+        r["inequalities"][0]["lhs"] = json!("5/2");
+        r["values"]["true"] = json!("[5/2, 5/2]");
+    }
+    rejected(c, "evidence/coverings/hess_norm", &["does not hold"]);
+    let mut c = golden("expression_2d");
+    covering(&mut c, "neg_lambda_min")["bounds"][0] = json!("-3/2");
+    let r = record(&mut c, "constants.mu");
+    r["inequalities"][0]["rhs"] = json!("3/2");
+    r["values"]["true"] = json!("[3/2, 3/2]");
+    rejected(c, "evidence/coverings/neg_lambda_min", &["does not hold"]);
+}
+
+#[test]
+fn a_box_removed_from_a_covering() {
+    // The last leaf and its bound dropped: the boxes no longer cover the domain.
+    let mut c = golden("expression_2d");
+    let cov = covering(&mut c, "hess_norm");
+    cov["tree"].as_array_mut().unwrap().pop();
+    cov["bounds"].as_array_mut().unwrap().pop();
+    rejected(c, "evidence/coverings/hess_norm", &["the tree ends before every box is a leaf"]);
+}
+
+#[test]
+fn a_spectral_gap_that_is_not_there() {
+    // saddle_expression: ∇²f has the eigenvalues 2 and −cos v, v = (3y − 4x)/5, at every point.
+    // A box whose bound says λ₊ ≥ 5/2 (no eigenvalue in [0, 5/2)) is wrong everywhere.
+    let mut c = golden("saddle_expression");
+    lower_a_leaf(&mut c, "gap_upper", "-5/2", |_| true);
+    rejected(c, "evidence/coverings/gap_upper", &["does not hold"]);
+    // A witness level −1/2 says ∇²f(x*) has an eigenvalue in [−1/2, 0): −cos v ≤ −cos(7/10) < −3/4
+    // on the box. The γ record is made to agree (its witness end then falls to the proved end).
+    let mut c = golden("saddle_expression");
+    covering(&mut c, "gap_lower")["level"] = json!("-1/2");
+    let r = record(&mut c, "constants.gamma");
+    let proved = rat(&r["inequalities"][0]["rhs"]);
+    r["values"]["true"] = json!(format!("[{0}, {0}]", fmt_rat(&proved)));
+    rejected(c, "evidence/coverings/gap_lower", &["witness level is not shown"]);
+}

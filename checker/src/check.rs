@@ -156,7 +156,7 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
 }
 
 /// Which records the checker verifies from evidence in this version, by objective: everything for
-/// quadratics; the constants for expressions outside the saddle reading (coverings); nothing else
+/// quadratics; the constants for expressions (coverings); nothing else
 /// (the engine re-runs the rest, `checked_by: "re-run"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
@@ -171,9 +171,7 @@ impl Coverage {
     pub fn of(inputs: &Inputs) -> Coverage {
         match &inputs.objective {
             ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true },
-            ObjectiveInputs::Expression { .. } => {
-                Coverage { constants: !inputs.constants.contains_key("gamma"), trajectories: false }
-            }
+            ObjectiveInputs::Expression { .. } => Coverage { constants: true, trajectories: false },
             ObjectiveInputs::Dataset { .. } => Coverage { constants: false, trajectories: false },
         }
     }
@@ -196,8 +194,8 @@ fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> 
 }
 
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
-/// brackets in `evidence` (verified by inertia counts), expressions outside the saddle reading from
-/// the coverings in `evidence` (`crate::theorems::general`), other objectives by re-running the
+/// brackets in `evidence` (verified by inertia counts), expressions from the coverings in
+/// `evidence` (`crate::theorems::general`), other objectives by re-running the
 /// engine (the last component says which).
 pub fn constants_of(
     cert: &Json,
@@ -231,35 +229,20 @@ pub fn constants_of(
                 general::verify(&e, q, &inputs.domain, c)
                     .map_err(|m| Error::rejected(format!("evidence/coverings/{}", q.key()), m))
             };
-            // D³f bounded on every box of a covering: f is smooth on the domain (else the trajectory
-            // claims are inconclusive).
-            let third = covering(Quantity::ThirdNorm)?;
-            let third_search = verified(Quantity::ThirdNorm, &third)?;
-            let not_smooth = general::not_smooth(&third);
-            if !Coverage::of(inputs).constants {
-                // The saddle reading: the spectral gap is re-run by the engine.
-                if let Some(k) = evidence
-                    .get("coverings")
-                    .and_then(Json::as_object)
-                    .and_then(|c| c.keys().find(|k| *k != "third_norm"))
-                {
-                    return Err(Error::rejected(format!("evidence/coverings/{k}"), "not evidence for this objective"));
-                }
-                evidence_keys(evidence, &["coverings"])?;
-                let r = rerun(cert, data_file, opts, "constants.L")?;
-                let consts = Constants::from_records(&r.claims);
-                let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
-                ctx.not_smooth = not_smooth;
-                return Ok((consts, ctx, Source::Rerun(r)));
-            }
             evidence_keys(evidence, &["coverings"])?;
+            let needed = Quantity::needed(&inputs.constants);
+            let stored = evidence.get("coverings").and_then(Json::as_object);
+            if let Some(k) = stored.and_then(|c| c.keys().find(|k| !needed.iter().any(|q| q.key() == k.as_str()))) {
+                return Err(Error::rejected(format!("evidence/coverings/{k}"), "not evidence for this objective"));
+            }
             let mut searches = BTreeMap::new();
-            searches.insert(Quantity::ThirdNorm, third_search);
-            for q in [Quantity::GradNorm, Quantity::HessNorm, Quantity::NegLambdaMin] {
+            for q in needed {
                 searches.insert(q, verified(q, &covering(q)?)?);
             }
+            // D³f bounded on every box of a covering: f is smooth on the domain (else the trajectory
+            // claims are inconclusive).
             let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
-            ctx.not_smooth = not_smooth;
+            ctx.not_smooth = general::not_smooth(&covering(Quantity::ThirdNorm)?);
             Ok((general::constants(&inputs.constants, &searches), ctx, Source::Evidence(None)))
         }
         _ => {

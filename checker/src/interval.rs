@@ -194,6 +194,93 @@ impl IMat {
         }
         true
     }
+
+    /// The inertia (negative, positive eigenvalues) shared by every symmetric matrix whose upper
+    /// triangle lies in this one's, or `None` when the elimination cannot show it.
+    ///
+    /// Symmetric block elimination in interval arithmetic: at each stage the 1×1 pivot aᵢᵢ with
+    /// the largest mignitude among those that exclude 0, else the 2×2 pivot E = [aᵢᵢ aᵢⱼ; aᵢⱼ aⱼⱼ]
+    /// whose determinant has the largest mignitude among those that exclude 0, then the Schur
+    /// complement C − BE⁻¹Bᵀ. Each member's own elimination with the same pivots runs inside the
+    /// interval one (inclusion isotonicity), so its pivots are nonzero with the same signs, and by
+    /// Haynsworth's inertia additivity and Sylvester's law, In(A) = Σ In(pivot): a 1×1 pivot counts
+    /// its sign; a 2×2 pivot with det E < 0 counts one of each; with det E > 0, two of the sign of
+    /// aᵢᵢ. No member is singular.
+    ///
+    /// Enclosure: rigorous.
+    pub fn inertia(&self) -> Option<(usize, usize)> {
+        let n = self.rows;
+        let mut a: Vec<Interval> = (0..n * n).map(|k| self.at((k / n).min(k % n), (k / n).max(k % n))).collect();
+        let at = |a: &[Interval], i: usize, j: usize| a[i * n + j];
+        let nonzero = |x: Interval| !x.is_empty() && (x.inf() > 0.0 || x.sup() < 0.0);
+        let mut active: Vec<usize> = (0..n).collect();
+        let (mut neg, mut pos) = (0, 0);
+        while !active.is_empty() {
+            let single =
+                active.iter().copied().filter(|&i| nonzero(at(&a, i, i))).fold(None, |b: Option<usize>, i| match b {
+                    Some(k) if at(&a, k, k).mig() >= at(&a, i, i).mig() => Some(k),
+                    _ => Some(i),
+                });
+            if let Some(i) = single {
+                let p = at(&a, i, i);
+                if p.inf() > 0.0 {
+                    pos += 1;
+                } else {
+                    neg += 1;
+                }
+                active.retain(|&k| k != i);
+                for (s, &k) in active.iter().enumerate() {
+                    for &l in &active[s..] {
+                        let (ki, li) = (at(&a, k, i), at(&a, l, i));
+                        let update = if k == l { ki.sqr() / p } else { ki * li / p };
+                        let v = at(&a, k, l) - update;
+                        a[k * n + l] = v;
+                        a[l * n + k] = v;
+                    }
+                }
+                continue;
+            }
+            let det = |a: &[Interval], i: usize, j: usize| at(a, i, i) * at(a, j, j) - at(a, i, j).sqr();
+            let mut best: Option<(usize, usize)> = None;
+            for (s, &i) in active.iter().enumerate() {
+                for &j in &active[s + 1..] {
+                    let d = det(&a, i, j);
+                    if nonzero(d) && best.is_none_or(|(p, q)| det(&a, p, q).mig() < d.mig()) {
+                        best = Some((i, j));
+                    }
+                }
+            }
+            let (i, j) = best?;
+            let d = det(&a, i, j);
+            let (aii, aij, ajj) = (at(&a, i, i), at(&a, i, j), at(&a, j, j));
+            if d.sup() < 0.0 {
+                neg += 1;
+                pos += 1;
+            } else if aii.inf() > 0.0 {
+                pos += 2;
+            } else if aii.sup() < 0.0 {
+                neg += 2;
+            } else {
+                return None;
+            }
+            active.retain(|&k| k != i && k != j);
+            // C − B E⁻¹ Bᵀ with E⁻¹ = [aⱼⱼ −aᵢⱼ; −aᵢⱼ aᵢᵢ] / det E.
+            for (s, &k) in active.iter().enumerate() {
+                for &l in &active[s..] {
+                    let (ki, kj, li, lj) = (at(&a, k, i), at(&a, k, j), at(&a, l, i), at(&a, l, j));
+                    let num = if k == l {
+                        ki.sqr() * ajj - point(2.0) * ki * kj * aij + kj.sqr() * aii
+                    } else {
+                        ki * ajj * li - ki * aij * lj - kj * aij * li + kj * aii * lj
+                    };
+                    let v = at(&a, k, l) - num / d;
+                    a[k * n + l] = v;
+                    a[l * n + k] = v;
+                }
+            }
+        }
+        Some((neg, pos))
+    }
 }
 
 /// The energy norm ‖v‖_P = √(vᵀPv) of an interval vector (P = I when `p` is `None`).
@@ -240,6 +327,95 @@ mod tests {
             assert_eq!(lo.next_up(), hi, "{x:?} is not tight around {r}");
             assert!(ex(lo) < *r && *r < ex(hi));
         }
+    }
+
+    /// A pseudo-random generator (LCG) of small rationals k/8, k ∈ [−16, 16].
+    fn lcg(seed: &mut u64) -> i64 {
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (*seed >> 33) as i64 % 33 - 16
+    }
+
+    /// The symmetric n × n matrix with upper triangle `entry(i, j)`, i ≤ j (called row by row).
+    fn symmetric<T: Clone>(n: usize, zero: T, mut entry: impl FnMut(usize, usize) -> T) -> Vec<Vec<T>> {
+        let mut r = vec![vec![zero; n]; n];
+        for (i, j) in (0..n).flat_map(|i| (i..n).map(move |j| (i, j))) {
+            let v = entry(i, j);
+            r[j][i] = v.clone();
+            r[i][j] = v;
+        }
+        r
+    }
+
+    fn members_inertia(m: &[Vec<Rat>]) -> (usize, usize, usize) {
+        let i = crate::exact::inertia(&m.to_vec());
+        (i.neg, i.pos, i.zero)
+    }
+
+    #[test]
+    fn inertia_of_point_matrices_is_the_exact_one() {
+        // [[0, 1], [1, 0]] needs the 2×2 pivot; [[1, 1], [1, 1]] is singular.
+        let m = |v: &[f64]| IMat { rows: 2, cols: 2, a: v.iter().map(|&x| point(x)).collect() };
+        assert_eq!(m(&[0.0, 1.0, 1.0, 0.0]).inertia(), Some((1, 1)));
+        assert_eq!(m(&[-1.0, 0.5, 0.5, -1.0]).inertia(), Some((2, 0)));
+        assert_eq!(m(&[1.0, 1.0, 1.0, 1.0]).inertia(), None);
+        let mut seed = 5u64;
+        let (mut shown, mut singular) = (0, 0);
+        for trial in 0..3000 {
+            let n = 1 + trial % 6;
+            // Sparse entries make zero pivots and singular matrices common.
+            let r = symmetric(n, Rat::zero(), |_, _| {
+                let v = if lcg(&mut seed) % 3 == 0 { 0 } else { lcg(&mut seed) };
+                Rat::new(v.into(), 8.into())
+            });
+            let (neg, pos, zero) = members_inertia(&r);
+            match IMat::from_rat(&r).inertia() {
+                Some(got) => {
+                    assert_eq!((got, zero), ((neg, pos), 0), "{r:?}");
+                    shown += 1;
+                }
+                None => singular += usize::from(zero > 0),
+            }
+        }
+        // Every nonsingular matrix of k/8 entries is decided (the arithmetic is exact for them).
+        assert_eq!(shown + singular, 3000, "{shown} shown, {singular} singular");
+        assert!(shown > 2000 && singular > 300, "{shown} shown, {singular} singular");
+    }
+
+    #[test]
+    fn inertia_of_an_interval_matrix_holds_for_its_members() {
+        let mut seed = 11u64;
+        let mut shown = 0;
+        for trial in 0..1500 {
+            let n = 2 + trial % 4;
+            let a = symmetric(n, point(0.0), |_, _| {
+                let c = f64::from(lcg(&mut seed) as i32) / 8.0;
+                let w = f64::from(lcg(&mut seed).rem_euclid(4) as i32) / 64.0;
+                I::try_from((c - w, c + w)).unwrap()
+            });
+            let m = IMat { rows: n, cols: n, a: a.concat() };
+            let Some((neg, pos)) = m.inertia() else { continue };
+            shown += 1;
+            // Every vertex (each upper-triangle entry at an end) has that inertia, decided exactly.
+            for _ in 0..8 {
+                let r = symmetric(n, Rat::zero(), |i, j| {
+                    let x = m.at(i, j);
+                    ex(if lcg(&mut seed) > 0 { x.sup() } else { x.inf() })
+                });
+                assert_eq!(members_inertia(&r), (neg, pos, 0), "{r:?}");
+            }
+        }
+        assert!(shown > 700, "{shown}");
+        // A family that contains the singular [[1, 1], [1, 1]] is never decided.
+        let x = I::try_from((0.875, 1.125)).unwrap();
+        let m = IMat { rows: 2, cols: 2, a: vec![point(1.0), x, x, point(1.0)] };
+        assert_eq!(m.inertia(), None);
+        // A diagonal entry that may vanish is not a pivot: [[±1/8, 1], [1, 2]] pivots on 2.
+        let m = IMat {
+            rows: 2,
+            cols: 2,
+            a: vec![I::try_from((-0.125, 0.125)).unwrap(), point(1.0), point(1.0), point(2.0)],
+        };
+        assert_eq!(m.inertia(), Some((1, 1)));
     }
 
     #[test]

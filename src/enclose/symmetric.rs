@@ -184,9 +184,9 @@ fn symmetric_ball(x: f64) -> Interval {
     Interval::try_from((-x, x)).unwrap_or(Interval::ENTIRE)
 }
 
-/// Stands for "no such eigenvalue" in [`largest_negative`] and [`neg_smallest_nonnegative`]: a
-/// finite value at or below every other, so that the searches of `enclose::search` can carry it.
-pub const NO_EIGENVALUE: f64 = -f64::MAX;
+/// Stands for "no such eigenvalue" in [`largest_negative`] and [`neg_smallest_nonnegative`] (the
+/// checker's gap edges read it the same way).
+pub use shadowcert_checker::theorems::general::NO_EIGENVALUE;
 
 /// The least upper end when an eigenvalue may exist (the `f64` after [`NO_EIGENVALUE`]), so that
 /// an upper end equal to [`NO_EIGENVALUE`] proves that there is none.

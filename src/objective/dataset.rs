@@ -22,7 +22,7 @@
 
 use super::{norm, BoxObjective, Quantity};
 use crate::enclose::rat_to_interval;
-use crate::enclose::symmetric::{dot, eig_enclosures, EigBounds};
+use crate::enclose::symmetric::{dot, eig_enclosures, largest_negative, neg_smallest_nonnegative, EigBounds};
 use crate::enclose::taylor::{self, SeriesMap};
 use crate::exact::{fmt_rat, parse_rat, Rat};
 use crate::{Error, Result};
@@ -526,6 +526,8 @@ impl BoxObjective for Dataset {
             Quantity::HessNorm => self.extremes(w).norm(),
             Quantity::NegLambdaMin => -self.extremes(w).min,
             Quantity::ThirdNorm => self.third_norm(&self.margins(w)),
+            Quantity::GapLower => largest_negative(&self.hessian_eigenvalues(w)),
+            Quantity::GapUpper => neg_smallest_nonnegative(&self.hessian_eigenvalues(w)),
         }
     }
 

@@ -13,7 +13,7 @@ pub mod dataset;
 pub mod expression;
 pub use shadowcert_checker::quadratic;
 
-use crate::enclose::symmetric::{eig_bounds, eig_enclosures, EigBounds};
+use crate::enclose::symmetric::{eig_bounds, eig_enclosures, largest_negative, neg_smallest_nonnegative, EigBounds};
 use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
 
@@ -133,6 +133,8 @@ impl BoxObjective for expression::Expression {
                 let hi = frob.sqrt().sup();
                 Interval::try_from((lower.min(hi), hi)).unwrap_or(Interval::ENTIRE)
             }
+            Quantity::GapLower => largest_negative(&self.hessian_eigenvalues(x)),
+            Quantity::GapUpper => neg_smallest_nonnegative(&self.hessian_eigenvalues(x)),
         }
     }
 

@@ -11,14 +11,13 @@
 //! (`crate::exact::inertia`); eigenvalue brackets come from deterministic bisection, so a checker
 //! recomputes them bit for bit.
 
-use crate::claim::{Claim, Rel};
 use crate::enclose::search::{cover, maximize, Search};
 use crate::enclose::symmetric::{largest_negative, neg_smallest_nonnegative, NO_EIGENVALUE};
 use crate::enclose::{rat_interval_to_interval, rat_to_interval};
-use crate::exact::{eig_enclosure, fmt_rat, rat, Rat, RatInterval, RatMatrix};
+use crate::exact::{eig_enclosure, Rat, RatInterval, RatMatrix};
 use crate::objective::{BoxObjective, Quantity};
 use inari::Interval;
-use num_traits::{Signed, Zero};
+use num_traits::Signed;
 use shadowcert_checker::expression::{Expression, Ival};
 use shadowcert_checker::theorems::general::{self, Covering};
 use std::collections::BTreeMap;
@@ -91,6 +90,67 @@ fn spectral_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
     best
 }
 
+/// The eigenvalue enclosures of the interval Hessian on `x` (`None` where f is not smooth there).
+fn hessian_eigenvalues(e: &Expression, x: &[Interval]) -> Option<Vec<Interval>> {
+    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+    let h = e.hessian(&xs);
+    h.iter().flatten().all(|v| v.defined).then(|| {
+        crate::enclose::symmetric::eig_enclosures(&h.iter().map(|r| r.iter().map(|v| v.iv).collect()).collect())
+    })
+}
+
+/// The engine's enclosure of a gap edge on `x` (`largest_negative`, `neg_smallest_nonnegative`).
+fn gap_edge(e: &Expression, q: Quantity, x: &[Interval]) -> Option<(Vec<Interval>, Interval)> {
+    let ev = hessian_eigenvalues(e, x)?;
+    let edge = if q == Quantity::GapLower { largest_negative(&ev) } else { neg_smallest_nonnegative(&ev) };
+    Some((ev, edge))
+}
+
+/// The bound of a gap edge on a box (the engine's search, verified by the checker's
+/// `general::bound`): the upper end b of the engine's enclosure of the edge (shown by Gershgorin
+/// discs), else b raised a little or halfway to the next eigenvalue enclosure (so that the inertia
+/// counts at the two shifts are regular); 0 (nothing shown) when none verifies, +∞ where f is not
+/// smooth on the box.
+fn gap_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
+    let Some((ev, edge)) = gap_edge(e, q, x) else { return f64::INFINITY };
+    let b = edge.sup();
+    if b <= NO_EIGENVALUE {
+        return general::bound(e, q, x, b).unwrap_or(f64::INFINITY);
+    }
+    // The nearest end of an eigenvalue enclosure beyond b, on the edge's scale (λ for λ₋, −λ for
+    // −λ₊), capped at 0.
+    let next = ev
+        .iter()
+        .map(|v| if q == Quantity::GapLower { v.inf() } else { -v.sup() })
+        .filter(|&v| v > b)
+        .fold(0.0_f64, f64::min);
+    let raised = b + b.abs() * 1e-12 + 4.0 * f64::EPSILON * b.abs() + f64::MIN_POSITIVE;
+    for hint in [b, raised, b + (next - b) / 2.0] {
+        if hint < 0.0 && general::bound(e, q, x, hint) == Some(hint) {
+            return hint;
+        }
+    }
+    0.0
+}
+
+/// The level a witness point proves for a gap edge: the lower end w of the engine's enclosure of
+/// the edge at `p`, lowered a little, when ∇²f(p) has an eigenvalue in [w, 0), resp. [0, −w), by
+/// the checker's inertia counts (`None` otherwise, or for other quantities).
+fn gap_level(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Rat> {
+    if !q.is_gap() {
+        return None;
+    }
+    let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
+    let (_, edge) = gap_edge(e, q, &x)?;
+    let w = edge.inf();
+    if w <= NO_EIGENVALUE || !w.is_finite() {
+        return None;
+    }
+    let lowered = w - w.abs() * 1e-12 - 4.0 * f64::EPSILON * w.abs() - f64::MIN_POSITIVE;
+    let level = Rat::from_float(lowered)?;
+    (general::lower_at(e, q, p, None, Some(&level)) == lowered).then_some(level)
+}
+
 /// A unit-ish vector along the eigenvalue of ∇²f(p) that `q` reads (largest |λ| or λ_min), as exact
 /// rationals: the Rayleigh witness of a spectral covering.
 fn spectral_vector(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
@@ -116,10 +176,10 @@ fn spectral_vector(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
     eig.eigenvectors.column(k).iter().map(|&v| Rat::from_float(v)).collect()
 }
 
-/// The constants of an expression objective outside the saddle reading (γ not declared): one
-/// covering search per quantity (`enclose::search::cover`, the checker's bounds as the oracle), the
-/// claims by the checker's statements (`shadowcert_checker::theorems::general`), and the coverings
-/// the certificate carries.
+/// The constants of an expression objective: one covering search per quantity the declared
+/// constants need (`Quantity::needed`: with γ declared, the edges of the spectral gap;
+/// `enclose::search::cover`, the checker's bounds as the oracle), the claims by the checker's
+/// statements (`shadowcert_checker::theorems::general`), and the coverings the certificate carries.
 pub fn expression_constants(
     e: &Expression,
     domain: &[(Rat, Rat)],
@@ -128,7 +188,7 @@ pub fn expression_constants(
 ) -> (Constants, BTreeMap<String, Covering>) {
     let mut searches = BTreeMap::new();
     let mut coverings = BTreeMap::new();
-    for q in Quantity::ALL {
+    for q in Quantity::needed(declared) {
         let (search, covering) = expression_cover(e, q, domain, declared, max_boxes);
         searches.insert(q, search);
         coverings.insert(q.key().to_string(), covering);
@@ -149,21 +209,13 @@ pub fn expression_cover(
     let boxes = |b: &[(Rat, Rat)]| -> Vec<Interval> {
         b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect()
     };
-    let names: &[&str] = match q {
-        Quantity::GradNorm => &["ell", "B0"],
-        Quantity::HessNorm => &["L", "B1"],
-        Quantity::NegLambdaMin => &["mu"],
-        Quantity::ThirdNorm => &["B2"],
-    };
-    let thresholds: Vec<Rat> = names
-        .iter()
-        .filter_map(|n| declared.get(*n))
-        .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
-        .collect();
+    let thresholds = q.thresholds(declared);
     let upper = |b: &[(Rat, Rat)]| -> f64 {
         let x = boxes(b);
         if q.is_spectral() {
             spectral_bound(e, q, &x)
+        } else if q.is_gap() {
+            gap_bound(e, q, &x)
         } else {
             general::bound(e, q, &x, 0.0).unwrap_or(f64::INFINITY)
         }
@@ -173,13 +225,14 @@ pub fn expression_cover(
         if q.is_spectral() && v.is_none() {
             return f64::NEG_INFINITY;
         }
-        general::lower_at(e, q, p, v.as_deref())
+        general::lower_at(e, q, p, v.as_deref(), gap_level(e, q, p).as_ref())
     };
     let c = cover(&upper, &lower, domain, &thresholds, max_boxes);
     let vector = if q.is_spectral() { spectral_vector(e, q, &c.search.witness) } else { None };
+    let level = gap_level(e, q, &c.search.witness);
     let bounds = c.bounds.iter().map(|&b| Rat::from_float(b)).collect();
-    let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref());
-    let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector };
+    let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref(), level.as_ref());
+    let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector, level };
     (general::Search { lower: lower_at_witness, ..general_search(&c.search) }, covering)
 }
 
@@ -199,285 +252,42 @@ pub struct GeneralConstants<'a> {
     pub max_boxes: usize,
 }
 
-/// What a statement adds for enclosed (non-closed-form) constants.
+/// What a statement adds for the constants of datasets.
 const RERUN: &str = "interval enclosure by adaptive subdivision; re-verified by re-running the enclosure with the \
                      recorded budget";
 
-/// Exact value of a finite `f64`.
-fn exact(f: f64) -> Option<Rat> {
-    Rat::from_float(f)
-}
-
-/// Records the witness point `x*` as `point_0`, `point_1`, …
-fn witness_point(c: &mut Claim, p: &[Rat]) {
-    for (i, x) in p.iter().enumerate() {
-        c.witness(&format!("point_{i}"), x.clone());
-    }
-}
-
-/// A constant bounded from above by the supremum of `quantity` over the domain (ℓ, B₀, L, B₁, B₂).
-fn sup_constant(out: &mut Constants, inp: &GeneralConstants, name: &'static str, what: &str, q: Quantity, s: &Search) {
-    let statement = format!("{what} on the domain box ({RERUN})");
-    let (Some(upper), Some(lower)) = (exact(s.upper), exact(s.lower.max(0.0))) else {
-        let mut c = Claim::new(&format!("constants.{name}"), statement);
-        if let Some(v) = inp.declared.get(name) {
-            c.value("declared", v.clone());
-        }
-        c.reason = Some(format!(
-            "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
-            s.boxes
-        ));
-        out.record(c);
-        return;
-    };
-    let mut d = Decision::new(name, statement, inp.declared, || (upper.clone(), lower.clone()));
-    let lower = lower.min(upper.clone());
-    d.claim.enclosed("true", RatInterval::new(lower.clone(), upper.clone()));
-    d.claim.value("boxes", rat(s.boxes as i64));
-    let v = d.used.clone();
-    let sym = quantity_symbol(q);
-    if upper <= v {
-        d.claim.check(format!("sup over the domain of {sym} (enclosure) <= {name}"), upper, Rel::Le, v);
-    } else if lower > v {
-        witness_point(&mut d.claim, &s.witness);
-        d.claim.check(
-            format!("{sym} at the witness point x* (lower end of its enclosure) <= {name}"),
-            lower,
-            Rel::Le,
-            v,
-        );
-    } else {
-        let what = format!("sup {sym}");
-        return d.too_wide(out, &what, &lower, &upper, name, s.boxes);
-    }
-    d.finish(out);
-}
-
-fn quantity_symbol(q: Quantity) -> &'static str {
-    match q {
-        Quantity::GradNorm => "‖∇f‖",
-        Quantity::HessNorm => "‖∇²f‖₂",
-        Quantity::NegLambdaMin => "−λ_min(∇²f)",
-        Quantity::ThirdNorm => "‖D³f‖",
-    }
-}
-
-/// Runs the search for `q`, deciding the declared values of `names` (negated for `NegLambdaMin`).
-fn search(inp: &GeneralConstants, q: Quantity, names: &[&str]) -> Search {
-    let thresholds: Vec<Rat> = names
-        .iter()
-        .filter_map(|n| inp.declared.get(*n))
-        .map(|v| if q == Quantity::NegLambdaMin { -v.clone() } else { v.clone() })
-        .collect();
-    let obj = inp.objective;
-    maximize(&|x: &[inari::Interval]| obj.enclose(q, x), inp.domain, &thresholds, inp.max_boxes)
-}
-
-/// Evaluates every constant claim for a non-quadratic objective, by enclosing on the domain box
-/// sup ‖∇f‖ (ℓ, B₀), sup ‖∇²f‖₂ (L, B₁), inf λ_min(∇²f) (μ) and sup ‖D³f‖ (B₂) with
-/// [`crate::enclose::search::maximize`].
+/// Evaluates every constant claim for a dataset objective by enclosing on the domain box the
+/// quantities the declared constants need (`Quantity::needed`: sup ‖∇f‖ for ℓ, B₀, sup ‖∇²f‖₂ for
+/// L, B₁, sup −λ_min(∇²f) for μ or, in the saddle reading of 000 Thm 3 (γ declared), the two
+/// edges of the spectral gap, and sup ‖D³f‖ for B₂) with [`crate::enclose::search::maximize`];
+/// the claims are the checker's statements (`general::constants_by`).
 ///
 /// A declared constant is verified when the rigorous upper bound of the supremum proves it,
 /// refuted when the enclosure at a witness point x* (exact rationals, stored as `point_i`)
 /// disproves it, inconclusive otherwise; the record gives the enclosure `true` either way. An
-/// undeclared constant is derived as the rigorous end of the enclosure. In the saddle reading of
-/// 000 Thm 3 (γ declared), γ and μ are the sides of the spectral gap, enclosed per eigenvalue
-/// (`gap_constants`).
+/// undeclared constant is derived as the rigorous end of the enclosure.
 ///
-/// Enclosure: rigorous (interval arithmetic). Unlike the quadratic case these claims are not
-/// closed-form: `check` re-verifies them by re-running the enclosure with the budget recorded
-/// in the certificate's inputs (deterministic, so the stored numbers must match bit for bit).
+/// Enclosure: rigorous (interval arithmetic). `check` re-verifies these records by re-running the
+/// enclosure with the budget recorded in the certificate's inputs (deterministic, so the stored
+/// numbers must match bit for bit).
 pub fn general(inp: &GeneralConstants) -> Constants {
-    let mut out = Constants::empty();
-    let saddle = inp.declared.contains_key("gamma");
-
-    let s = search(inp, Quantity::HessNorm, &["L", "B1"]);
-    sup_constant(&mut out, inp, "L", "(H1) of 000: ‖∇²f‖₂ ≤ L", Quantity::HessNorm, &s);
-    sup_constant(&mut out, inp, "B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁", Quantity::HessNorm, &s);
-
-    if saddle {
-        gap_constants(&mut out, inp);
-    } else {
-        mu_constant(&mut out, inp);
-    }
-
-    let s = search(inp, Quantity::GradNorm, &["ell", "B0"]);
-    sup_constant(&mut out, inp, "ell", "(H1) of 000: ‖∇f‖ ≤ ℓ", Quantity::GradNorm, &s);
-    sup_constant(&mut out, inp, "B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀", Quantity::GradNorm, &s);
-
-    let s = search(inp, Quantity::ThirdNorm, &["B2"]);
-    sup_constant(
-        &mut out,
-        inp,
-        "B2",
-        "Assumption 1 of 004: ‖D³Φ‖ ≤ B₂ (operator norm, bounded by the Frobenius norm or the data structure)",
-        Quantity::ThirdNorm,
-        &s,
-    );
-
-    let why = "φ = 0, the objective is f itself";
-    finish_with_l_phi(out, inp.declared, saddle || inp.declared.contains_key("L_phi"), why)
-}
-
-/// The two sides of the spectral gap of 000 Thm 3 for a non-quadratic objective: no eigenvalue of
-/// ∇²f(x) in (−γ, 0) (`constants.gamma`) nor in [0, μ) (`constants.mu`) at any x of the domain
-/// box, as for quadratics. With λ₋(x) the largest negative and λ₊(x) the smallest non-negative
-/// eigenvalue of ∇²f(x), the best constants are
-///
-/// > γ* = inf_x (−λ₋(x)) = −sup λ₋,  μ* = inf_x λ₊(x) = −sup(−λ₊),  (E)
-///
-/// each bracketed by [`maximize`] on the per-eigenvalue enclosures of the interval Hessian
-/// ([`BoxObjective::hessian_eigenvalues`], [`largest_negative`], [`neg_smallest_nonnegative`]): a box
-/// is settled for γ when every eigenvalue enclosure lies at or below −γ or at or above 0, and for μ
-/// when every one lies below 0 or at or above μ. The lower ends of the brackets are proved
-/// (γ*, μ* ≥ 0 by definition); the upper ends come from a witness point x* (exact rationals,
-/// `point_i`) where ∇²f(x*) has an eigenvalue certainly in (−γ, 0), or in [0, μ).
-///
-/// γ is declared (that is the saddle reading). An undeclared μ is derived as the proved lower end,
-/// its witness end recorded as favourable; when no eigenvalue is ≥ 0 anywhere every μ works and,
-/// as for quadratics, μ = γ/2 is derived (Thm 3 uses min{γ/2, μ}).
-///
-/// Enclosure: rigorous; re-verified by re-running the two searches with the recorded budget.
-fn gap_constants(out: &mut Constants, inp: &GeneralConstants) {
     let obj = inp.objective;
-    let gamma = inp.declared.get("gamma").cloned().unwrap_or_else(Rat::zero);
-    let threshold = |name: &str| inp.declared.get(name).map(|v| -v.clone()).into_iter().collect::<Vec<_>>();
-    let lower_edge = |x: &[inari::Interval]| largest_negative(&obj.hessian_eigenvalues(x));
-    let upper_edge = |x: &[inari::Interval]| neg_smallest_nonnegative(&obj.hessian_eigenvalues(x));
-    let s_gamma = maximize(&lower_edge, inp.domain, &threshold("gamma"), inp.max_boxes);
-    let s_mu = maximize(&upper_edge, inp.domain, &threshold("mu"), inp.max_boxes);
-    for (name, s) in [("gamma", &s_gamma), ("mu", &s_mu)] {
-        let (side, interval, edge) = match name {
-            "gamma" => ("lower", "(−γ, 0)", "−λ₋(∇²f)"),
-            _ => ("upper", "[0, μ)", "λ₊(∇²f)"),
-        };
-        let statement = format!(
-            "Thm 3 of 000: no eigenvalue of ∇²f in {interval} on the domain box ({side} side of the spectral gap; \
-             {RERUN})"
-        );
-        let Some(upper) = exact(s.upper) else {
-            let mut c = Claim::new(&format!("constants.{name}"), statement);
-            if let Some(v) = inp.declared.get(name) {
-                c.value("declared", v.clone());
-            }
-            c.reason = Some(format!(
-                "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
-                s.boxes
-            ));
-            out.record(c);
-            continue;
-        };
-        // No eigenvalue on that side of 0 anywhere: every value works (μ = γ/2 when derived).
-        if s.upper <= NO_EIGENVALUE {
-            let half_gamma = &gamma / rat(2);
-            let mut d = Decision::new(name, statement, inp.declared, || (half_gamma.clone(), half_gamma.clone()));
-            d.claim.value("boxes", rat(s.boxes as i64));
-            let which = if name == "gamma" { "negative" } else { "non-negative" };
-            d.claim.check(
-                format!("boxes where ∇²f may have a {which} eigenvalue = 0"),
-                Rat::zero(),
-                Rel::Le,
-                Rat::zero(),
-            );
-            d.finish(out);
-            continue;
-        }
-        // (E): the best constant is at least −upper (and at least 0), at most −lower (the witness).
-        let proved = (-upper).max(Rat::zero());
-        let at_witness = (s.lower > NO_EIGENVALUE).then(|| exact(-s.lower)).flatten().map(|w| w.max(proved.clone()));
-        // Favourable end of a derived μ: the witness, else γ/2 (Thm 3 does not see μ beyond γ/2).
-        let favourable = at_witness.clone().unwrap_or_else(|| (&gamma / rat(2)).max(proved.clone()));
-        let mut d = Decision::new(name, statement, inp.declared, || (proved.clone(), favourable.clone()));
-        if let Some(w) = &at_witness {
-            d.claim.enclosed("true", RatInterval::new(proved.clone(), w.clone()));
-        }
-        d.claim.value("boxes", rat(s.boxes as i64));
-        let v = d.used.clone();
-        if v <= proved {
-            d.claim.check(format!("{name} <= inf over the domain of {edge} (enclosure)"), v, Rel::Le, proved);
-        } else if let Some(w) = at_witness.clone().filter(|w| w < &v) {
-            witness_point(&mut d.claim, &s.witness);
-            d.claim.check(
-                format!(
-                    "{name} <= {edge} at the witness point x* (upper end of its enclosure: an eigenvalue of ∇²f(x*) lies in {interval})"
-                ),
-                v,
-                Rel::Le,
-                w,
-            );
-        } else {
-            let what = format!("inf {edge}");
-            match at_witness {
-                Some(w) => d.too_wide(out, &what, &proved, &w, name, s.boxes),
-                None => {
-                    let mut c = d.claim.clone();
-                    c.reason = Some(format!(
-                        "enclosure too wide: inf {edge} >= {} does not reach {name}, and no point with an eigenvalue \
-                         certainly in {interval} was found after {} boxes (raise budget.max_boxes)",
-                        fmt_rat(&proved),
-                        s.boxes
-                    ));
-                    d.push(out, c);
-                }
-            }
-            continue;
-        }
-        d.finish(out);
-    }
-}
-
-/// μ of (H2): inf over the domain of λ_min(∇²f) ≥ μ.
-fn mu_constant(out: &mut Constants, inp: &GeneralConstants) {
-    let s = search(inp, Quantity::NegLambdaMin, &["mu"]);
-    let statement = format!("(H2) of 000: f is μ-strongly convex on the domain box, λ_min(∇²f) ≥ μ ({RERUN})");
-    // inf λ_min ∈ [−upper, −lower]; λ_min(∇²f(x*)) ≤ −lower at the witness.
-    let (Some(inf_lo), Some(at_witness)) = (exact(-s.upper), exact(-s.lower)) else {
-        let mut c = Claim::new("constants.mu", statement);
-        if let Some(v) = inp.declared.get("mu") {
-            c.value("declared", v.clone());
-        }
-        c.reason = Some(format!("enclosure unbounded after {} boxes", s.boxes));
-        out.record(c);
-        return;
-    };
-    let at_witness = at_witness.max(inf_lo.clone());
-    let truth = RatInterval::new(inf_lo.clone(), at_witness.clone());
-    if !inp.declared.contains_key("mu") && !inf_lo.is_positive() {
-        let mut c = Claim::new("constants.mu", statement);
-        c.enclosed("true", truth);
-        c.value("boxes", rat(s.boxes as i64));
-        if !at_witness.is_positive() {
-            witness_point(&mut c, &s.witness);
-            out.record(c.not_applicable(format!(
-                "f is not strongly convex on the domain: λ_min(∇²f(x*)) <= {} at the witness point",
-                fmt_rat(&at_witness)
-            )));
-        } else {
-            c.reason = Some("enclosure too wide to show inf λ_min(∇²f) > 0 (raise budget.max_boxes)".into());
-            out.record(c);
-        }
-        return;
-    }
-    let mut d = Decision::new("mu", statement, inp.declared, || (inf_lo.clone(), at_witness.clone()));
-    d.claim.enclosed("true", truth);
-    d.claim.value("boxes", rat(s.boxes as i64));
-    let v = d.used.clone();
-    if v <= inf_lo {
-        d.claim.check("mu <= inf over the domain of λ_min(∇²f) (enclosure)", v, Rel::Le, inf_lo);
-    } else if at_witness < v {
-        witness_point(&mut d.claim, &s.witness);
-        d.claim.check("mu <= λ_min(∇²f(x*)) at the witness point (upper end of its enclosure)", v, Rel::Le, at_witness);
-    } else {
-        return d.too_wide(out, "inf λ_min(∇²f)", &inf_lo, &at_witness, "mu", s.boxes);
-    }
-    d.finish(out);
+    let searches = Quantity::needed(inp.declared)
+        .into_iter()
+        .map(|q| {
+            let s =
+                maximize(&|x: &[Interval]| obj.enclose(q, x), inp.domain, &q.thresholds(inp.declared), inp.max_boxes);
+            (q, general_search(&s))
+        })
+        .collect();
+    general::constants_by(inp.declared, &searches, (RERUN, "the Frobenius norm or the data structure"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claim::Status;
-    use crate::exact::parse_rat;
+    use crate::claim::{Claim, Status};
+    use crate::exact::{parse_rat, rat};
 
     fn m(rows: &[&[&str]]) -> RatMatrix {
         rows.iter().map(|r| r.iter().map(|s| parse_rat(s).unwrap()).collect()).collect()
@@ -574,17 +384,31 @@ mod tests {
 mod gap_tests {
     //! The spectral gap of non-quadratic objectives against hand-derived spectra.
     use super::*;
-    use crate::claim::Status;
-    use crate::exact::parse_rat;
+    use crate::claim::{Claim, Status};
+    use crate::exact::{parse_rat, rat};
     use crate::objective::expression::Expression;
 
+    /// The constants by the coverings a certificate stores (`expression_constants`), after checking
+    /// that the checker verifies every covering and derives the same records from them, and that
+    /// the engine's own search (`general`, the path of dataset objectives) reaches the same verdicts.
     fn run(f: &str, half_width: &str, decl: &[(&str, &str)], max_boxes: usize) -> Constants {
         let obj = Expression::new(vec!["x".into(), "y".into()], f).unwrap();
         let w = parse_rat(half_width).unwrap();
         let domain = vec![(-w.clone(), w.clone()), (-w.clone(), w)];
         let declared: BTreeMap<String, Rat> =
             decl.iter().map(|(k, v)| (k.to_string(), parse_rat(v).unwrap())).collect();
-        general(&GeneralConstants { objective: &obj, domain: &domain, declared: &declared, max_boxes })
+        let e = obj.checked().unwrap();
+        let (consts, coverings) = expression_constants(e, &domain, &declared, max_boxes);
+        let searches = Quantity::needed(&declared)
+            .into_iter()
+            .map(|q| (q, general::verify(e, q, &domain, &coverings[q.key()]).unwrap()))
+            .collect();
+        assert_eq!(general::constants(&declared, &searches).claims, consts.claims);
+        let by_search = general(&GeneralConstants { objective: &obj, domain: &domain, declared: &declared, max_boxes });
+        for (a, b) in consts.claims.iter().zip(&by_search.claims) {
+            assert_eq!((&a.id, a.status), (&b.id, b.status), "{f} {decl:?}");
+        }
+        consts
     }
 
     fn claim<'a>(c: &'a Constants, id: &str) -> &'a Claim {

@@ -47,29 +47,10 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
             let consts = assumptions::quadratic_on(q, b, &spec.domain, &spec.constants, &spectrum);
             (consts, Evidence { eigenvalues: Some(spectrum), ..Evidence::default() })
         }
-        Objective::Expression(e) if !spec.constants.contains_key("gamma") => {
+        Objective::Expression(e) => {
             let ce = checker_expression(e);
             let (consts, coverings) =
                 assumptions::expression_constants(ce, &spec.domain, &spec.constants, spec.budget());
-            (consts, Evidence { coverings, ..Evidence::default() })
-        }
-        Objective::Expression(e) => {
-            // The saddle reading: the spectral gap by the engine's search (re-run by check); the
-            // covering of D³f shows the objective smooth on the box.
-            let consts = assumptions::general(&GeneralConstants {
-                objective: other_box(&spec.objective),
-                domain: &spec.domain,
-                declared: &spec.constants,
-                max_boxes: spec.budget(),
-            });
-            let (_, third) = assumptions::expression_cover(
-                checker_expression(e),
-                shadowcert_checker::theorems::general::Quantity::ThirdNorm,
-                &spec.domain,
-                &spec.constants,
-                spec.budget(),
-            );
-            let coverings = [("third_norm".to_string(), third)].into_iter().collect();
             (consts, Evidence { coverings, ..Evidence::default() })
         }
         other => {
@@ -148,10 +129,6 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim]) -> Measured
         out.claims.push(shadowing::finite_sharing(spec, &shared));
     }
     out
-}
-
-fn other_box(o: &Objective) -> &dyn crate::objective::BoxObjective {
-    o.as_box().expect("every non-quadratic objective has box enclosures")
 }
 
 /// The checker's reading of an expression objective (its parser and automatic differentiation).

@@ -1,6 +1,7 @@
-//! The constants of expression objectives — (H1), (H2) of 000, Assumption 1 of 004 — from
-//! coverings of the domain box: sup ‖∇f‖ (ℓ, B₀), sup ‖∇²f‖₂ (L, B₁), sup −λ_min(∇²f) (−μ) and
-//! sup ‖D³f‖ (B₂).
+//! The constants of expression objectives — (H1), (H2) of 000, Assumption 1 of 004, the spectral
+//! gap of 000 Thm 3 — from coverings of the domain box: sup ‖∇f‖ (ℓ, B₀), sup ‖∇²f‖₂ (L, B₁),
+//! sup −λ_min(∇²f) (−μ), sup ‖D³f‖ (B₂), and in the saddle reading (γ declared) the two edges of
+//! the gap, sup λ₋(∇²f) (−γ) and sup −λ₊(∇²f) (−μ).
 //!
 //! # Evidence: a covering per quantity
 //! The engine searches by bisection; the certificate stores the result ([`Covering`]): the bisection
@@ -14,9 +15,15 @@
 //!   H is diagonal), or, with H = M ± R on the leaf and ρ ≥ ‖R‖₂ (largest row sum of the radii),
 //!   (σ − ρ)I ∓ M ≻ 0, resp. M + (σ − ρ)I ≻ 0, by interval Cholesky (Weyl: every symmetric member
 //!   has its spectrum within ρ of M's).
+//! * λ₋ ≤ b (the largest negative eigenvalue) and −λ₊ ≤ b (λ₊ the smallest non-negative one): no
+//!   eigenvalue in (b, 0), resp. [0, −b): every Gershgorin disc of H avoids that interval, or the
+//!   inertia counts of the interval matrices H − bI and H (resp. H and H + bI) agree, both regular
+//!   ([`IMat::inertia`]). b = [`NO_EIGENVALUE`] says that there is no eigenvalue on that side of 0.
 //!
 //! The supremum is then at most the largest stored bound; at the witness point it is at least the
-//! lower end of ‖∇f(x*)‖, of |vᵀ∇²f(x*)v|/vᵀv (resp. −vᵀ∇²f(x*)v/vᵀv) or of maxᵢ |∂³f/∂xᵢ³(x*)|.
+//! lower end of ‖∇f(x*)‖, of |vᵀ∇²f(x*)v|/vᵀv (resp. −vᵀ∇²f(x*)v/vᵀv) or of maxᵢ |∂³f/∂xᵢ³(x*)|,
+//! and, for the gap edges, the stored `level` w when the inertia counts at w and 0 (resp. 0 and −w)
+//! of ∇²f(x*) differ: an eigenvalue lies in [w, 0), resp. [0, −w).
 //! An objective not defined and smooth on a leaf has no bound there: the constant is inconclusive.
 //!
 //! Enclosure: rigorous.
@@ -41,12 +48,30 @@ pub enum Quantity {
     NegLambdaMin,
     /// ‖D³f(x)‖ (B₂).
     ThirdNorm,
+    /// max(λ₋(∇²f(x)), [`NO_EIGENVALUE`]), λ₋ the largest negative eigenvalue (−γ, saddle reading).
+    GapLower,
+    /// max(−λ₊(∇²f(x)), [`NO_EIGENVALUE`]), λ₊ the smallest non-negative eigenvalue (−μ, saddle
+    /// reading).
+    GapUpper,
 }
 
+/// Stands for "no such eigenvalue" in the gap edges: a finite value at or below every other, so
+/// that a covering can carry it.
+pub const NO_EIGENVALUE: f64 = -f64::MAX;
+
 impl Quantity {
-    /// Every quantity, in evidence order.
-    pub const ALL: [Quantity; 4] =
-        [Quantity::GradNorm, Quantity::HessNorm, Quantity::NegLambdaMin, Quantity::ThirdNorm];
+    /// The quantities whose coverings the constants of `declared` read: with γ declared (the saddle
+    /// reading) the gap edges replace −λ_min.
+    pub fn needed(declared: &BTreeMap<String, Rat>) -> Vec<Quantity> {
+        let mut q = vec![Quantity::GradNorm, Quantity::HessNorm];
+        if declared.contains_key("gamma") {
+            q.extend([Quantity::GapLower, Quantity::GapUpper]);
+        } else {
+            q.push(Quantity::NegLambdaMin);
+        }
+        q.push(Quantity::ThirdNorm);
+        q
+    }
 
     /// The evidence key.
     pub fn key(self) -> &'static str {
@@ -55,22 +80,84 @@ impl Quantity {
             Quantity::HessNorm => "hess_norm",
             Quantity::NegLambdaMin => "neg_lambda_min",
             Quantity::ThirdNorm => "third_norm",
+            Quantity::GapLower => "gap_lower",
+            Quantity::GapUpper => "gap_upper",
         }
     }
 
-    fn symbol(self) -> &'static str {
+    /// The quantity as a formula.
+    pub fn symbol(self) -> &'static str {
         match self {
             Quantity::GradNorm => "‖∇f‖",
             Quantity::HessNorm => "‖∇²f‖₂",
             Quantity::NegLambdaMin => "−λ_min(∇²f)",
             Quantity::ThirdNorm => "‖D³f‖",
+            Quantity::GapLower => "λ₋(∇²f)",
+            Quantity::GapUpper => "−λ₊(∇²f)",
         }
+    }
+
+    /// The constants a search of this quantity decides.
+    pub fn decides(self) -> &'static [&'static str] {
+        match self {
+            Quantity::GradNorm => &["ell", "B0"],
+            Quantity::HessNorm => &["L", "B1"],
+            Quantity::NegLambdaMin | Quantity::GapUpper => &["mu"],
+            Quantity::ThirdNorm => &["B2"],
+            Quantity::GapLower => &["gamma"],
+        }
+    }
+
+    /// The thresholds of a search of this quantity: the declared constants it decides, on its scale
+    /// (negated for −λ_min and the gap edges).
+    pub fn thresholds(self, declared: &BTreeMap<String, Rat>) -> Vec<Rat> {
+        let negated = matches!(self, Quantity::NegLambdaMin | Quantity::GapLower | Quantity::GapUpper);
+        let on_scale = |v: &Rat| if negated { -v.clone() } else { v.clone() };
+        self.decides().iter().filter_map(|n| declared.get(*n)).map(on_scale).collect()
     }
 
     /// Whether a leaf bound is a proposed shift verified by Cholesky (else computed directly).
     pub fn is_spectral(self) -> bool {
         matches!(self, Quantity::HessNorm | Quantity::NegLambdaMin)
     }
+
+    /// Whether this is an edge of the spectral gap (a leaf bound verified by inertia counts, a
+    /// witness with its level).
+    pub fn is_gap(self) -> bool {
+        matches!(self, Quantity::GapLower | Quantity::GapUpper)
+    }
+
+    /// The shifts [s, t) that a bound or level b of a gap edge speaks of: [b, 0) for λ₋, [0, −b)
+    /// for −λ₊.
+    fn gap_shifts(self, b: f64) -> (f64, f64) {
+        match self {
+            Quantity::GapLower => (b, 0.0),
+            _ => (0.0, -b),
+        }
+    }
+}
+
+/// Whether every Gershgorin disc of H (every eigenvalue of every member lies in their union) avoids
+/// the gap an edge bound speaks of: (s, 0) for λ₋ (b = s), [0, t) for −λ₊ (b = −t). Enclosure:
+/// rigorous.
+fn gershgorin_avoids(h: &IMat, q: Quantity, s: f64, t: f64) -> bool {
+    !h.a.iter().any(|x| x.is_empty())
+        && (0..h.rows).all(|i| {
+            let r = (0..h.rows).filter(|&j| j != i).fold(point(0.0), |acc, j| acc + point(h.at(i, j).mag()));
+            let (lo, hi) = ((point(h.at(i, i).inf()) - r).inf(), (point(h.at(i, i).sup()) + r).sup());
+            match q {
+                Quantity::GapLower => hi <= s || lo >= 0.0,
+                _ => hi < 0.0 || lo >= t,
+            }
+        })
+}
+
+/// The number of eigenvalues below s of every member of H, shown with H − sI regular (so it is
+/// also the number at or below s); `None` when not shown. Enclosure: rigorous.
+fn below(h: &IMat, s: f64) -> Option<usize> {
+    let n = h.rows;
+    let a = (0..n * n).map(|k| if k / n == k % n { h.a[k] - point(s) } else { h.a[k] }).collect();
+    IMat { rows: n, cols: n, a }.inertia().map(|(neg, _)| neg)
 }
 
 /// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there.
@@ -102,7 +189,8 @@ fn shifted_pd(m: &IMat, sigma: Interval, s: f64) -> bool {
 
 /// A bound of `q` on the box `x`: computed for ‖∇f‖ and ‖D³f‖; for the spectral quantities the
 /// smaller of the Gershgorin bound of the interval Hessian and the proposed `hint` σ when it
-/// verifies. `None` when f is not smooth on the box.
+/// verifies; for the gap edges the proposed `hint` b when the inertia counts at its two shifts
+/// agree, else 0 (both edges are ≤ 0). `None` when f is not smooth on the box.
 ///
 /// Enclosure: rigorous (an upper bound of q at every point of the box).
 pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f64> {
@@ -139,12 +227,20 @@ pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f
                 };
             Some(if ok { gershgorin.min(hint) } else { gershgorin })
         }
+        Quantity::GapLower | Quantity::GapUpper => {
+            let h = hessian(e, x)?;
+            let (s, t) = q.gap_shifts(hint);
+            let shown =
+                hint < 0.0 && (gershgorin_avoids(&h, q, s, t) || below(&h, s).is_some_and(|k| below(&h, t) == Some(k)));
+            Some(if shown { hint } else { 0.0 })
+        }
     }
 }
 
 /// A lower bound of `q` at the exact point `p` (for the spectral quantities with the vector `v`: a
-/// Rayleigh quotient), −∞ when not enclosed. Enclosure: rigorous.
-pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>) -> f64 {
+/// Rayleigh quotient; for the gap edges the level `w`, returned when the inertia counts of ∇²f(p)
+/// at its two shifts differ), −∞ when not enclosed. Enclosure: rigorous.
+pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>, w: Option<&Rat>) -> f64 {
     let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
     let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
     let value = match q {
@@ -166,6 +262,12 @@ pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>) -> f6
             let r = num / den;
             Some(if q == Quantity::HessNorm { r.abs() } else { -r })
         })(),
+        Quantity::GapLower | Quantity::GapUpper => (|| {
+            let h = hessian(e, &x)?;
+            let w = as_f64(w?)?;
+            let (s, t) = q.gap_shifts(w);
+            (w < 0.0 && below(&h, s)? < below(&h, t)?).then(|| point(w))
+        })(),
     };
     value.filter(|v| !v.is_empty()).map_or(f64::NEG_INFINITY, |v| v.inf())
 }
@@ -182,6 +284,9 @@ pub struct Covering {
     pub witness: Vec<Rat>,
     /// For the spectral quantities: v with the Rayleigh quotient at x*.
     pub vector: Option<Vec<Rat>>,
+    /// For the gap edges: the level w (an exact `f64`) that x* proves, an eigenvalue of ∇²f(x*) in
+    /// [w, 0), resp. [0, −w).
+    pub level: Option<Rat>,
 }
 
 impl Covering {
@@ -196,11 +301,18 @@ impl Covering {
         if let Some(x) = &self.vector {
             m.insert("vector".into(), v(x));
         }
+        if let Some(w) = &self.level {
+            m.insert("level".into(), json!(fmt_rat(w)));
+        }
         Json::Object(m)
     }
 
     /// Inverse of [`Covering::to_json`].
     pub fn from_json(j: &Json) -> Result<Covering, String> {
+        let keys = ["tree", "bounds", "witness", "vector", "level"];
+        if let Some(k) = j.as_object().ok_or("expected an object")?.keys().find(|k| !keys.contains(&k.as_str())) {
+            return Err(format!("unknown field {k}"));
+        }
         let rats = |k: &str| -> Result<Vec<Rat>, String> {
             j[k].as_array()
                 .ok_or(format!("missing {k}"))?
@@ -215,6 +327,10 @@ impl Covering {
             .map(|t| t.as_i64().ok_or("tree: not an integer"))
             .collect::<Result<_, _>>()?;
         let vector = if j.get("vector").is_some() { Some(rats("vector")?) } else { None };
+        let level = match j.get("level") {
+            None => None,
+            Some(x) => Some(x.as_str().and_then(|s| parse_rat(s).ok()).ok_or(format!("level: bad number {x}"))?),
+        };
         let bounds = j["bounds"]
             .as_array()
             .ok_or("missing bounds")?
@@ -224,7 +340,7 @@ impl Covering {
                 _ => x.as_str().and_then(|s| parse_rat(s).ok()).map(Some).ok_or(format!("bounds: bad number {x}")),
             })
             .collect::<Result<_, String>>()?;
-        Ok(Covering { tree, bounds, witness: rats("witness")?, vector })
+        Ok(Covering { tree, bounds, witness: rats("witness")?, vector, level })
     }
 }
 
@@ -297,9 +413,15 @@ pub fn verify(e: &Expression, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) 
     if q.is_spectral() != c.vector.is_some() {
         return Err("a witness vector goes with the spectral quantities only".into());
     }
+    if !q.is_gap() && c.level.is_some() {
+        return Err("a witness level goes with the gap edges only".into());
+    }
     let upper =
         c.bounds.iter().map(|b| b.as_ref().and_then(as_f64).unwrap_or(f64::INFINITY)).fold(f64::NEG_INFINITY, f64::max);
-    let lower = lower_at(e, q, &c.witness, c.vector.as_deref());
+    let lower = lower_at(e, q, &c.witness, c.vector.as_deref(), c.level.as_ref());
+    if c.level.is_some() && lower == f64::NEG_INFINITY {
+        return Err("the witness level is not shown at the witness point (inertia counts)".into());
+    }
     Ok(Search { upper, lower, witness: c.witness.clone(), boxes: c.tree.len() })
 }
 
@@ -317,12 +439,12 @@ fn witness_point(c: &mut Claim, p: &[Rat]) {
 fn sup_constant(
     out: &mut Constants,
     declared: &BTreeMap<String, Rat>,
-    name: &'static str,
-    what: &str,
+    (name, what): (&'static str, &str),
     q: Quantity,
     s: &Search,
+    how: &str,
 ) {
-    let statement = format!("{what} on the domain box ({COVERED})");
+    let statement = format!("{what} on the domain box ({how})");
     let (Some(upper), Some(lower)) = (exact(s.upper), exact(s.lower.max(0.0))) else {
         let mut c = Claim::new(&format!("constants.{name}"), statement);
         if let Some(v) = declared.get(name) {
@@ -358,8 +480,8 @@ fn sup_constant(
 }
 
 /// μ of (H2): inf λ_min(∇²f) over the domain ≥ μ, from the search of −λ_min.
-fn mu_constant(out: &mut Constants, declared: &BTreeMap<String, Rat>, s: &Search) {
-    let statement = format!("(H2) of 000: f is μ-strongly convex on the domain box, λ_min(∇²f) ≥ μ ({COVERED})");
+fn mu_constant(out: &mut Constants, declared: &BTreeMap<String, Rat>, s: &Search, how: &str) {
+    let statement = format!("(H2) of 000: f is μ-strongly convex on the domain box, λ_min(∇²f) ≥ μ ({how})");
     let (Some(inf_lo), Some(at_witness)) = (exact(-s.upper), exact(-s.lower)) else {
         let mut c = Claim::new("constants.mu", statement);
         if let Some(v) = declared.get("mu") {
@@ -404,31 +526,122 @@ fn mu_constant(out: &mut Constants, declared: &BTreeMap<String, Rat>, s: &Search
     d.finish(out);
 }
 
-/// Every constant claim of a non-quadratic objective outside the saddle reading (γ not declared),
-/// from the searches of the four quantities.
+/// The two sides of the spectral gap of 000 Thm 3 (the saddle reading, γ declared): no eigenvalue
+/// of ∇²f(x) in (−γ, 0) (`constants.gamma`) nor in [0, μ) (`constants.mu`) at any x of the domain
+/// box. With λ₋(x) the largest negative and λ₊(x) the smallest non-negative eigenvalue of ∇²f(x),
+/// the best constants are
+///
+/// > γ* = inf_x (−λ₋(x)) = −sup λ₋,  μ* = inf_x λ₊(x) = −sup(−λ₊),  (E)
+///
+/// bracketed by the gap coverings: the lower ends are proved (γ*, μ* ≥ 0 by definition), the upper
+/// ends come from the witness x* with its level. An undeclared μ is derived as the proved lower
+/// end; when no eigenvalue is ≥ 0 anywhere every μ works and, as for quadratics, μ = γ/2 is
+/// derived (Thm 3 uses min{γ/2, μ}).
+fn gap_constants(out: &mut Constants, declared: &BTreeMap<String, Rat>, (lower, upper): (&Search, &Search), how: &str) {
+    let gamma = declared.get("gamma").cloned().unwrap_or_else(|| rat(0));
+    for (name, s) in [("gamma", lower), ("mu", upper)] {
+        let (side, interval, edge) = match name {
+            "gamma" => ("lower", "(−γ, 0)", "−λ₋(∇²f)"),
+            _ => ("upper", "[0, μ)", "λ₊(∇²f)"),
+        };
+        let statement =
+            format!("Thm 3 of 000: no eigenvalue of ∇²f in {interval} on the domain box ({side} side of the spectral gap; {how})");
+        let Some(sup) = exact(s.upper) else {
+            let mut c = Claim::new(&format!("constants.{name}"), statement);
+            if let Some(v) = declared.get(name) {
+                c.value("declared", v.clone());
+            }
+            c.reason = Some(format!(
+                "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
+                s.boxes
+            ));
+            out.record(c);
+            continue;
+        };
+        // No eigenvalue on that side of 0 anywhere: every value works (μ = γ/2 when derived).
+        if s.upper <= NO_EIGENVALUE {
+            let half_gamma = &gamma / rat(2);
+            let mut d = Decision::new(name, statement, declared, || (half_gamma.clone(), half_gamma.clone()));
+            d.claim.value("boxes", rat(s.boxes as i64));
+            let which = if name == "gamma" { "negative" } else { "non-negative" };
+            d.claim.check(format!("boxes where ∇²f may have a {which} eigenvalue = 0"), rat(0), Rel::Le, rat(0));
+            d.finish(out);
+            continue;
+        }
+        // (E): the best constant is at least −sup (and at least 0), at most −level (the witness).
+        let proved = (-sup).max(rat(0));
+        let at_witness = (s.lower > NO_EIGENVALUE).then(|| exact(-s.lower)).flatten().map(|w| w.max(proved.clone()));
+        // Favourable end of a derived μ: the witness, else γ/2 (Thm 3 does not see μ beyond γ/2).
+        let favourable = at_witness.clone().unwrap_or_else(|| (&gamma / rat(2)).max(proved.clone()));
+        let mut d = Decision::new(name, statement, declared, || (proved.clone(), favourable.clone()));
+        if let Some(w) = &at_witness {
+            d.claim.enclosed("true", RatInterval::new(proved.clone(), w.clone()));
+        }
+        d.claim.value("boxes", rat(s.boxes as i64));
+        let v = d.used.clone();
+        if v <= proved {
+            d.claim.check(format!("{name} <= inf over the domain of {edge} (enclosure)"), v, Rel::Le, proved);
+        } else if let Some(w) = at_witness.clone().filter(|w| w < &v) {
+            witness_point(&mut d.claim, &s.witness);
+            d.claim.check(
+                format!("{name} <= {edge} at the witness point x* (an eigenvalue of ∇²f(x*) lies in {interval})"),
+                v,
+                Rel::Le,
+                w,
+            );
+        } else {
+            match at_witness {
+                Some(w) => {
+                    d.too_wide(out, &format!("inf {edge}"), &proved, &w, name, s.boxes);
+                    continue;
+                }
+                None => {
+                    let mut c = d.claim.clone();
+                    c.reason = Some(format!(
+                        "enclosure too wide: inf {edge} >= {} does not reach {name}, and no point with an eigenvalue \
+                         certainly in {interval} was found after {} boxes (raise budget.max_boxes)",
+                        fmt_rat(&proved),
+                        s.boxes
+                    ));
+                    d.push(out, c);
+                    continue;
+                }
+            }
+        }
+        d.finish(out);
+    }
+}
+
+/// Every constant claim of an expression objective, from the verified coverings of the quantities
+/// [`Quantity::needed`] names.
 pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search>) -> Constants {
+    constants_by(declared, s, (COVERED, "the Frobenius norm"))
+}
+
+/// Every constant claim of a non-quadratic objective from searches of the quantities
+/// [`Quantity::needed`] names, established `how` (said in each statement; `third` says what bounds
+/// the operator norm of D³f).
+pub fn constants_by(
+    declared: &BTreeMap<String, Rat>,
+    s: &BTreeMap<Quantity, Search>,
+    (how, third): (&str, &str),
+) -> Constants {
     let mut out = Constants::empty();
-    let (g, h, m, t) =
-        (&s[&Quantity::GradNorm], &s[&Quantity::HessNorm], &s[&Quantity::NegLambdaMin], &s[&Quantity::ThirdNorm]);
-    sup_constant(&mut out, declared, "L", "(H1) of 000: ‖∇²f‖₂ ≤ L", Quantity::HessNorm, h);
-    sup_constant(&mut out, declared, "B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁", Quantity::HessNorm, h);
-    mu_constant(&mut out, declared, m);
-    sup_constant(&mut out, declared, "ell", "(H1) of 000: ‖∇f‖ ≤ ℓ", Quantity::GradNorm, g);
-    sup_constant(&mut out, declared, "B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀", Quantity::GradNorm, g);
-    sup_constant(
-        &mut out,
-        declared,
-        "B2",
-        "Assumption 1 of 004: ‖D³Φ‖ ≤ B₂ (operator norm, bounded by the Frobenius norm)",
-        Quantity::ThirdNorm,
-        t,
-    );
-    super::constants::finish_with_l_phi(
-        out,
-        declared,
-        declared.contains_key("L_phi"),
-        "φ = 0, the objective is f itself",
-    )
+    let saddle = declared.contains_key("gamma");
+    let (g, h, t) = (&s[&Quantity::GradNorm], &s[&Quantity::HessNorm], &s[&Quantity::ThirdNorm]);
+    sup_constant(&mut out, declared, ("L", "(H1) of 000: ‖∇²f‖₂ ≤ L"), Quantity::HessNorm, h, how);
+    sup_constant(&mut out, declared, ("B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁"), Quantity::HessNorm, h, how);
+    if saddle {
+        gap_constants(&mut out, declared, (&s[&Quantity::GapLower], &s[&Quantity::GapUpper]), how);
+    } else {
+        mu_constant(&mut out, declared, &s[&Quantity::NegLambdaMin], how);
+    }
+    sup_constant(&mut out, declared, ("ell", "(H1) of 000: ‖∇f‖ ≤ ℓ"), Quantity::GradNorm, g, how);
+    sup_constant(&mut out, declared, ("B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀"), Quantity::GradNorm, g, how);
+    let third = format!("Assumption 1 of 004: ‖D³Φ‖ ≤ B₂ (operator norm, bounded by {third})");
+    sup_constant(&mut out, declared, ("B2", &third), Quantity::ThirdNorm, t, how);
+    let why = "φ = 0, the objective is f itself";
+    super::constants::finish_with_l_phi(out, declared, saddle || declared.contains_key("L_phi"), why)
 }
 
 /// Why an expression is not shown smooth (C³) on the whole domain box by its `third_norm`
@@ -454,4 +667,70 @@ pub fn grad0_sq_upper(e: &Expression, x0: &[Rat]) -> Option<Rat> {
     }
     let s = norm2(&g.iter().map(|v| v.iv).collect::<Vec<_>>()).sqr().sup();
     s.is_finite().then(|| exact(s)).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::parse_rat;
+
+    fn expr(f: &str) -> Expression {
+        Expression::parse(&["x".to_string(), "y".to_string()], f).unwrap()
+    }
+
+    fn square(w: f64) -> Vec<Interval> {
+        vec![Interval::try_from((-w, w)).unwrap(); 2]
+    }
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    #[test]
+    fn gap_bounds_of_a_diagonal_saddle() {
+        // ∇²f = diag(1, −cos y); on |y| ≤ 1/2, −cos y ∈ [−1, −0.87758…].
+        let e = expr("x^2/2 + cos(y)");
+        let b = |q, hint| bound(&e, q, &square(0.5), hint);
+        assert_eq!(b(Quantity::GapLower, -0.87), Some(-0.87));
+        // −cos(1/2) = −0.8776 lies in (−0.9, 0).
+        assert_eq!(b(Quantity::GapLower, -0.9), Some(0.0));
+        // No eigenvalue in [0, 1) (1 itself is one: Gershgorin, no regular shift needed), but one in [0, 1.01).
+        assert_eq!(b(Quantity::GapUpper, -1.0), Some(-1.0));
+        assert_eq!(b(Quantity::GapUpper, -1.01), Some(0.0));
+        // No negative eigenvalue at all for x² + y² (the sentinel), but no claim about a non-negative one.
+        let e = expr("x^2 + y^2");
+        assert_eq!(bound(&e, Quantity::GapLower, &square(1.0), NO_EIGENVALUE), Some(NO_EIGENVALUE));
+        assert_eq!(bound(&e, Quantity::GapUpper, &square(1.0), NO_EIGENVALUE), Some(0.0));
+    }
+
+    #[test]
+    fn gap_bounds_of_a_rotated_saddle_need_the_inertia_counts() {
+        // u = (3x + 4y)/5, v = (3y − 4x)/5: ∇²f = 2∇u∇uᵀ − cos v ∇v∇vᵀ, eigenvalues 2 and −cos v. On
+        // |x|, |y| ≤ 1/20, |v| ≤ 7/100 and cos v ≥ 1 − v²/2 ≥ 0.99755: −cos v ∈ [−1, −0.99755].
+        let e = expr("(3*x + 4*y)^2/25 + cos((3*y - 4*x)/5)");
+        let x = square(0.05);
+        // Every Gershgorin disc meets the gap: only the counts can show it.
+        let h = hessian(&e, &x).unwrap();
+        assert!(!gershgorin_avoids(&h, Quantity::GapLower, -0.99, 0.0));
+        assert_eq!(bound(&e, Quantity::GapLower, &x, -0.99), Some(-0.99));
+        assert_eq!(bound(&e, Quantity::GapUpper, &x, -1.99), Some(-1.99));
+        // cos(0.07) = 0.99755 < 0.999: an eigenvalue lies in (−0.999, 0); 2 lies in [0, 2.01).
+        assert_eq!(bound(&e, Quantity::GapLower, &x, -0.999), Some(0.0));
+        assert_eq!(bound(&e, Quantity::GapUpper, &x, -2.01), Some(0.0));
+    }
+
+    #[test]
+    fn gap_levels_at_a_point() {
+        // At the origin the eigenvalues are exactly 2 and −1.
+        let e = expr("(3*x + 4*y)^2/25 + cos((3*y - 4*x)/5)");
+        let o = [q("0"), q("0")];
+        let at = |qty, w: f64| lower_at(&e, qty, &o, None, Some(&exact(w).unwrap()));
+        assert_eq!(at(Quantity::GapLower, -1.0001), -1.0001);
+        assert_eq!(at(Quantity::GapLower, -0.9999), f64::NEG_INFINITY);
+        assert_eq!(at(Quantity::GapUpper, -2.0001), -2.0001);
+        assert_eq!(at(Quantity::GapUpper, -1.9999), f64::NEG_INFINITY);
+        // A level that is not an exact f64 is not read.
+        assert_eq!(lower_at(&e, Quantity::GapLower, &o, None, Some(&q("-1.0001"))), f64::NEG_INFINITY);
+        assert_eq!(lower_at(&e, Quantity::GapLower, &o, None, None), f64::NEG_INFINITY);
+    }
 }
