@@ -5,7 +5,7 @@
 //! Enclosure: rigorous throughout (inari rounds outward; rationals enter through
 //! [`rat_to_interval`], which never trusts the rounding of `to_f64`).
 
-use crate::exact::{Rat, RatInterval, RatMatrix};
+use crate::exact::{Rat, RatInterval};
 use inari::Interval;
 use num_bigint::BigUint;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -120,7 +120,7 @@ pub struct IMat {
 
 impl IMat {
     /// The enclosure of an exact rational matrix.
-    pub fn from_rat(m: &RatMatrix) -> IMat {
+    pub fn from_rat(m: &[Vec<Rat>]) -> IMat {
         let rows = m.len();
         let cols = m.first().map_or(0, Vec::len);
         IMat { rows, cols, a: m.iter().flatten().map(rat_to_interval).collect() }
@@ -347,7 +347,7 @@ mod tests {
     }
 
     fn members_inertia(m: &[Vec<Rat>]) -> (usize, usize, usize) {
-        let i = crate::exact::inertia(&m.to_vec());
+        let i = crate::exact::exact_inertia(&m.to_vec());
         (i.neg, i.pos, i.zero)
     }
 

@@ -7,7 +7,7 @@
 
 use super::{Rat, RatInterval};
 use num_bigint::BigInt;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// Dense rational matrix, row-major.
 pub type RatMatrix = Vec<Vec<Rat>>;
@@ -25,6 +25,11 @@ pub struct Inertia {
 
 /// Inertia of the symmetric matrix `m`. Enclosure: exact.
 ///
+/// First by interval block LDLᵀ of `m` rounded outward to `f64` intervals
+/// ([`crate::interval::IMat::inertia`]): when every pivot excludes 0 that is the inertia of every
+/// member, `m` included, and `m` is regular. Else (`m` singular or nearly so) by exact rational
+/// elimination ([`exact_inertia`]), whose cost grows with the size of the entries.
+///
 /// Panics when `m` is not square and symmetric (callers validate specs first).
 pub fn inertia(m: &RatMatrix) -> Inertia {
     let n = m.len();
@@ -34,6 +39,70 @@ pub fn inertia(m: &RatMatrix) -> Inertia {
             assert_eq!(*x, m[j][i], "inertia needs a symmetric matrix");
         }
     }
+    fast_inertia(m).unwrap_or_else(|| exact_inertia(m))
+}
+
+/// The inertia of `m` by interval block LDLᵀ in `f64` (regular matrices only), `None` when that
+/// does not decide it. Enclosure: exact.
+fn fast_inertia(m: &RatMatrix) -> Option<Inertia> {
+    crate::interval::IMat::from_rat(m).inertia().map(|(neg, pos)| Inertia { pos, neg, zero: 0 })
+}
+
+/// Whether `m` is regular, shown by its determinant modulo the prime p = 2⁶¹ − 1: reduction modulo
+/// p is a ring homomorphism on the rationals whose denominators p does not divide, so
+/// det m ≢ 0 (mod p) implies det m ≠ 0. `false` when not shown (m singular, p divides det m or a
+/// denominator). Enclosure: exact.
+fn regular_mod_p(m: &RatMatrix) -> bool {
+    const P: u64 = (1 << 61) - 1;
+    let mul = |a: u64, b: u64| (u128::from(a) * u128::from(b) % u128::from(P)) as u64;
+    let inv = |a: u64| {
+        // a^(p−2) by squaring (Fermat).
+        let (mut r, mut b, mut e) = (1u64, a, P - 2);
+        while e > 0 {
+            if e & 1 == 1 {
+                r = mul(r, b);
+            }
+            b = mul(b, b);
+            e >>= 1;
+        }
+        r
+    };
+    let p = BigInt::from(P);
+    let reduce = |x: &BigInt| (((x % &p) + &p) % &p).to_u64().expect("below p");
+    let mut a = Vec::with_capacity(m.len());
+    for row in m {
+        let mut r = Vec::with_capacity(row.len());
+        for x in row {
+            let den = reduce(x.denom());
+            if den == 0 {
+                return false;
+            }
+            r.push(mul(reduce(x.numer()), inv(den)));
+        }
+        a.push(r);
+    }
+    let n = a.len();
+    for c in 0..n {
+        let Some(r) = (c..n).find(|&r| a[r][c] != 0) else { return false };
+        a.swap(c, r);
+        let pivot_inv = inv(a[c][c]);
+        let (top, rest) = a.split_at_mut(c + 1);
+        let pivot_row = &top[c];
+        for row in rest {
+            let f = mul(row[c], pivot_inv);
+            if f != 0 {
+                for (x, &y) in row[c..].iter_mut().zip(&pivot_row[c..]) {
+                    *x = (*x + P - mul(f, y)) % P;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Inertia by symmetric Gaussian elimination in exact rationals, without the floating-point first
+/// attempt of [`inertia`] (the independent reference of its tests). Enclosure: exact.
+pub fn exact_inertia(m: &RatMatrix) -> Inertia {
     let mut a: RatMatrix = m.clone();
     let mut out = Inertia { pos: 0, neg: 0, zero: 0 };
     while !a.is_empty() {
@@ -101,20 +170,32 @@ pub fn is_psd(m: &RatMatrix) -> bool {
 /// when `λ_k = x` exactly and `x` is 0, an endpoint, the simplest rational of the bracket
 /// (integer and small-denominator eigenvalues) or a diagonal entry (diagonal matrices).
 ///
-/// Enclosure: exact (bisection on dyadic rationals decided by [`inertia`]). Deterministic, so a
-/// checker recomputes it. Panics on an empty matrix or `k ≥ n`.
+/// The bisection stops early, at a wider bracket, where t·I − m is regular (shown modulo a prime)
+/// but too close to singular for the `f64` elimination to count its eigenvalues: the exact count
+/// there costs seconds at d = 60 and grows fast with d.
+///
+/// Enclosure: exact (bisection on dyadic rationals decided by inertia counts: [`inertia`]'s
+/// floating-point elimination, exact elimination where t·I − m may be singular). Deterministic, so
+/// a checker recomputes it. Panics on an empty matrix or `k ≥ n`.
 pub fn eig_enclosure(m: &RatMatrix, k: usize, bits: u32) -> RatInterval {
     let n = m.len();
     assert!(k < n, "eig_enclosure: k = {k} out of range for n = {n}");
     // below(t) = #{λ < t}, at_most(t) = #{λ ≤ t}; λ_k = t iff below(t) ≤ k < at_most(t).
-    let counts = |t: &Rat| {
-        let i = inertia(&shift(m, t));
+    let exact = |s: &RatMatrix| {
+        let i = exact_inertia(s);
         (i.pos, i.pos + i.zero)
     };
-    let is_eig = |t: &Rat| {
-        let (below, at_most) = counts(t);
-        below <= k && k < at_most
+    // `None`: t is no eigenvalue, and its counts are not decided in floating point.
+    let near = |t: &Rat| {
+        let s = shift(m, t);
+        match fast_inertia(&s) {
+            Some(i) => Some((i.pos, i.pos)),
+            None if regular_mod_p(&s) => None,
+            None => Some(exact(&s)),
+        }
     };
+    let counts = |t: &Rat| near(t).unwrap_or_else(|| exact(&shift(m, t)));
+    let is_eig = |t: &Rat| near(t).is_some_and(|(below, at_most)| below <= k && k < at_most);
     let zero = Rat::zero();
     if is_eig(&zero) {
         return RatInterval::new(zero.clone(), zero);
@@ -137,7 +218,8 @@ pub fn eig_enclosure(m: &RatMatrix, k: usize, bits: u32) -> RatInterval {
             break;
         }
         let mid = (&lo + &hi) / &two;
-        if counts(&mid).1 > k {
+        let Some((_, at_most)) = near(&mid) else { break };
+        if at_most > k {
             hi = mid;
         } else {
             lo = mid;
@@ -212,17 +294,26 @@ mod tests {
 
     #[test]
     fn inertia_of_known_matrices() {
-        assert_eq!(inertia(&m(&[&["2", "0"], &["0", "1"]])), Inertia { pos: 2, neg: 0, zero: 0 });
-        assert_eq!(inertia(&m(&[&["0", "1"], &["1", "0"]])), Inertia { pos: 1, neg: 1, zero: 0 });
-        assert_eq!(inertia(&m(&[&["1", "1"], &["1", "1"]])), Inertia { pos: 1, neg: 0, zero: 1 });
-        assert_eq!(inertia(&m(&[&["0", "0"], &["0", "0"]])), Inertia { pos: 0, neg: 0, zero: 2 });
-        // [[1,2],[2,1]] has eigenvalues 3 and −1.
-        assert_eq!(inertia(&m(&[&["1", "2"], &["2", "1"]])), Inertia { pos: 1, neg: 1, zero: 0 });
-        // Zero diagonal in the middle of elimination: [[0,1,0],[1,0,0],[0,0,-3]].
-        assert_eq!(
-            inertia(&m(&[&["0", "1", "0"], &["1", "0", "0"], &["0", "0", "-3"]])),
-            Inertia { pos: 1, neg: 2, zero: 0 }
-        );
+        // Both paths: the dispatcher (floating point first) and the exact elimination alone.
+        for f in [inertia, exact_inertia] {
+            assert_eq!(f(&m(&[&["2", "0"], &["0", "1"]])), Inertia { pos: 2, neg: 0, zero: 0 });
+            assert_eq!(f(&m(&[&["0", "1"], &["1", "0"]])), Inertia { pos: 1, neg: 1, zero: 0 });
+            assert_eq!(f(&m(&[&["1", "1"], &["1", "1"]])), Inertia { pos: 1, neg: 0, zero: 1 });
+            assert_eq!(f(&m(&[&["0", "0"], &["0", "0"]])), Inertia { pos: 0, neg: 0, zero: 2 });
+            // [[1,2],[2,1]] has eigenvalues 3 and −1.
+            assert_eq!(f(&m(&[&["1", "2"], &["2", "1"]])), Inertia { pos: 1, neg: 1, zero: 0 });
+            // Zero diagonal in the middle of elimination: [[0,1,0],[1,0,0],[0,0,-3]].
+            assert_eq!(
+                f(&m(&[&["0", "1", "0"], &["1", "0", "0"], &["0", "0", "-3"]])),
+                Inertia { pos: 1, neg: 2, zero: 0 }
+            );
+            // Nearly singular: [[1, 1], [1, 1 + 10⁻³⁰]] has a positive eigenvalue ≈ 5·10⁻³¹ that no
+            // f64 elimination resolves; [[1, 1], [1, 1 − 10⁻³⁰]] a negative one.
+            let e = "1000000000000000000000000000001/1000000000000000000000000000000";
+            assert_eq!(f(&m(&[&["1", "1"], &["1", e]])), Inertia { pos: 2, neg: 0, zero: 0 });
+            let e = "999999999999999999999999999999/1000000000000000000000000000000";
+            assert_eq!(f(&m(&[&["1", "1"], &["1", e]])), Inertia { pos: 1, neg: 1, zero: 0 });
+        }
     }
 
     #[test]
@@ -231,6 +322,36 @@ mod tests {
         assert_eq!(simplest_between(&q("0.33"), &q("0.34")), q("1/3"));
         assert_eq!(simplest_between(&q("2.9"), &q("3.0001")), q("3"));
         assert_eq!(simplest_between(&q("-0.34"), &q("-0.33")), q("-1/3"));
+    }
+
+    #[test]
+    fn regularity_modulo_a_prime() {
+        assert!(!regular_mod_p(&m(&[&["1", "1"], &["1", "1"]])));
+        assert!(regular_mod_p(&m(&[&["1", "2"], &["3", "4"]])));
+        assert!(regular_mod_p(&m(&[&["0", "1"], &["1", "0"]])), "needs a row swap");
+        // det = 10⁻³⁰: regular, far below any floating-point resolution.
+        let e = "1000000000000000000000000000001/1000000000000000000000000000000";
+        assert!(regular_mod_p(&m(&[&["1", "1"], &["1", e]])));
+        // det = p = 2⁶¹ − 1 vanishes modulo p, and a denominator p cannot be reduced: not shown.
+        assert!(!regular_mod_p(&m(&[&["2305843009213693951", "0"], &["0", "1"]])));
+        assert!(!regular_mod_p(&m(&[&["1/2305843009213693951", "0"], &["0", "1"]])));
+    }
+
+    #[test]
+    fn a_bracket_below_floating_point_resolution_stops_early_and_holds() {
+        // [[1, 1], [1, 1 + 10⁻³⁰]]: λ₀ ≈ 5·10⁻³¹, λ₁ ≈ 2. The bisection toward λ₀ stops where the
+        // shifted matrix is regular but unresolved in f64; the bracket must still hold λ₀, which
+        // the exact counts at its ends decide.
+        let e = "1000000000000000000000000000001/1000000000000000000000000000000";
+        let q = m(&[&["1", "1"], &["1", e]]);
+        for k in 0..2 {
+            let b = eig_enclosure(&q, k, 40);
+            let below_lo = exact_inertia(&shift(&q, &b.lo)).pos;
+            let at_hi = exact_inertia(&shift(&q, &b.hi));
+            assert!(below_lo <= k && k < at_hi.pos + at_hi.zero, "λ_{k} not in {b:?}");
+        }
+        let b = eig_enclosure(&q, 0, 40);
+        assert!(b.lo >= Rat::zero() && b.hi < parse_rat("1e-10").unwrap(), "{b:?}");
     }
 
     #[test]

@@ -8,7 +8,9 @@ mod linalg;
 mod rat;
 mod sqrt;
 
-pub use linalg::{eig_enclosure, eig_max_enclosure, eig_min_enclosure, inertia, is_psd, shift, Inertia, RatMatrix};
+pub use linalg::{
+    eig_enclosure, eig_max_enclosure, eig_min_enclosure, exact_inertia, inertia, is_psd, shift, Inertia, RatMatrix,
+};
 pub use rat::{fmt_rat, parse_rat, rat, round_down_dyadic, round_up_dyadic, Rat, RatParseError};
 pub use sqrt::{sqrt_enclosure, SQRT_BITS};
 
