@@ -198,14 +198,18 @@ impl IMat {
     /// The inertia (negative, positive eigenvalues) shared by every symmetric matrix whose upper
     /// triangle lies in this one's, or `None` when the elimination cannot show it.
     ///
-    /// Symmetric block elimination in interval arithmetic: at each stage the 1×1 pivot aᵢᵢ with
-    /// the largest mignitude among those that exclude 0, else the 2×2 pivot E = [aᵢᵢ aᵢⱼ; aᵢⱼ aⱼⱼ]
-    /// whose determinant has the largest mignitude among those that exclude 0, then the Schur
-    /// complement C − BE⁻¹Bᵀ. Each member's own elimination with the same pivots runs inside the
-    /// interval one (inclusion isotonicity), so its pivots are nonzero with the same signs, and by
-    /// Haynsworth's inertia additivity and Sylvester's law, In(A) = Σ In(pivot): a 1×1 pivot counts
-    /// its sign; a 2×2 pivot with det E < 0 counts one of each; with det E > 0, two of the sign of
-    /// aᵢᵢ. No member is singular.
+    /// Symmetric block elimination in interval arithmetic, pivoting as Bunch and Parlett do: at
+    /// each stage the 1×1 pivot aᵢᵢ with the largest mignitude among those that exclude 0, unless
+    /// it is below α = (1 + √17)/8 times the largest off-diagonal magnitude |aₚ_q| and the 2×2 pivot
+    /// E = [aₚₚ aₚ_q; aₚ_q a_qq] has a determinant certainly negative; with no 1×1 pivot, the 2×2
+    /// pivot whose determinant is certainly negative with the largest mignitude (every diagonal
+    /// entry then contains 0, so det E > 0 cannot be shown). Then the Schur complement
+    /// C − BE⁻¹Bᵀ. The choice bounds the growth of the entries, and so of the intervals' radii, on
+    /// indefinite matrices (Tightness: the choice only decides whether a count is found). Each
+    /// member's own elimination with the same pivots runs inside the interval one (inclusion
+    /// isotonicity), so its pivots are nonzero with the same signs, and by Haynsworth's inertia
+    /// additivity and Sylvester's law, In(A) = Σ In(pivot): a 1×1 pivot counts its sign, a 2×2
+    /// pivot with det E < 0 one of each. No member is singular.
     ///
     /// Enclosure: rigorous.
     pub fn inertia(&self) -> Option<(usize, usize)> {
@@ -215,13 +219,23 @@ impl IMat {
         let nonzero = |x: Interval| !x.is_empty() && (x.inf() > 0.0 || x.sup() < 0.0);
         let mut active: Vec<usize> = (0..n).collect();
         let (mut neg, mut pos) = (0, 0);
+        let det = |a: &[Interval], i: usize, j: usize| at(a, i, i) * at(a, j, j) - at(a, i, j).sqr();
         while !active.is_empty() {
             let single =
                 active.iter().copied().filter(|&i| nonzero(at(&a, i, i))).fold(None, |b: Option<usize>, i| match b {
                     Some(k) if at(&a, k, k).mig() >= at(&a, i, i).mig() => Some(k),
                     _ => Some(i),
                 });
-            if let Some(i) = single {
+            let pairs = || active.iter().enumerate().flat_map(|(s, &i)| active[s + 1..].iter().map(move |&j| (i, j)));
+            let largest_off = pairs().fold(None, |b: Option<(usize, usize)>, (i, j)| match b {
+                Some((p, q)) if at(&a, p, q).mag() >= at(&a, i, j).mag() => Some((p, q)),
+                _ => Some((i, j)),
+            });
+            let off_pivot = largest_off.filter(|&(p, q)| {
+                let small = single.is_none_or(|i| at(&a, i, i).mig() < ALPHA * at(&a, p, q).mag());
+                small && det(&a, p, q).sup() < 0.0
+            });
+            if let (Some(i), None) = (single, off_pivot) {
                 let p = at(&a, i, i);
                 if p.inf() > 0.0 {
                     pos += 1;
@@ -240,29 +254,19 @@ impl IMat {
                 }
                 continue;
             }
-            let det = |a: &[Interval], i: usize, j: usize| at(a, i, i) * at(a, j, j) - at(a, i, j).sqr();
-            let mut best: Option<(usize, usize)> = None;
-            for (s, &i) in active.iter().enumerate() {
-                for &j in &active[s + 1..] {
-                    let d = det(&a, i, j);
-                    if nonzero(d) && best.is_none_or(|(p, q)| det(&a, p, q).mig() < d.mig()) {
-                        best = Some((i, j));
+            let best = || {
+                pairs().filter(|&(i, j)| det(&a, i, j).sup() < 0.0).fold(None, |b: Option<(usize, usize)>, (i, j)| {
+                    match b {
+                        Some((p, q)) if det(&a, p, q).mig() >= det(&a, i, j).mig() => Some((p, q)),
+                        _ => Some((i, j)),
                     }
-                }
-            }
-            let (i, j) = best?;
+                })
+            };
+            let (i, j) = off_pivot.or_else(best)?;
             let d = det(&a, i, j);
             let (aii, aij, ajj) = (at(&a, i, i), at(&a, i, j), at(&a, j, j));
-            if d.sup() < 0.0 {
-                neg += 1;
-                pos += 1;
-            } else if aii.inf() > 0.0 {
-                pos += 2;
-            } else if aii.sup() < 0.0 {
-                neg += 2;
-            } else {
-                return None;
-            }
+            neg += 1;
+            pos += 1;
             active.retain(|&k| k != i && k != j);
             // C − B E⁻¹ Bᵀ with E⁻¹ = [aⱼⱼ −aᵢⱼ; −aᵢⱼ aᵢᵢ] / det E.
             for (s, &k) in active.iter().enumerate() {
@@ -282,6 +286,10 @@ impl IMat {
         Some((neg, pos))
     }
 }
+
+/// Bunch and Parlett's α = (1 + √17)/8: a 1×1 pivot below α times the largest off-diagonal entry
+/// gives way to a 2×2 pivot.
+const ALPHA: f64 = 0.6403882032022076;
 
 /// The energy norm ‖v‖_P = √(vᵀPv) of an interval vector (P = I when `p` is `None`).
 /// Enclosure: rigorous.

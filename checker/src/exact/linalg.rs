@@ -163,16 +163,23 @@ pub fn is_psd(m: &RatMatrix) -> bool {
     inertia(m).neg == 0
 }
 
+/// The relative width at which [`eig_enclosure`] may stop short of its target when the counts
+/// need exact arithmetic.
+pub const EARLY_STOP_BITS: u32 = 20;
+
 /// Exact bracket `[lo, hi]` of the `k`-th smallest eigenvalue `λ_k` (`k = 0` is `λ_min`) of the
 /// symmetric matrix `m`: at most `k` eigenvalues lie below `lo` and at least `k + 1` lie at or
 /// below `hi`, so `lo ≤ λ_k ≤ hi`. The width is relative: `hi − lo ≤ 2^(−bits)·min(|lo|, |hi|)`
+/// (2^−[`EARLY_STOP_BITS`] where the counts would need exact arithmetic, see below)
 /// with `lo` and `hi` of the sign of `λ_k` (so a bracket never straddles 0); a degenerate `[x, x]`
 /// when `λ_k = x` exactly and `x` is 0, an endpoint, the simplest rational of the bracket
 /// (integer and small-denominator eigenvalues) or a diagonal entry (diagonal matrices).
 ///
-/// The bisection stops early, at a wider bracket, where t·I − m is regular (shown modulo a prime)
-/// but too close to singular for the `f64` elimination to count its eigenvalues: the exact count
-/// there costs seconds at d = 60 and grows fast with d.
+/// Where t·I − m is regular (shown modulo a prime) but the `f64` elimination cannot count its
+/// eigenvalues (too close to singular, or too much growth in an indefinite elimination), the
+/// bisection splits at another eighth of the bracket; when none is decided it stops early, once
+/// the bracket is 2^-[`EARLY_STOP_BITS`] relative (so of one sign), else counts exactly. An exact
+/// count costs seconds at d = 60 and grows fast with d.
 ///
 /// Enclosure: exact (bisection on dyadic rationals decided by inertia counts: [`inertia`]'s
 /// floating-point elimination, exact elimination where t·I − m may be singular). Deterministic, so
@@ -210,15 +217,22 @@ pub fn eig_enclosure(m: &RatMatrix, k: usize, bits: u32) -> RatInterval {
     } else {
         lo = lo.max(zero.clone()); // λ_k > 0
     }
-    let two = Rat::from_integer(BigInt::from(2));
     let tol = Rat::new(BigInt::one(), BigInt::one() << (bits as usize));
+    let loose = Rat::new(BigInt::one(), BigInt::one() << (bits.min(EARLY_STOP_BITS) as usize));
     loop {
         let small = lo.abs().min(hi.abs());
         if &hi - &lo <= &tol * &small {
             break;
         }
-        let mid = (&lo + &hi) / &two;
-        let Some((_, at_most)) = near(&mid) else { break };
+        // The midpoint, else another dyadic split (farther from the eigenvalue that made the
+        // shifted matrix nearly singular); none decided: stop once the bracket is of one sign and
+        // 2^-EARLY_STOP_BITS relative, else the exact counts at the midpoint.
+        let splits = [4, 3, 5, 2, 6, 1, 7].map(|j| &lo + (&hi - &lo) * Rat::new(BigInt::from(j), BigInt::from(8)));
+        let (mid, at_most) = match splits.iter().find_map(|t| near(t).map(|c| (t.clone(), c.1))) {
+            Some(found) => found,
+            None if &hi - &lo <= &loose * &small => break,
+            None => (splits[0].clone(), counts(&splits[0]).1),
+        };
         if at_most > k {
             hi = mid;
         } else {
@@ -351,7 +365,22 @@ mod tests {
             assert!(below_lo <= k && k < at_hi.pos + at_hi.zero, "λ_{k} not in {b:?}");
         }
         let b = eig_enclosure(&q, 0, 40);
-        assert!(b.lo >= Rat::zero() && b.hi < parse_rat("1e-10").unwrap(), "{b:?}");
+        assert!(b.lo > Rat::zero() && b.hi < parse_rat("1e-10").unwrap(), "{b:?}");
+        // RᵀDR with D = diag(3/10, 1 + 10⁻²⁰), R a rotation by (3/5, 4/5): two eigenvalues the
+        // splits may come near; each bracket holds its eigenvalue, is of one sign and at least
+        // 2^-20 relative.
+        let e = parse_rat("1e-20").unwrap();
+        let (c, s) = (parse_rat("3/5").unwrap(), parse_rat("4/5").unwrap());
+        let (d0, d1) = (parse_rat("3/10").unwrap(), Rat::one() + &e);
+        let q = vec![
+            vec![&c * &c * &d0 + &s * &s * &d1, &c * &s * (&d1 - &d0)],
+            vec![&c * &s * (&d1 - &d0), &s * &s * &d0 + &c * &c * &d1],
+        ];
+        for (k, truth) in [(0, d0), (1, d1)] {
+            let b = eig_enclosure(&q, k, 40);
+            assert!(b.lo > Rat::zero() && b.lo <= truth && truth <= b.hi, "λ_{k} = {truth}: {b:?}");
+            assert!(&b.hi - &b.lo <= &b.lo * Rat::new(BigInt::one(), BigInt::one() << 20usize), "{b:?}");
+        }
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //! * λ₋ ≤ b (the largest negative eigenvalue) and −λ₊ ≤ b (λ₊ the smallest non-negative one): no
 //!   eigenvalue in (b, 0), resp. [0, −b): every Gershgorin disc of H avoids that interval, or the
 //!   inertia counts of the interval matrices H − bI and H (resp. H and H + bI) agree, both regular
-//!   ([`IMat::inertia`]). b = [`NO_EIGENVALUE`] says that there is no eigenvalue on that side of 0.
+//!   ([`IMat::inertia`]). b = [`NO_EIGENVALUE`] says that there is no eigenvalue on that side of 0
+//!   at all, shown by Gershgorin discs or the inertia count at 0.
 //!
 //! The supremum is then at most the largest stored bound; at the witness point it is at least the
 //! lower end of ‖∇f(x*)‖, of |vᵀ∇²f(x*)v|/vᵀv (resp. −vᵀ∇²f(x*)v/vᵀv) or of maxᵢ |∂³f/∂xᵢ³(x*)|,
@@ -141,15 +142,30 @@ impl Quantity {
 /// the gap an edge bound speaks of: (s, 0) for λ₋ (b = s), [0, t) for −λ₊ (b = −t). Enclosure:
 /// rigorous.
 fn gershgorin_avoids(h: &IMat, q: Quantity, s: f64, t: f64) -> bool {
-    !h.a.iter().any(|x| x.is_empty())
-        && (0..h.rows).all(|i| {
-            let r = (0..h.rows).filter(|&j| j != i).fold(point(0.0), |acc, j| acc + point(h.at(i, j).mag()));
-            let (lo, hi) = ((point(h.at(i, i).inf()) - r).inf(), (point(h.at(i, i).sup()) + r).sup());
-            match q {
-                Quantity::GapLower => hi <= s || lo >= 0.0,
-                _ => hi < 0.0 || lo >= t,
-            }
-        })
+    (0..h.rows).all(|i| {
+        let (lo, hi) = disc(h, i);
+        match q {
+            Quantity::GapLower => hi <= s || lo >= 0.0,
+            _ => hi < 0.0 || lo >= t,
+        }
+    })
+}
+
+/// The i-th Gershgorin disc of H (every entry bounded), as an interval's ends. Enclosure: rigorous.
+fn disc(h: &IMat, i: usize) -> (f64, f64) {
+    let r = (0..h.rows).filter(|&j| j != i).fold(point(0.0), |acc, j| acc + point(h.at(i, j).mag()));
+    ((point(h.at(i, i).inf()) - r).inf(), (point(h.at(i, i).sup()) + r).sup())
+}
+
+/// Whether no member of H has an eigenvalue on the side of 0 that the edge `q` reads: none
+/// negative (λ₋) or none non-negative (−λ₊), by Gershgorin discs or the inertia count at 0 (H
+/// regular). Enclosure: rigorous.
+fn none_on_its_side(h: &IMat, q: Quantity) -> bool {
+    let n = h.rows;
+    match q {
+        Quantity::GapLower => (0..n).all(|i| disc(h, i).0 >= 0.0) || below(h, 0.0) == Some(0),
+        _ => (0..n).all(|i| disc(h, i).1 < 0.0) || below(h, 0.0) == Some(n),
+    }
 }
 
 /// The number of eigenvalues below s of every member of H, shown with H − sI regular (so it is
@@ -160,12 +176,13 @@ fn below(h: &IMat, s: f64) -> Option<usize> {
     IMat { rows: n, cols: n, a }.inertia().map(|(neg, _)| neg)
 }
 
-/// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there.
+/// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there or
+/// an entry is not bounded (overflow).
 fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
     let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
     let h = e.hessian(&xs);
     let d = x.len();
-    h.iter().flatten().all(|v| v.defined).then(|| IMat {
+    h.iter().flatten().all(|v| v.defined && v.iv.is_common_interval()).then(|| IMat {
         rows: d,
         cols: d,
         a: h.iter().flatten().map(|v| v.iv).collect(),
@@ -229,6 +246,9 @@ pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f
         }
         Quantity::GapLower | Quantity::GapUpper => {
             let h = hessian(e, x)?;
+            if hint <= NO_EIGENVALUE {
+                return Some(if none_on_its_side(&h, q) { NO_EIGENVALUE } else { 0.0 });
+            }
             let (s, t) = q.gap_shifts(hint);
             let shown =
                 hint < 0.0 && (gershgorin_avoids(&h, q, s, t) || below(&h, s).is_some_and(|k| below(&h, t) == Some(k)));
@@ -701,6 +721,29 @@ mod tests {
         let e = expr("x^2 + y^2");
         assert_eq!(bound(&e, Quantity::GapLower, &square(1.0), NO_EIGENVALUE), Some(NO_EIGENVALUE));
         assert_eq!(bound(&e, Quantity::GapUpper, &square(1.0), NO_EIGENVALUE), Some(0.0));
+        let e = expr("-(x^2 + y^2)");
+        assert_eq!(bound(&e, Quantity::GapUpper, &square(1.0), NO_EIGENVALUE), Some(NO_EIGENVALUE));
+        assert_eq!(bound(&e, Quantity::GapLower, &square(1.0), NO_EIGENVALUE), Some(0.0));
+    }
+
+    #[test]
+    fn the_sentinel_is_no_eigenvalue_at_all_not_one_at_minus_f64_max() {
+        // ∇²f = ∓M·I with M = f64::MAX: the eigenvalue ∓M is at the sentinel's level, yet it is one.
+        let m = exact(f64::MAX).unwrap().to_integer().to_string();
+        let e = expr(&format!("-({m}/2)*(x^2 + y^2)"));
+        assert_eq!(bound(&e, Quantity::GapLower, &square(1.0), NO_EIGENVALUE), Some(0.0));
+        let e = expr(&format!("({m}/2)*(x^2 + y^2)"));
+        assert_eq!(bound(&e, Quantity::GapUpper, &square(1.0), NO_EIGENVALUE), Some(0.0));
+    }
+
+    #[test]
+    fn an_overflowing_hessian_has_no_bound_and_no_panic() {
+        // ∂²/∂x² exp(exp(x)) = exp(exp(x) + x)(exp(x) + 1) overflows on x ∈ [7, 8].
+        let e = expr("exp(exp(x)) + y^2");
+        let x = vec![Interval::try_from((7.0, 8.0)).unwrap(), Interval::try_from((0.0, 1.0)).unwrap()];
+        for q in [Quantity::HessNorm, Quantity::NegLambdaMin, Quantity::GapLower, Quantity::GapUpper] {
+            assert_eq!(bound(&e, q, &x, -1.0), None, "{q:?}");
+        }
     }
 
     #[test]
