@@ -455,6 +455,17 @@ fn witness_point(c: &mut Claim, p: &[Rat]) {
     }
 }
 
+/// Records the claim on `name` as inconclusive: its quantity has no bound on some box.
+fn unbounded(out: &mut Constants, declared: &BTreeMap<String, Rat>, name: &str, statement: String, boxes: usize) {
+    let mut c = Claim::new(&format!("constants.{name}"), statement);
+    if let Some(v) = declared.get(name) {
+        c.value("declared", v.clone());
+    }
+    c.reason =
+        Some(format!("enclosure unbounded after {boxes} boxes: the objective may not be smooth on the domain box"));
+    out.record(c);
+}
+
 /// A constant bounded by sup q over the domain (ℓ, B₀, L, B₁, B₂).
 fn sup_constant(
     out: &mut Constants,
@@ -466,16 +477,7 @@ fn sup_constant(
 ) {
     let statement = format!("{what} on the domain box ({how})");
     let (Some(upper), Some(lower)) = (exact(s.upper), exact(s.lower.max(0.0))) else {
-        let mut c = Claim::new(&format!("constants.{name}"), statement);
-        if let Some(v) = declared.get(name) {
-            c.value("declared", v.clone());
-        }
-        c.reason = Some(format!(
-            "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
-            s.boxes
-        ));
-        out.record(c);
-        return;
+        return unbounded(out, declared, name, statement, s.boxes);
     };
     let mut d = Decision::new(name, statement, declared, || (upper.clone(), lower.clone()));
     let lower = lower.min(upper.clone());
@@ -567,15 +569,7 @@ fn gap_constants(out: &mut Constants, declared: &BTreeMap<String, Rat>, (lower, 
         let statement =
             format!("Thm 3 of 000: no eigenvalue of ∇²f in {interval} on the domain box ({side} side of the spectral gap; {how})");
         let Some(sup) = exact(s.upper) else {
-            let mut c = Claim::new(&format!("constants.{name}"), statement);
-            if let Some(v) = declared.get(name) {
-                c.value("declared", v.clone());
-            }
-            c.reason = Some(format!(
-                "enclosure unbounded after {} boxes: the objective may not be smooth on the domain box",
-                s.boxes
-            ));
-            out.record(c);
+            unbounded(out, declared, name, statement, s.boxes);
             continue;
         };
         // No eigenvalue on that side of 0 anywhere: every value works (μ = γ/2 when derived).
