@@ -482,6 +482,17 @@ mod gap_tests {
     }
 
     #[test]
+    fn an_unread_variable_is_an_exact_zero_eigenvalue() {
+        // f = cos x reads no y: ∇²f = diag(−cos x, 0). No eigenvalue in (−γ, 0) for γ = 1/2 < cos ½,
+        // and 0 lies in [0, μ) for every μ > 0: refuted at a witness (its level by the checker's
+        // counts, which set the exact zero row aside).
+        let c = run("cos(x)", "1/2", &[("gamma", "1/2"), ("mu", "3/10")], 20_000);
+        assert_eq!(status(&c, "gamma"), Status::Verified);
+        assert_eq!(status(&c, "mu"), Status::Refuted);
+        assert!(claim(&c, "constants.mu").values["boxes"].to_text().parse::<usize>().unwrap() < 100);
+    }
+
+    #[test]
     fn rotated_saddle_exercises_off_diagonal_entries() {
         // u = (3x + 4y)/5, v = (3y − 4x)/5 (an exact rotation): f = u² + cos v has ∇²f = 2∇u∇uᵀ − cos v ∇v∇vᵀ,
         // with unit ∇u ⊥ ∇v, so eigenvalues 2 and −cos v, and every entry depends on v. On [−1/2, 1/2]²,

@@ -151,6 +151,16 @@ fn gershgorin_avoids(h: &IMat, q: Quantity, s: f64, t: f64) -> bool {
     })
 }
 
+/// Whether no member of H has an eigenvalue in (s, 0) (λ₋, s = b), resp. [0, t) (−λ₊, t = −b),
+/// by the counts at both ends. Enclosure: rigorous.
+fn gap_free(h: &IMat, q: Quantity, s: f64, t: f64) -> bool {
+    let (Some((below_s, at_most_s)), Some(below_t)) = (counts(h, s), below(h, t)) else { return false };
+    match q {
+        Quantity::GapLower => at_most_s == below_t,
+        _ => below_s == below_t,
+    }
+}
+
 /// The i-th Gershgorin disc of H (every entry bounded), as an interval's ends. Enclosure: rigorous.
 fn disc(h: &IMat, i: usize) -> (f64, f64) {
     let r = (0..h.rows).filter(|&j| j != i).fold(point(0.0), |acc, j| acc + point(h.at(i, j).mag()));
@@ -168,12 +178,23 @@ fn none_on_its_side(h: &IMat, q: Quantity) -> bool {
     }
 }
 
-/// The number of eigenvalues below s of every member of H, shown with H − sI regular (so it is
-/// also the number at or below s); `None` when not shown. Enclosure: rigorous.
-fn below(h: &IMat, s: f64) -> Option<usize> {
+/// The numbers of eigenvalues below s and at or below s, the same for every member of H; `None`
+/// when not shown. A row and column of H − sI whose entries are all exactly 0 give the eigenvalue
+/// s to every member (A = P diag(A′, 0) Pᵀ, so In(A) = In(A′) + one zero: an objective that does
+/// not depend on a variable); the rest must be regular ([`IMat::inertia`]). Enclosure: rigorous.
+fn counts(h: &IMat, s: f64) -> Option<(usize, usize)> {
     let n = h.rows;
-    let a = (0..n * n).map(|k| if k / n == k % n { h.a[k] - point(s) } else { h.a[k] }).collect();
-    IMat { rows: n, cols: n, a }.inertia().map(|(neg, _)| neg)
+    let a: Vec<Interval> = (0..n * n).map(|k| if k / n == k % n { h.a[k] - point(s) } else { h.a[k] }).collect();
+    let zero = |x: &Interval| x.is_singleton() && x.inf() == 0.0;
+    let keep: Vec<usize> = (0..n).filter(|&i| !(0..n).all(|j| zero(&a[i * n + j]))).collect();
+    let rest = keep.iter().flat_map(|&i| keep.iter().map(move |&j| (i, j))).map(|(i, j)| a[i * n + j]).collect();
+    let (neg, _) = IMat { rows: keep.len(), cols: keep.len(), a: rest }.inertia()?;
+    Some((neg, neg + n - keep.len()))
+}
+
+/// The number of eigenvalues below s of every member of H ([`counts`]).
+fn below(h: &IMat, s: f64) -> Option<usize> {
+    counts(h, s).map(|c| c.0)
 }
 
 /// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there or
@@ -250,8 +271,7 @@ pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f
                 return Some(if none_on_its_side(&h, q) { NO_EIGENVALUE } else { 0.0 });
             }
             let (s, t) = q.gap_shifts(hint);
-            let shown =
-                hint < 0.0 && (gershgorin_avoids(&h, q, s, t) || below(&h, s).is_some_and(|k| below(&h, t) == Some(k)));
+            let shown = hint < 0.0 && (gershgorin_avoids(&h, q, s, t) || gap_free(&h, q, s, t));
             Some(if shown { hint } else { 0.0 })
         }
     }
@@ -754,6 +774,21 @@ mod tests {
         // cos(0.07) = 0.99755 < 0.999: an eigenvalue lies in (−0.999, 0); 2 lies in [0, 2.01).
         assert_eq!(bound(&e, Quantity::GapLower, &x, -0.999), Some(0.0));
         assert_eq!(bound(&e, Quantity::GapUpper, &x, -2.01), Some(0.0));
+    }
+
+    #[test]
+    fn a_variable_the_objective_does_not_read_gives_an_exact_zero_eigenvalue() {
+        // f = cos x on |x|, |y| ≤ 1/2: ∇²f = diag(−cos x, 0), eigenvalues in [−1, −0.877] and exactly 0.
+        let e = expr("cos(x)");
+        let x = square(0.5);
+        let h = hessian(&e, &x).unwrap();
+        assert_eq!(counts(&h, 0.0), Some((1, 2)));
+        // No eigenvalue in (−0.87, 0) (0 itself is not in it); one in [0, 1/10) (the exact 0).
+        assert_eq!(bound(&e, Quantity::GapLower, &x, -0.87), Some(-0.87));
+        assert_eq!(bound(&e, Quantity::GapUpper, &x, -0.1), Some(0.0));
+        // At a point, the level −1/1024 of −λ₊ is shown (λ₊ = 0 < 1/1024), so any μ > 0 is refuted.
+        let o = [q("1/4"), q("0")];
+        assert_eq!(lower_at(&e, Quantity::GapUpper, &o, None, Some(&q("-1/1024"))), -1.0 / 1024.0);
     }
 
     #[test]
