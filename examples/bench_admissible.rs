@@ -55,20 +55,8 @@ fn main() {
     );
 
     let d = 10;
-    let row = |i: usize| -> Vec<String> {
-        (0..d)
-            .map(|j| {
-                if i == j {
-                    "2"
-                } else if i.abs_diff(j) == 1 {
-                    "-1"
-                } else {
-                    "0"
-                }
-                .to_string()
-            })
-            .collect()
-    };
+    let entry = |i: usize, j: usize| ["2", "-1"].get(i.abs_diff(j)).unwrap_or(&"0").to_string();
+    let row = |i: usize| (0..d).map(|j| entry(i, j)).collect::<Vec<_>>();
     let laplacian = parse_spec_value(&serde_json::json!({
         "name": "laplacian_hb", "objective": {"type": "quadratic", "Q": (0..d).map(row).collect::<Vec<_>>()},
         "domain": vec![["-1", "1"]; d], "constants": {"L": "4", "B0": "10", "B1": "4", "B2": "0"},

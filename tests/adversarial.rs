@@ -383,14 +383,20 @@ fn range<'a>(c: &'a mut Value, id: &str) -> &'a mut Value {
     c["claims"].as_array_mut().unwrap().iter_mut().find(|r| r["id"] == id).unwrap()
 }
 
+/// The admissibility certificate with the first component of `id`'s range (and its h_lo) ending at
+/// `h`, rejected because the claim is refuted there.
+fn first_component_ends_at(id: &str, h: &str) {
+    let mut c = admissibility();
+    let r = range(&mut c, id);
+    r["components"][0]["h_to"] = json!(h);
+    r["h_lo"] = json!(h);
+    rejected(c, id, &[&format!("component 0: the claim is refuted at h_to = {h}")]);
+}
+
 #[test]
 fn an_admissible_range_beyond_its_supremum() {
     // ks.thm3's exact supremum is 1/190: a component ending at 1/95, its record moved there.
-    let mut c = admissibility();
-    let r = range(&mut c, "ks.thm3");
-    r["components"][0]["h_to"] = json!("1/95");
-    r["h_lo"] = json!("1/95");
-    rejected(c, "ks.thm3", &["component 0: the claim is refuted at h_to = 1/95"]);
+    first_component_ends_at("ks.thm3", "1/95");
 }
 
 // ---- the classical step-size conditions (step.stable, step.descent) ------------------------------
@@ -398,11 +404,7 @@ fn an_admissible_range_beyond_its_supremum() {
 #[test]
 fn a_stability_range_beyond_its_supremum() {
     // Heavy ball λ = 9/10, L = 1: stable iff h < 2(1 + λ)/L = 19/5; a component ending at 4.
-    let mut c = admissibility();
-    let r = range(&mut c, "step.stable");
-    r["components"][0]["h_to"] = json!("4");
-    r["h_lo"] = json!("4");
-    rejected(c, "step.stable", &["component 0: the claim is refuted at h_to = 4"]);
+    first_component_ends_at("step.stable", "4");
 }
 
 #[test]

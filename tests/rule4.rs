@@ -105,22 +105,8 @@ fn the_first_exit_of_a_diverging_gd_orbit_is_named() {
     // d = 10 Laplacian tridiag(−1, 2, −1), λ_max = 2 + 2cos(π/11) ≈ 3.919, h = 13/25: hL ≈ 2.038 > 2.
     // From x₀ = ±1/1000 alternating the top mode grows by |1 − hλ_max| ≈ 1.038 per step.
     let d: usize = 10;
-    let qm: Vec<Vec<String>> = (0..d)
-        .map(|i| {
-            (0..d)
-                .map(|j| {
-                    if i == j {
-                        "2"
-                    } else if i.abs_diff(j) == 1 {
-                        "-1"
-                    } else {
-                        "0"
-                    }
-                    .to_string()
-                })
-                .collect()
-        })
-        .collect();
+    let entry = |i: usize, j: usize| ["2", "-1"].get(i.abs_diff(j)).unwrap_or(&"0").to_string();
+    let qm: Vec<Vec<String>> = (0..d).map(|i| (0..d).map(|j| entry(i, j)).collect()).collect();
     let x0: Vec<String> = (0..d).map(|i| if i % 2 == 0 { "1/1000" } else { "-1/1000" }.to_string()).collect();
     let v = json!({
         "name": "laplacian_unstable", "objective": {"type": "quadratic", "Q": qm, "b": vec!["0"; d]},

@@ -19,6 +19,7 @@ use crate::objective::{BoxObjective, Quantity};
 use inari::Interval;
 use num_traits::Signed;
 use shadowcert_checker::expression::{Expression, Ival};
+use shadowcert_checker::interval::IMat;
 use shadowcert_checker::theorems::general::{self, Covering};
 use std::collections::BTreeMap;
 
@@ -90,32 +91,26 @@ fn spectral_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
     best
 }
 
-/// The eigenvalue enclosures of the interval Hessian on `x` (`None` where f is not smooth there).
-fn hessian_eigenvalues(e: &Expression, x: &[Interval]) -> Option<Vec<Interval>> {
-    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
-    let h = e.hessian(&xs);
-    h.iter().flatten().all(|v| v.defined).then(|| {
-        crate::enclose::symmetric::eig_enclosures(&h.iter().map(|r| r.iter().map(|v| v.iv).collect()).collect())
-    })
-}
-
-/// The engine's enclosure of a gap edge on `x` (`largest_negative`, `neg_smallest_nonnegative`).
-fn gap_edge(e: &Expression, q: Quantity, x: &[Interval]) -> Option<(Vec<Interval>, Interval)> {
-    let ev = hessian_eigenvalues(e, x)?;
+/// The engine's enclosure of a gap edge (`largest_negative`, `neg_smallest_nonnegative`) over the
+/// interval Hessian `h`, with the eigenvalue enclosures it comes from.
+fn gap_edge(h: &IMat, q: Quantity) -> (Vec<Interval>, Interval) {
+    let rows: Vec<Vec<Interval>> = (0..h.rows).map(|i| (0..h.cols).map(|j| h.at(i, j)).collect()).collect();
+    let ev = crate::enclose::symmetric::eig_enclosures(&rows);
     let edge = if q == Quantity::GapLower { largest_negative(&ev) } else { neg_smallest_nonnegative(&ev) };
-    Some((ev, edge))
+    (ev, edge)
 }
 
 /// The bound of a gap edge on a box (the engine's search, verified by the checker's
-/// `general::bound`): the upper end b of the engine's enclosure of the edge (shown by Gershgorin
-/// discs), else b raised a little or halfway to the next eigenvalue enclosure (so that the inertia
-/// counts at the two shifts are regular); 0 (nothing shown) when none verifies, +∞ where f is not
-/// smooth on the box.
+/// `general::gap_bound` on the same interval Hessian): the upper end b of the engine's enclosure of
+/// the edge (shown by Gershgorin discs), else b raised a little or halfway to the next eigenvalue
+/// enclosure (so that the inertia counts at the two shifts are regular); 0 (nothing shown) when
+/// none verifies, +∞ where f is not smooth on the box.
 fn gap_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
-    let Some((ev, edge)) = gap_edge(e, q, x) else { return f64::INFINITY };
+    let Some(h) = general::hessian(e, x) else { return f64::INFINITY };
+    let (ev, edge) = gap_edge(&h, q);
     let b = edge.sup();
     if b <= NO_EIGENVALUE {
-        return general::bound(e, q, x, b).unwrap_or(f64::INFINITY);
+        return general::gap_bound(&h, q, b);
     }
     // The nearest end of an eigenvalue enclosure beyond b, on the edge's scale (λ for λ₋, −λ for
     // −λ₊), capped at 0.
@@ -125,30 +120,26 @@ fn gap_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
         .filter(|&v| v > b)
         .fold(0.0_f64, f64::min);
     let raised = b + b.abs() * 1e-12 + 4.0 * f64::EPSILON * b.abs() + f64::MIN_POSITIVE;
-    for hint in [b, raised, b + (next - b) / 2.0] {
-        if hint < 0.0 && general::bound(e, q, x, hint) == Some(hint) {
-            return hint;
-        }
-    }
-    0.0
+    [b, raised, b + (next - b) / 2.0]
+        .into_iter()
+        .find(|&hint| hint < 0.0 && general::gap_bound(&h, q, hint) == hint)
+        .unwrap_or(0.0)
 }
 
-/// The level a witness point proves for a gap edge: the lower end w of the engine's enclosure of
-/// the edge at `p`, lowered a little, when ∇²f(p) has an eigenvalue in [w, 0), resp. [0, −w), by
-/// the checker's inertia counts (`None` otherwise, or for other quantities).
+/// The level the engine proposes for a gap edge at the point `p`: the lower end w of its enclosure
+/// of the edge there, lowered a little (`None` for other quantities, or with no eigenvalue on that
+/// side). The checker's `general::lower_at` decides whether it holds.
 fn gap_level(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Rat> {
     if !q.is_gap() {
         return None;
     }
     let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
-    let (_, edge) = gap_edge(e, q, &x)?;
+    let (_, edge) = gap_edge(&general::hessian(e, &x)?, q);
     let w = edge.inf();
     if w <= NO_EIGENVALUE || !w.is_finite() {
         return None;
     }
-    let lowered = w - w.abs() * 1e-12 - 4.0 * f64::EPSILON * w.abs() - f64::MIN_POSITIVE;
-    let level = Rat::from_float(lowered)?;
-    (general::lower_at(e, q, p, None, Some(&level)) == lowered).then_some(level)
+    Rat::from_float(w - w.abs() * 1e-12 - 4.0 * f64::EPSILON * w.abs() - f64::MIN_POSITIVE)
 }
 
 /// A unit-ish vector along the eigenvalue of ∇²f(p) that `q` reads (largest |λ| or λ_min), as exact
@@ -232,6 +223,8 @@ pub fn expression_cover(
     let level = gap_level(e, q, &c.search.witness);
     let bounds = c.bounds.iter().map(|&b| Rat::from_float(b)).collect();
     let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref(), level.as_ref());
+    // A level the counts do not show is not stored (the checker would reject it).
+    let level = level.filter(|_| lower_at_witness > f64::NEG_INFINITY);
     let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector, level };
     (general::Search { lower: lower_at_witness, ..general_search(&c.search) }, covering)
 }

@@ -199,7 +199,7 @@ fn below(h: &IMat, s: f64) -> Option<usize> {
 
 /// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there or
 /// an entry is not bounded (overflow).
-fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
+pub fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
     let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
     let h = e.hessian(&xs);
     let d = x.len();
@@ -247,12 +247,14 @@ pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f
         Quantity::HessNorm | Quantity::NegLambdaMin => {
             let h = hessian(e, x)?;
             // Gershgorin on the interval matrix itself (exact where H is diagonal) …
-            let d = h.rows;
-            let off = |i: usize| (0..d).filter(|&j| j != i).fold(point(0.0), |s, j| s + point(h.at(i, j).mag()));
-            let gershgorin = (0..d)
-                .map(|i| match q {
-                    Quantity::HessNorm => (point(h.at(i, i).mag()) + off(i)).sup(),
-                    _ => (off(i) - point(h.at(i, i).inf())).sup(),
+            let gershgorin = (0..h.rows)
+                .map(|i| {
+                    let (lo, hi) = disc(&h, i);
+                    if q == Quantity::HessNorm {
+                        hi.max(-lo)
+                    } else {
+                        -lo
+                    }
                 })
                 .fold(f64::NEG_INFINITY, f64::max);
             // … or the proposed σ, by Weyl and Cholesky.
@@ -265,15 +267,25 @@ pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f
                 };
             Some(if ok { gershgorin.min(hint) } else { gershgorin })
         }
-        Quantity::GapLower | Quantity::GapUpper => {
-            let h = hessian(e, x)?;
-            if hint <= NO_EIGENVALUE {
-                return Some(if none_on_its_side(&h, q) { NO_EIGENVALUE } else { 0.0 });
-            }
-            let (s, t) = q.gap_shifts(hint);
-            let shown = hint < 0.0 && (gershgorin_avoids(&h, q, s, t) || gap_free(&h, q, s, t));
-            Some(if shown { hint } else { 0.0 })
-        }
+        Quantity::GapLower | Quantity::GapUpper => Some(gap_bound(&hessian(e, x)?, q, hint)),
+    }
+}
+
+/// The bound of the gap edge `q` over the interval Hessian `h` of a box: the proposed `hint` b when
+/// it holds (no eigenvalue in (b, 0), resp. [0, −b), by Gershgorin discs or the counts at both
+/// ends; for b = [`NO_EIGENVALUE`], none on that side of 0), else 0 (both edges are ≤ 0).
+///
+/// Enclosure: rigorous (an upper bound of q at every member).
+pub fn gap_bound(h: &IMat, q: Quantity, hint: f64) -> f64 {
+    if hint <= NO_EIGENVALUE {
+        return if none_on_its_side(h, q) { NO_EIGENVALUE } else { 0.0 };
+    }
+    let (s, t) = q.gap_shifts(hint);
+    let shown = hint < 0.0 && (gershgorin_avoids(h, q, s, t) || gap_free(h, q, s, t));
+    if shown {
+        hint
+    } else {
+        0.0
     }
 }
 
