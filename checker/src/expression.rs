@@ -32,6 +32,7 @@
 //! rounds outward exactly). Tightness: natural interval extension of the program and of its
 //! forward-mode derivative recurrences, with identical subterms evaluated once.
 
+use crate::elementary::Elementary;
 use crate::exact::{parse_rat, Rat};
 use crate::interval::rat_to_interval;
 use inari::{const_interval, Interval};
@@ -50,7 +51,6 @@ pub const FUNCTION_NAMES: [&str; 7] = ["exp", "log", "sqrt", "sin", "cos", "tanh
 
 const ZERO: Interval = const_interval!(0.0, 0.0);
 const ONE: Interval = const_interval!(1.0, 1.0);
-const UNIT: Interval = const_interval!(0.0, 1.0);
 
 /// The point interval [n, n] of a small integer (exact).
 fn int_interval(n: i32) -> Interval {
@@ -219,9 +219,7 @@ impl Num for Ival {
         self.unary(true, Interval::tanh)
     }
     fn sigma(&self) -> Self {
-        // t occurs once in 1/(1 + e^{−t}), so the natural extension is the tight range [σ(inf), σ(sup)]
-        // up to rounding; 1 + e^{−t} ≥ 1 never reaches 0 (an infinite end gives 0 or 1).
-        self.unary(true, |a| (ONE / (ONE + (-a).exp())).intersection(UNIT))
+        self.unary(true, Interval::sigmoid)
     }
     fn defined(&self) -> bool {
         self.defined

@@ -16,6 +16,7 @@ pub mod admissibility;
 pub mod certificate;
 pub mod check;
 pub mod claim;
+pub mod elementary;
 pub mod error;
 pub mod exact;
 pub mod expression;

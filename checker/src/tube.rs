@@ -20,6 +20,7 @@
 //!
 //! Enclosure: rigorous. Tightness: the radius grows like θᵏr₀ + Σθʲδ, δ the rounding of one step.
 
+use crate::elementary::Elementary;
 use crate::exact::{fmt_rat, parse_rat, Rat, RatInterval, RatMatrix};
 use crate::interval::{as_f64, exact, norm_p, point, rat_to_interval, IMat};
 use inari::Interval;

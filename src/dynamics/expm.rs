@@ -72,6 +72,7 @@ pub(crate) mod tests {
     use crate::enclose::{interval_contains_rat, rat_to_interval};
     use crate::exact::{parse_rat, Rat, RatMatrix};
     use num_traits::{One, Signed, Zero};
+    use shadowcert_checker::elementary::Elementary;
 
     fn q(s: &str) -> Rat {
         parse_rat(s).unwrap()
@@ -135,7 +136,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rotation_has_closed_form() {
-        // e^{t[[0, −1], [1, 0]]} = [[cos t, −sin t], [sin t, cos t]], t = 3/2; inari's cos/sin enclose.
+        // e^{t[[0, −1], [1, 0]]} = [[cos t, −sin t], [sin t, cos t]], t = 3/2; the elementary module's cos/sin enclose.
         let t = q("3/2");
         let x = vec![vec![Rat::zero(), -t.clone()], vec![t.clone(), Rat::zero()]];
         let e = expm1(&IMat::from_rat(&x)).add(&IMat::identity(x.len()));

@@ -31,6 +31,7 @@ use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use nalgebra::SymmetricEigen;
 use num_traits::{One, Zero};
+use shadowcert_checker::elementary::Elementary;
 
 /// The one-step map's enclosures (e^{τK} − I, affine part) from the augmented exponential of τ·[[K, g], [0, 0]].
 fn sampling_map(k: &RatMatrix, g: &[Rat], tau: &Rat) -> (IMat, Vec<Interval>) {

@@ -59,6 +59,7 @@ use crate::exact::Rat;
 use crate::objective::{ball_box, BoxObjective};
 use inari::Interval;
 use num_traits::One;
+use shadowcert_checker::elementary::Elementary;
 
 /// Order p of the Taylor polynomial of one substep. (Measured on the digits objective, d = 65: the
 /// remainder on the a-priori box, not the series itself, limits the substep; p = 16 allows twice the

@@ -30,6 +30,7 @@
 //! extension; on point arguments the coefficients are a few ulps wide.
 
 use inari::{const_interval, Interval};
+use shadowcert_checker::elementary::Elementary;
 
 const ZERO: Interval = const_interval!(0.0, 0.0);
 const ONE: Interval = const_interval!(1.0, 1.0);

@@ -30,6 +30,7 @@ use inari::{const_interval, Interval};
 use num_integer::Integer;
 use num_traits::{One, ToPrimitive, Zero};
 use rayon::prelude::*;
+use shadowcert_checker::elementary::{sigmoid_at, Elementary};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -851,8 +852,8 @@ const TWO: Interval = const_interval!(2.0, 2.0);
 
 /// One rounding to nearest, bounded outward: if x̂ (not NaN) is the round-to-nearest result of an
 /// exact operation with value x, then `dn(x̂) ≤ x ≤ up(x̂)` (x̂ is within half an ulp of x; on
-/// overflow x̂ = ±∞ and |x| > f64::MAX). The f64 kernels below ([`mid_rad`], [`CentredSum`],
-/// [`exp_bounds`], [`sigma_at`]) bound each operation this way, using monotonicity.
+/// overflow x̂ = ±∞ and |x| > f64::MAX). The f64 kernels below ([`mid_rad`], [`CentredSum`]) bound each
+/// operation this way, using monotonicity.
 fn up(x: f64) -> f64 {
     x.next_up()
 }
@@ -959,96 +960,6 @@ fn ball((m, r): (f64, f64)) -> Interval {
     }
 }
 
-/// ln 2 = LN2_HI + λ with λ ∈ [`LN2_LO`]: fdlibm's split (LN2_HI has 32 significant bits, so
-/// k·LN2_HI is exact for |k| < 2²¹), λ enclosed by the two neighbours of fdlibm's `ln2_lo`
-/// (test `ln2_split_encloses_ln2`, against the series ln 2 = Σ 1/(j·2ʲ) in exact rationals).
-const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
-const LN2_LO: Interval = const_interval!(f64::from_bits(0x3DEA_39EF_3579_3C75), f64::from_bits(0x3DEA_39EF_3579_3C77));
-
-/// 14!/j! for j = 0, …, 14 (integers below 2⁵³, exact in f64).
-const EXP_TAYLOR: [f64; 15] = [
-    87178291200.0,
-    87178291200.0,
-    43589145600.0,
-    14529715200.0,
-    3632428800.0,
-    726485760.0,
-    121080960.0,
-    17297280.0,
-    2162160.0,
-    240240.0,
-    24024.0,
-    2184.0,
-    182.0,
-    14.0,
-    1.0,
-];
-
-/// Bounds lo ≤ exp(x) ≤ hi for a finite x, in f64 arithmetic (MPFR's `exp`, about 2.5 µs, used to
-/// dominate the cost of a gradient).
-///
-/// For |x| ≤ 700: k = round(x/ln 2) (any integer would do), x = k ln 2 + ρ with
-/// ρ = (x − k·LN2_HI) − k·λ, λ = ln 2 − LN2_HI ∈ [`LN2_LO`]; k·LN2_HI is exact (|k| ≤ 1010 < 2¹⁰, and
-/// LN2_HI has 32 significant bits), the rest is bounded by [`up`]/[`dn`]: ρ ∈ [r₋, r₊].
-/// exp(x) = 2ᵏ·exp(ρ). For |r₋|, |r₊| ≤ 3/8 (always: |x/ln 2 − k| ≤ 1/2 up to rounding), Taylor's
-/// theorem with Lagrange remainder: 14!·exp(ρ) = P(ρ) + e^ξ ρ¹⁵/15, P(ρ) = Σⱼ₌₀¹⁴ (14!/j!) ρʲ,
-/// |ξ| ≤ |ρ|, and |e^ξ ρ¹⁵/15| ≤ e^{3/8}(3/8)¹⁵/15 < 1.455·4.08·10⁻⁷/15 < 3.96·10⁻⁸ < 4·10⁻⁸.
-///
-/// P is evaluated by Horner's rule Hⱼ(ρ) = Hⱼ₊₁(ρ)·ρ + 14!/j! on an interval [lo, hi] that holds
-/// Hⱼ₊₁(ρ) for every ρ ∈ [r₋, r₊]: while lo > 0 (checked; else inari's `exp`),
-/// a·ρ ≥ (r₋ ≥ 0 ? lo : hi)·r₋ and a·ρ ≤ (r₊ ≥ 0 ? hi : lo)·r₊ for all a ∈ [lo, hi], and each bound is
-/// one fused multiply-add (one rounding), moved outward by [`dn`]/[`up`]. Then
-/// exp(x) ∈ [dn(dn(lo − 4·10⁻⁸)/14!), up(up(hi + 4·10⁻⁸)/14!)]·2ᵏ, the scaling by 2ᵏ exact (the
-/// factor lies in [e^{−3/8}, e^{3/8}], the product in the normal range). Otherwise inari's `exp`.
-///
-/// Enclosure: rigorous. Tightness: a few ulps (two per Horner step, damped by |ρ| ≤ 3/8; the
-/// remainder bound is below 10⁻¹⁸ relative).
-fn exp_bounds(x: f64) -> (f64, f64) {
-    const FACT14: f64 = 87178291200.0;
-    const REM: f64 = 4e-8;
-    if x.abs() <= 700.0 {
-        let k = (x * std::f64::consts::LOG2_E).round();
-        let t = x - k * LN2_HI;
-        let (l_lo, l_hi) = (LN2_LO.inf(), LN2_LO.sup());
-        let (kl_lo, kl_hi) = if k >= 0.0 { (k * l_lo, k * l_hi) } else { (k * l_hi, k * l_lo) };
-        let (r_lo, r_hi) = (dn(dn(t) - up(kl_hi)), up(up(t) - dn(kl_lo)));
-        if r_lo.abs() <= 0.375 && r_hi.abs() <= 0.375 {
-            let (mut lo, mut hi) = (EXP_TAYLOR[14], EXP_TAYLOR[14]);
-            for &c in EXP_TAYLOR[..14].iter().rev() {
-                if lo <= 0.0 {
-                    break; // (and a NaN fails the check after the loop)
-                }
-                let l = dn((if r_lo >= 0.0 { lo } else { hi }).mul_add(r_lo, c));
-                let h = up((if r_hi >= 0.0 { hi } else { lo }).mul_add(r_hi, c));
-                (lo, hi) = (l, h);
-            }
-            if lo > 0.0 {
-                // |k| ≤ 1010: the biased exponent k + 1023 is in [13, 2033].
-                let two_k = f64::from_bits(((k as i64 + 1023) as u64) << 52);
-                return (dn(dn(lo - REM) / FACT14) * two_k, up(up(hi + REM) / FACT14) * two_k);
-            }
-        }
-    }
-    let e = point(x).exp();
-    (e.inf(), e.sup())
-}
-
-/// σ(t) = 1/(1 + e^{−t}) at a point t (σ(−∞) = 0, σ(+∞) = 1, [0, 1] for NaN): σ decreases in
-/// e^{−t} ∈ [e₋, e₊] ([`exp_bounds`]), so σ(t) ∈ [dn(1/up(1 + e₊)), up(1/dn(1 + e₋))] ∩ [0, 1].
-/// Enclosure: rigorous.
-fn sigma_at(t: f64) -> Interval {
-    let (lo, hi) = if t.is_nan() {
-        (0.0, 1.0)
-    } else if t.is_infinite() {
-        let v = if t > 0.0 { 1.0 } else { 0.0 };
-        (v, v)
-    } else {
-        let (e_lo, e_hi) = exp_bounds(-t);
-        (dn(1.0 / up(1.0 + e_hi)), up(1.0 / dn(1.0 + e_lo)))
-    };
-    Interval::try_from((lo.max(0.0), hi.min(1.0))).expect("0 <= lo <= hi <= 1")
-}
-
 /// Range of the polynomial `p` in s over s ∈ hull(ends), using the critical points `crit` of `p`:
 /// the extremes are at the ends or at a critical point inside.
 fn poly_range(p: impl Fn(Interval) -> Interval, ends: (Interval, Interval), crit: &[Interval]) -> Interval {
@@ -1136,13 +1047,13 @@ fn loss_poly(loss: Loss, k: u32, s: Interval) -> Interval {
 fn loss_derivative(loss: Loss, k: u32, z: Interval) -> Interval {
     if z.wid() < 1e-6 {
         let (m, r) = mid_rad(z);
-        let s = sigma_at(m);
+        let s = sigmoid_at(m);
         let q = up(0.25 * r);
         let s0 = Interval::try_from((dn(s.inf() - q).max(0.0), up(s.sup() + q).min(1.0))).expect("in [0, 1]");
         let dz = Interval::try_from((-r, r)).expect("a finite radius");
         return loss_poly(loss, k + 1, s0).mul_add(dz, loss_poly(loss, k, s));
     }
-    let ends = (sigma_at(z.inf()), sigma_at(z.sup()));
+    let ends = (sigmoid_at(z.inf()), sigmoid_at(z.sup()));
     let crit = match (loss, k) {
         (Loss::Logistic, 1) => vec![],
         (Loss::Logistic, k) => crit(k),
@@ -1381,52 +1292,12 @@ mod tests {
     }
 
     #[test]
-    fn ln2_split_and_taylor_constants_are_exact() {
-        // ln 2 = Σ_{j ≥ 1} 1/(j·2ʲ); the tail after j = 120 is below 2⁻¹²⁰.
-        let mut ln2 = rat(0);
-        for j in 1..=120u32 {
-            ln2 += Rat::new(1.into(), num_bigint::BigInt::from(j) << j as usize);
-        }
-        let tail = Rat::new(1.into(), num_bigint::BigInt::from(1) << 120usize);
-        let lam = ln2 - exact(LN2_HI);
-        assert!(holds(&LN2_LO, &lam, &(&lam + &tail)), "{LN2_LO:?}");
-        // LN2_HI has 32 significant bits (k·LN2_HI exact for |k| < 2²¹).
-        assert_eq!(LN2_HI.to_bits() & ((1 << 21) - 1), 0);
-        // 14!/j!.
-        let mut f = 1.0f64;
-        for (j, &c) in EXP_TAYLOR.iter().enumerate() {
-            if j > 0 {
-                f *= j as f64;
-            }
-            assert_eq!(c * f, 87178291200.0, "j = {j}");
-        }
-        // The remainder bound: e^{3/8}(3/8)¹⁵/15 < 4·10⁻⁸ (e^{3/8} < 1.455 since 1.455 > Σ (3/8)ʲ/j! + tail).
-        let r = Rat::new(3.into(), 8.into());
-        assert!(exp_bracket(&r).1 < Rat::new(1455.into(), 1000.into()));
-        let rem = Rat::new(1455.into(), 1000.into()) * num_traits::pow(r, 15) / rat(15);
-        assert!(rem < exact(4e-8), "{rem}");
-    }
-
-    #[test]
-    fn exp_bounds_enclose_exact_exponentials_within_a_few_ulps() {
-        let mut g = Lcg(11);
-        let mut xs: Vec<f64> = vec![0.0, -0.0, 1.0, -1.0, 0.34657359027997264, 1e-300, -745.0, 699.9, -699.9, 710.0];
-        xs.extend((0..60).map(|_| 40.0 * g.next()));
-        xs.extend((0..20).map(|_| 700.0 * g.next()));
-        for x in xs {
-            let (lo, hi) = exp_bounds(x);
-            let (elo, ehi) = exp_bracket(&exact(x));
-            assert!(holds(&I::try_from((lo, hi)).unwrap(), &elo, &ehi), "exp({x}) not in [{lo:e}, {hi:e}]");
-            if x.abs() <= 700.0 {
-                assert!(hi - lo <= 8.0 * f64::EPSILON * hi, "exp({x}): [{lo:e}, {hi:e}] wider than 8 ulps");
-            }
-        }
-        // σ at points, against the exact bracket; σ(±∞).
+    fn sigmoid_at_points_holds_the_exact_bracket() {
         for z in [-30.0, -2.5, -1e-9, 0.0, 0.7, 3.0, 36.0] {
             let (a, b) = sigma_bracket(&exact(z));
-            assert!(holds(&sigma_at(z), &a, &b), "σ({z})");
+            assert!(holds(&sigmoid_at(z), &a, &b), "σ({z})");
         }
-        assert_eq!((sigma_at(f64::NEG_INFINITY), sigma_at(f64::INFINITY)), (pt(0.0), pt(1.0)));
+        assert_eq!((sigmoid_at(f64::NEG_INFINITY), sigmoid_at(f64::INFINITY)), (pt(0.0), pt(1.0)));
     }
 
     #[test]

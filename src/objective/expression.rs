@@ -33,6 +33,7 @@ use crate::enclose::taylor::SeriesMap;
 use crate::exact::{fmt_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
+use shadowcert_checker::elementary::Elementary;
 use shadowcert_checker::expression as checked;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -404,12 +405,7 @@ fn apply(f: Func, a: Interval) -> Interval {
         Func::Sin => a.sin(),
         Func::Cos => a.cos(),
         Func::Tanh => a.tanh(),
-        // σ is increasing: [σ(inf), σ(sup)], each endpoint enclosed by 1/(1 + e^{−t}).
-        Func::Sigma => {
-            let lo = ONE / (ONE + (-Interval::try_from((a.inf(), a.inf())).unwrap_or(a)).exp());
-            let hi = ONE / (ONE + (-Interval::try_from((a.sup(), a.sup())).unwrap_or(a)).exp());
-            lo.convex_hull(hi)
-        }
+        Func::Sigma => a.sigmoid(),
     }
 }
 

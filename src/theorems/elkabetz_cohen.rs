@@ -97,6 +97,7 @@ use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::One;
+use shadowcert_checker::elementary::Elementary;
 
 /// Statement of `ec.thm1` when it stops before its bound is computed.
 const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \

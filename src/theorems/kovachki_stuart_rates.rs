@@ -85,6 +85,7 @@ use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};
+use shadowcert_checker::elementary::Elementary;
 use std::collections::BTreeMap;
 
 pub use shadowcert_checker::theorems::KS_THM2_HEADLINE as HEADLINE;

@@ -36,6 +36,7 @@
 use super::constants::Spectrum;
 use super::Measured;
 use crate::claim::{Claim, Rel, Status};
+use crate::elementary::Elementary;
 use crate::exact::{rat, round_up_dyadic, sqrt_enclosure, Rat, RatInterval, RatMatrix};
 use crate::inputs::{Inputs, Method, ObjectiveInputs};
 use crate::interval::{exact, norm2, point, rat_interval_to_interval, rat_to_interval, to_rat_interval};
