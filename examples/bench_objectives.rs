@@ -37,8 +37,15 @@ fn main() {
 
     // 2. Digits.
     let t = Instant::now();
-    let ds =
-        Dataset::load("data/digits_3v5.csv", &root.join("specs"), Loss::Sigmoid, q("1/100"), true, q("1/16")).unwrap();
+    let ds = Dataset::load(
+        "data/digits_3v5.csv",
+        &root.join("specs/data/digits_3v5.csv"),
+        Loss::Sigmoid,
+        q("1/100"),
+        true,
+        q("1/16"),
+    )
+    .unwrap();
     println!("digits: loaded and precomputed in {:.3} s", t.elapsed().as_secs_f64());
     let w: Vec<Interval> = (0..65)
         .map(|i| {
