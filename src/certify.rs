@@ -69,13 +69,19 @@ pub fn certify_path(path: &Path) -> Result<Certified> {
 /// recorded in the certificate's inputs (`budget.max_boxes`), so `check` re-runs exactly the same
 /// enclosures: the time limit only chooses the budget, never the numbers.
 pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>) -> Result<Certified> {
-    let bytes = read_spec_bytes(path)?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
+    certify_bytes(&read_spec_bytes(path)?, path, tighten)
+}
+
+/// As [`certify_path_tightened`], for the spec's bytes already read: `path` names the spec in the
+/// certificate's provenance, and a dataset's `data` is relative to its directory (the Python
+/// package passes a dict's JSON with a path in the working directory).
+pub fn certify_bytes(bytes: &[u8], path: &Path, tighten: Option<std::time::Duration>) -> Result<Certified> {
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
     let mut spec = parse_spec_str_in(&text, Some(&spec_dir(path)))?;
     let display = path.to_string_lossy().replace('\\', "/");
     let source = SpecSource {
         path: display.strip_prefix("./").unwrap_or(&display).to_string(),
-        sha256: certificate::sha256_hex(&bytes),
+        sha256: certificate::sha256_hex(bytes),
     };
     let start = std::time::Instant::now();
     let (mut claims, mut evidence) = theorems::evaluate_with_evidence(&spec);

@@ -10,6 +10,7 @@
 //! * [`grid`]: sweeps and maps over h, λ, a or a constant, shards and their merge, CSV.
 //! * [`plot`]: the SVG heat map of a map with the certified boundary.
 //! * [`certificate`]: the writer of admissibility certificates (`"kind": "admissibility"`).
+//! * [`verdict`]: every step-size claim at one h, and whether that h is safe.
 
 pub mod certificate;
 pub mod claims;
@@ -17,7 +18,9 @@ pub mod fast;
 pub mod grid;
 pub mod plot;
 pub mod range;
+pub mod verdict;
 
 pub use claims::{closed_form_supremum, step_claims, StepClaims, Supremum, Verdict, STEP_CLAIMS};
 pub use fast::FastClaims;
 pub use range::{admissible, claim_range, ClaimRange, Component, Refutation, Request};
+pub use verdict::{verdict_at, StepVerdict, STABILITY_CLAIMS};

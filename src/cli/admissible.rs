@@ -2,7 +2,7 @@
 
 use super::{fail, report::approx, write_atomic};
 use shadowcert::admissible::certificate as adm_cert;
-use shadowcert::admissible::{admissible, step_claims, ClaimRange, Request, Verdict};
+use shadowcert::admissible::{admissible, verdict_at as verdict_at_h, ClaimRange, Request, Verdict};
 use shadowcert::certificate::{self, SpecSource};
 use shadowcert::exact::{fmt_rat, Rat};
 use shadowcert::spec::{parse_spec_str_in, spec_dir, Method};
@@ -84,22 +84,14 @@ fn wrapped(head: &str, items: &[String], sep: &str, indent: usize) -> String {
 /// The verdict at one step size `h`, from the exact statements (what `certify` decides at that h),
 /// and the largest certified step size of each claim: the top of the report.
 fn verdict_at(out: &mut String, spec: &shadowcert::spec::Spec, ranges: &[ClaimRange], h: &Rat, own: bool) {
-    let sc = step_claims(spec);
     let whose = if own { " (the spec's step size)" } else { "" };
     let applicable: Vec<&ClaimRange> = ranges.iter().filter(|r| r.not_applicable.is_none()).collect();
     if applicable.is_empty() {
         let _ = writeln!(out, "  h = {}{whose}: no step-size claim applies to this spec", show(h));
         return;
     }
-    let decided: Vec<(&str, Verdict, shadowcert::claim::Claim)> = applicable
-        .iter()
-        .map(|r| {
-            let (v, c) = sc.decide(&r.id, h);
-            (r.id.as_str(), v, c)
-        })
-        .collect();
-    let stability = ["step.stable", "step.descent"].iter().find_map(|id| decided.iter().find(|d| d.0 == *id));
-    let word = match stability {
+    let sv = verdict_at_h(spec, ranges, h);
+    let word = match sv.basis() {
         Some((id, Verdict::Verified, c)) => match c.values.get("rate") {
             Some(rate) => format!("safe ({id}: spectral radius ≤ {})", approx(rate.hi())),
             None => format!("safe ({id})"),
@@ -108,12 +100,12 @@ fn verdict_at(out: &mut String, spec: &shadowcert::spec::Spec, ranges: &[ClaimRa
             let why = c.reason.clone().unwrap_or_default();
             format!("NOT safe ({id} refuted: {} fails)", why.trim_start_matches("fails: "))
         }
-        Some((id, _, _)) => format!("undecided ({id} inconclusive)"),
+        Some((id, ..)) => format!("undecided ({id} inconclusive)"),
         None => "no stability condition applies".to_string(),
     };
     let _ = writeln!(out, "  h = {}{whose}: {word}", show(h));
     for v in [Verdict::Verified, Verdict::Refuted, Verdict::Inconclusive] {
-        let ids: Vec<String> = decided.iter().filter(|d| d.1 == v).map(|d| d.0.to_string()).collect();
+        let ids: Vec<String> = sv.decided.iter().filter(|d| d.1 == v).map(|d| d.0.clone()).collect();
         if !ids.is_empty() {
             let head = format!("    {}: ", v.as_str());
             let _ = writeln!(out, "{}", wrapped(&head, &ids, ", ", head.chars().count()));
