@@ -1,9 +1,9 @@
 //! shadowcert: certified numbers for the theory linking optimization algorithms to ODEs.
 //!
 //! The modules are layered one way, lowest first; each uses only its own layer and lower ones
-//! (`tests/architecture.rs` enforces it): `error`, `exact`, `claim` (the last two from the trusted
-//! crate `shadowcert_checker`, which depends on nothing of the engine) < `enclose` (the interval
-//! engine, inari) < `objective` < `spec` (a validated spec holds its parsed objective) < `dynamics`
+//! (`tests/architecture.rs` enforces it): `error`, `exact`, `claim`, `elementary` (the last three
+//! from the trusted crate `shadowcert_checker`, which depends on nothing of the engine) < `enclose`
+//! (the interval engine, inari) < `objective` < `spec` (a validated spec holds its parsed objective) < `dynamics`
 //! < `theorems` < `certificate` < `certify` < `admissible` < `plot` < `trace`. The `certify` binary
 //! (`src/main.rs`, `src/cli/`) sits on top.
 #![deny(missing_docs)]
@@ -21,4 +21,4 @@ pub mod theorems;
 pub mod trace;
 
 pub use error::{Error, Result};
-pub use shadowcert_checker::{claim, exact};
+pub use shadowcert_checker::{claim, elementary, exact};

@@ -211,6 +211,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    if let Err(e) = shadowcert::elementary::self_test() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check { certificate, strict, data }) => cli::check(&certificate, strict, data.as_deref()),

@@ -78,6 +78,8 @@ pub struct Report {
 
 /// Reads the envelope fields common to every kind: format, provenance, inputs and their hash.
 pub fn envelope(cert: &Json, kind: &str, keys: &[&str]) -> Result<(Provenance, Inputs)> {
+    // Nothing is checked with elementary functions that this build does not round correctly.
+    crate::elementary::self_test().map_err(|e| Error::input("build", e))?;
     let top = cert.as_object().ok_or_else(|| Error::input("certificate", "a certificate is a JSON object"))?;
     let format = cert.get("format").and_then(Json::as_str).unwrap_or("<missing>");
     if format != FORMAT {

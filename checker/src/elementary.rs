@@ -12,8 +12,17 @@
 //! range has a nearer float than r (pred r itself, succ r itself or one beyond them). This holds
 //! at the edges too: RN(v) = +∞ means v ≥ `f64::MAX` + ½ulp, and pred(+∞) = `f64::MAX`; RN(v) = 0
 //! means |v| ≤ 2⁻¹⁰⁷⁵, and pred 0 = −2⁻¹⁰⁷⁴. So [`widen`] is a rigorous enclosure two ulps wide.
-//! CORE-MATH rounds to nearest only in the default rounding mode, which Rust never changes (inari
-//! rounds outward by error-free transformations, not by switching the mode).
+//! CORE-MATH rounds to nearest only in the default rounding mode. Rust code runs in it; inari
+//! switches MXCSR to a directed mode only inside single asm blocks that restore it, so CORE-MATH is
+//! always called in round-to-nearest.
+//!
+//! **What this trusts.** CORE-MATH's correct rounding is established by its authors' proofs,
+//! worst-case searches and exhaustive tests, not by a machine-checked proof; this module is as
+//! rigorous as that claim. A build that breaks it (C flags such as `-ffast-math` or `-Ofast` in
+//! `CFLAGS`, which the `cc` crate honours) is caught by [`self_test`], which the checker and the
+//! `certify` binary run before anything else: 32 points whose values lie nearest to the midpoint
+//! of two floats among 20 000 random ones (mpmath, `elementary_hard_cases.txt`) must come out
+//! correctly rounded.
 //!
 //! Where the value is an exact number (exp 0 = 1, ln 1 = 0, log₂ 2ᵏ = k, sin 0 = 0, …) it is
 //! returned as the point, and each result is intersected with the function's range (exp ≥ 0,
@@ -65,10 +74,10 @@ const UNIT_BALL: Interval = const_interval!(-1.0, 1.0);
 const UNIT: Interval = const_interval!(0.0, 1.0);
 const ONE: Interval = const_interval!(1.0, 1.0);
 
-/// π/2 ∈ [`HALF_PI`]: 1.5707963267948965579… < π/2 = 1.5707963267948966192… < 1.5707963267948967800…
-/// (the two adjacent floats 0x3FF921FB54442D18 and 0x3FF921FB54442D19; the test
-/// `half_pi_encloses_machins_pi` checks it against Machin's series in exact rationals).
-pub const HALF_PI: Interval = const_interval!(std::f64::consts::FRAC_PI_2, f64::from_bits(0x3FF9_21FB_5444_2D19));
+/// π/2 ∈ [`HALF_PI`] (inari's constant): 1.5707963267948965579… < π/2 = 1.5707963267948966192… <
+/// 1.5707963267948967800…, the two adjacent floats 0x3FF921FB54442D18 and 0x3FF921FB54442D19 (the
+/// test `half_pi_encloses_machins_pi` checks it against Machin's series in exact rationals).
+pub const HALF_PI: Interval = Interval::FRAC_PI_2;
 
 /// Elementary functions on intervals. Enclosure: rigorous; Tightness: module docs.
 pub trait Elementary: Sized {
@@ -113,10 +122,9 @@ fn log2_of_power_of_two(x: f64) -> Option<f64> {
     }
 }
 
-/// The enclosure of sin or cos at a point (`shift` = 0 for sin, 1 for cos: the critical points of
-/// both are the multiples nπ/2, a maximum where n + shift ≡ 1 (mod 4), a minimum where
-/// n + shift ≡ 3).
-fn trig(x: Interval, shift: f64) -> Interval {
+/// sin or cos of an interval (`shift` = 0 for sin, 1 for cos: the critical points of both are the
+/// multiples nπ/2, a maximum where n + shift ≡ 1 (mod 4), a minimum where n + shift ≡ 3).
+fn trig(x: Interval, shift: i64) -> Interval {
     if x.is_empty() {
         return x;
     }
@@ -124,8 +132,7 @@ fn trig(x: Interval, shift: f64) -> Interval {
     if !a.is_finite() || !b.is_finite() {
         return UNIT_BALL;
     }
-    let (f, zero_value): (fn(f64) -> f64, f64) =
-        if shift == 0.0 { (core_math::sin, 0.0) } else { (core_math::cos, 1.0) };
+    let (f, zero_value): (fn(f64) -> f64, f64) = if shift == 0 { (core_math::sin, 0.0) } else { (core_math::cos, 1.0) };
     let ends = |t: f64| at(f, t, exact_at(t, &[(0.0, zero_value)]));
     let (ea, eb) = (ends(a), ends(b));
     let (mut lo, mut hi) = (ea.0.min(eb.0), ea.1.max(eb.1));
@@ -139,14 +146,13 @@ fn trig(x: Interval, shift: f64) -> Interval {
     if last - first >= 3.0 || first.abs() > 2f64.powi(50) || last.abs() > 2f64.powi(50) {
         return UNIT_BALL;
     }
-    let mut n = first;
-    while n <= last {
-        match (n + shift).rem_euclid(4.0) {
-            1.0 => hi = 1.0,
-            3.0 => lo = -1.0,
+    // |first|, |last| ≤ 2⁵⁰: exact integers, and so are the i64 conversions.
+    for n in first as i64..=last as i64 {
+        match (n + shift).rem_euclid(4) {
+            1 => hi = 1.0,
+            3 => lo = -1.0,
             _ => {}
         }
-        n += 1.0;
     }
     hull(lo, hi).intersection(UNIT_BALL)
 }
@@ -163,6 +169,49 @@ pub fn sigmoid_at(t: f64) -> Interval {
     } else {
         (ONE / (ONE + hull(-t, -t).exp())).intersection(UNIT)
     }
+}
+
+/// The hard cases of CORE-MATH (module docs): `(function, x, RN(f(x)))`.
+const HARD_CASES: &str = include_str!("elementary_hard_cases.txt");
+
+/// Checks once per process that CORE-MATH rounds its 32 hardest sampled cases correctly (module
+/// docs); `Err` names the first failure. The checker refuses to check, and `certify` to run,
+/// when it fails.
+pub fn self_test() -> Result<(), String> {
+    static RESULT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    RESULT.get_or_init(|| rounds_correctly(HARD_CASES)).clone()
+}
+
+/// Whether CORE-MATH gives the stored correctly rounded value at every case of `cases`.
+fn rounds_correctly(cases: &str) -> Result<(), String> {
+    for line in cases.lines().filter(|l| !l.starts_with('#')) {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let bits = |s: &str| u64::from_str_radix(s, 16).map(f64::from_bits);
+        let (Some(name), Some(Ok(x)), Some(Ok(want))) =
+            (w.first(), w.get(1).map(|s| bits(s)), w.get(2).map(|s| bits(s)))
+        else {
+            return Err(format!("elementary_hard_cases.txt: bad line {line:?}"));
+        };
+        let f: fn(f64) -> f64 = match *name {
+            "exp" => core_math::exp,
+            "ln" => core_math::log,
+            "log2" => core_math::log2,
+            "sin" => core_math::sin,
+            "cos" => core_math::cos,
+            "tanh" => core_math::tanh,
+            "sinh" => core_math::sinh,
+            "asinh" => core_math::asinh,
+            other => return Err(format!("elementary_hard_cases.txt: unknown function {other}")),
+        };
+        let got = f(x);
+        if got.to_bits() != want.to_bits() {
+            return Err(format!(
+                "CORE-MATH is not correctly rounded in this build: {name}({x:e}) = {got:e}, the correctly \
+                         rounded value is {want:e} (was it compiled with CFLAGS such as -ffast-math?)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// tⁿ for an interval t ⊆ [0, ∞) and n ≥ 1, by binary powering: on non-negative intervals
@@ -221,11 +270,11 @@ impl Elementary for Interval {
     /// inside [a, b]: 1 for n ≡ 1, −1 for n ≡ 3 (mod 4). The multiples are found with the
     /// rigorous enclosure [`HALF_PI`] of π/2, keeping every n that might lie inside.
     fn sin(self) -> Interval {
-        trig(self, 0.0)
+        trig(self, 0)
     }
 
     fn cos(self) -> Interval {
-        trig(self, 1.0)
+        trig(self, 1)
     }
 
     fn tanh(self) -> Interval {
@@ -242,7 +291,14 @@ impl Elementary for Interval {
 
     /// σ increases: [σ(a), σ(b)], each end by [`sigmoid_at`].
     fn sigmoid(self) -> Interval {
-        increasing(self, |t| (sigmoid_at(t).inf(), sigmoid_at(t).sup()), UNIT)
+        increasing(
+            self,
+            |t| {
+                let s = sigmoid_at(t);
+                (s.inf(), s.sup())
+            },
+            UNIT,
+        )
     }
 
     /// For n > 0 even, xⁿ = |x|ⁿ on the non-negative interval |x| = [mig x, mag x]; for n odd the
@@ -403,8 +459,9 @@ mod tests {
             let c = (k as f64) * std::f64::consts::FRAC_PI_2;
             for (name, shift) in [("sin", 0), ("cos", 1)] {
                 let f = function(name);
-                // An interval around kπ/2 holds the extreme there.
-                let (a, b) = (c - 1e-9, c + 1e-9);
+                // An interval around kπ/2 holds the extreme there, though at its ends |sin| and
+                // |cos| are at most cos(1/10) < 0.9951 or at least sin(1/10) > 0.0998 away from it.
+                let (a, b) = (c - 0.1, c + 0.1);
                 assert!(exact(a) < c_lo && c_hi < exact(b));
                 let e = f(hull(a, b));
                 match (k + shift).rem_euclid(4) {
@@ -418,6 +475,17 @@ mod tests {
                 assert!(exact(b) < c_lo);
                 let e = f(hull(a, b));
                 assert!(e.sup() < 1.0 && e.inf() > -1.0, "{name} on [{a}, {b}], k = {k}: {e:?}");
+            }
+        }
+        // Far out (the 2⁵⁰ guard is not reached): the multiples near ±2⁴⁰·π/2 are still found.
+        for k in [1i64 << 40, (1 << 40) + 1, -(1 << 40) - 1, -(1 << 40) - 2] {
+            let c = (k as f64) * std::f64::consts::FRAC_PI_2;
+            let (s, co) = (hull(c - 0.1, c + 0.1).sin(), hull(c - 0.1, c + 0.1).cos());
+            match k.rem_euclid(4) {
+                0 => assert!(co.sup() == 1.0 && s.sup() < 1.0 && s.inf() > -1.0, "{k}: {s:?} {co:?}"),
+                1 => assert!(s.sup() == 1.0 && co.sup() < 1.0 && co.inf() > -1.0, "{k}: {s:?} {co:?}"),
+                2 => assert!(co.inf() == -1.0 && s.sup() < 1.0 && s.inf() > -1.0, "{k}: {s:?} {co:?}"),
+                _ => assert!(s.inf() == -1.0 && co.sup() < 1.0 && co.inf() > -1.0, "{k}: {s:?} {co:?}"),
             }
         }
         // [1.5, 1.6] ∋ π/2, where sin is 1 though sin 1.5 and sin 1.6 are both below 0.9997.
@@ -478,6 +546,20 @@ mod tests {
         assert!(pt(0.0).powi(-1).is_empty());
         assert_eq!(hull(f64::NEG_INFINITY, -1.0).powi(3), hull(f64::NEG_INFINITY, -1.0));
         assert_eq!(pt(1e200).powi(2).sup(), f64::INFINITY);
+    }
+
+    #[test]
+    fn the_self_test_passes_and_its_cases_are_hard() {
+        // 32 cases (4 per function), each correctly rounded by this build of CORE-MATH.
+        assert_eq!(self_test(), Ok(()));
+        assert_eq!(HARD_CASES.lines().filter(|l| !l.starts_with('#')).count(), 32);
+        // A stored value one ulp off (as a miscompiled CORE-MATH would give) fails, naming it.
+        let line = HARD_CASES.lines().find(|l| l.starts_with("tanh")).unwrap();
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let off = f64::from_bits(u64::from_str_radix(w[2], 16).unwrap()).next_up();
+        let err = rounds_correctly(&format!("tanh {} {:016x}", w[1], off.to_bits())).unwrap_err();
+        assert!(err.contains("tanh(") && err.contains("not correctly rounded"), "{err}");
+        assert!(rounds_correctly("exp zz 00").is_err() && rounds_correctly("erf 0 0").is_err());
     }
 
     #[test]

@@ -153,6 +153,8 @@ fn version() -> &'static str {
 
 #[pymodule]
 fn _shadowcert(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // A build whose elementary functions are not correctly rounded is not imported.
+    shadowcert::elementary::self_test().map_err(PyRuntimeError::new_err)?;
     m.add_function(wrap_pyfunction!(certify, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(admissible, m)?)?;

@@ -30,7 +30,7 @@
 //! extension; on point arguments the coefficients are a few ulps wide.
 
 use inari::{const_interval, Interval};
-use shadowcert_checker::elementary::Elementary;
+use shadowcert_checker::elementary::{sigmoid_at, Elementary};
 
 const ZERO: Interval = const_interval!(0.0, 0.0);
 const ONE: Interval = const_interval!(1.0, 1.0);
@@ -62,13 +62,8 @@ fn safe_div(a: Interval, b: Interval) -> Interval {
 
 /// Enclosures of σ at the two ends of a non-empty interval (0 or 1 at an infinite end).
 fn sigma_ends(a: Interval) -> (Interval, Interval) {
-    let at = |t: f64| match Interval::try_from((t, t)) {
-        Ok(p) => (ONE / (ONE + (-p).exp())).intersection(const_interval!(0.0, 1.0)),
-        Err(_) if t < 0.0 => ZERO,
-        Err(_) => ONE,
-    };
-    let lo = at(a.inf());
-    (lo, if a.inf() == a.sup() { lo } else { at(a.sup()) })
+    let lo = sigmoid_at(a.inf());
+    (lo, if a.inf() == a.sup() { lo } else { sigmoid_at(a.sup()) })
 }
 
 /// σ(a) = 1/(1 + e⁻ᵃ) over an interval: σ is increasing, so the hull of the enclosures at the ends.

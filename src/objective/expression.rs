@@ -392,7 +392,8 @@ impl Tape {
     }
 }
 
-/// One function over an interval. Enclosure: rigorous (inari, MPFR-backed, tightest per call).
+/// One function over an interval. Enclosure: rigorous (the checker's `elementary` module: CORE-MATH,
+/// at most one ulp beyond the tightest).
 fn apply(f: Func, a: Interval) -> Interval {
     if a.is_empty() {
         return Interval::ENTIRE;
