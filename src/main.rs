@@ -31,7 +31,7 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
     tighten: Option<f64>,
     /// Write SVG plots of the enclosed orbit and flow to DIR (created if missing):
-    /// `<name>.trajectory.svg` and `<name>.distance.svg`.
+    /// `<name>.trajectory.svg`, `<name>.distance.svg` and `<name>.distance_log.svg`.
     #[arg(long, value_name = "DIR")]
     plot: Option<PathBuf>,
 }

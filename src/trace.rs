@@ -152,20 +152,10 @@ impl Trace {
     /// Figure (b): the enclosure of ‖xₖ − y(kh)‖₂ against k: a band (at k = 0, then per bucket of
     /// ⌈K/N⌉ steps, N = [`MAX_PLOT_POINTS`], the union of the enclosures in the bucket, drawn at the
     /// bucket's last step) and the midpoint of the enclosure at that step; with the band [0, ε]
-    /// when an ε is given.
+    /// when an ε is given. An enclosure that grows beyond 1000 ε (or 1000 times its median) is
+    /// clipped at 10 ε, and the title says so; [`Trace::distance_log_chart`] shows it whole.
     pub fn distance_chart(&self, title: &str, epsilon: Option<&Rat>) -> Chart {
-        let stride = self.steps.div_ceil(MAX_PLOT_POINTS).max(1);
-        let d0 = self.distance(0);
-        let (mut mids, mut band) = (vec![(0.0, 0.5 * (d0.inf() + d0.sup()))], vec![(d0.inf(), d0.sup())]);
-        for start in (1..=self.steps).step_by(stride) {
-            let end = (start + stride - 1).min(self.steps);
-            let (lo, hi) = (start..=end)
-                .map(|k| self.distance(k))
-                .fold((f64::INFINITY, 0.0_f64), |(l, h), d| (l.min(d.inf()), h.max(d.sup())));
-            let d = self.distance(end);
-            mids.push((end as f64, 0.5 * (d.inf() + d.sup())));
-            band.push((lo, hi));
-        }
+        let (mut mids, mut band) = self.distance_buckets();
         // An enclosure that blew up would push ε and the distance to the axis: clip it, and say so.
         let mut sorted: Vec<f64> = band.iter().map(|b| b.1).filter(|x| x.is_finite()).collect();
         sorted.sort_by(f64::total_cmp);
@@ -180,7 +170,46 @@ impl Trace {
             }
             name.push_str(&format!(" (clipped at {cap:.3e}: the enclosure grows to {top:.3e})"));
         }
-        let mut chart = Chart::new(name, "k", "‖x_k − y(kh)‖₂");
+        self.with_epsilon(Chart::new(name, "k", "‖x_k − y(kh)‖₂"), epsilon, mids, band)
+    }
+
+    /// Figure (b) on a logarithmic distance axis, unclipped above: the growth of the distance and of
+    /// its enclosure over many orders of magnitude, from k = 1 (at k = 0 the distance is 0:
+    /// y(0) = x₀). The axis starts a decade below the smallest midpoint; a band whose lower end is
+    /// below that (an enclosure that holds 0) is drawn from the bottom of the axis.
+    pub fn distance_log_chart(&self, title: &str, epsilon: Option<&Rat>) -> Chart {
+        let (mut mids, mut band) = self.distance_buckets();
+        (mids, band) = (mids.split_off(1.min(mids.len())), band.split_off(1.min(band.len())));
+        let floor = mids.iter().map(|m| m.1).filter(|y| *y > 0.0).fold(f64::INFINITY, f64::min) / 10.0;
+        if floor.is_finite() {
+            for (m, b) in mids.iter_mut().zip(band.iter_mut()) {
+                (m.1, b.0) = (m.1.max(floor), b.0.max(floor));
+            }
+        }
+        let name = format!("{title}: distance between orbit and flow (log scale)");
+        self.with_epsilon(Chart::new(name, "k", "‖x_k − y(kh)‖₂").log_axes(false, true), epsilon, mids, band)
+    }
+
+    /// The midpoints and the bucketed bands of figure (b).
+    fn distance_buckets(&self) -> (Points, Points) {
+        let stride = self.steps.div_ceil(MAX_PLOT_POINTS).max(1);
+        let d0 = self.distance(0);
+        let (mut mids, mut band) = (vec![(0.0, 0.5 * (d0.inf() + d0.sup()))], vec![(d0.inf(), d0.sup())]);
+        for start in (1..=self.steps).step_by(stride) {
+            let end = (start + stride - 1).min(self.steps);
+            let (lo, hi) = (start..=end)
+                .map(|k| self.distance(k))
+                .fold((f64::INFINITY, 0.0_f64), |(l, h), d| (l.min(d.inf()), h.max(d.sup())));
+            let d = self.distance(end);
+            mids.push((end as f64, 0.5 * (d.inf() + d.sup())));
+            band.push((lo, hi));
+        }
+        (mids, band)
+    }
+
+    /// `chart` with the ε band (if any) and the distance series.
+    fn with_epsilon(&self, chart: Chart, epsilon: Option<&Rat>, mids: Points, band: Points) -> Chart {
+        let mut chart = chart;
         if let Some(eps) = epsilon {
             let e = eps.to_f64().unwrap_or(f64::NAN);
             let ends = vec![(0.0, e), (self.steps as f64, e)];
@@ -190,6 +219,9 @@ impl Trace {
         chart.with(Series::line("enclosure of ‖x_k − y(kh)‖₂", mids).band(band))
     }
 }
+
+/// Points (x, y), or bands (lo, hi), of a figure.
+type Points = Vec<(f64, f64)>;
 
 /// Most points drawn per curve.
 pub const MAX_PLOT_POINTS: usize = 4000;
@@ -391,7 +423,8 @@ mod tests {
     /// The thinned figures start at k = 0, end at K, and every band covers the enclosures of its
     /// bucket; the ε band is [0, ε].
     /// Issue 11 item 9: GD on f = 3x²/2 with h = 1 diverges, xₖ = (−2)ᵏ: the distance reaches 2¹⁰⁰ ≈
-    /// 1.3e30 at K = 100, so the figure is clipped at 10ε and says so; h = 1/10 is not clipped.
+    /// 1.3e30 at K = 100, so the figure is clipped at 10ε and says so; h = 1/10 is not clipped; the
+    /// log-scale figure shows it whole.
     #[test]
     fn a_distance_that_blows_up_is_clipped_and_said() {
         let mut s = spec(100);
@@ -404,6 +437,13 @@ mod tests {
         assert!(d.points.iter().all(|&(_, y)| y <= 0.5));
         let calm = trace(&spec(100)).unwrap().distance_chart("t", Some(&eps));
         assert!(!calm.title.contains("clipped"), "{}", calm.title);
+        // On the log scale nothing is clipped: the last band holds |x₁₀₀ − y(100)| ≈ 2¹⁰⁰ ≈ 1.268e30.
+        let log = trace(&s).unwrap().distance_log_chart("t", Some(&eps));
+        assert!(log.y_log && !log.x_log && log.title.contains("(log scale)") && !log.title.contains("clipped"));
+        let &(lo, hi) = log.series[1].band.as_ref().unwrap().last().unwrap();
+        // (x₁₀₀ = 2¹⁰⁰·x₀ with x₀ = 1, y(100) = e⁻³⁰⁰: the distance is 2¹⁰⁰ less a number below 10⁻¹³⁰.)
+        assert!(lo <= 2f64.powi(100) && 2f64.powi(100) <= hi, "[{lo:e}, {hi:e}]");
+        assert_eq!(log.series[0].points, chart.series[0].points, "the same ε line");
     }
 
     #[test]

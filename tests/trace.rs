@@ -232,6 +232,9 @@ fn plot_writes_svg_files_for_trace_and_the_main_command() {
     let dist = out.join("strongly_convex.distance.svg");
     assert_svg(&dist);
     assert!(std::fs::read_to_string(&dist).unwrap().contains("ε = 1/20"));
+    let log = out.join("strongly_convex.distance_log.svg");
+    assert_svg(&log);
+    assert!(std::fs::read_to_string(&log).unwrap().contains("(log scale)"));
     // 1-D: plotted against t.
     std::fs::write(dir.path().join("one_d.json"), ONE_D).unwrap();
     certify_in(dir.path(), &["trace", "one_d.json", "--json", "--every", "250", "--plot", "p"]).expect_code(0);

@@ -80,8 +80,8 @@ pub fn enclose(spec: &Spec) -> Result<Trace> {
     trace(spec)
 }
 
-/// Writes `DIR/<name>.trajectory.svg` and `DIR/<name>.distance.svg` (the ε band when `epsilon` is
-/// given), and `DIR/<name>.<kind>.svg` for each `(kind, chart)` of `extra`, creating `DIR`; returns
+/// Writes `DIR/<name>.trajectory.svg`, `DIR/<name>.distance.svg` (the ε band when `epsilon` is
+/// given) and `DIR/<name>.distance_log.svg` (the same on a log scale, unclipped), and `DIR/<name>.<kind>.svg` for each `(kind, chart)` of `extra`, creating `DIR`; returns
 /// the paths. Characters of the spec's name other than ASCII
 /// letters, digits, `-`, `_` and `.` become `_` in the file names.
 pub fn write_plots(
@@ -98,8 +98,11 @@ pub fn write_plots(
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
         .collect();
     let pb = progress::spinner(tr.steps, format!("drawing the plots of {} steps", tr.steps));
-    let charts =
-        [("trajectory", tr.trajectory_chart(&spec.name)), ("distance", tr.distance_chart(&spec.name, epsilon))];
+    let charts = [
+        ("trajectory", tr.trajectory_chart(&spec.name)),
+        ("distance", tr.distance_chart(&spec.name, epsilon)),
+        ("distance_log", tr.distance_log_chart(&spec.name, epsilon)),
+    ];
     let written = charts
         .into_iter()
         .chain(extra)
