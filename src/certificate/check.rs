@@ -52,8 +52,9 @@ pub fn rerun(r: &RerunRequest) -> std::result::Result<Rerun, String> {
 }
 
 /// `theorems::evaluate(spec)` memoized within the process by the SHA-256 of the canonical inputs
-/// (which pin the data file through `data_sha256`).
-fn evaluate_memo(digest: &str, spec: &Spec) -> Arc<Vec<Claim>> {
+/// (which pin the data file through `data_sha256`): `regress` re-certifies a spec whose
+/// certificate `check` has just re-run, and gets the same evaluation once.
+pub(crate) fn evaluate_memo(digest: &str, spec: &Spec) -> Arc<Vec<Claim>> {
     static MEMO: OnceLock<Mutex<HashMap<String, Arc<Vec<Claim>>>>> = OnceLock::new();
     let memo = MEMO.get_or_init(Default::default);
     if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(digest) {
