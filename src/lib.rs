@@ -4,8 +4,8 @@
 //! (`tests/architecture.rs` enforces it): `error`, `exact`, `claim`, `elementary` (the last three
 //! from the trusted crate `shadowcert_checker`, which depends on nothing of the engine) < `enclose`
 //! (the interval engine, inari) < `objective` < `spec` (a validated spec holds its parsed objective) < `dynamics`
-//! < `theorems` < `certificate` < `certify` < `admissible` < `plot` < `trace`. The `certify` binary
-//! (`src/main.rs`, `src/cli/`) sits on top.
+//! < `theorems` < `certificate` < `certify` < `admissible` < `plot` < `trace` < `report`. The
+//! `certify` binary (`src/main.rs`, `src/cli/`) and the Python binding (`python/`) sit on top.
 #![deny(missing_docs)]
 
 pub mod admissible;
@@ -16,6 +16,7 @@ pub mod enclose;
 pub mod error;
 pub mod objective;
 pub mod plot;
+pub mod report;
 pub mod spec;
 pub mod theorems;
 pub mod trace;

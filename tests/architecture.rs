@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 /// 8. `admissible`: certified admissible step sizes, sweeps and maps, and their certificates.
 /// 9. `plot`: SVG charts (drawing only).
 /// 10. `trace`: the enclosed trajectories of `certify trace` and the `--plot` figures.
+/// 11. `report`: the human report of a certified spec (the binary and the Python package print it).
 const LAYERS: &[&[&str]] = &[
     &["error", "exact", "claim"],
     &["enclose"],
@@ -43,6 +44,7 @@ const LAYERS: &[&[&str]] = &[
     &["admissible"],
     &["plot"],
     &["trace"],
+    &["report"],
 ];
 
 /// Items of the crate root that are re-exports of a module (`pub use error::{Error, Result}`):

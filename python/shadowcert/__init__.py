@@ -206,11 +206,13 @@ class Claim:
 
 class Report:
     """The result of :func:`certify`: ``exit_code`` (0: every requested claim verified),
-    ``claims`` (id -> :class:`Claim`), ``certificate`` (the JSON, to save with :meth:`save`)."""
+    ``claims`` (id -> :class:`Claim`), ``certificate`` (the JSON, to save with :meth:`save`) and
+    ``text``, the report ``certify`` prints (also ``str(report)``)."""
 
-    def __init__(self, exit_code: int, certificate: Dict[str, Any]):
+    def __init__(self, exit_code: int, certificate: Dict[str, Any], text: str = ""):
         self.exit_code = exit_code
         self.certificate = certificate
+        self.text = text
         self.claims: Dict[str, Claim] = {c["id"]: Claim(c) for c in certificate.get("claims", [])}
 
     def __getitem__(self, claim_id: str) -> Claim:
@@ -228,6 +230,9 @@ class Report:
             json.dump(self.certificate, f, indent=2, ensure_ascii=False)
             f.write("\n")
 
+    def __str__(self) -> str:
+        return self.text
+
     def __repr__(self) -> str:
         counts: Dict[str, int] = {}
         for c in self.claims.values():
@@ -239,8 +244,8 @@ class Report:
 def certify(spec: Spec) -> Report:
     """Certifies a spec (a path or a dict): every claim decided, as ``certify SPEC`` does."""
     text, path = _spec_text(spec)
-    code, cert = _call(_core.certify(text, path))
-    return Report(code, cert)
+    code, out = _call(_core.certify(text, path))
+    return Report(code, out["certificate"], out["report"])
 
 
 def check(path: Union[str, os.PathLike], data_dir: Optional[Union[str, os.PathLike]] = None) -> Dict[str, Any]:

@@ -57,12 +57,14 @@ fn rat(flag: &str, text: &str) -> Result<shadowcert::exact::Rat, Error> {
     parse_rat(text).map_err(|e| Error::Usage(format!("{flag}: {e}")))
 }
 
-/// Certifies spec JSON `text` named `path`: the certificate as JSON text.
+/// Certifies spec JSON `text` named `path`: `{"certificate", "report"}`, the report as `certify`
+/// prints it at 100 columns.
 #[pyfunction]
 fn certify(py: Python<'_>, text: String, path: String) -> PyResult<Outcome> {
     run(py, move || {
         let c = shadowcert::certify::certify_bytes(text.as_bytes(), Path::new(&path), None)?;
-        Ok((c.exit_code, certificate::to_text(&c.certificate)))
+        let report = shadowcert::report::wrap(&shadowcert::report::render(Path::new(&path), &c), 100);
+        Ok((c.exit_code, json!({"certificate": c.certificate, "report": report}).to_string()))
     })
 }
 

@@ -47,6 +47,9 @@ def test_certify_a_dict_with_numpy_arrays_and_fractions():
     lo, hi = rep["constants.ell"].values["true"]
     assert lo * lo <= 20 <= hi * hi and hi - lo < Fraction(1, 10**15)
     assert rep["constants.L"].status == "verified"
+    # The text report, as `certify` prints it at 100 columns.
+    assert str(rep).startswith('certify <dict>.json — "diag21"')
+    assert "summary:" in rep.text and all(len(line) <= 100 for line in rep.text.splitlines())
     with pytest.raises(KeyError, match="no claim 'nope'"):
         rep["nope"]
 
