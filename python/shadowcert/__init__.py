@@ -277,11 +277,13 @@ class Admissible:
     ``step.descent``) is verified at h, False when refuted, None when undecided or when none
     applies. ``claims``: id -> :class:`StepClaim` at h. ``ranges``: id -> dict with ``h_lo``
     (certified up to it), ``h_hi`` (refuted from it on), ``supremum`` and ``not_applicable``.
-    ``exit_code``: 0 when every applicable claim is bracketed. ``certificate``: the JSON."""
+    ``exit_code``: 0 when every applicable claim is bracketed. ``certificate``: the JSON.
+    ``text`` (also ``str(adm)``): the report ``certify admissible`` prints."""
 
     def __init__(self, exit_code: int, out: Dict[str, Any]):
         self.exit_code = exit_code
         self.certificate: Dict[str, Any] = out["certificate"]
+        self.text: str = out["report"]
         v = out["verdict"]
         self.h = Fraction(v["h"])
         self.safe: Optional[bool] = v["safe"]
@@ -301,6 +303,9 @@ class Admissible:
             return self.claims[claim_id]
         except KeyError:
             raise KeyError(f"no applicable claim {claim_id!r}; they are {', '.join(self.claims)}") from None
+
+    def __str__(self) -> str:
+        return self.text
 
     def __repr__(self) -> str:
         word = {True: "safe", False: "NOT safe", None: "undecided"}[self.safe]

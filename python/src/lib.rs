@@ -15,6 +15,7 @@ use serde_json::{json, Value as Json};
 use shadowcert::admissible::{admissible as admissible_ranges, certificate as adm_cert, verdict_at, Request};
 use shadowcert::certificate::{self, check::check_with, SpecSource};
 use shadowcert::exact::{fmt_rat, parse_rat};
+use shadowcert::report::{render_admissible, wrap};
 use shadowcert::spec::{parse_spec_str_in, spec_dir, Spec};
 use shadowcert::Error;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -63,7 +64,7 @@ fn rat(flag: &str, text: &str) -> Result<shadowcert::exact::Rat, Error> {
 fn certify(py: Python<'_>, text: String, path: String) -> PyResult<Outcome> {
     run(py, move || {
         let c = shadowcert::certify::certify_bytes(text.as_bytes(), Path::new(&path), None)?;
-        let report = shadowcert::report::wrap(&shadowcert::report::render(Path::new(&path), &c), 100);
+        let report = wrap(&shadowcert::report::render(Path::new(&path), &c), 100);
         Ok((c.exit_code, json!({"certificate": c.certificate, "report": report}).to_string()))
     })
 }
@@ -86,7 +87,8 @@ fn check(py: Python<'_>, path: String, data_dir: Option<String>) -> PyResult<Out
 }
 
 /// Certified step-size ranges of spec JSON `text` scanned over [from, to], and every step-size
-/// claim decided at `h` (default: the spec's): `{"certificate", "verdict"}`.
+/// claim decided at `h` (default: the spec's): `{"certificate", "verdict", "report"}`, the report
+/// as `certify admissible` prints it at 100 columns.
 #[pyfunction]
 #[pyo3(signature = (text, path, h=None, from="1e-12".to_string(), to="100".to_string(), points=57))]
 fn admissible(
@@ -102,17 +104,18 @@ fn admissible(
         let req = Request { from: rat("from", &from)?, to: rat("to", &to)?, points, ..Request::default() };
         req.validate().map_err(|e| Error::Usage(e.to_string()))?;
         let (source, spec) = load(&text, &path)?;
-        let h = match h {
-            Some(t) => rat("h", &t)?,
-            None => spec.algorithm.h.clone(),
-        };
+        let asked = h.map(|t| rat("h", &t)).transpose()?;
+        let h = asked.clone().unwrap_or_else(|| spec.algorithm.h.clone());
         if !num_traits::Signed::is_positive(&h) {
             return Err(Error::Usage("h: must be > 0".into()));
         }
         let ranges = admissible_ranges(&spec, &req);
         let cert = adm_cert::build(&source, &spec, &req, &ranges);
+        let code = adm_cert::exit_code(&cert);
         let verdict = verdict_at(&spec, &ranges, &h);
-        Ok((adm_cert::exit_code(&cert), json!({"certificate": cert, "verdict": verdict.to_json()}).to_string()))
+        let report = render_admissible(Path::new(&path), &spec, &req, &ranges, asked.as_ref(), code);
+        let out = json!({"certificate": cert, "verdict": verdict.to_json(), "report": wrap(&report, 100)});
+        Ok((code, out.to_string()))
     })
 }
 

@@ -107,7 +107,12 @@ def test_admissible_gd_on_diag21_is_safe_exactly_below_one():
     value, attained = at_one.ranges["step.stable"]["supremum"]
     assert value == 1 and attained is False
     # The spec's own step size when h is not given.
-    assert sc.admissible(diag_spec()).h == Fraction(1, 100)
+    own = sc.admissible(diag_spec())
+    assert own.h == Fraction(1, 100)
+    # The report, as `certify admissible` prints it.
+    assert str(at_one).startswith('certify admissible <dict>.json — "diag21" (gd)')
+    assert "  h = 1: NOT safe (step.stable refuted" in at_one.text
+    assert "(the spec's step size): safe" in own.text and "summary:" in own.text
 
 
 def test_trace_encloses_the_exact_orbit_and_the_flow():
