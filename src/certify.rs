@@ -58,6 +58,14 @@ pub fn read_spec_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
+/// The spec file's bytes validated (a dataset's `data` relative to `path`'s directory), with its
+/// source for the certificate's provenance.
+pub fn parse_spec_bytes(bytes: &[u8], path: &Path) -> Result<(SpecSource, Spec)> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
+    let spec = parse_spec_str_in(text, Some(&spec_dir(path)))?;
+    Ok((SpecSource::of(path, bytes), spec))
+}
+
 /// Reads, validates and certifies the spec at `path` (a dataset's `data` path is relative to the
 /// spec file's directory).
 pub fn certify_path(path: &Path) -> Result<Certified> {
@@ -76,13 +84,7 @@ pub fn certify_path_tightened(path: &Path, tighten: Option<std::time::Duration>)
 /// certificate's provenance, and a dataset's `data` is relative to its directory (the Python
 /// package passes a dict's JSON with a path in the working directory).
 pub fn certify_bytes(bytes: &[u8], path: &Path, tighten: Option<std::time::Duration>) -> Result<Certified> {
-    let text = String::from_utf8(bytes.to_vec()).map_err(|_| Error::spec("", "the spec is not UTF-8 text"))?;
-    let mut spec = parse_spec_str_in(&text, Some(&spec_dir(path)))?;
-    let display = path.to_string_lossy().replace('\\', "/");
-    let source = SpecSource {
-        path: display.strip_prefix("./").unwrap_or(&display).to_string(),
-        sha256: certificate::sha256_hex(bytes),
-    };
+    let (source, mut spec) = parse_spec_bytes(bytes, path)?;
     let start = std::time::Instant::now();
     let (mut claims, mut evidence) = theorems::evaluate_with_evidence(&spec);
     let open = |cs: &[Claim]| -> Vec<Claim> {

@@ -11,12 +11,12 @@
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use shadowcert::admissible::{admissible as admissible_ranges, certificate as adm_cert, verdict_at, Request};
-use shadowcert::certificate::{self, check::check_with, SpecSource};
+use shadowcert::certificate::{check::check_file, SpecSource};
 use shadowcert::exact::{fmt_rat, parse_rat};
 use shadowcert::report::{render_admissible, wrap};
-use shadowcert::spec::{parse_spec_str_in, spec_dir, Spec};
+use shadowcert::spec::Spec;
 use shadowcert::Error;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -49,9 +49,7 @@ fn run(py: Python<'_>, f: impl FnOnce() -> Result<(i32, String), Error> + Send) 
 
 /// The spec's source (provenance) and its parsed form; `path` names it and anchors `data`.
 fn load(text: &str, path: &str) -> Result<(SpecSource, Spec), Error> {
-    let spec = parse_spec_str_in(text, Some(&spec_dir(Path::new(path))))?;
-    let source = SpecSource { path: path.to_string(), sha256: certificate::sha256_hex(text.as_bytes()) };
-    Ok((source, spec))
+    shadowcert::certify::parse_spec_bytes(text.as_bytes(), Path::new(path))
 }
 
 fn rat(flag: &str, text: &str) -> Result<shadowcert::exact::Rat, Error> {
@@ -75,12 +73,7 @@ fn certify(py: Python<'_>, text: String, path: String) -> PyResult<Outcome> {
 #[pyo3(signature = (path, data_dir=None))]
 fn check(py: Python<'_>, path: String, data_dir: Option<String>) -> PyResult<Outcome> {
     run(py, move || {
-        let p = Path::new(&path);
-        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-        let cert: Json =
-            serde_json::from_str(&text).map_err(|e| Error::Io { path: path.clone(), msg: e.to_string() })?;
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let r = check_with(&cert, Some(dir), data_dir.as_deref().map(Path::new))?;
+        let r = check_file(Path::new(&path), data_dir.as_deref().map(Path::new))?;
         let out = json!({"by_checker": r.by_checker, "by_rerun": r.by_rerun, "exit_code": r.exit_code});
         Ok((0, out.to_string()))
     })

@@ -17,6 +17,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use shadowcert_checker::check::Report as Checked;
 
+/// Reads the certificate file at `path` (strictly: a key repeated in one object is an error, as a
+/// reader would see only the first) and checks it, its data files beside it or in `data_dir`.
+pub fn check_file(path: &Path, data_dir: Option<&Path>) -> Result<Report> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let cert = crate::spec::parse_json(&text).map_err(|e| Error::io(path, format!("not a certificate: {e}")))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    check_with(&cert, Some(dir), data_dir)
+}
+
 /// Checks `cert`. `cert_dir` is the certificate file's directory (data files are found relative
 /// to it), `data_dir` the `--data DIR` override.
 pub fn check_with(cert: &Json, cert_dir: Option<&Path>, data_dir: Option<&Path>) -> Result<Report> {

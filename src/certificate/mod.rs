@@ -27,6 +27,12 @@ pub struct SpecSource {
 }
 
 impl SpecSource {
+    /// The source of the spec file at `path` with these bytes (`./` removed, `\` read as `/`).
+    pub fn of(path: &std::path::Path, bytes: &[u8]) -> SpecSource {
+        let display = path.to_string_lossy().replace('\\', "/");
+        SpecSource { path: display.strip_prefix("./").unwrap_or(&display).to_string(), sha256: sha256_hex(bytes) }
+    }
+
     /// The provenance of a certificate written by this build from this spec.
     pub fn provenance(&self) -> Provenance {
         Provenance {

@@ -3,10 +3,9 @@
 use super::{fail, write_atomic};
 use shadowcert::admissible::certificate as adm_cert;
 use shadowcert::admissible::{admissible, Request};
-use shadowcert::certificate::{self, SpecSource};
+use shadowcert::certificate;
 use shadowcert::exact::Rat;
 use shadowcert::report::render_admissible;
-use shadowcert::spec::{parse_spec_str_in, spec_dir};
 use shadowcert::Error;
 use std::fmt::Write;
 use std::path::Path;
@@ -20,17 +19,9 @@ pub fn run(path: &Path, req: &Request, at: Option<&Rat>, json: bool, output: Opt
         Ok(b) => b,
         Err(e) => return fail(&e),
     };
-    let spec = match String::from_utf8(bytes.clone())
-        .map_err(|_| Error::spec("", "the spec is not UTF-8 text"))
-        .and_then(|t| parse_spec_str_in(&t, Some(&spec_dir(path))))
-    {
+    let (source, spec) = match shadowcert::certify::parse_spec_bytes(&bytes, path) {
         Ok(s) => s,
         Err(e) => return fail(&e),
-    };
-    let display = path.to_string_lossy().replace('\\', "/");
-    let source = SpecSource {
-        path: display.strip_prefix("./").unwrap_or(&display).to_string(),
-        sha256: certificate::sha256_hex(&bytes),
     };
     let ranges = admissible(&spec, req);
     let cert = adm_cert::build(&source, &spec, req, &ranges);

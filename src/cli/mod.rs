@@ -7,7 +7,7 @@ mod report;
 pub mod trace;
 
 use shadowcert::admissible::Request;
-use shadowcert::certificate::{check::check_with as check_cert, regress::regress as run_regress, to_text};
+use shadowcert::certificate::{check::check_file, regress::regress as run_regress, to_text};
 use shadowcert::certify::certify_path_tightened;
 use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::theorems::kovachki_stuart_manifold as manifold;
@@ -92,20 +92,7 @@ fn plot_certified(dir: &Path, c: &shadowcert::certify::Certified) -> Result<Vec<
 
 /// `certify check CERT [--strict] [--data DIR]`.
 pub fn check(path: &Path, strict: bool, data_dir: Option<&Path>) -> i32 {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => return fail(&Error::io(path, e)),
-    };
-    // Strict parsing: a key repeated in one object is an error (a reader would see the first one).
-    let cert = match spec::parse_json(&text) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {}: not a certificate: {e}", path.display());
-            return 2;
-        }
-    };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    match check_cert(&cert, Some(dir), data_dir) {
+    match check_file(path, data_dir) {
         Ok(ok) => {
             let p = &ok.provenance;
             println!("ok: {} is a valid certificate", path.display());
