@@ -609,3 +609,64 @@ fn a_spectral_gap_that_is_not_there() {
     r["values"]["true"] = json!(format!("[{0}, {0}]", fmt_rat(&proved)));
     rejected(c, "evidence/coverings/gap_lower", &["witness level is not shown"]);
 }
+
+// ---- constants of datasets: coverings on the data, and the Gram bound, are verified -------------
+
+#[test]
+fn a_dataset_certificate_for_other_data() {
+    // The features scaled by 1/8 instead of 1/16, the hash resealed: the stored bounds were those of
+    // X̃/2. At w = 0 every ℓ″ = 1/4, so ‖∇²f(0)‖₂ = l2 + λ_max(X̃ᵀX̃)/(4n) quadruples its data part
+    // (≈ 3.03 → ≈ 12.1), and the stored L ≈ 3.04 is false for these inputs.
+    let mut c = golden("digits_logistic_gd");
+    c["inputs"]["objective"]["scale"] = json!("1/8");
+    rejected(c, "evidence/coverings/", &["does not hold"]);
+}
+
+#[test]
+fn a_dataset_box_bound_below_the_truth() {
+    // digits_logistic_gd: the first leaf of the ‖∇f‖ covering is [−2, 0]² × [−2, 2]⁶³ (splits of
+    // coordinates 0 and 1), which holds w = (−2, …, −2). There ‖∇f(w)‖ = 1.930… (plain f64 from the
+    // CSV, below: ∇f = (1/n) Σ (σ(zᵢ) − 1) yᵢx̃ᵢ + l2·w, zᵢ = yᵢ⟨x̃ᵢ, w⟩), far above a bound of 1.
+    let text = std::fs::read_to_string(root().join("specs/data/digits_3v5.csv")).unwrap();
+    let mut lines = text.lines();
+    let label = lines.next().unwrap().split(',').position(|c| c == "label").unwrap();
+    let mut g = vec![0.0f64; 65];
+    let mut n = 0.0;
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
+        let y = cells[label];
+        let mut x: Vec<f64> = cells.iter().enumerate().filter(|(j, _)| *j != label).map(|(_, v)| v / 16.0).collect();
+        x.push(1.0);
+        let z = y * x.iter().map(|a| -2.0 * a).sum::<f64>();
+        let d1 = 1.0 / (1.0 + (-z).exp()) - 1.0;
+        for (gj, xj) in g.iter_mut().zip(&x) {
+            *gj += d1 * y * xj;
+        }
+        n += 1.0;
+    }
+    let norm = g.iter().map(|gj| (gj / n - 0.02).powi(2)).sum::<f64>().sqrt();
+    assert!(norm > 1.9, "{norm}");
+    let mut c = golden("digits_logistic_gd");
+    let leaves = leaf_boxes(&c, "grad_norm");
+    assert!(leaves[0].0[..2].iter().all(|(l, h)| l == &q("-2") && h == &q("0")));
+    assert!(leaves.iter().any(|(_, b)| b > &leaves[0].1), "the leaf is not the covering's maximum");
+    covering(&mut c, "grad_norm")["bounds"][0] = json!("1");
+    rejected(c, "evidence/coverings/grad_norm", &["bound 1 of leaf 0 does not hold"]);
+}
+
+#[test]
+fn a_gram_vector_that_proves_nothing() {
+    // v must be positive for the Collatz–Wielandt bound.
+    let mut c = golden("digits_sigmoid_gd");
+    c["evidence"]["gram_vector"][3] = json!("0");
+    rejected(c, "evidence/gram_vector", &["positive entries"]);
+    let mut c = golden("digits_sigmoid_gd");
+    c["evidence"]["gram_vector"].as_array_mut().unwrap().pop();
+    rejected(c, "evidence/gram_vector", &["positive entries"]);
+    // v = (1, …, 1) is positive but gives the largest row sum of |X̃ᵀX̃| as S, well above
+    // λ_max(X̃ᵀX̃): the stored bounds, computed with the Perron vector's S, are then not shown.
+    let mut c = golden("digits_logistic_gd");
+    let ones = vec![json!("1"); 65];
+    c["evidence"]["gram_vector"] = json!(ones);
+    rejected(c, "evidence/coverings/", &["does not hold"]);
+}

@@ -359,7 +359,7 @@ pub fn summary(ranges: &[Json]) -> Json {
 }
 
 /// Checks an admissibility certificate with exact rationals; the error names the claim. The
-/// constants come from the evidence (quadratics) or from re-running the engine (`opts.rerun`).
+/// constants come from the evidence (`crate::check::constants_of`).
 pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     let keys = [
         "claims",
@@ -375,7 +375,7 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     ];
     let (provenance, inputs) = envelope(cert, KIND_ADMISSIBILITY, &keys)?;
     let data_file = crate::check::find_data(&inputs, &provenance, opts)?;
-    let (consts, ctx, by_rerun) = crate::check::constants_of(cert, &inputs, data_file.as_deref(), opts)?;
+    let (consts, ctx, _) = crate::check::constants_of(cert, &inputs, data_file.as_deref())?;
     let request = &cert["request"];
     let req = Request {
         from: rat_at(request, "from", "request")?,
@@ -399,10 +399,14 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     }
     let sum = summary(stored);
     expect_eq("summary", "summary", cert.get("summary"), &sum)?;
-    let ids: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
-    let rerun = matches!(by_rerun, crate::check::Source::Rerun(_));
-    let (by_checker, by_rerun) = if rerun { (Vec::new(), ids) } else { (ids, Vec::new()) };
-    Ok(Report { provenance, by_checker, by_rerun, exit_code: sum["exit_code"].as_i64().unwrap_or(1) as i32, data_file })
+    let by_checker = expected.iter().map(|s| s.to_string()).collect();
+    Ok(Report {
+        provenance,
+        by_checker,
+        by_rerun: Vec::new(),
+        exit_code: sum["exit_code"].as_i64().unwrap_or(1) as i32,
+        data_file,
+    })
 }
 
 /// Re-verifies one claim's record; returns the numbers of components and refutations checked.

@@ -241,8 +241,11 @@ pub struct Evidence {
     pub tubes: std::collections::BTreeMap<String, crate::tube::TubeEvidence>,
     /// The start x̃₀ of `shadow.finite`'s shadowing orbit (found by the engine, enclosed by the checker).
     pub shadow_witness: Option<Vec<Rat>>,
-    /// Expression objectives: one covering per quantity (`crate::theorems::general`).
+    /// Expression and dataset objectives: one covering per quantity (`crate::theorems::general`).
     pub coverings: std::collections::BTreeMap<String, crate::theorems::general::Covering>,
+    /// Dataset objectives: the positive vector v whose Collatz–Wielandt ratio bounds ‖X̃‖₂²
+    /// (`crate::dataset::Design::verified`).
+    pub gram_vector: Option<Vec<Rat>>,
 }
 
 impl Evidence {
@@ -260,6 +263,9 @@ impl Evidence {
                 "coverings".into(),
                 Json::Object(self.coverings.iter().map(|(k, c)| (k.clone(), c.to_json())).collect()),
             );
+        }
+        if let Some(v) = &self.gram_vector {
+            m.insert("gram_vector".into(), Json::Array(v.iter().map(|x| json!(fmt_rat(x))).collect()));
         }
         if let Some(w) = &self.shadow_witness {
             m.insert("shadow_witness".into(), Json::Array(w.iter().map(|x| json!(fmt_rat(x))).collect()));

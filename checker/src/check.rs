@@ -14,18 +14,20 @@
 
 use crate::certificate::{claim_to_json, exit_code, sha256_hex, summary, CheckedBy, Provenance, FORMAT, KIND_CLAIMS};
 use crate::claim::Claim;
+use crate::dataset::{Dataset, Design, Loss};
 use crate::error::{Error, Result};
 use crate::exact::Rat;
 use crate::expression::Expression;
 use crate::inputs::{Inputs, ObjectiveInputs};
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
-use crate::theorems::general::{self, Covering, Quantity};
+use crate::theorems::general::{self, Covering, Derivatives, Quantity};
 use crate::theorems::trajectories::{self, Tubes};
 use crate::theorems::{assemble, Context, Measured};
 use crate::tube::TubeEvidence;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Claims whose records come from trajectory enclosures.
 pub const TRAJECTORY_CLAIMS: &[&str] = &["shadow.orbit", "ec.thm1", "shadow.finite", "ks.thm2"];
@@ -173,19 +175,11 @@ impl Coverage {
     pub fn of(inputs: &Inputs) -> Coverage {
         match &inputs.objective {
             ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true },
-            ObjectiveInputs::Expression { .. } => Coverage { constants: true, trajectories: false },
-            ObjectiveInputs::Dataset { .. } => Coverage { constants: false, trajectories: false },
+            ObjectiveInputs::Expression { .. } | ObjectiveInputs::Dataset { .. } => {
+                Coverage { constants: true, trajectories: false }
+            }
         }
     }
-}
-
-/// Where the constants came from: the evidence (quadratics, with the verified spectrum; expressions)
-/// or the engine.
-pub enum Source {
-    /// Verified from the evidence.
-    Evidence(Option<Spectrum>),
-    /// Re-run by the engine.
-    Rerun(Rerun),
 }
 
 fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> Result<()> {
@@ -196,15 +190,14 @@ fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> 
 }
 
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
-/// brackets in `evidence` (verified by inertia counts), expressions from the coverings in
-/// `evidence` (`crate::theorems::general`), other objectives by re-running the
-/// engine (the last component says which).
+/// brackets in `evidence` (verified by inertia counts; the last component), expressions and
+/// datasets from the coverings in `evidence` (`crate::theorems::general`; a dataset also from the
+/// Collatz–Wielandt vector of its Gram matrix and its `data_file`).
 pub fn constants_of(
     cert: &Json,
     inputs: &Inputs,
     data_file: Option<&Path>,
-    opts: &Options,
-) -> Result<(Constants, Context, Source)> {
+) -> Result<(Constants, Context, Option<Spectrum>)> {
     let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
     match &inputs.objective {
         ObjectiveInputs::Quadratic { q, b } => {
@@ -215,46 +208,68 @@ pub fn constants_of(
             let qc =
                 QuadraticConstants { q, b, domain: &inputs.domain, declared: &inputs.constants, spectrum: &spectrum };
             let consts = quadratic(&qc);
-            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Source::Evidence(Some(spectrum))))
+            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Some(spectrum)))
         }
         ObjectiveInputs::Expression { vars, f } => {
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-            let covering = |q: Quantity| -> Result<Covering> {
-                let place = format!("evidence/coverings/{}", q.key());
-                let c = evidence
-                    .get("coverings")
-                    .and_then(|c| c.get(q.key()))
-                    .ok_or_else(|| Error::rejected(&place, "missing"))?;
-                Covering::from_json(c).map_err(|m| Error::rejected(&place, m))
-            };
-            let verified = |q: Quantity, c: &Covering| {
-                general::verify(&e, q, &inputs.domain, c)
-                    .map_err(|m| Error::rejected(format!("evidence/coverings/{}", q.key()), m))
-            };
             evidence_keys(evidence, &["coverings"])?;
-            let needed = Quantity::needed(&inputs.constants);
-            let stored = evidence.get("coverings").and_then(Json::as_object);
-            if let Some(k) = stored.and_then(|c| c.keys().find(|k| !needed.iter().any(|q| q.key() == k.as_str()))) {
-                return Err(Error::rejected(format!("evidence/coverings/{k}"), "not evidence for this objective"));
-            }
-            let mut searches = BTreeMap::new();
-            for q in needed {
-                searches.insert(q, verified(q, &covering(q)?)?);
-            }
-            // D³f bounded on every box of a covering: f is smooth on the domain (else the trajectory
-            // claims are inconclusive).
-            let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(&e, &inputs.x0));
-            ctx.not_smooth = general::not_smooth(&covering(Quantity::ThirdNorm)?);
-            Ok((general::constants(&inputs.constants, &searches), ctx, Source::Evidence(None)))
+            covered(&e, evidence, inputs, "the Frobenius norm")
         }
-        _ => {
-            evidence_keys(evidence, &[])?;
-            let r = rerun(cert, data_file, opts, "constants.L")?;
-            let consts = Constants::from_records(&r.claims);
-            let ctx = Context::general(&inputs.constants, r.grad0_sq_upper.clone());
-            Ok((consts, ctx, Source::Rerun(r)))
+        ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
+            evidence_keys(evidence, &["coverings", "gram_vector"])?;
+            let path = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
+            let bytes = std::fs::read(path).map_err(|e| Error::input("data", format!("{}: {e}", path.display())))?;
+            let data =
+                crate::dataset::read_csv(&bytes, &path.display().to_string()).map_err(|m| Error::input("data", m))?;
+            let v = evidence
+                .get("gram_vector")
+                .and_then(Json::as_array)
+                .ok_or_else(|| Error::rejected("evidence/gram_vector", "missing"))?
+                .iter()
+                .enumerate()
+                .map(|(i, x)| crate::inputs::canonical_number(x, &format!("/evidence/gram_vector/{i}")))
+                .collect::<Result<Vec<Rat>>>()?;
+            let design =
+                Design::verified(&data, *bias, scale, &v).map_err(|m| Error::rejected("evidence/gram_vector", m))?;
+            if design.dim() != inputs.domain.len() {
+                return Err(Error::input("domain", format!("the data give dimension {}", design.dim())));
+            }
+            let loss = Loss::from_name(loss).ok_or_else(|| Error::input("inputs", format!("unknown loss {loss:?}")))?;
+            covered(&Dataset::new(Arc::new(design), loss, l2), evidence, inputs, "the data structure")
         }
     }
+}
+
+/// The constants of a non-quadratic objective from the coverings in `evidence`
+/// (`crate::theorems::general`), with the context they give (`third` says what bounds ‖D³f‖).
+fn covered(
+    o: &dyn Derivatives,
+    evidence: &serde_json::Map<String, Json>,
+    inputs: &Inputs,
+    third: &str,
+) -> Result<(Constants, Context, Option<Spectrum>)> {
+    let covering = |q: Quantity| -> Result<Covering> {
+        let place = format!("evidence/coverings/{}", q.key());
+        let c =
+            evidence.get("coverings").and_then(|c| c.get(q.key())).ok_or_else(|| Error::rejected(&place, "missing"))?;
+        Covering::from_json(c).map_err(|m| Error::rejected(&place, m))
+    };
+    let needed = Quantity::needed(&inputs.constants);
+    let stored = evidence.get("coverings").and_then(Json::as_object);
+    if let Some(k) = stored.and_then(|c| c.keys().find(|k| !needed.iter().any(|q| q.key() == k.as_str()))) {
+        return Err(Error::rejected(format!("evidence/coverings/{k}"), "not evidence for this objective"));
+    }
+    let mut searches = BTreeMap::new();
+    for q in needed {
+        let s = general::verify(o, q, &inputs.domain, &covering(q)?)
+            .map_err(|m| Error::rejected(format!("evidence/coverings/{}", q.key()), m))?;
+        searches.insert(q, s);
+    }
+    // D³f bounded on every box of a covering: f is smooth on the domain (else the trajectory
+    // claims are inconclusive).
+    let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(o, &inputs.x0));
+    ctx.not_smooth = general::not_smooth(&covering(Quantity::ThirdNorm)?);
+    Ok((general::constants(&inputs.constants, &searches, third), ctx, None))
 }
 
 /// The trajectory records the engine re-ran, for `assemble`.
@@ -282,9 +297,9 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let coverage = Coverage::of(&inputs);
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
-    let (consts, ctx, source) = constants_of(cert, &inputs, data_file.as_deref(), opts)?;
-    let derived = match &source {
-        Source::Evidence(Some(spectrum)) => {
+    let (consts, ctx, spectrum) = constants_of(cert, &inputs, data_file.as_deref())?;
+    let derived = match &spectrum {
+        Some(spectrum) => {
             let ev = &cert["evidence"];
             let tubes = match ev.get("tubes") {
                 None => BTreeMap::new(),
@@ -324,7 +339,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             }
             derived
         }
-        Source::Evidence(None) => {
+        None => {
             // Constants from the coverings; the trajectory records (if asked for) by the engine.
             // Rule 4 on the verified closed-form claims reads the trajectories too.
             let closed =
@@ -346,11 +361,6 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             if let Some(r) = &r {
                 agree(r, &derived)?;
             }
-            derived
-        }
-        Source::Rerun(r) => {
-            let derived = assemble(&inputs, &consts, &ctx, |_| measured(r));
-            agree(r, &derived)?;
             derived
         }
     };

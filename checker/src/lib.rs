@@ -6,6 +6,8 @@
 //! * `exact`: exact rational arithmetic, inertia of symmetric rational matrices, square-root brackets;
 //! * `expression`: the parser of expression objectives and their rigorous box evaluation (value and
 //!   derivatives to third order by forward-mode automatic differentiation over inari intervals);
+//! * `dataset`: the CSV reader of dataset objectives, their exact Gram bound and structural box
+//!   enclosures;
 //! * `quadratic`: exact facts about f(x) = ½xᵀQx − bᵀx (gradients, eigenvalue counts, sup ‖∇f‖ on a box);
 //! * `claim`: the claim record (status, values, witnesses, atomic inequalities);
 //! * `theorems`: the exact statement of every theorem of the seed papers, which the engine calls to
@@ -16,6 +18,7 @@ pub mod admissibility;
 pub mod certificate;
 pub mod check;
 pub mod claim;
+pub mod dataset;
 pub mod elementary;
 pub mod error;
 pub mod exact;

@@ -24,153 +24,25 @@ use super::{norm, BoxObjective, Quantity};
 use crate::enclose::rat_to_interval;
 use crate::enclose::symmetric::{dot, eig_enclosures, largest_negative, neg_smallest_nonnegative, EigBounds};
 use crate::enclose::taylor::{self, SeriesMap};
-use crate::exact::{fmt_rat, parse_rat, Rat};
+use crate::exact::{fmt_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
-use num_integer::Integer;
 use num_traits::{One, ToPrimitive, Zero};
 use rayon::prelude::*;
-use shadowcert_checker::elementary::{sigmoid_at, Elementary};
+use shadowcert_checker::dataset::{self as checked, loss_derivative};
+use shadowcert_checker::elementary::Elementary;
 use std::path::Path;
 use std::sync::Arc;
 
 /// The JSON pointer of the data path in a spec.
 pub const POINTER: &str = "/objective/data";
 
-/// The loss ℓ applied to the margin zᵢ = yᵢ⟨x̃ᵢ, w⟩.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Loss {
-    /// ℓ(z) = log(1 + e^{−z}) (convex).
-    Logistic,
-    /// ℓ(z) = 1 − σ(z) (non-convex, bounded).
-    Sigmoid,
-}
+pub use shadowcert_checker::dataset::{Data, Loss};
 
-impl Loss {
-    /// The spec's name: `logistic` or `sigmoid`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Loss::Logistic => "logistic",
-            Loss::Sigmoid => "sigmoid",
-        }
-    }
-}
-
-/// The parsed CSV: labels ±1 and exact features.
-#[derive(Debug)]
-pub struct Data {
-    /// Labels, each ±1.
-    pub labels: Vec<i8>,
-    /// Features as written (exact), one row per example, without bias.
-    pub features: Vec<Vec<Rat>>,
-    /// Feature column names, in order.
-    pub names: Vec<String>,
-    /// Whether the file's labels were 0 and 1 (read as −1 and +1).
-    pub labels_01: bool,
-}
-
-/// The cells of one CSV line (RFC 4180 without line breaks inside quotes): fields split at commas
-/// outside double quotes, a quoted field unquoted (`""` inside it is one `"`), spaces trimmed.
-fn cells(line: &str) -> std::result::Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut quoted, mut was_quoted) = (false, false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if cur.trim().is_empty() && !was_quoted => {
-                (quoted, was_quoted) = (true, true);
-                cur.clear();
-            }
-            (',', false) => {
-                out.push(std::mem::take(&mut cur).trim().to_string());
-                was_quoted = false;
-            }
-            _ => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted cell is not closed".into());
-    }
-    out.push(cur.trim().to_string());
-    Ok(out)
-}
-
-/// Reads the CSV at `path` (shown as `shown` in errors): a header row with a `label` column and
-/// feature columns, then one row per example. A UTF-8 byte-order mark and quoted cells are read;
-/// labels are ±1, or 0 and 1 throughout (read as −1 and +1, [`Data::labels_01`]); a column with an
-/// empty name (a pandas index) is an error, not a feature. Errors name the file and line, at
-/// [`POINTER`].
+/// Reads the CSV bytes (shown as `shown` in errors) by the checker's reader
+/// (`shadowcert_checker::dataset::read_csv`); errors name the file and line, at [`POINTER`].
 pub fn read_csv(bytes: &[u8], shown: &str) -> Result<Data> {
-    let bad = |line: usize, msg: String| Error::spec(POINTER, format!("{shown} line {line}: {msg}"));
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::spec(POINTER, format!("{shown}: not UTF-8 text")))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        return Err(Error::spec(POINTER, format!("{shown}: empty file (expected a header row)")));
-    };
-    let cols = cells(header).map_err(|e| bad(1, e))?;
-    let Some(label_col) = cols.iter().position(|c| c == "label") else {
-        return Err(bad(1, format!("header has no \"label\" column (columns: {})", cols.join(", "))));
-    };
-    if cols.len() < 2 {
-        return Err(bad(1, "header needs a \"label\" column and at least one feature column".into()));
-    }
-    if let Some(j) = cols.iter().position(String::is_empty) {
-        return Err(bad(
-            1,
-            format!(
-                "column {} has no name: a pandas index column? (write the CSV with index=False, or name the \
-                 column to use it as a feature)",
-                j + 1
-            ),
-        ));
-    }
-    let names: Vec<String> = cols.iter().enumerate().filter(|(j, _)| *j != label_col).map(|(_, c)| c.clone()).collect();
-    let (mut raw_labels, mut features) = (Vec::new(), Vec::new());
-    for (i, line) in lines {
-        let n = i + 1;
-        let cells = cells(line).map_err(|e| bad(n, e))?;
-        if cells.len() != cols.len() {
-            return Err(bad(n, format!("row has {} cells, expected {} (as the header)", cells.len(), cols.len())));
-        }
-        let mut row = Vec::with_capacity(cols.len() - 1);
-        for (j, c) in cells.iter().enumerate() {
-            // Small integers (the usual cell) without the general parser.
-            let v = match c.parse::<i64>() {
-                Ok(k) => Rat::from_integer(k.into()),
-                Err(_) => {
-                    parse_rat(c).map_err(|_| bad(n, format!("column {} ({}): not a number: {c:?}", j + 1, cols[j])))?
-                }
-            };
-            if j == label_col {
-                let l = [(-1i8, -Rat::one()), (0, Rat::zero()), (1, Rat::one())].into_iter().find(|(_, r)| *r == v);
-                let Some((l, _)) = l else {
-                    return Err(bad(n, format!("label must be 1 or -1 (or 0 and 1 throughout), got {}", fmt_rat(&v))));
-                };
-                raw_labels.push((n, l));
-            } else {
-                row.push(v);
-            }
-        }
-        features.push(row);
-    }
-    if raw_labels.is_empty() {
-        return Err(Error::spec(POINTER, format!("{shown}: no data rows after the header")));
-    }
-    let labels_01 = raw_labels.iter().all(|&(_, l)| l >= 0) && raw_labels.iter().any(|&(_, l)| l == 0);
-    if !labels_01 {
-        if let Some(&(n, _)) = raw_labels.iter().find(|&&(_, l)| l == 0) {
-            return Err(bad(n, "label 0 among labels -1 and 1: use -1 and 1, or 0 and 1 throughout".into()));
-        }
-    }
-    let labels = raw_labels.into_iter().map(|(_, l)| if labels_01 && l == 0 { -1 } else { l }).collect();
-    Ok(Data { labels, features, names, labels_01 })
+    shadowcert_checker::dataset::read_csv(bytes, shown).map_err(|m| Error::spec(POINTER, m))
 }
 
 /// A dataset objective, with its data loaded and the structural bounds precomputed.
@@ -189,6 +61,7 @@ pub struct Dataset {
     /// Feature scale (x̃ = scale·x), positive.
     pub scale: Rat,
     pre: Arc<Pre>,
+    checked: checked::Dataset,
 }
 
 impl PartialEq for Dataset {
@@ -224,6 +97,10 @@ struct Pre {
     gram_exact: (Rat, Rat),
     /// Whether the file's labels were 0 and 1 (read as −1 and +1).
     labels_01: bool,
+    /// The checker's reading of the data (rows, S = `gram_exact.1`), and the Collatz–Wielandt
+    /// vector v that proves S (evidence).
+    design: Arc<checked::Design>,
+    gram_vector: Vec<Rat>,
 }
 
 impl Dataset {
@@ -241,7 +118,8 @@ impl Dataset {
                 pre
             }
         };
-        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre })
+        let checked = checked::Dataset::new(pre.design.clone(), loss, &l2);
+        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre, checked })
     }
 
     /// Reads `base/path` and builds the objective.
@@ -254,6 +132,16 @@ impl Dataset {
     /// Number of examples n.
     pub fn examples(&self) -> usize {
         self.pre.n
+    }
+
+    /// The checker's reading of this objective: the box enclosures its constants are verified by.
+    pub fn checked(&self) -> &checked::Dataset {
+        &self.checked
+    }
+
+    /// The positive vector v whose Collatz–Wielandt ratio bounds ‖X̃‖₂² (the certificate's evidence).
+    pub fn gram_vector(&self) -> &[Rat] {
+        &self.pre.gram_vector
     }
 
     /// Exact bracket [lower, upper] of ‖X̃‖₂² (Rayleigh quotient, Collatz–Wielandt).
@@ -327,7 +215,7 @@ impl Dataset {
     /// its mean-value form over narrow margins ([`loss_derivative`]).
     fn gradient_parts(&self, w: &[Interval]) -> (Vec<Interval>, Vec<Interval>) {
         let p = &self.pre;
-        let u: Vec<Interval> = self.margins(w).par_iter().map(|&z| loss_d1(self.loss, z)).collect();
+        let u: Vec<Interval> = self.margins(w).par_iter().map(|&z| loss_derivative(self.loss, 1, z)).collect();
         let g = self.yx_column_sums(&u).into_iter().zip(w).map(|(s, &wj)| s * p.inv_n + p.l2 * wj).collect();
         (u, g)
     }
@@ -401,7 +289,7 @@ impl Dataset {
     /// cost O(Σᵢ nnzᵢ² + d³) then, about 3 ms for the digits (d = 65).
     fn spectrum(&self, z: &[Interval], full: bool) -> Vec<Interval> {
         let p = &self.pre;
-        let d2: Vec<Interval> = z.par_iter().map(|&z| loss_d2(self.loss, z)).collect();
+        let d2: Vec<Interval> = z.par_iter().map(|&z| loss_derivative(self.loss, 2, z)).collect();
         let e = self.hessian_eig(&d2);
         let d = p.d;
         let mut out: Vec<Interval> = if d == 1 {
@@ -457,7 +345,7 @@ impl Dataset {
         let zero = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
         let mut t = zero;
         for (&zi, &ri) in z.iter().zip(&p.row_norm) {
-            let neg = (-loss_d2(self.loss, zi)).sup().max(0.0);
+            let neg = (-loss_derivative(self.loss, 2, zi)).sup().max(0.0);
             if neg > 0.0 {
                 t = Interval::try_from((neg, neg)).unwrap_or(Interval::ENTIRE).mul_add(ri.sqr(), t);
             }
@@ -467,7 +355,7 @@ impl Dataset {
 
     fn third_norm(&self, z: &[Interval]) -> Interval {
         let p = &self.pre;
-        let d3: Vec<Interval> = z.par_iter().map(|&z| loss_d3(self.loss, z)).collect();
+        let d3: Vec<Interval> = z.par_iter().map(|&z| loss_derivative(self.loss, 3, z)).collect();
         let sum = dot(d3
             .iter()
             .zip(&p.row_norm)
@@ -509,7 +397,7 @@ impl BoxObjective for Dataset {
 
     /// `Dataset::hessian_matrix` at the loss″ enclosures of the box's margins. O(Σᵢ nnzᵢ²).
     fn hessian(&self, w: &[Interval]) -> Vec<Vec<Interval>> {
-        let d2: Vec<Interval> = self.margins(w).par_iter().map(|&z| loss_d2(self.loss, z)).collect();
+        let d2: Vec<Interval> = self.margins(w).par_iter().map(|&z| loss_derivative(self.loss, 2, z)).collect();
         self.hessian_matrix(&d2)
     }
 
@@ -717,44 +605,16 @@ fn remember(key: String, pre: Arc<Pre>) {
 #[allow(clippy::needless_range_loop)] // (a, b) index pairs of the symmetric Gram matrix
 fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Result<Pre> {
     let n = data.labels.len();
-    let feats: Vec<Vec<Rat>> = data
-        .features
-        .iter()
-        .map(|r| {
-            let mut v: Vec<Rat> = r.iter().map(|x| x * scale).collect();
-            if bias {
-                v.push(Rat::one());
-            }
-            v
-        })
-        .collect();
+    let feats = checked::design(data, bias, scale);
     let d = feats[0].len();
-    // Exact Gram matrix G = X̃ᵀX̃ = M ᵀM / D², M = D·X̃ integer, D the common denominator.
-    let den = feats.iter().flatten().fold(num_bigint::BigInt::one(), |acc, x| acc.lcm(x.denom()));
-    let too_big = || Error::spec(POINTER, format!("{shown}: values too large for the exact Gram matrix (128-bit)"));
+    // Exact Gram matrix G = X̃ᵀX̃ = MᵀM/D², M = D·X̃ integer, D the common denominator.
+    let (g, den) = checked::gram(&feats).map_err(|m| Error::spec(POINTER, format!("{shown}: {m}")))?;
     let m: Vec<Vec<i128>> = feats
         .iter()
         .map(|r| {
-            r.iter().map(|x| (x * Rat::from_integer(den.clone())).to_integer().to_i128().ok_or_else(too_big)).collect()
+            r.iter().map(|x| (x * Rat::from_integer(den.clone())).to_integer().to_i128().expect("as in gram")).collect()
         })
-        .collect::<Result<_>>()?;
-    let mut g = vec![vec![0i128; d]; d];
-    for row in &m {
-        for a in 0..d {
-            if row[a] == 0 {
-                continue;
-            }
-            for b in a..d {
-                let t = row[a].checked_mul(row[b]).ok_or_else(too_big)?;
-                g[a][b] = g[a][b].checked_add(t).ok_or_else(too_big)?;
-            }
-        }
-    }
-    for a in 0..d {
-        for b in 0..a {
-            g[a][b] = g[b][a];
-        }
-    }
+        .collect();
     // Perron vector of |G| by power iteration (f64 guess), kept positive.
     let gf: Vec<Vec<f64>> = g.iter().map(|r| r.iter().map(|&x| (x as f64).abs()).collect()).collect();
     let mut v = vec![1.0f64; d];
@@ -770,17 +630,12 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
     let v: Vec<f64> = v.iter().map(|&x| if x.is_finite() && x > floor { x } else { floor }).collect();
     let vr: Vec<Rat> = v.iter().map(|&x| Rat::from_float(x).expect("finite")).collect();
     let d2 = Rat::from_integer(den.clone() * den.clone());
-    // Collatz–Wielandt: ρ(|G|) ≤ maxᵢ (|G|v)ᵢ/vᵢ for v > 0; ‖X̃‖₂² = λ_max(G) ≤ ρ(|G|).
-    let mut upper = Rat::zero();
-    let mut gv = vec![Rat::zero(); d];
-    for i in 0..d {
-        let s = g[i].iter().zip(&vr).fold(Rat::zero(), |acc, (&x, y)| acc + Rat::from_integer(x.abs().into()) * y);
-        let ratio = &s / &vr[i];
-        if ratio > upper {
-            upper = ratio;
-        }
-        gv[i] = g[i].iter().zip(&vr).fold(Rat::zero(), |acc, (&x, y)| acc + Rat::from_integer(x.into()) * y);
-    }
+    // Collatz–Wielandt: ‖X̃‖₂² = λ_max(G) ≤ ρ(|G|) ≤ maxᵢ (|G|v)ᵢ/vᵢ for v > 0 (the checker's bound).
+    let upper = checked::collatz_wielandt(&g, &vr).expect("v > 0, one entry per feature");
+    let gv: Vec<Rat> = g
+        .iter()
+        .map(|r| r.iter().zip(&vr).fold(Rat::zero(), |acc, (&x, y)| acc + Rat::from_integer(x.into()) * y))
+        .collect();
     let vtv = vr.iter().fold(Rat::zero(), |a, x| a + x * x);
     let vtgv = vr.iter().zip(&gv).fold(Rat::zero(), |a, (x, y)| a + x * y);
     let lower = (vtgv / vtv).max(Rat::zero());
@@ -838,8 +693,10 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
         v_sq,
         l2: rat_to_interval(l2),
         inv_n: rat_to_interval(&Rat::new(1.into(), n.into())),
+        design: Arc::new(checked::Design::new(data, bias, scale, &gram_exact.1)),
         gram_exact,
         labels_01: data.labels_01,
+        gram_vector: vr,
     })
 }
 
@@ -848,7 +705,6 @@ fn point(x: f64) -> Interval {
 }
 
 const ONE: Interval = const_interval!(1.0, 1.0);
-const TWO: Interval = const_interval!(2.0, 2.0);
 
 /// One rounding to nearest, bounded outward: if x̂ (not NaN) is the round-to-nearest result of an
 /// exact operation with value x, then `dn(x̂) ≤ x ≤ up(x̂)` (x̂ is within half an ulp of x; on
@@ -960,123 +816,6 @@ fn ball((m, r): (f64, f64)) -> Interval {
     }
 }
 
-/// Range of the polynomial `p` in s over s ∈ hull(ends), using the critical points `crit` of `p`:
-/// the extremes are at the ends or at a critical point inside.
-fn poly_range(p: impl Fn(Interval) -> Interval, ends: (Interval, Interval), crit: &[Interval]) -> Interval {
-    let hull = ends.0.convex_hull(ends.1);
-    let mut r = p(ends.0).convex_hull(p(ends.1));
-    for &c in crit {
-        let inside = c.intersection(hull);
-        if !inside.is_empty() {
-            r = r.convex_hull(p(inside));
-        }
-    }
-    r
-}
-
-/// σ′ = q(σ).
-fn q(s: Interval) -> Interval {
-    s * (ONE - s)
-}
-
-/// σ″ = p3(σ).
-fn p3(s: Interval) -> Interval {
-    s * (ONE - s) * (ONE - TWO * s)
-}
-
-/// σ‴ = r4(σ).
-fn r4(s: Interval) -> Interval {
-    const SIX: Interval = const_interval!(6.0, 6.0);
-    s * (ONE - s) * (ONE - SIX * s + SIX * s.sqr())
-}
-
-/// σ⁗ = r5(σ) = r4′(σ)·σ(1 − σ), r4(s) = s − 7s² + 12s³ − 6s⁴.
-fn r5(s: Interval) -> Interval {
-    const C14: Interval = const_interval!(14.0, 14.0);
-    const C24: Interval = const_interval!(24.0, 24.0);
-    const C36: Interval = const_interval!(36.0, 36.0);
-    s * (ONE - s) * (ONE - s * (C14 - s * (C36 - C24 * s)))
-}
-
-/// Critical points in s of q: 1/2; of p3: (3 ± √3)/6; of r4: 1/2, (3 ± √6)/6.
-fn crit(k: u32) -> Vec<Interval> {
-    const HALF: Interval = const_interval!(0.5, 0.5);
-    const THREE: Interval = const_interval!(3.0, 3.0);
-    const SIX: Interval = const_interval!(6.0, 6.0);
-    match k {
-        2 => vec![HALF],
-        3 => {
-            let r = THREE.sqrt();
-            vec![(THREE - r) / SIX, (THREE + r) / SIX]
-        }
-        _ => {
-            let r = SIX.sqrt();
-            vec![HALF, (THREE - r) / SIX, (THREE + r) / SIX]
-        }
-    }
-}
-
-/// ℓ⁽ᵏ⁾ (k = 1, …, 4) as a polynomial in s = σ(z), from σ′ = σ(1 − σ): logistic ℓ′ = s − 1 and
-/// ℓ⁽ᵏ⁾ = σ⁽ᵏ⁻¹⁾ for k ≥ 2; sigmoid ℓ⁽ᵏ⁾ = −σ⁽ᵏ⁾. Evaluated in interval arithmetic: an enclosure of
-/// its range over s.
-fn loss_poly(loss: Loss, k: u32, s: Interval) -> Interval {
-    let sigma = |k: u32| match k {
-        1 => q(s),
-        2 => p3(s),
-        3 => r4(s),
-        _ => r5(s),
-    };
-    match loss {
-        Loss::Logistic if k == 1 => s - ONE,
-        Loss::Logistic => sigma(k - 1),
-        Loss::Sigmoid => -sigma(k),
-    }
-}
-
-/// ℓ⁽ᵏ⁾ over the range z, k = 1, 2, 3.
-///
-/// Narrow z (width below 10⁻⁶; midpoint m, radius r): a mean-value form with one exponential.
-/// 0 < σ′ ≤ 1/4 gives σ(z) ⊆ S₀ = σ(m) + [−r/4, r/4], and the mean-value theorem
-/// ℓ⁽ᵏ⁾(ζ) − ℓ⁽ᵏ⁾(m) = ℓ⁽ᵏ⁺¹⁾(ξ)(ζ − m), ξ ∈ z, σ(ξ) ∈ S₀, gives
-/// ℓ⁽ᵏ⁾(z) ⊆ Pₖ(σ(m)) + Pₖ₊₁(S₀)·[−r, r] (Pₖ of [`loss_poly`]). Its width is
-/// 2r|ℓ⁽ᵏ⁺¹⁾(m)| + O(r²), at most that of Pₖ over S₀.
-/// Wide z: σ is increasing, so σ(z) ⊆ hull(σ(inf z), σ(sup z)), and the range of Pₖ over that hull
-/// is the hull of its values at the ends and at its critical points inside ([`poly_range`]).
-///
-/// Enclosure: rigorous.
-fn loss_derivative(loss: Loss, k: u32, z: Interval) -> Interval {
-    if z.wid() < 1e-6 {
-        let (m, r) = mid_rad(z);
-        let s = sigmoid_at(m);
-        let q = up(0.25 * r);
-        let s0 = Interval::try_from((dn(s.inf() - q).max(0.0), up(s.sup() + q).min(1.0))).expect("in [0, 1]");
-        let dz = Interval::try_from((-r, r)).expect("a finite radius");
-        return loss_poly(loss, k + 1, s0).mul_add(dz, loss_poly(loss, k, s));
-    }
-    let ends = (sigmoid_at(z.inf()), sigmoid_at(z.sup()));
-    let crit = match (loss, k) {
-        (Loss::Logistic, 1) => vec![],
-        (Loss::Logistic, k) => crit(k),
-        (Loss::Sigmoid, k) => crit(k + 1),
-    };
-    poly_range(|s| loss_poly(loss, k, s), ends, &crit)
-}
-
-/// ℓ′ over the range z. Enclosure: rigorous.
-fn loss_d1(loss: Loss, z: Interval) -> Interval {
-    loss_derivative(loss, 1, z)
-}
-
-/// ℓ″ over the range z. Enclosure: rigorous.
-fn loss_d2(loss: Loss, z: Interval) -> Interval {
-    loss_derivative(loss, 2, z)
-}
-
-/// ℓ‴ over the range z. Enclosure: rigorous.
-fn loss_d3(loss: Loss, z: Interval) -> Interval {
-    loss_derivative(loss, 3, z)
-}
-
 /// One line for reports: path, size, loss, l2 and scale.
 pub fn describe(ds: &Dataset) -> String {
     format!(
@@ -1095,8 +834,10 @@ pub fn describe(ds: &Dataset) -> String {
 mod tests {
     use super::*;
     use crate::enclose::interval_contains_rat;
-    use crate::exact::{rat, round_down_dyadic, round_up_dyadic};
+    use crate::exact::{parse_rat, rat, round_down_dyadic, round_up_dyadic};
     use num_traits::Signed;
+    use shadowcert_checker::dataset::loss_poly;
+    use shadowcert_checker::elementary::sigmoid_at;
 
     type I = Interval;
 
@@ -1136,19 +877,22 @@ mod tests {
             let s = 1.0 / (1.0 + (-z).exp());
             let (d1, d2, d3) = (s - 1.0, s * (1.0 - s), s * (1.0 - s) * (1.0 - 2.0 * s));
             let close = |iv: I, x: f64| iv.inf() - 1e-15 <= x && x <= iv.sup() + 1e-15 && iv.wid() < 1e-14;
-            assert!(close(loss_d1(Loss::Logistic, pt(z)), d1));
-            assert!(close(loss_d2(Loss::Logistic, pt(z)), d2));
-            assert!(close(loss_d3(Loss::Logistic, pt(z)), d3));
-            assert!(close(loss_d1(Loss::Sigmoid, pt(z)), -d2));
-            assert!(close(loss_d2(Loss::Sigmoid, pt(z)), -d3));
+            assert!(close(loss_derivative(Loss::Logistic, 1, pt(z)), d1));
+            assert!(close(loss_derivative(Loss::Logistic, 2, pt(z)), d2));
+            assert!(close(loss_derivative(Loss::Logistic, 3, pt(z)), d3));
+            assert!(close(loss_derivative(Loss::Sigmoid, 1, pt(z)), -d2));
+            assert!(close(loss_derivative(Loss::Sigmoid, 2, pt(z)), -d3));
             let s3 = s * (1.0 - s) * (1.0 - 6.0 * s + 6.0 * s * s);
-            assert!(close(loss_d3(Loss::Sigmoid, pt(z)), -s3));
+            assert!(close(loss_derivative(Loss::Sigmoid, 3, pt(z)), -s3));
         }
         // Ranges over wide intervals reach the extremes: max σ(1−σ) = 1/4 at 0, max |σ″| = 1/(6√3).
         let wide = I::try_from((-5.0, 5.0)).unwrap();
-        assert!(loss_d2(Loss::Logistic, wide).contains(0.25) && loss_d2(Loss::Logistic, wide).sup() < 0.2500001);
+        assert!(
+            loss_derivative(Loss::Logistic, 2, wide).contains(0.25)
+                && loss_derivative(Loss::Logistic, 2, wide).sup() < 0.2500001
+        );
         let m = 1.0 / (6.0 * 3f64.sqrt());
-        let r = loss_d2(Loss::Sigmoid, wide);
+        let r = loss_derivative(Loss::Sigmoid, 2, wide);
         assert!(r.contains(m) && r.contains(-m) && r.sup() < m + 1e-9, "{r:?}");
     }
 
@@ -1350,12 +1094,8 @@ mod tests {
         let m = z.mid();
         let s = ONE / (ONE + (-pt(m)).exp()) + I::try_from((-0.25, 0.25)).unwrap() * pt((z - pt(m)).mag());
         let s = s.intersection(I::try_from((0.0, 1.0)).unwrap());
-        let crit = match (loss, k) {
-            (Loss::Logistic, 1) => vec![],
-            (Loss::Logistic, k) => crit(k),
-            (Loss::Sigmoid, k) => crit(k + 1),
-        };
-        poly_range(|s| loss_poly(loss, k, s), (s, s), &crit)
+        // The range of Pₖ over s (the critical points inside add nothing to one interval evaluation).
+        loss_poly(loss, k, s)
     }
 
     #[test]
@@ -1391,8 +1131,10 @@ mod tests {
         for z in [-2.0, -0.3, 0.8, 2.2] {
             let s = |z: f64| pt(1.0 / (1.0 + (-z).exp()));
             let h = 1e-4;
+            // σ‴ = logistic ℓ⁗, σ⁗ = −(sigmoid ℓ⁗).
+            let r4 = |s| loss_poly(Loss::Logistic, 4, s);
             let fd = (r4(s(z + h)).mid() - r4(s(z - h)).mid()) / (2.0 * h);
-            assert!((r5(s(z)).mid() - fd).abs() < 1e-7, "σ⁗({z})");
+            assert!((-loss_poly(Loss::Sigmoid, 4, s(z)).mid() - fd).abs() < 1e-7, "σ⁗({z})");
         }
     }
 
@@ -1417,7 +1159,6 @@ mod tests {
     /// margins by [`previous_narrow_loss`].
     fn previous_gradient(ds: &Dataset, w: &[I]) -> Vec<I> {
         let p = &ds.pre;
-        let sigma = |t: f64| ONE / (ONE + (-pt(t)).exp());
         let u: Vec<I> = p
             .rows
             .iter()
@@ -1426,11 +1167,7 @@ mod tests {
                 if z.wid() < 1e-6 {
                     return previous_narrow_loss(ds.loss, 1, z);
                 }
-                let ends = (sigma(z.inf()), sigma(z.sup()));
-                match ds.loss {
-                    Loss::Logistic => ends.0.convex_hull(ends.1) - ONE,
-                    Loss::Sigmoid => -poly_range(q, ends, &crit(2)),
-                }
+                loss_derivative(ds.loss, 1, z)
             })
             .collect();
         let mut acc = vec![pt(0.0); p.d];
@@ -1520,7 +1257,7 @@ mod tests {
             .collect();
         let n = x16.len();
         // Logistic at w = 0: ℓ″(0) = 1/4, so ∇²f = X̃ᵀX̃/(4n) + I/100 exactly (x̃ = x16/16).
-        let d2: Vec<I> = vec![loss_d2(Loss::Logistic, pt(0.0)); n];
+        let d2: Vec<I> = vec![loss_derivative(Loss::Logistic, 2, pt(0.0)); n];
         let h = ds.hessian_matrix(&d2);
         let den = Rat::from_integer((256 * 4 * n as i64).into());
         for j in 0..65 {

@@ -11,16 +11,14 @@
 //! (`crate::exact::inertia`); eigenvalue brackets come from deterministic bisection, so a checker
 //! recomputes them bit for bit.
 
-use crate::enclose::search::{cover, maximize, Search};
+use crate::enclose::search::cover;
 use crate::enclose::symmetric::{largest_negative, neg_smallest_nonnegative, NO_EIGENVALUE};
 use crate::enclose::{rat_interval_to_interval, rat_to_interval};
 use crate::exact::{eig_enclosure, Rat, RatInterval, RatMatrix};
-use crate::objective::{BoxObjective, Quantity};
+use crate::objective::Quantity;
 use inari::Interval;
-use num_traits::Signed;
-use shadowcert_checker::expression::{Expression, Ival};
 use shadowcert_checker::interval::IMat;
-use shadowcert_checker::theorems::general::{self, Covering};
+use shadowcert_checker::theorems::general::{self, Covering, Derivatives};
 use std::collections::BTreeMap;
 
 pub use shadowcert_checker::theorems::constants::{
@@ -56,19 +54,15 @@ pub fn quadratic_on(
     shadowcert_checker::theorems::constants::quadratic(&QuadraticConstants { q, b, domain, declared, spectrum })
 }
 
-/// The spectral hint for a box of an expression objective (the engine's search, verified by the
-/// checker's `general::bound`): from the interval Hessian H = M ± R, σ = max|λ(M)| + ρ (‖∇²f‖₂) or
-/// −λ_min(M) + ρ (−λ_min), ρ the largest row sum of the radii, raised a little; +∞ when f is not
-/// smooth on the box or no raised σ verifies.
-fn spectral_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
-    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
-    let h = e.hessian(&xs);
-    if h.iter().flatten().any(|v| !v.defined) {
-        return f64::INFINITY;
-    }
+/// The spectral hint for a box (the engine's search, verified by the checker's `general::bound`):
+/// from the interval Hessian H = M ± R, σ = max|λ(M)| + ρ (‖∇²f‖₂) or −λ_min(M) + ρ (−λ_min), ρ the
+/// largest row sum of the radii, raised a little; +∞ when f is not smooth on the box or no raised σ
+/// verifies.
+fn spectral_bound(o: &(dyn Derivatives + Sync), q: Quantity, x: &[Interval]) -> f64 {
+    let Some(h) = o.hessian(x) else { return general::bound(o, q, x, 0.0).unwrap_or(f64::INFINITY) };
     let d = x.len();
-    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h[i][j].iv.mid());
-    let rho = (0..d).map(|i| h[i].iter().map(|v| v.iv.rad()).sum::<f64>()).fold(0.0, f64::max);
+    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h.at(i, j).mid());
+    let rho = (0..d).map(|i| (0..d).map(|j| h.at(i, j).rad()).sum::<f64>()).fold(0.0, f64::max);
     if !m.iter().all(|v| v.is_finite()) || !rho.is_finite() {
         return f64::INFINITY;
     }
@@ -81,7 +75,7 @@ fn spectral_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
     let mut best = f64::INFINITY;
     for _ in 0..4 {
         sigma += sigma.abs() * 1e-12 + 4.0 * f64::EPSILON * (base.abs() + rho) + f64::MIN_POSITIVE;
-        match general::bound(e, q, x, sigma) {
+        match general::bound(o, q, x, sigma) {
             Some(b) if b <= sigma => return b,
             Some(b) => best = b,
             None => return f64::INFINITY,
@@ -105,8 +99,8 @@ fn gap_edge(h: &IMat, q: Quantity) -> (Vec<Interval>, Interval) {
 /// the edge (shown by Gershgorin discs), else b raised a little or halfway to the next eigenvalue
 /// enclosure (so that the inertia counts at the two shifts are regular); 0 (nothing shown) when
 /// none verifies, +∞ where f is not smooth on the box.
-fn gap_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
-    let Some(h) = general::hessian(e, x) else { return f64::INFINITY };
+fn gap_bound(o: &(dyn Derivatives + Sync), q: Quantity, x: &[Interval]) -> f64 {
+    let Some(h) = o.hessian(x) else { return f64::INFINITY };
     let (ev, edge) = gap_edge(&h, q);
     let b = edge.sup();
     if b <= NO_EIGENVALUE {
@@ -129,12 +123,12 @@ fn gap_bound(e: &Expression, q: Quantity, x: &[Interval]) -> f64 {
 /// The level the engine proposes for a gap edge at the point `p`: the lower end w of its enclosure
 /// of the edge there, lowered a little (`None` for other quantities, or with no eigenvalue on that
 /// side). The checker's `general::lower_at` decides whether it holds.
-fn gap_level(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Rat> {
+fn gap_level(o: &(dyn Derivatives + Sync), q: Quantity, p: &[Rat]) -> Option<Rat> {
     if !q.is_gap() {
         return None;
     }
     let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
-    let (_, edge) = gap_edge(&general::hessian(e, &x)?, q);
+    let (_, edge) = gap_edge(&o.hessian(&x)?, q);
     let w = edge.inf();
     if w <= NO_EIGENVALUE || !w.is_finite() {
         return None;
@@ -144,11 +138,11 @@ fn gap_level(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Rat> {
 
 /// A unit-ish vector along the eigenvalue of ∇²f(p) that `q` reads (largest |λ| or λ_min), as exact
 /// rationals: the Rayleigh witness of a spectral covering.
-fn spectral_vector(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
-    let xs: Vec<Ival> = p.iter().map(|v| Ival::new(rat_to_interval(v))).collect();
-    let h = e.hessian(&xs);
+fn spectral_vector(o: &(dyn Derivatives + Sync), q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
+    let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
+    let h = o.hessian(&x)?;
     let d = p.len();
-    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h[i][j].iv.mid());
+    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| h.at(i, j).mid());
     if !m.iter().all(|v| v.is_finite()) {
         return None;
     }
@@ -167,31 +161,33 @@ fn spectral_vector(e: &Expression, q: Quantity, p: &[Rat]) -> Option<Vec<Rat>> {
     eig.eigenvectors.column(k).iter().map(|&v| Rat::from_float(v)).collect()
 }
 
-/// The constants of an expression objective: one covering search per quantity the declared
-/// constants need (`Quantity::needed`: with γ declared, the edges of the spectral gap;
+/// The constants of an expression or dataset objective: one covering search per quantity the
+/// declared constants need (`Quantity::needed`: with γ declared, the edges of the spectral gap;
 /// `enclose::search::cover`, the checker's bounds as the oracle), the claims by the checker's
-/// statements (`shadowcert_checker::theorems::general`), and the coverings the certificate carries.
-pub fn expression_constants(
-    e: &Expression,
+/// statements (`shadowcert_checker::theorems::general`; `third` says what bounds ‖D³f‖), and the
+/// coverings the certificate carries.
+pub fn covered_constants(
+    o: &(dyn Derivatives + Sync),
     domain: &[(Rat, Rat)],
     declared: &BTreeMap<String, Rat>,
     max_boxes: usize,
+    third: &str,
 ) -> (Constants, BTreeMap<String, Covering>) {
     let mut searches = BTreeMap::new();
     let mut coverings = BTreeMap::new();
     for q in Quantity::needed(declared) {
-        let (search, covering) = expression_cover(e, q, domain, declared, max_boxes);
+        let (search, covering) = cover_quantity(o, q, domain, declared, max_boxes);
         searches.insert(q, search);
         coverings.insert(q.key().to_string(), covering);
     }
-    (general::constants(declared, &searches), coverings)
+    (general::constants(declared, &searches, third), coverings)
 }
 
-/// The covering search of one quantity of an expression objective (`enclose::search::cover`, the
-/// checker's bounds as the oracle), deciding the declared values of the constants it bounds: what it
-/// establishes and the covering a certificate carries.
-pub fn expression_cover(
-    e: &Expression,
+/// The covering search of one quantity (`enclose::search::cover`, the checker's bounds as the
+/// oracle), deciding the declared values of the constants it bounds: what it establishes and the
+/// covering a certificate carries.
+pub fn cover_quantity(
+    o: &(dyn Derivatives + Sync),
     q: Quantity,
     domain: &[(Rat, Rat)],
     declared: &BTreeMap<String, Rat>,
@@ -204,76 +200,30 @@ pub fn expression_cover(
     let upper = |b: &[(Rat, Rat)]| -> f64 {
         let x = boxes(b);
         if q.is_spectral() {
-            spectral_bound(e, q, &x)
+            spectral_bound(o, q, &x)
         } else if q.is_gap() {
-            gap_bound(e, q, &x)
+            gap_bound(o, q, &x)
         } else {
-            general::bound(e, q, &x, 0.0).unwrap_or(f64::INFINITY)
+            general::bound(o, q, &x, 0.0).unwrap_or(f64::INFINITY)
         }
     };
     let lower = |p: &[Rat]| -> f64 {
-        let v = if q.is_spectral() { spectral_vector(e, q, p) } else { None };
+        let v = if q.is_spectral() { spectral_vector(o, q, p) } else { None };
         if q.is_spectral() && v.is_none() {
             return f64::NEG_INFINITY;
         }
-        general::lower_at(e, q, p, v.as_deref(), gap_level(e, q, p).as_ref())
+        general::lower_at(o, q, p, v.as_deref(), gap_level(o, q, p).as_ref())
     };
     let c = cover(&upper, &lower, domain, &thresholds, max_boxes);
-    let vector = if q.is_spectral() { spectral_vector(e, q, &c.search.witness) } else { None };
-    let level = gap_level(e, q, &c.search.witness);
+    let vector = if q.is_spectral() { spectral_vector(o, q, &c.search.witness) } else { None };
+    let level = gap_level(o, q, &c.search.witness);
     let bounds = c.bounds.iter().map(|&b| Rat::from_float(b)).collect();
-    let lower_at_witness = general::lower_at(e, q, &c.search.witness, vector.as_deref(), level.as_ref());
+    let lower_at_witness = general::lower_at(o, q, &c.search.witness, vector.as_deref(), level.as_ref());
     // A level the counts do not show is not stored (the checker would reject it).
     let level = level.filter(|_| lower_at_witness > f64::NEG_INFINITY);
     let covering = Covering { tree: c.tree, bounds, witness: c.search.witness.clone(), vector, level };
-    (general::Search { lower: lower_at_witness, ..general_search(&c.search) }, covering)
-}
-
-fn general_search(s: &Search) -> general::Search {
-    general::Search { upper: s.upper, lower: s.lower, witness: s.witness.clone(), boxes: s.boxes }
-}
-
-/// Inputs of the constants step for a non-quadratic objective.
-pub struct GeneralConstants<'a> {
-    /// The objective, with box enclosures of its derivatives.
-    pub objective: &'a dyn BoxObjective,
-    /// Domain box.
-    pub domain: &'a [(Rat, Rat)],
-    /// Declared constants.
-    pub declared: &'a BTreeMap<String, Rat>,
-    /// Box budget of each search (`budget.max_boxes`).
-    pub max_boxes: usize,
-}
-
-/// What a statement adds for the constants of datasets.
-const RERUN: &str = "interval enclosure by adaptive subdivision; re-verified by re-running the enclosure with the \
-                     recorded budget";
-
-/// Evaluates every constant claim for a dataset objective by enclosing on the domain box the
-/// quantities the declared constants need (`Quantity::needed`: sup ‖∇f‖ for ℓ, B₀, sup ‖∇²f‖₂ for
-/// L, B₁, sup −λ_min(∇²f) for μ or, in the saddle reading of 000 Thm 3 (γ declared), the two
-/// edges of the spectral gap, and sup ‖D³f‖ for B₂) with [`crate::enclose::search::maximize`];
-/// the claims are the checker's statements (`general::constants_by`).
-///
-/// A declared constant is verified when the rigorous upper bound of the supremum proves it,
-/// refuted when the enclosure at a witness point x* (exact rationals, stored as `point_i`)
-/// disproves it, inconclusive otherwise; the record gives the enclosure `true` either way. An
-/// undeclared constant is derived as the rigorous end of the enclosure.
-///
-/// Enclosure: rigorous (interval arithmetic). `check` re-verifies these records by re-running the
-/// enclosure with the budget recorded in the certificate's inputs (deterministic, so the stored
-/// numbers must match bit for bit).
-pub fn general(inp: &GeneralConstants) -> Constants {
-    let obj = inp.objective;
-    let searches = Quantity::needed(inp.declared)
-        .into_iter()
-        .map(|q| {
-            let s =
-                maximize(&|x: &[Interval]| obj.enclose(q, x), inp.domain, &q.thresholds(inp.declared), inp.max_boxes);
-            (q, general_search(&s))
-        })
-        .collect();
-    general::constants_by(inp.declared, &searches, (RERUN, "the Frobenius norm or the data structure"))
+    let s = &c.search;
+    (general::Search { upper: s.upper, lower: lower_at_witness, witness: s.witness.clone(), boxes: s.boxes }, covering)
 }
 
 #[cfg(test)]
@@ -380,10 +330,10 @@ mod gap_tests {
     use crate::claim::{Claim, Status};
     use crate::exact::{parse_rat, rat};
     use crate::objective::expression::Expression;
+    use num_traits::Signed;
 
-    /// The constants by the coverings a certificate stores (`expression_constants`), after checking
-    /// that the checker verifies every covering and derives the same records from them, and that
-    /// the engine's own search (`general`, the path of dataset objectives) reaches the same verdicts.
+    /// The constants by the coverings a certificate stores (`covered_constants`), after checking
+    /// that the checker verifies every covering and derives the same records from them.
     fn run(f: &str, half_width: &str, decl: &[(&str, &str)], max_boxes: usize) -> Constants {
         let obj = Expression::new(vec!["x".into(), "y".into()], f).unwrap();
         let w = parse_rat(half_width).unwrap();
@@ -391,16 +341,12 @@ mod gap_tests {
         let declared: BTreeMap<String, Rat> =
             decl.iter().map(|(k, v)| (k.to_string(), parse_rat(v).unwrap())).collect();
         let e = obj.checked().unwrap();
-        let (consts, coverings) = expression_constants(e, &domain, &declared, max_boxes);
+        let (consts, coverings) = covered_constants(e, &domain, &declared, max_boxes, "the Frobenius norm");
         let searches = Quantity::needed(&declared)
             .into_iter()
             .map(|q| (q, general::verify(e, q, &domain, &coverings[q.key()]).unwrap()))
             .collect();
-        assert_eq!(general::constants(&declared, &searches).claims, consts.claims);
-        let by_search = general(&GeneralConstants { objective: &obj, domain: &domain, declared: &declared, max_boxes });
-        for (a, b) in consts.claims.iter().zip(&by_search.claims) {
-            assert_eq!((&a.id, a.status), (&b.id, b.status), "{f} {decl:?}");
-        }
+        assert_eq!(general::constants(&declared, &searches, "the Frobenius norm").claims, consts.claims);
         consts
     }
 

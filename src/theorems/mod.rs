@@ -21,11 +21,8 @@ pub use shadowcert_checker::inputs::Inputs;
 pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context, Measured};
 
 use crate::claim::{Claim, Status};
-use crate::enclose::rat_to_interval;
-use crate::exact::Rat;
-use crate::objective::BoxObjective;
 use crate::spec::{Method, Objective, Spec};
-use assumptions::{Constants, GeneralConstants};
+use assumptions::Constants;
 
 /// The constants step of `spec`: exact for quadratics ([`assumptions::quadratic`]), enclosed on the
 /// domain box otherwise ([`assumptions::general`], with the spec's box budget).
@@ -48,36 +45,26 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
             (consts, Evidence { eigenvalues: Some(spectrum), ..Evidence::default() })
         }
         Objective::Expression(e) => {
-            let ce = checker_expression(e);
-            let (consts, coverings) =
-                assumptions::expression_constants(ce, &spec.domain, &spec.constants, spec.budget());
+            let (consts, coverings) = assumptions::covered_constants(
+                checker_expression(e),
+                &spec.domain,
+                &spec.constants,
+                spec.budget(),
+                "the Frobenius norm",
+            );
             (consts, Evidence { coverings, ..Evidence::default() })
         }
-        other => {
-            let consts = assumptions::general(&GeneralConstants {
-                objective: other.as_box().expect("every non-quadratic objective has box enclosures"),
-                domain: &spec.domain,
-                declared: &spec.constants,
-                max_boxes: spec.budget(),
-            });
-            (consts, Evidence::default())
+        Objective::Dataset(ds) => {
+            let (consts, coverings) = assumptions::covered_constants(
+                ds.checked(),
+                &spec.domain,
+                &spec.constants,
+                spec.budget(),
+                "the data structure",
+            );
+            (consts, Evidence { coverings, gram_vector: Some(ds.gram_vector().to_vec()), ..Evidence::default() })
         }
     }
-}
-
-/// An exact rational upper bound of |∇Φ(x0)|² from the interval enclosure of ∇Φ at the point x0
-/// (`None` when the enclosure is unbounded).
-///
-/// Lemma 8 of 004 is stated with |∇Φ(u₀)|²; its C₁⁽²⁾ = κ|∇Φ(u₀)|/α and C⁽¹⁾ = λ̄(κ|∇Φ(u₀)| + hβ₁ + B₀)
-/// increase with |∇Φ(u₀)| (κ, α, λ̄ ≥ 0), so evaluating them at this upper bound gives valid upper
-/// bounds of the true constants: for non-quadratic objectives the `C1_2` and `C1` records of
-/// `ks.lemma8` are upper bounds (their lower ends are not lower bounds). Nothing else of Lemma 8
-/// (nor any verdict) depends on |∇Φ(u₀)|.
-fn grad0_sq_upper(objective: &dyn BoxObjective, x0: &[Rat]) -> Option<Rat> {
-    let x: Vec<inari::Interval> = x0.iter().map(rat_to_interval).collect();
-    let g = objective.gradient(&x);
-    let s = crate::objective::norm(&g).sqr().sup();
-    s.is_finite().then(|| Rat::from_float(s).expect("finite"))
 }
 
 /// Longest horizon for which `evaluate` encloses trajectories (`check` re-runs them).
@@ -144,9 +131,9 @@ pub fn context(spec: &Spec) -> Context {
             &spec.constants,
             shadowcert_checker::theorems::general::grad0_sq_upper(checker_expression(e), &spec.x0),
         ),
-        other => Context::general(
+        Objective::Dataset(ds) => Context::general(
             &spec.constants,
-            grad0_sq_upper(other.as_box().expect("every non-quadratic objective has box enclosures"), &spec.x0),
+            shadowcert_checker::theorems::general::grad0_sq_upper(ds.checked(), &spec.x0),
         ),
     }
 }

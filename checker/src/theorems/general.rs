@@ -197,8 +197,31 @@ fn below(h: &IMat, s: f64) -> Option<usize> {
     counts(h, s).map(|c| c.0)
 }
 
-/// The interval Hessian on a box as an interval matrix, or `None` where f is not smooth there or
-/// an entry is not bounded (overflow).
+/// What the constants read of an objective on a box: the enclosures each quantity's bound and
+/// witness come from. Expressions give them by automatic differentiation, datasets by their
+/// structure (`crate::dataset`).
+pub trait Derivatives {
+    /// An enclosure of ‖∇f(x)‖ over the box (`None` where f is not smooth on it).
+    fn grad_norm(&self, x: &[Interval]) -> Option<Interval>;
+
+    /// [lo, hi] with hi ≥ ‖D³f(x)‖ (the trilinear form's operator norm) at every x in the box and
+    /// lo ≤ maxⱼ |∂³f/∂xⱼ³(x)| at every x in it (at a point, a lower bound of the norm); `None`
+    /// where f is not smooth on the box.
+    fn third_norm(&self, x: &[Interval]) -> Option<Interval>;
+
+    /// The interval Hessian on the box, every entry bounded (`None` where f is not smooth on it or
+    /// an entry overflows).
+    fn hessian(&self, x: &[Interval]) -> Option<IMat>;
+
+    /// [lo, hi] holding every eigenvalue of ∇²f(x), x in the box, from the objective's structure
+    /// (by default nothing: the whole line).
+    fn eigen_hull(&self, _x: &[Interval]) -> (f64, f64) {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    }
+}
+
+/// The interval Hessian of an expression on a box as an interval matrix, or `None` where f is not
+/// smooth there or an entry is not bounded (overflow).
 pub fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
     let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
     let h = e.hessian(&xs);
@@ -208,6 +231,33 @@ pub fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
         cols: d,
         a: h.iter().flatten().map(|v| v.iv).collect(),
     })
+}
+
+impl Derivatives for Expression {
+    /// ‖interval ∇f‖₂ by forward-mode automatic differentiation.
+    fn grad_norm(&self, x: &[Interval]) -> Option<Interval> {
+        let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+        let g = self.gradient(&xs);
+        g.iter().all(|v| v.defined).then(|| norm2(&g.iter().map(|v| v.iv).collect::<Vec<_>>()))
+    }
+
+    /// Upper end: the Frobenius norm of the interval third derivative; lower end: the largest
+    /// mignitude of a diagonal entry ∂³f/∂xⱼ³.
+    fn third_norm(&self, x: &[Interval]) -> Option<Interval> {
+        let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+        let t = self.third(&xs);
+        if !t.iter().all(|p| p.value.defined) {
+            return None;
+        }
+        let hi = t.iter().fold(point(0.0), |s, p| s + p.value.iv.sqr() * point(f64::from(p.multiplicity))).sqrt().sup();
+        let diag = t.iter().filter(|p| p.index.0 == p.index.1 && p.index.1 == p.index.2);
+        let lo = diag.fold(0.0f64, |m, p| m.max(p.value.iv.mig()));
+        Interval::try_from((lo.min(hi), hi)).ok()
+    }
+
+    fn hessian(&self, x: &[Interval]) -> Option<IMat> {
+        hessian(self, x)
+    }
 }
 
 /// M = mid H and ρ ≥ ‖H − M‖₂ (the largest row sum of the radii, rounded up).
@@ -225,49 +275,56 @@ fn shifted_pd(m: &IMat, sigma: Interval, s: f64) -> bool {
     IMat { rows: n, cols: n, a }.is_positive_definite()
 }
 
+/// A bound of the spectral quantity `q` (‖∇²f‖₂ or −λ_min) over the interval Hessian `h`: the
+/// smaller of its Gershgorin bound and the proposed `hint` σ when it verifies (Weyl and Cholesky).
+/// Enclosure: rigorous.
+fn spectral_bound(h: &IMat, q: Quantity, hint: f64) -> f64 {
+    // Gershgorin on the interval matrix itself (exact where H is diagonal) …
+    let gershgorin = (0..h.rows)
+        .map(|i| {
+            let (lo, hi) = disc(h, i);
+            if q == Quantity::HessNorm {
+                hi.max(-lo)
+            } else {
+                -lo
+            }
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    // … or the proposed σ, by Weyl and Cholesky.
+    let (m, rho) = split(h);
+    let margin = point(hint) - point(rho);
+    let ok = hint.is_finite()
+        && match q {
+            Quantity::HessNorm => shifted_pd(&m, margin, -1.0) && shifted_pd(&m, margin, 1.0),
+            _ => shifted_pd(&m, margin, 1.0),
+        };
+    if ok {
+        gershgorin.min(hint)
+    } else {
+        gershgorin
+    }
+}
+
 /// A bound of `q` on the box `x`: computed for ‖∇f‖ and ‖D³f‖; for the spectral quantities the
-/// smaller of the Gershgorin bound of the interval Hessian and the proposed `hint` σ when it
-/// verifies; for the gap edges the proposed `hint` b when the inertia counts at its two shifts
-/// agree, else 0 (both edges are ≤ 0). `None` when f is not smooth on the box.
+/// smallest of the structural bound ([`Derivatives::eigen_hull`]), the Gershgorin bound of the
+/// interval Hessian and the proposed `hint` σ when it verifies; for the gap edges the proposed
+/// `hint` b when the inertia counts at its two shifts agree, else 0 (both edges are ≤ 0). `None`
+/// when f is not smooth on the box.
 ///
 /// Enclosure: rigorous (an upper bound of q at every point of the box).
-pub fn bound(e: &Expression, q: Quantity, x: &[Interval], hint: f64) -> Option<f64> {
-    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+pub fn bound(o: &dyn Derivatives, q: Quantity, x: &[Interval], hint: f64) -> Option<f64> {
     match q {
-        Quantity::GradNorm => {
-            let g = e.gradient(&xs);
-            g.iter().all(|v| v.defined).then(|| norm2(&g.iter().map(|v| v.iv).collect::<Vec<_>>()).sup())
-        }
-        Quantity::ThirdNorm => {
-            let t = e.third(&xs);
-            t.iter().all(|p| p.value.defined).then(|| {
-                t.iter().fold(point(0.0), |s, p| s + p.value.iv.sqr() * point(f64::from(p.multiplicity))).sqrt().sup()
-            })
-        }
+        Quantity::GradNorm => o.grad_norm(x).map(|v| v.sup()),
+        Quantity::ThirdNorm => o.third_norm(x).map(|v| v.sup()),
         Quantity::HessNorm | Quantity::NegLambdaMin => {
-            let h = hessian(e, x)?;
-            // Gershgorin on the interval matrix itself (exact where H is diagonal) …
-            let gershgorin = (0..h.rows)
-                .map(|i| {
-                    let (lo, hi) = disc(&h, i);
-                    if q == Quantity::HessNorm {
-                        hi.max(-lo)
-                    } else {
-                        -lo
-                    }
-                })
-                .fold(f64::NEG_INFINITY, f64::max);
-            // … or the proposed σ, by Weyl and Cholesky.
-            let (m, rho) = split(&h);
-            let margin = point(hint) - point(rho);
-            let ok = hint.is_finite()
-                && match q {
-                    Quantity::HessNorm => shifted_pd(&m, margin, -1.0) && shifted_pd(&m, margin, 1.0),
-                    _ => shifted_pd(&m, margin, 1.0),
-                };
-            Some(if ok { gershgorin.min(hint) } else { gershgorin })
+            let (lo, hi) = o.eigen_hull(x);
+            let structural = if q == Quantity::HessNorm { hi.max(-lo) } else { -lo };
+            match o.hessian(x) {
+                Some(h) => Some(spectral_bound(&h, q, hint).min(structural)),
+                None => structural.is_finite().then_some(structural),
+            }
         }
-        Quantity::GapLower | Quantity::GapUpper => Some(gap_bound(&hessian(e, x)?, q, hint)),
+        Quantity::GapLower | Quantity::GapUpper => Some(gap_bound(&o.hessian(x)?, q, hint)),
     }
 }
 
@@ -292,21 +349,13 @@ pub fn gap_bound(h: &IMat, q: Quantity, hint: f64) -> f64 {
 /// A lower bound of `q` at the exact point `p` (for the spectral quantities with the vector `v`: a
 /// Rayleigh quotient; for the gap edges the level `w`, returned when the inertia counts of ∇²f(p)
 /// at its two shifts differ), −∞ when not enclosed. Enclosure: rigorous.
-pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>, w: Option<&Rat>) -> f64 {
+pub fn lower_at(o: &dyn Derivatives, q: Quantity, p: &[Rat], v: Option<&[Rat]>, w: Option<&Rat>) -> f64 {
     let x: Vec<Interval> = p.iter().map(rat_to_interval).collect();
-    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
     let value = match q {
-        Quantity::GradNorm => {
-            let g = e.gradient(&xs);
-            g.iter().all(|v| v.defined).then(|| norm2(&g.iter().map(|v| v.iv).collect::<Vec<_>>()))
-        }
-        Quantity::ThirdNorm => {
-            let t = e.third(&xs);
-            let diag = t.iter().filter(|p| p.index.0 == p.index.1 && p.index.1 == p.index.2);
-            t.iter().all(|p| p.value.defined).then(|| diag.fold(point(0.0), |m, p| m.max(point(p.value.iv.mig()))))
-        }
+        Quantity::GradNorm => o.grad_norm(&x),
+        Quantity::ThirdNorm => o.third_norm(&x).map(|t| point(t.inf())),
         Quantity::HessNorm | Quantity::NegLambdaMin => (|| {
-            let h = hessian(e, &x)?;
+            let h = o.hessian(&x)?;
             let v: Vec<Interval> = v?.iter().map(rat_to_interval).collect();
             let hv = h.mul_vec(&v);
             let num = v.iter().zip(&hv).fold(point(0.0), |s, (&a, &b)| s + a * b);
@@ -315,7 +364,7 @@ pub fn lower_at(e: &Expression, q: Quantity, p: &[Rat], v: Option<&[Rat]>, w: Op
             Some(if q == Quantity::HessNorm { r.abs() } else { -r })
         })(),
         Quantity::GapLower | Quantity::GapUpper => (|| {
-            let h = hessian(e, &x)?;
+            let h = o.hessian(&x)?;
             let w = as_f64(w?)?;
             let (s, t) = q.gap_shifts(w);
             (w < 0.0 && below(&h, s)? < below(&h, t)?).then(|| point(w))
@@ -445,13 +494,13 @@ pub fn leaves(
 }
 
 /// Verifies a covering of `q` over `domain` and returns what it establishes.
-pub fn verify(e: &Expression, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) -> Result<Search, String> {
+pub fn verify(o: &dyn Derivatives, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) -> Result<Search, String> {
     let leaves_n = leaves(&c.tree, domain, |b, i| {
         let Some(stored) = c.bounds.get(i).ok_or("fewer bounds than leaves")? else { return Ok(()) };
         let x: Vec<Interval> =
             b.iter().map(|(l, h)| rat_interval_to_interval(&RatInterval::new(l.clone(), h.clone()))).collect();
         let s = as_f64(stored).ok_or(format!("bound {i} is not an f64"))?;
-        match bound(e, q, &x, s) {
+        match bound(o, q, &x, s) {
             Some(v) if v <= s => Ok(()),
             _ => Err(format!("the bound {} of leaf {i} does not hold ({})", fmt_rat(stored), q.key())),
         }
@@ -470,7 +519,7 @@ pub fn verify(e: &Expression, q: Quantity, domain: &[(Rat, Rat)], c: &Covering) 
     }
     let upper =
         c.bounds.iter().map(|b| b.as_ref().and_then(as_f64).unwrap_or(f64::INFINITY)).fold(f64::NEG_INFINITY, f64::max);
-    let lower = lower_at(e, q, &c.witness, c.vector.as_deref(), c.level.as_ref());
+    let lower = lower_at(o, q, &c.witness, c.vector.as_deref(), c.level.as_ref());
     if c.level.is_some() && lower == f64::NEG_INFINITY {
         return Err("the witness level is not shown at the witness point (inertia counts)".into());
     }
@@ -658,10 +707,10 @@ fn gap_constants(out: &mut Constants, declared: &BTreeMap<String, Rat>, (lower, 
     }
 }
 
-/// Every constant claim of an expression objective, from the verified coverings of the quantities
-/// [`Quantity::needed`] names.
-pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search>) -> Constants {
-    constants_by(declared, s, (COVERED, "the Frobenius norm"))
+/// Every constant claim of a non-quadratic objective, from the verified coverings of the
+/// quantities [`Quantity::needed`] names (`third` says what bounds the operator norm of D³f).
+pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search>, third: &str) -> Constants {
+    constants_by(declared, s, (COVERED, third))
 }
 
 /// Every constant claim of a non-quadratic objective from searches of the quantities
@@ -704,14 +753,10 @@ pub fn not_smooth(third: &Covering) -> Option<String> {
     })
 }
 
-/// An exact upper bound of |∇f(x₀)|² for an expression (`None` when not enclosed).
-pub fn grad0_sq_upper(e: &Expression, x0: &[Rat]) -> Option<Rat> {
-    let x: Vec<Ival> = x0.iter().map(|v| Ival::new(rat_to_interval(v))).collect();
-    let g = e.gradient(&x);
-    if !g.iter().all(|v| v.defined) {
-        return None;
-    }
-    let s = norm2(&g.iter().map(|v| v.iv).collect::<Vec<_>>()).sqr().sup();
+/// An exact upper bound of |∇f(x₀)|² (`None` when not enclosed).
+pub fn grad0_sq_upper(o: &dyn Derivatives, x0: &[Rat]) -> Option<Rat> {
+    let x: Vec<Interval> = x0.iter().map(rat_to_interval).collect();
+    let s = point(o.grad_norm(&x)?.sup()).sqr().sup();
     s.is_finite().then(|| exact(s)).flatten()
 }
 
