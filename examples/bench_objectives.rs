@@ -5,11 +5,12 @@
 //! Run: `cargo run --release --example bench_objectives`
 
 use inari::Interval;
-use shadowcert::enclose::search::maximize;
 use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::objective::dataset::{Dataset, Loss};
 use shadowcert::objective::expression::Expression;
 use shadowcert::objective::{BoxObjective, Quantity};
+use shadowcert::theorems::assumptions::cover_quantity;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ fn main() {
     let t = Instant::now();
     let mut worst: f64 = 0.0;
     for quantity in [Quantity::GradNorm, Quantity::HessNorm, Quantity::NegLambdaMin, Quantity::ThirdNorm] {
-        let s = maximize(&|x: &[Interval]| e.enclose(quantity, x), &dom, &[], 200_000);
+        let (s, _) = cover_quantity(e.checked().unwrap(), quantity, &dom, &BTreeMap::new(), 200_000);
         let rel = (s.upper - s.lower) / s.upper.abs().max(s.lower.abs());
         worst = worst.max(rel);
         println!(
@@ -75,7 +76,8 @@ fn main() {
     }
     let dom: Vec<(Rat, Rat)> = vec![(q("-1/2"), q("1/2")); 65];
     let t = Instant::now();
-    let s = maximize(&|x: &[Interval]| ds.enclose(Quantity::HessNorm, x), &dom, &[q("1.2")], 16);
+    let declared = BTreeMap::from([("L".to_string(), q("1.2"))]);
+    let (s, _) = cover_quantity(ds.checked(), Quantity::HessNorm, &dom, &declared, 16);
     println!(
         "digits: verified L = 1.2 >= sup ‖∇²f‖ ∈ [{:.6}, {:.6}] on [-1/2, 1/2]^65 in {:.3} s ({} boxes)",
         s.lower,

@@ -4,11 +4,13 @@
 //!    the format), the fields, `provenance` (shape only), the inputs (strictly canonical,
 //!    re-validated, hashed), the data file a dataset objective pins (found relative to the
 //!    certificate, or in `--data DIR`, and hashed).
-//! 2. The evidence, verified without search: eigenvalue brackets of Q by inertia counts.
+//! 2. The evidence, verified without search: eigenvalue brackets of Q by inertia counts, the
+//!    coverings of expression and dataset objectives box by box (with a dataset's Gram vector),
+//!    the tubes of quadratics checkpoint by checkpoint.
 //! 3. Every claim record derived again from the inputs and the verified evidence by the exact
 //!    statements (`crate::theorems`), and compared with the stored one; the first difference is
-//!    named. Records the evidence does not carry yet (constants of non-quadratic objectives and the
-//!    trajectory claims) are marked `checked_by: "re-run"`: their verification re-runs the engine,
+//!    named. Records the evidence does not carry yet (the trajectory claims of non-quadratic
+//!    objectives) are marked `checked_by: "re-run"`: their verification re-runs the engine,
 //!    which the caller supplies ([`Options::rerun`]); without it the check fails, naming the claim.
 //! 4. The summary, recomputed.
 
@@ -160,8 +162,8 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
 }
 
 /// Which records the checker verifies from evidence in this version, by objective: everything for
-/// quadratics; the constants for expressions (coverings); nothing else
-/// (the engine re-runs the rest, `checked_by: "re-run"`).
+/// quadratics; the constants for expressions and datasets (coverings); the engine re-runs the rest
+/// (`checked_by: "re-run"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
     /// The constant claims (and so the closed-form theorems that read them).

@@ -3,11 +3,12 @@
 //!
 //! The closed-form claims (constants of quadratics, every theorem of 000 and 004) are exact rational
 //! arithmetic. Two kinds of claims are enclosures instead, and say so in their statements: the
-//! constants of non-quadratic objectives (`assumptions::general`) and the trajectory claims
+//! constants of non-quadratic objectives (`assumptions::covered_constants`: coverings the
+//! certificate stores and the checker verifies box by box) and the trajectory claims
 //! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`), `shadow.finite` (`shadowing`) and
-//! `ks.thm2` (`kovachki_stuart_rates`). [`evaluate`] is what `certify` reports and what `certify check`
-//! re-runs: exact claims are re-derived exactly, enclosure claims by re-running the same deterministic
-//! enclosure.
+//! `ks.thm2` (`kovachki_stuart_rates`). [`evaluate`] is what `certify` reports; `certify check`
+//! verifies what the evidence carries and re-runs the trajectory records of non-quadratic objectives
+//! (the same deterministic enclosure).
 
 pub mod assumptions;
 pub mod elkabetz_cohen;
@@ -25,7 +26,7 @@ use crate::spec::{Method, Objective, Spec};
 use assumptions::Constants;
 
 /// The constants step of `spec`: exact for quadratics ([`assumptions::quadratic`]), enclosed on the
-/// domain box otherwise ([`assumptions::general`], with the spec's box budget).
+/// domain box otherwise ([`assumptions::covered_constants`], with the spec's box budget).
 pub fn constants(spec: &Spec) -> Constants {
     constants_with_evidence(spec).0
 }
@@ -142,7 +143,7 @@ pub fn context(spec: &Spec) -> Context {
 /// When the spec lists `claims`, only those theorem claims are returned, with every constant claim.
 ///
 /// Quadratic objectives are decided in exact arithmetic; the constants of other objectives are
-/// enclosed on the domain box ([`assumptions::general`]) and the theorems then use them exactly as
+/// enclosed on the domain box ([`assumptions::covered_constants`]) and the theorems then use them exactly as
 /// for quadratics.
 pub fn evaluate(spec: &Spec) -> Vec<Claim> {
     evaluate_with_evidence(spec).0

@@ -710,17 +710,7 @@ fn gap_constants(out: &mut Constants, declared: &BTreeMap<String, Rat>, (lower, 
 /// Every constant claim of a non-quadratic objective, from the verified coverings of the
 /// quantities [`Quantity::needed`] names (`third` says what bounds the operator norm of D³f).
 pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search>, third: &str) -> Constants {
-    constants_by(declared, s, (COVERED, third))
-}
-
-/// Every constant claim of a non-quadratic objective from searches of the quantities
-/// [`Quantity::needed`] names, established `how` (said in each statement; `third` says what bounds
-/// the operator norm of D³f).
-pub fn constants_by(
-    declared: &BTreeMap<String, Rat>,
-    s: &BTreeMap<Quantity, Search>,
-    (how, third): (&str, &str),
-) -> Constants {
+    let how = COVERED;
     let mut out = Constants::empty();
     let saddle = declared.contains_key("gamma");
     let (g, h, t) = (&s[&Quantity::GradNorm], &s[&Quantity::HessNorm], &s[&Quantity::ThirdNorm]);
