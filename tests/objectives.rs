@@ -282,3 +282,46 @@ fn undefined_objectives_are_input_errors_and_unsmooth_ones_verify_nothing() {
     }
     certify_in(dir.path(), &["check", "c.json"]).expect_code(0);
 }
+
+#[test]
+fn heavy_ball_local_error_on_an_expression_agrees_with_the_exact_quadratic_path() {
+    // f = x²/2 + y² written as a quadratic (exact matrix-exponential tubes, checked by the checker)
+    // and as an expression (nonlinear Taylor tubes, mean-value form): the two enclosures of
+    // maxₖ ‖qₖ₊₁ − (1 + β)qₖ + βqₖ₋₁ + η∇f(qₖ)‖₂ along the heavy-ball ODE must intersect, both below
+    // Prop. 2's δ = ℓ(α + 1 + L)h².
+    let dir = tempfile::tempdir().unwrap();
+    let common = |objective: Value| {
+        json!({
+            "name": "hb",
+            "objective": objective,
+            "domain": [["-2", "2"], ["-2", "2"]],
+            "constants": { "L": "2", "ell": "5" },
+            "algorithm": { "method": "heavy_ball_ol", "h": "1/10", "alpha": "1" },
+            "x0": ["1", "1/2"],
+            "horizon": { "steps": 40 },
+            "claims": ["ol.prop2"]
+        })
+    };
+    let quadratic = common(json!({ "type": "quadratic", "Q": [["1", "0"], ["0", "2"]], "b": ["0", "0"] }));
+    let expression = common(json!({ "type": "expression", "vars": ["x", "y"], "f": "x^2/2 + y^2" }));
+    let enclosure = |v: &Value| -> (f64, f64, f64) {
+        let (_, cert) = claims(dir.path(), v);
+        let c = claim(&cert, "ol.prop2");
+        assert_eq!(c["status"], "verified", "{c}");
+        let e = c["values"]["local_error_max"].as_str().unwrap_or_else(|| panic!("no local_error_max: {c}"));
+        let (lo, hi) = e.trim_matches(['[', ']']).split_once(',').unwrap();
+        let f = |s: &str| shadowcert::exact::parse_rat(s.trim()).unwrap();
+        let delta = f(c["values"]["delta"].as_str().unwrap());
+        use num_traits::ToPrimitive;
+        (f(lo).to_f64().unwrap(), f(hi).to_f64().unwrap(), delta.to_f64().unwrap())
+    };
+    let (qlo, qhi, qdelta) = enclosure(&quadratic);
+    let (elo, ehi, edelta) = enclosure(&expression);
+    assert_eq!(qdelta, edelta);
+    // δ = 5·(1 + 1 + 2)/100 = 1/5.
+    assert_eq!(qdelta, 0.2);
+    assert!(elo <= qhi && qlo <= ehi, "quadratic [{qlo}, {qhi}] vs expression [{elo}, {ehi}]");
+    assert!(qhi < qdelta && ehi < edelta);
+    // The expression's enclosure is narrow too (its flow tube is tight on this convex quadratic).
+    assert!(qlo > 0.0 && ehi - elo < 1e-3 * qlo, "expression [{elo}, {ehi}]");
+}

@@ -282,7 +282,7 @@ fn measured(r: &Rerun) -> Measured {
         local_error_max: r
             .claims
             .iter()
-            .find(|c| c.id == "ol.prop1")
+            .find(|c| c.id == "ol.prop1" || c.id == "ol.prop2")
             .and_then(|c| c.values.get("local_error_max"))
             .and_then(|v| match v {
                 crate::claim::Value::Enclosed(i) => Some(i.clone()),
@@ -413,11 +413,12 @@ fn agree(r: &Rerun, derived: &[Claim]) -> Result<()> {
 }
 
 /// Who verifies the record `c` under `coverage`: the engine re-runs the constants and the trajectory
-/// records (with `ol.prop1`'s measured local error) that the evidence does not carry.
+/// records (with the measured local error of `ol.prop1` or `ol.prop2`) that the evidence does not
+/// carry.
 pub fn checked_by(c: &Claim, coverage: Coverage) -> CheckedBy {
     let trajectory = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
         || crate::theorems::is_gated(c)
-        || (c.id == "ol.prop1" && c.values.contains_key("local_error_max"));
+        || ((c.id == "ol.prop1" || c.id == "ol.prop2") && c.values.contains_key("local_error_max"));
     let rerun = (trajectory && !coverage.trajectories) || (c.id.starts_with("constants.") && !coverage.constants);
     if rerun {
         CheckedBy::Rerun

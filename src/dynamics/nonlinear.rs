@@ -242,6 +242,42 @@ pub fn gd_local_error(
     (up.is_finite()).then(|| Interval::try_from((lo, up)).expect("lo <= up"))
 }
 
+/// An interval containing the local error of 000 Prop. 2 along the heavy-ball ODE,
+/// ‖qₖ₊₁ − (1 + β)qₖ + βqₖ₋₁ + η∇f(qₖ)‖₂ (η = h², β = 1 − hα: the heavy-ball step from the state
+/// (qₖ, qₖ₋₁), whose second component is exact), for every three points with ‖qⱼ − mⱼ‖₂ ≤ rⱼ
+/// (three consecutive samples of a flow tube): the residual at the centres (∇f(mₖ) enclosed at the
+/// point) ± (rₖ₊₁ + ρrₖ + |β|rₖ₋₁), with ρ = max(|1 + β − ηλ_lo|, |1 + β − ηλ_hi|) ≥
+/// ‖(1 + β)I − η∇²f(x)‖₂ on the ball around mₖ (mean-value theorem; the averaged Hessian along a
+/// segment of the ball has its spectrum in [λ_lo, λ_hi] too). `None` when unbounded.
+///
+/// Enclosure: rigorous. Tightness: width 2(rₖ₊₁ + ρrₖ + |β|rₖ₋₁) plus the width of the residual.
+pub fn heavy_ball_local_error(
+    objective: &dyn BoxObjective,
+    [(m0, r0), (m1, r1), (m2, r2)]: [(&[f64], f64); 3],
+    h: &Rat,
+    alpha: &Rat,
+) -> Option<Interval> {
+    if ![r0, r1, r2].iter().all(|r| r.is_finite()) {
+        return None;
+    }
+    let eta = rat_to_interval(&(h * h));
+    let beta = rat_to_interval(&(Rat::one() - h * alpha));
+    let one_beta = point(1.0) + beta;
+    let g = objective.gradient(&points(m1));
+    let n = (0..m1.len())
+        .fold(point(0.0), |s, i| s + (point(m2[i]) - one_beta * point(m1[i]) + beta * point(m0[i]) + eta * g[i]).sqr())
+        .sqrt();
+    let rho = if r1 == 0.0 {
+        point(0.0)
+    } else {
+        let (lo, hi) = objective.hessian_range_ball(m1, r1);
+        (one_beta - eta * point(lo)).abs().convex_hull((one_beta - eta * point(hi)).abs())
+    };
+    let spread = point(r2) + rho * point(r1) + beta.abs() * point(r0);
+    let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
+    up.is_finite().then(|| Interval::try_from((lo, up)).expect("lo <= up"))
+}
+
 /// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),
 /// n = 0..=steps: scheme (7) of 004 with (p, g, a) = (λ, h, a), the Orvieto–Lucchi heavy ball with
 /// (β, η, 0) = (1 − hα, h², 0). Mean-value form on the state z = (uₙ, uₙ₋₁): the error ball in the

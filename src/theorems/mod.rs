@@ -110,6 +110,9 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim]) -> Measured
     if claims.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
         out.local_error_max = trajectories::prop1_local_error_sharing(spec, &shared);
     }
+    if claims.iter().any(|c| c.id == "ol.prop2" && c.status == Status::Verified) {
+        out.local_error_max = trajectories::prop2_local_error_sharing(spec, &shared);
+    }
     if wanted("ec.thm1") {
         out.claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
     }

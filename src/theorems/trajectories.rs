@@ -240,6 +240,37 @@ pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<
     Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
 
+/// The measured local error of `ol.prop2` on an expression or dataset objective: the enclosed
+/// maximum over 1 ≤ k < K of ‖qₖ₊₁ − (1 + β)qₖ + βqₖ₋₁ + η∇f(qₖ)‖₂ (η = h², β = 1 − hα) along the
+/// heavy-ball ODE samples qₖ = q(kh) of `shared`'s flow tube (`dynamics::nonlinear::heavy_ball_local_error`),
+/// which Prop. 2 bounds by δ = ℓ(α + 1 + L)h². The same steps as the quadratic statement
+/// (`shadowcert_checker::theorems::trajectories`). `None` unless the method is heavy_ball_ol and
+/// the objective is not quadratic, or when a bound is not finite.
+///
+/// Enclosure: rigorous.
+pub(crate) fn prop2_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
+    let (Method::HeavyBallOl { alpha }, Some(objective)) = (&spec.algorithm.method, spec.objective.as_box()) else {
+        return None;
+    };
+    if matches!(spec.objective, Objective::Quadratic { .. }) {
+        return None;
+    }
+    let flow = &shared.flow(spec)?.0;
+    let h = &spec.algorithm.h;
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    for k in 1..flow.len().saturating_sub(1) {
+        let ball = |j: usize| (flow.mid(j), flow.rad(j));
+        let t = crate::dynamics::nonlinear::heavy_ball_local_error(
+            objective,
+            [ball(k - 1), ball(k), ball(k + 1)],
+            h,
+            alpha,
+        )?;
+        (lo, hi) = (lo.max(t.inf().max(0.0)), hi.max(t.sup()));
+    }
+    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+}
+
 /// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h∇f(y), over a tube of the
 /// exact gradient-flow samples of a gd spec (the local errors `ol.prop1` maximizes, `ec.thm1`
 /// sums and `shadow.finite` takes as defects); `None` when a bound is not finite. Quadratics:
