@@ -584,6 +584,18 @@ fn a_box_bound_below_the_truth_in_each_covering() {
 }
 
 #[test]
+fn a_witness_vector_of_the_wrong_length() {
+    // An extra huge component would shrink the Rayleigh quotient's value (numerator over d entries,
+    // denominator over all): the vector must have one entry per variable.
+    let mut c = golden("expression_2d");
+    covering(&mut c, "neg_lambda_min")["vector"].as_array_mut().unwrap().push(json!("1000000"));
+    rejected(c, "evidence/coverings/neg_lambda_min", &["needs 2 entries"]);
+    let mut c = golden("expression_2d");
+    covering(&mut c, "hess_norm")["vector"].as_array_mut().unwrap().pop();
+    rejected(c, "evidence/coverings/hess_norm", &["needs 2 entries"]);
+}
+
+#[test]
 fn a_box_removed_from_a_covering() {
     // The last leaf and its bound dropped: the boxes no longer cover the domain.
     let mut c = golden("expression_2d");
@@ -663,6 +675,10 @@ fn a_gram_vector_that_proves_nothing() {
     let mut c = golden("digits_sigmoid_gd");
     c["evidence"]["gram_vector"].as_array_mut().unwrap().pop();
     rejected(c, "evidence/gram_vector", &["positive entries"]);
+    // Entries are exact f64s, as the engine writes them (no unbounded big-integer work).
+    let mut c = golden("digits_sigmoid_gd");
+    c["evidence"]["gram_vector"][0] = json!("1/3");
+    rejected(c, "evidence/gram_vector/0", &["not an f64"]);
     // v = (1, …, 1) is positive but gives the largest row sum of |X̃ᵀX̃| as S, well above
     // λ_max(X̃ᵀX̃): the stored bounds, computed with the Perron vector's S, are then not shown.
     let mut c = golden("digits_logistic_gd");

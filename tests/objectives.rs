@@ -325,3 +325,24 @@ fn heavy_ball_local_error_on_an_expression_agrees_with_the_exact_quadratic_path(
     // The expression's enclosure is narrow too (its flow tube is tight on this convex quadratic).
     assert!(qlo > 0.0 && ehi - elo < 1e-3 * qlo, "expression [{elo}, {ehi}]");
 }
+
+#[test]
+fn heavy_ball_and_overflowing_gradients_certify_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without a claims list, ol.prop1 (not applicable) precedes ol.prop2 (verified, with its measured
+    // local error): check must find the latter's.
+    let mut hb = expr_spec("x^2/2 + y^2", json!({ "L": "2", "ell": "3" }));
+    hb["algorithm"] = json!({ "method": "heavy_ball_ol", "h": "1/10", "alpha": "1" });
+    hb["horizon"] = json!({ "steps": 20 });
+    // ∇f(x₀) overflows: |∇f(x₀)|² has no finite bound, the claims that read it are inconclusive.
+    let mut huge = expr_spec("exp(exp(x)) + y^2", json!({}));
+    huge["domain"] = json!([["9", "10"], ["0", "1"]]);
+    huge["x0"] = json!(["10", "0"]);
+    for v in [hb, huge] {
+        write(dir.path(), "s.json", &v);
+        let run = certify_in(dir.path(), &["s.json", "--output", "c.json"]);
+        assert!(run.code == 0 || run.code == 1, "{}\n{}", run.cmd, run.stderr);
+        let check = certify_in(dir.path(), &["check", "c.json"]);
+        assert_eq!(check.code, 0, "{}\n{}\n{}", check.cmd, check.stdout, check.stderr);
+    }
+}

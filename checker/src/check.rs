@@ -217,10 +217,14 @@ pub fn constants_of(
             evidence_keys(evidence, &["coverings"])?;
             covered(&e, evidence, inputs, "the Frobenius norm")
         }
-        ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
+        ObjectiveInputs::Dataset { data, data_sha256, loss, l2, bias, scale } => {
             evidence_keys(evidence, &["coverings", "gram_vector"])?;
             let path = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
             let bytes = std::fs::read(path).map_err(|e| Error::input("data", format!("{}: {e}", path.display())))?;
+            // The bytes verified are the bytes hashed (the file may have changed since `find_data`).
+            if &sha256_hex(&bytes) != data_sha256 {
+                return Err(Error::input(data.as_str(), "the data file changed while it was being checked"));
+            }
             let data =
                 crate::dataset::read_csv(&bytes, &path.display().to_string()).map_err(|m| Error::input("data", m))?;
             let v = evidence
@@ -229,7 +233,12 @@ pub fn constants_of(
                 .ok_or_else(|| Error::rejected("evidence/gram_vector", "missing"))?
                 .iter()
                 .enumerate()
-                .map(|(i, x)| crate::inputs::canonical_number(x, &format!("/evidence/gram_vector/{i}")))
+                .map(|(i, x)| {
+                    // Exact f64s (what the engine writes): no unbounded big-integer work on hostile input.
+                    let p = format!("/evidence/gram_vector/{i}");
+                    let r = crate::inputs::canonical_number(x, &p)?;
+                    crate::interval::as_f64(&r).map(|_| r).ok_or_else(|| Error::rejected(&p[1..], "not an f64"))
+                })
                 .collect::<Result<Vec<Rat>>>()?;
             let design =
                 Design::verified(&data, *bias, scale, &v).map_err(|m| Error::rejected("evidence/gram_vector", m))?;
@@ -282,8 +291,8 @@ fn measured(r: &Rerun) -> Measured {
         local_error_max: r
             .claims
             .iter()
-            .find(|c| c.id == "ol.prop1" || c.id == "ol.prop2")
-            .and_then(|c| c.values.get("local_error_max"))
+            .filter(|c| c.id == "ol.prop1" || c.id == "ol.prop2")
+            .find_map(|c| c.values.get("local_error_max"))
             .and_then(|v| match v {
                 crate::claim::Value::Enclosed(i) => Some(i.clone()),
                 crate::claim::Value::Exact(_) => None,

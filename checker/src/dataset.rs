@@ -115,6 +115,9 @@ pub fn read_csv(bytes: &[u8], shown: &str) -> Result<Data, String> {
     let Some(label_col) = cols.iter().position(|c| c == "label") else {
         return Err(bad(1, format!("header has no \"label\" column (columns: {})", cols.join(", "))));
     };
+    if cols.iter().filter(|c| *c == "label").count() > 1 {
+        return Err(bad(1, "header has more than one \"label\" column".into()));
+    }
     if cols.len() < 2 {
         return Err(bad(1, "header needs a \"label\" column and at least one feature column".into()));
     }
@@ -249,9 +252,9 @@ pub struct Design {
 }
 
 impl Design {
-    /// The design of `data` with S = `gram_upper` (which the caller has shown to bound ‖X̃‖₂²:
-    /// [`Design::verified`]).
-    pub fn new(data: &Data, bias: bool, scale: &Rat, gram_upper: &Rat) -> Design {
+    /// The design of `data` with S = `gram_upper` (which [`Design::verified`] has shown to bound
+    /// ‖X̃‖₂², and whose f64 upper end is finite).
+    fn new(data: &Data, bias: bool, scale: &Rat, gram_upper: &Rat) -> Design {
         let x = design(data, bias, scale);
         let rows: Vec<Vec<(usize, Interval)>> = x
             .iter()
@@ -277,7 +280,11 @@ impl Design {
         let x = design(data, bias, scale);
         let (g, den) = gram(&x)?;
         let s = collatz_wielandt(&g, v).ok_or(format!("the Gram vector needs {} positive entries", g.len()))?;
-        Ok(Design::new(data, bias, scale, &(s / Rat::from_integer(&den * &den))))
+        let s = s / Rat::from_integer(&den * &den);
+        if !rat_to_interval(&s).sup().is_finite() {
+            return Err("the Gram vector's bound of ‖X̃‖₂² exceeds f64::MAX".into());
+        }
+        Ok(Design::new(data, bias, scale, &s))
     }
 
     /// Number of features d (with the bias).
@@ -490,9 +497,11 @@ pub fn loss_poly(loss: Loss, k: u32, s: Interval) -> Interval {
 ///
 /// Enclosure: rigorous.
 pub fn loss_derivative(loss: Loss, k: u32, z: Interval) -> Interval {
-    if z.is_empty() || !z.is_common_interval() {
+    debug_assert!((1..=3).contains(&k), "ℓ⁽ᵏ⁾ for k = 1, 2, 3");
+    if z.is_empty() {
         return Interval::ENTIRE;
     }
+    // An unbounded z takes the wide path: σ(±∞) is exact, and ℓ⁽ᵏ⁾ stays bounded.
     if z.wid() < 1e-6 {
         let m = z.mid();
         let dz = z - point(m);
@@ -615,5 +624,20 @@ mod tests {
         let e = read_csv(b"label,a\n1,x\n", "d.csv").unwrap_err();
         assert!(e.contains("line 2") && e.contains("not a number"), "{e}");
         assert!(read_csv(b"", "d.csv").unwrap_err().contains("empty file"));
+        let e = read_csv(b"label,a,label\n1,2,1\n", "d.csv").unwrap_err();
+        assert!(e.contains("more than one \"label\" column"), "{e}");
+    }
+
+    #[test]
+    fn unbounded_margins_give_bounded_loss_derivatives() {
+        // Margins that overflow (a huge box): ℓ″ of the logistic loss is σ(1 − σ) ∈ [0, 1/4] anyway.
+        let e = loss_derivative(Loss::Logistic, 2, Interval::ENTIRE);
+        assert!(e.inf() >= 0.0 && e.sup() <= 0.2500001 && e.contains(0.25) && e.contains(0.0), "{e:?}");
+        let e = loss_derivative(Loss::Sigmoid, 3, Interval::try_from((0.0, f64::INFINITY)).unwrap());
+        assert!(e.inf().is_finite() && e.sup().is_finite(), "{e:?}");
+        // A Gram vector whose bound exceeds f64::MAX proves nothing usable, and does not panic.
+        let data = read_csv(b"label,a,b\n1,1,0\n-1,1,1\n", "tiny.csv").unwrap();
+        let huge = Rat::from_integer(BigInt::from(10).pow(400));
+        assert!(Design::verified(&data, false, &r("1"), &[r("1"), huge]).unwrap_err().contains("f64::MAX"));
     }
 }

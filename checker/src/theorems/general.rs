@@ -356,7 +356,7 @@ pub fn lower_at(o: &dyn Derivatives, q: Quantity, p: &[Rat], v: Option<&[Rat]>, 
         Quantity::ThirdNorm => o.third_norm(&x).map(|t| point(t.inf())),
         Quantity::HessNorm | Quantity::NegLambdaMin => (|| {
             let h = o.hessian(&x)?;
-            let v: Vec<Interval> = v?.iter().map(rat_to_interval).collect();
+            let v: Vec<Interval> = v.filter(|v| v.len() == h.rows)?.iter().map(rat_to_interval).collect();
             let hv = h.mul_vec(&v);
             let num = v.iter().zip(&hv).fold(point(0.0), |s, (&a, &b)| s + a * b);
             let den = v.iter().fold(point(0.0), |s, a| s + a.sqr());
@@ -511,8 +511,13 @@ pub fn verify(o: &dyn Derivatives, q: Quantity, domain: &[(Rat, Rat)], c: &Cover
     if c.witness.len() != domain.len() || c.witness.iter().zip(domain).any(|(x, (l, h))| x < l || x > h) {
         return Err("the witness point is not in the domain".into());
     }
-    if q.is_spectral() != c.vector.is_some() {
+    // A spectral covering without a vector (the Hessian not enclosed at the witness) proves no
+    // lower end.
+    if !q.is_spectral() && c.vector.is_some() {
         return Err("a witness vector goes with the spectral quantities only".into());
+    }
+    if c.vector.as_ref().is_some_and(|v| v.len() != domain.len()) {
+        return Err(format!("the witness vector needs {} entries", domain.len()));
     }
     if !q.is_gap() && c.level.is_some() {
         return Err("a witness level goes with the gap edges only".into());
@@ -746,7 +751,8 @@ pub fn not_smooth(third: &Covering) -> Option<String> {
 /// An exact upper bound of |∇f(x₀)|² (`None` when not enclosed).
 pub fn grad0_sq_upper(o: &dyn Derivatives, x0: &[Rat]) -> Option<Rat> {
     let x: Vec<Interval> = x0.iter().map(rat_to_interval).collect();
-    let s = point(o.grad_norm(&x)?.sup()).sqr().sup();
+    let g = o.grad_norm(&x)?.sup();
+    let s = if g.is_finite() { point(g).sqr().sup() } else { f64::INFINITY };
     s.is_finite().then(|| exact(s)).flatten()
 }
 
