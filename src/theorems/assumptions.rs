@@ -71,18 +71,16 @@ fn spectral_bound(o: &(dyn Derivatives + Sync), q: Quantity, x: &[Interval]) -> 
         Quantity::HessNorm => ev.iter().fold(0.0_f64, |a, v| a.max(v.abs())),
         _ => -ev.iter().copied().fold(f64::INFINITY, f64::min),
     };
+    // Four shifts, each raised a little more; the first that verifies, else the last bound.
     let mut sigma = base + rho;
-    let mut best = f64::INFINITY;
+    let mut hints = Vec::with_capacity(4);
     for _ in 0..4 {
         sigma += sigma.abs() * 1e-12 + 4.0 * f64::EPSILON * (base.abs() + rho) + f64::MIN_POSITIVE;
-        match general::bound(o, q, x, sigma) {
-            Some(b) if b <= sigma => return b,
-            Some(b) => best = b,
-            None => return f64::INFINITY,
-        }
+        hints.push(sigma);
         sigma += sigma.abs() * 1e-9;
     }
-    best
+    let Some(bounds) = general::spectral_bounds(o, q, x, &hints) else { return f64::INFINITY };
+    bounds.iter().zip(&hints).find(|(b, s)| b <= s).map_or(bounds[3], |(b, _)| *b)
 }
 
 /// The engine's enclosure of a gap edge (`largest_negative`, `neg_smallest_nonnegative`) over the

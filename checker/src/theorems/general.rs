@@ -316,15 +316,21 @@ pub fn bound(o: &dyn Derivatives, q: Quantity, x: &[Interval], hint: f64) -> Opt
     match q {
         Quantity::GradNorm => o.grad_norm(x).map(|v| v.sup()),
         Quantity::ThirdNorm => o.third_norm(x).map(|v| v.sup()),
-        Quantity::HessNorm | Quantity::NegLambdaMin => {
-            let (lo, hi) = o.eigen_hull(x);
-            let structural = if q == Quantity::HessNorm { hi.max(-lo) } else { -lo };
-            match o.hessian(x) {
-                Some(h) => Some(spectral_bound(&h, q, hint).min(structural)),
-                None => structural.is_finite().then_some(structural),
-            }
-        }
+        Quantity::HessNorm | Quantity::NegLambdaMin => spectral_bounds(o, q, x, &[hint]).map(|b| b[0]),
         Quantity::GapLower | Quantity::GapUpper => Some(gap_bound(&o.hessian(x)?, q, hint)),
+    }
+}
+
+/// [`bound`] of a spectral quantity (‖∇²f‖₂, −λ_min) at each proposed shift of `hints`, the
+/// interval Hessian and the structural bound computed once. `None` when f is not smooth on the box.
+///
+/// Enclosure: rigorous (each an upper bound of q at every point of the box).
+pub fn spectral_bounds(o: &dyn Derivatives, q: Quantity, x: &[Interval], hints: &[f64]) -> Option<Vec<f64>> {
+    let (lo, hi) = o.eigen_hull(x);
+    let structural = if q == Quantity::HessNorm { hi.max(-lo) } else { -lo };
+    match o.hessian(x) {
+        Some(h) => Some(hints.iter().map(|&s| spectral_bound(&h, q, s).min(structural)).collect()),
+        None => structural.is_finite().then(|| vec![structural; hints.len()]),
     }
 }
 
