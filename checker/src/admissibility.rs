@@ -375,7 +375,7 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     ];
     let (provenance, inputs) = envelope(cert, KIND_ADMISSIBILITY, &keys)?;
     let data_file = crate::check::find_data(&inputs, &provenance, opts)?;
-    let (consts, ctx, _) = crate::check::constants_of(cert, &inputs, data_file.as_deref())?;
+    let (consts, ctx, _) = crate::check::constants_of(cert, &inputs, data_file.as_ref())?;
     let request = &cert["request"];
     let req = Request {
         from: rat_at(request, "from", "request")?,
@@ -405,7 +405,7 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
         by_checker,
         by_rerun: Vec::new(),
         exit_code: sum["exit_code"].as_i64().unwrap_or(1) as i32,
-        data_file,
+        data_file: data_file.map(|f| f.path),
     })
 }
 

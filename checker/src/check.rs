@@ -111,12 +111,21 @@ pub fn envelope(cert: &Json, kind: &str, keys: &[&str]) -> Result<(Provenance, I
     Ok((provenance, inputs))
 }
 
+/// A data file [`find_data`] found: its path and the bytes whose SHA-256 is the pinned one (the
+/// bytes the checker then reads, so that what is verified is what was hashed).
+pub struct DataFile {
+    /// Where it was found.
+    pub path: PathBuf,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
 /// Finds the data file a dataset objective pins, never relative to the working directory:
 /// `--data DIR` (by file name, then by the path in the inputs), then relative to the certificate:
 /// for its directory and each ancestor A, A/⟨directory of provenance.spec.path⟩/⟨data⟩ and
 /// A/⟨data⟩ (the certificate may sit anywhere in the tree the spec was certified from). The first
 /// file whose SHA-256 is the pinned one is used; paths are only hints.
-pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Result<Option<PathBuf>> {
+pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Result<Option<DataFile>> {
     let ObjectiveInputs::Dataset { data, data_sha256, .. } = &inputs.objective else { return Ok(None) };
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(dir) = opts.data_dir {
@@ -136,7 +145,7 @@ pub fn find_data(inputs: &Inputs, provenance: &Provenance, opts: &Options) -> Re
     for c in &candidates {
         if let Ok(bytes) = std::fs::read(c) {
             if &sha256_hex(&bytes) == data_sha256 {
-                return Ok(Some(c.clone()));
+                return Ok(Some(DataFile { path: c.clone(), bytes }));
             }
             changed.push(c.display().to_string());
         }
@@ -194,11 +203,11 @@ fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> 
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
 /// brackets in `evidence` (verified by inertia counts; the last component), expressions and
 /// datasets from the coverings in `evidence` (`crate::theorems::general`; a dataset also from the
-/// Collatz–Wielandt vector of its Gram matrix and its `data_file`).
+/// Collatz–Wielandt vector of its Gram matrix and its `data` file, found by [`find_data`]).
 pub fn constants_of(
     cert: &Json,
     inputs: &Inputs,
-    data_file: Option<&Path>,
+    data_file: Option<&DataFile>,
 ) -> Result<(Constants, Context, Option<Spectrum>)> {
     let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
     match &inputs.objective {
@@ -217,16 +226,11 @@ pub fn constants_of(
             evidence_keys(evidence, &["coverings"])?;
             covered(&e, evidence, inputs, "the Frobenius norm")
         }
-        ObjectiveInputs::Dataset { data, data_sha256, loss, l2, bias, scale } => {
+        ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
             evidence_keys(evidence, &["coverings", "gram_vector"])?;
-            let path = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
-            let bytes = std::fs::read(path).map_err(|e| Error::input("data", format!("{}: {e}", path.display())))?;
-            // The bytes verified are the bytes hashed (the file may have changed since `find_data`).
-            if &sha256_hex(&bytes) != data_sha256 {
-                return Err(Error::input(data.as_str(), "the data file changed while it was being checked"));
-            }
-            let data =
-                crate::dataset::read_csv(&bytes, &path.display().to_string()).map_err(|m| Error::input("data", m))?;
+            let file = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
+            let data = crate::dataset::read_csv(&file.bytes, &file.path.display().to_string())
+                .map_err(|m| Error::input("data", m))?;
             let v = evidence
                 .get("gram_vector")
                 .and_then(Json::as_array)
@@ -308,7 +312,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let coverage = Coverage::of(&inputs);
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
-    let (consts, ctx, spectrum) = constants_of(cert, &inputs, data_file.as_deref())?;
+    let (consts, ctx, spectrum) = constants_of(cert, &inputs, data_file.as_ref())?;
     let derived = match &spectrum {
         Some(spectrum) => {
             let ev = &cert["evidence"];
@@ -364,7 +368,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id)) || gates;
             let r = if wants_trajectories {
                 let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
-                Some(rerun(cert, data_file.as_deref(), opts, id)?)
+                Some(rerun(cert, data_file.as_ref().map(|f| f.path.as_path()), opts, id)?)
             } else {
                 None
             };
@@ -376,8 +380,13 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
         }
     };
 
-    let mut report =
-        Report { provenance, by_checker: Vec::new(), by_rerun: Vec::new(), exit_code: 1, data_file: data_file.clone() };
+    let mut report = Report {
+        provenance,
+        by_checker: Vec::new(),
+        by_rerun: Vec::new(),
+        exit_code: 1,
+        data_file: data_file.map(|f| f.path),
+    };
     for (i, s) in stored.iter().enumerate() {
         let id = stored_ids[i];
         let Some(d) = derived.get(i) else {

@@ -252,39 +252,45 @@ pub struct Design {
 }
 
 impl Design {
-    /// The design of `data` with S = `gram_upper` (which [`Design::verified`] has shown to bound
-    /// ‖X̃‖₂², and whose f64 upper end is finite).
-    fn new(data: &Data, bias: bool, scale: &Rat, gram_upper: &Rat) -> Design {
+    /// The design of `data` with S = the Collatz–Wielandt bound at the stored vector `v`, divided
+    /// by D² ([`gram`], [`collatz_wielandt`]). `Err` says why v proves nothing.
+    pub fn verified(data: &Data, bias: bool, scale: &Rat, v: &[Rat]) -> Result<Design, String> {
         let x = design(data, bias, scale);
+        let (g, den) = gram(&x)?;
+        Ok(Design::verified_gram(&x, &data.labels, (&g, &den), v)?.0)
+    }
+
+    /// [`Design::verified`] from the rows `x` ([`design`]), the labels and their exact Gram matrix
+    /// ([`gram`]), for a caller that has them already; also returns S ≥ ‖X̃‖₂² as a rational.
+    pub fn verified_gram(
+        x: &[Vec<Rat>],
+        labels: &[i8],
+        (g, den): (&[Vec<i128>], &BigInt),
+        v: &[Rat],
+    ) -> Result<(Design, Rat), String> {
+        let s = collatz_wielandt(g, v).ok_or(format!("the Gram vector needs {} positive entries", g.len()))?;
+        let s = s / Rat::from_integer(den * den);
+        let upper = rat_to_interval(&s).sup();
+        if !upper.is_finite() {
+            return Err("the Gram vector's bound of ‖X̃‖₂² exceeds f64::MAX".into());
+        }
         let rows: Vec<Vec<(usize, Interval)>> = x
             .iter()
-            .zip(&data.labels)
+            .zip(labels)
             .map(|(r, &y)| {
                 let y = point(f64::from(y));
                 r.iter().enumerate().filter(|(_, a)| !a.is_zero()).map(|(j, a)| (j, y * rat_to_interval(a))).collect()
             })
             .collect();
         let row_norm = rows.iter().map(|r| norm2(&r.iter().map(|e| e.1).collect::<Vec<_>>())).collect();
-        Design {
+        let design = Design {
             d: x.first().map_or(0, Vec::len),
             rows,
             row_norm,
-            gram_upper: point(rat_to_interval(gram_upper).sup()),
-            inv_n: rat_to_interval(&Rat::new(BigInt::one(), BigInt::from(data.labels.len()))),
-        }
-    }
-
-    /// The design of `data` with S = the Collatz–Wielandt bound at the stored vector `v`, divided
-    /// by D² ([`gram`], [`collatz_wielandt`]). `Err` says why v proves nothing.
-    pub fn verified(data: &Data, bias: bool, scale: &Rat, v: &[Rat]) -> Result<Design, String> {
-        let x = design(data, bias, scale);
-        let (g, den) = gram(&x)?;
-        let s = collatz_wielandt(&g, v).ok_or(format!("the Gram vector needs {} positive entries", g.len()))?;
-        let s = s / Rat::from_integer(&den * &den);
-        if !rat_to_interval(&s).sup().is_finite() {
-            return Err("the Gram vector's bound of ‖X̃‖₂² exceeds f64::MAX".into());
-        }
-        Ok(Design::new(data, bias, scale, &s))
+            gram_upper: point(upper),
+            inv_n: rat_to_interval(&Rat::new(BigInt::one(), BigInt::from(labels.len()))),
+        };
+        Ok((design, s))
     }
 
     /// Number of features d (with the bias).
@@ -334,6 +340,34 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// (1/n) Σᵢ cᵢ x̃ᵢx̃ᵢᵀ + l2·I for enclosures cᵢ ∋ ℓ″(zᵢ): each example adds its outer product
+    /// over its non-zero entries (yᵢ² = 1: x̃ᵢⱼx̃ᵢₖ = (yᵢx̃ᵢⱼ)(yᵢx̃ᵢₖ)), upper triangle, then scaled
+    /// and mirrored. O(Σᵢ nnzᵢ²). Enclosure: rigorous.
+    pub fn hessian_with(&self, d2: &[Interval]) -> IMat {
+        let p = &self.design;
+        let d = p.d;
+        let mut h = vec![point(0.0); d * d];
+        for (r, &c) in p.rows.iter().zip(d2) {
+            for (k, &(j, a)) in r.iter().enumerate() {
+                let ca = c * a;
+                for &(l, b) in &r[k..] {
+                    let (s, t) = (j.min(l), j.max(l));
+                    h[s * d + t] = ca.mul_add(b, h[s * d + t]);
+                }
+            }
+        }
+        for s in 0..d {
+            for t in s..d {
+                let v = h[s * d + t] * p.inv_n + if s == t { self.l2 } else { point(0.0) };
+                h[s * d + t] = v;
+                h[t * d + s] = v;
+            }
+        }
+        IMat { rows: d, cols: d, a: h }
+    }
+}
+
 impl Derivatives for Dataset {
     /// ‖∇f‖ ≤ min(‖interval ∇f‖, ‖X̃‖₂‖ℓ′(z)‖/n + l2‖w‖).
     fn grad_norm(&self, w: &[Interval]) -> Option<Interval> {
@@ -364,28 +398,10 @@ impl Derivatives for Dataset {
         Interval::try_from((lo.min(hi), hi)).ok()
     }
 
-    /// (1/n) Σᵢ ℓ″(zᵢ) x̃ᵢx̃ᵢᵀ + l2·I (yᵢ² = 1: x̃ᵢⱼx̃ᵢₖ = (yᵢx̃ᵢⱼ)(yᵢx̃ᵢₖ)). O(Σᵢ nnzᵢ²).
+    /// [`Dataset::hessian_with`] at the enclosures of ℓ″ over the box, when every entry is bounded.
     fn hessian(&self, w: &[Interval]) -> Option<IMat> {
-        let p = &self.design;
-        let d = p.d;
-        let mut h = vec![point(0.0); d * d];
-        for (r, &c) in p.rows.iter().zip(&self.loss_at(2, w)) {
-            for (k, &(j, a)) in r.iter().enumerate() {
-                let ca = c * a;
-                for &(l, b) in &r[k..] {
-                    let (s, t) = (j.min(l), j.max(l));
-                    h[s * d + t] = ca.mul_add(b, h[s * d + t]);
-                }
-            }
-        }
-        for s in 0..d {
-            for t in s..d {
-                let v = h[s * d + t] * p.inv_n + if s == t { self.l2 } else { point(0.0) };
-                h[s * d + t] = v;
-                h[t * d + s] = v;
-            }
-        }
-        h.iter().all(|x| x.is_common_interval()).then_some(IMat { rows: d, cols: d, a: h })
+        let h = self.hessian_with(&self.loss_at(2, w));
+        h.a.iter().all(|x| x.is_common_interval()).then_some(h)
     }
 
     /// l2 + [min(0, minᵢ ℓ″ᵢ), max(0, maxᵢ ℓ″ᵢ)]·S/n, the lower end raised to the trace bound.

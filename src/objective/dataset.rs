@@ -62,7 +62,6 @@ pub struct Dataset {
     /// Feature scale (x̃ = scale·x), positive.
     pub scale: Rat,
     pre: Arc<Pre>,
-    checked: checked::Dataset,
 }
 
 impl PartialEq for Dataset {
@@ -119,8 +118,7 @@ impl Dataset {
                 pre
             }
         };
-        let checked = checked::Dataset::new(pre.design.clone(), loss, &l2);
-        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre, checked })
+        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre })
     }
 
     /// Reads `base/path` and builds the objective.
@@ -136,8 +134,8 @@ impl Dataset {
     }
 
     /// The checker's reading of this objective: the box enclosures its constants are verified by.
-    pub fn checked(&self) -> &checked::Dataset {
-        &self.checked
+    pub fn checked(&self) -> checked::Dataset {
+        checked::Dataset::new(self.pre.design.clone(), self.loss, &self.l2)
     }
 
     /// The positive vector v whose Collatz–Wielandt ratio bounds ‖X̃‖₂² (the certificate's evidence).
@@ -249,32 +247,11 @@ impl Dataset {
         EigBounds { min: e[0], max: e[e.len() - 1] }
     }
 
-    /// (1/n)Σᵢ ℓ″(zᵢ)x̃ᵢx̃ᵢᵀ + l2·I as an interval matrix, from the enclosures `d2` ∋ ℓ″(zᵢ): each
-    /// example adds its outer product over its non-zero entries (yᵢ² = 1, so x̃ᵢⱼx̃ᵢₖ is the product
-    /// of the stored yᵢx̃ᵢⱼ and yᵢx̃ᵢₖ). O(Σᵢ nnzᵢ²). Enclosure: rigorous.
+    /// (1/n)Σᵢ ℓ″(zᵢ)x̃ᵢx̃ᵢᵀ + l2·I as an interval matrix, from the enclosures `d2` ∋ ℓ″(zᵢ): the
+    /// checker's `Dataset::hessian_with`, as rows. O(Σᵢ nnzᵢ²). Enclosure: rigorous.
     fn hessian_matrix(&self, d2: &[Interval]) -> Vec<Vec<Interval>> {
-        let p = &self.pre;
-        let zero = const_interval!(0.0, 0.0);
-        let mut h = vec![vec![zero; p.d]; p.d];
-        for (row, &c) in p.rows.iter().zip(d2) {
-            for (a, e) in row.iter().enumerate() {
-                let ce = c * e.1;
-                for f in &row[a..] {
-                    let (j, k) = (e.0.min(f.0), e.0.max(f.0));
-                    h[j][k] = ce.mul_add(f.1, h[j][k]);
-                }
-            }
-        }
-        // Scale the upper triangle, add l2·I, mirror.
-        let mut full = vec![vec![zero; p.d]; p.d];
-        for (j, row) in h.iter().enumerate() {
-            for (k, &v) in row.iter().enumerate().skip(j) {
-                let v = v * p.inv_n + if j == k { p.l2 } else { zero };
-                full[j][k] = v;
-                full[k][j] = v;
-            }
-        }
-        full
+        let h = self.checked().hessian_with(d2);
+        (0..h.rows).map(|i| (0..h.cols).map(|j| h.at(i, j)).collect()).collect()
     }
 
     /// Enclosures of every eigenvalue of ∇²f (ascending) over the box whose margins are `z`: the
@@ -631,8 +608,10 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
     let v: Vec<f64> = v.iter().map(|&x| if x.is_finite() && x > floor { x } else { floor }).collect();
     let vr: Vec<Rat> = v.iter().map(|&x| Rat::from_float(x).expect("finite")).collect();
     let d2 = Rat::from_integer(den.clone() * den.clone());
-    // Collatz–Wielandt: ‖X̃‖₂² = λ_max(G) ≤ ρ(|G|) ≤ maxᵢ (|G|v)ᵢ/vᵢ for v > 0 (the checker's bound).
-    let upper = checked::collatz_wielandt(&g, &vr).expect("v > 0, one entry per feature");
+    // Collatz–Wielandt: ‖X̃‖₂² = λ_max(G) ≤ ρ(|G|) ≤ maxᵢ (|G|v)ᵢ/vᵢ ≕ S for v > 0 (the checker's
+    // bound, with its reading of the rows).
+    let (design, upper) = checked::Design::verified_gram(&feats, &data.labels, (&g, &den), &vr)
+        .map_err(|m| Error::spec(POINTER, format!("{shown}: {m}")))?;
     let gv: Vec<Rat> = g
         .iter()
         .map(|r| r.iter().zip(&vr).fold(Rat::zero(), |acc, (&x, y)| acc + Rat::from_integer(x.into()) * y))
@@ -640,7 +619,7 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
     let vtv = vr.iter().fold(Rat::zero(), |a, x| a + x * x);
     let vtgv = vr.iter().zip(&gv).fold(Rat::zero(), |a, (x, y)| a + x * y);
     let lower = (vtgv / vtv).max(Rat::zero());
-    let gram_exact = (&lower / &d2, &upper / &d2);
+    let gram_exact = (&lower / &d2, upper);
     let gram_norm = Interval::try_from((rat_to_interval(&gram_exact.0).inf(), rat_to_interval(&gram_exact.1).sup()))
         .expect("lower <= upper");
     // Features as intervals: exact points when the common denominator is a power of two and the
@@ -694,10 +673,7 @@ fn precompute(data: &Data, l2: &Rat, bias: bool, scale: &Rat, shown: &str) -> Re
         v_sq,
         l2: rat_to_interval(l2),
         inv_n: rat_to_interval(&Rat::new(1.into(), n.into())),
-        design: Arc::new(
-            checked::Design::verified(data, bias, scale, &vr)
-                .map_err(|m| Error::spec(POINTER, format!("{shown}: {m}")))?,
-        ),
+        design: Arc::new(design),
         gram_exact,
         labels_01: data.labels_01,
         gram_vector: vr,

@@ -57,7 +57,7 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
         }
         Objective::Dataset(ds) => {
             let (consts, coverings) = assumptions::covered_constants(
-                ds.checked(),
+                &ds.checked(),
                 &spec.domain,
                 &spec.constants,
                 spec.budget(),
@@ -140,7 +140,7 @@ pub fn context(spec: &Spec) -> Context {
         ),
         Objective::Dataset(ds) => Context::general(
             &spec.constants,
-            shadowcert_checker::theorems::general::grad0_sq_upper(ds.checked(), &spec.x0),
+            shadowcert_checker::theorems::general::grad0_sq_upper(&ds.checked(), &spec.x0),
         ),
     }
 }

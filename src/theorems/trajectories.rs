@@ -233,10 +233,17 @@ pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
 
 /// [`prop1_local_error`] on the gradient flow of `shared` (for gd, `spec_flow` is the gradient flow).
 pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
-    let (lo, hi) = shared
-        .gd_local_errors(spec)?
-        .iter()
-        .fold((0.0_f64, 0.0_f64), |(lo, hi), t| (lo.max(t.inf().max(0.0)), hi.max(t.sup())));
+    max_enclosure(shared.gd_local_errors(spec)?.iter().map(|&t| Some(t)))
+}
+
+/// [maxₖ max(0, lo τₖ), maxₖ hi τₖ] ∋ maxₖ τₖ of non-negative quantities τₖ ∈ `taus`, exactly; `None`
+/// when one is not enclosed (or the list is empty: [0, 0]).
+fn max_enclosure(taus: impl Iterator<Item = Option<Interval>>) -> Option<RatInterval> {
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    for t in taus {
+        let t = t?;
+        (lo, hi) = (lo.max(t.inf().max(0.0)), hi.max(t.sup()));
+    }
     Some(RatInterval::new(exact(lo)?, exact(hi)?))
 }
 
@@ -249,26 +256,16 @@ pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<
 ///
 /// Enclosure: rigorous.
 pub(crate) fn prop2_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
+    // `as_box` is `None` for quadratics, whose local errors come from the exact tubes.
     let (Method::HeavyBallOl { alpha }, Some(objective)) = (&spec.algorithm.method, spec.objective.as_box()) else {
         return None;
     };
-    if matches!(spec.objective, Objective::Quadratic { .. }) {
-        return None;
-    }
     let flow = &shared.flow(spec)?.0;
     let h = &spec.algorithm.h;
-    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
-    for k in 1..flow.len().saturating_sub(1) {
-        let ball = |j: usize| (flow.mid(j), flow.rad(j));
-        let t = crate::dynamics::nonlinear::heavy_ball_local_error(
-            objective,
-            [ball(k - 1), ball(k), ball(k + 1)],
-            h,
-            alpha,
-        )?;
-        (lo, hi) = (lo.max(t.inf().max(0.0)), hi.max(t.sup()));
-    }
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
+    let ball = |j: usize| (flow.mid(j), flow.rad(j));
+    max_enclosure((1..flow.len().saturating_sub(1)).map(|k| {
+        crate::dynamics::nonlinear::heavy_ball_local_error(objective, [ball(k - 1), ball(k), ball(k + 1)], h, alpha)
+    }))
 }
 
 /// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h∇f(y), over a tube of the

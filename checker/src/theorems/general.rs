@@ -220,19 +220,6 @@ pub trait Derivatives {
     }
 }
 
-/// The interval Hessian of an expression on a box as an interval matrix, or `None` where f is not
-/// smooth there or an entry is not bounded (overflow).
-pub fn hessian(e: &Expression, x: &[Interval]) -> Option<IMat> {
-    let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
-    let h = e.hessian(&xs);
-    let d = x.len();
-    h.iter().flatten().all(|v| v.defined && v.iv.is_common_interval()).then(|| IMat {
-        rows: d,
-        cols: d,
-        a: h.iter().flatten().map(|v| v.iv).collect(),
-    })
-}
-
 impl Derivatives for Expression {
     /// ‖interval ∇f‖₂ by forward-mode automatic differentiation.
     fn grad_norm(&self, x: &[Interval]) -> Option<Interval> {
@@ -255,8 +242,16 @@ impl Derivatives for Expression {
         Interval::try_from((lo.min(hi), hi)).ok()
     }
 
+    /// The interval Hessian by forward-mode automatic differentiation.
     fn hessian(&self, x: &[Interval]) -> Option<IMat> {
-        hessian(self, x)
+        let xs: Vec<Ival> = x.iter().map(|&v| Ival::new(v)).collect();
+        let h = Expression::hessian(self, &xs);
+        let d = x.len();
+        h.iter().flatten().all(|v| v.defined && v.iv.is_common_interval()).then(|| IMat {
+            rows: d,
+            cols: d,
+            a: h.iter().flatten().map(|v| v.iv).collect(),
+        })
     }
 }
 
@@ -721,21 +716,20 @@ fn gap_constants(out: &mut Constants, declared: &BTreeMap<String, Rat>, (lower, 
 /// Every constant claim of a non-quadratic objective, from the verified coverings of the
 /// quantities [`Quantity::needed`] names (`third` says what bounds the operator norm of D³f).
 pub fn constants(declared: &BTreeMap<String, Rat>, s: &BTreeMap<Quantity, Search>, third: &str) -> Constants {
-    let how = COVERED;
     let mut out = Constants::empty();
     let saddle = declared.contains_key("gamma");
     let (g, h, t) = (&s[&Quantity::GradNorm], &s[&Quantity::HessNorm], &s[&Quantity::ThirdNorm]);
-    sup_constant(&mut out, declared, ("L", "(H1) of 000: ‖∇²f‖₂ ≤ L"), Quantity::HessNorm, h, how);
-    sup_constant(&mut out, declared, ("B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁"), Quantity::HessNorm, h, how);
+    sup_constant(&mut out, declared, ("L", "(H1) of 000: ‖∇²f‖₂ ≤ L"), Quantity::HessNorm, h, COVERED);
+    sup_constant(&mut out, declared, ("B1", "Assumption 1 of 004: ‖D²Φ‖ ≤ B₁"), Quantity::HessNorm, h, COVERED);
     if saddle {
-        gap_constants(&mut out, declared, (&s[&Quantity::GapLower], &s[&Quantity::GapUpper]), how);
+        gap_constants(&mut out, declared, (&s[&Quantity::GapLower], &s[&Quantity::GapUpper]), COVERED);
     } else {
-        mu_constant(&mut out, declared, &s[&Quantity::NegLambdaMin], how);
+        mu_constant(&mut out, declared, &s[&Quantity::NegLambdaMin], COVERED);
     }
-    sup_constant(&mut out, declared, ("ell", "(H1) of 000: ‖∇f‖ ≤ ℓ"), Quantity::GradNorm, g, how);
-    sup_constant(&mut out, declared, ("B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀"), Quantity::GradNorm, g, how);
+    sup_constant(&mut out, declared, ("ell", "(H1) of 000: ‖∇f‖ ≤ ℓ"), Quantity::GradNorm, g, COVERED);
+    sup_constant(&mut out, declared, ("B0", "Assumption 1 of 004: ‖DΦ‖ ≤ B₀"), Quantity::GradNorm, g, COVERED);
     let third = format!("Assumption 1 of 004: ‖D³Φ‖ ≤ B₂ (operator norm, bounded by {third})");
-    sup_constant(&mut out, declared, ("B2", &third), Quantity::ThirdNorm, t, how);
+    sup_constant(&mut out, declared, ("B2", &third), Quantity::ThirdNorm, t, COVERED);
     let why = "φ = 0, the objective is f itself";
     super::constants::finish_with_l_phi(out, declared, saddle || declared.contains_key("L_phi"), why)
 }
@@ -826,7 +820,7 @@ mod tests {
         let e = expr("(3*x + 4*y)^2/25 + cos((3*y - 4*x)/5)");
         let x = square(0.05);
         // Every Gershgorin disc meets the gap: only the counts can show it.
-        let h = hessian(&e, &x).unwrap();
+        let h = Derivatives::hessian(&e, &x).unwrap();
         assert!(!gershgorin_avoids(&h, Quantity::GapLower, -0.99, 0.0));
         assert_eq!(bound(&e, Quantity::GapLower, &x, -0.99), Some(-0.99));
         assert_eq!(bound(&e, Quantity::GapUpper, &x, -1.99), Some(-1.99));
@@ -840,7 +834,7 @@ mod tests {
         // f = cos x on |x|, |y| ≤ 1/2: ∇²f = diag(−cos x, 0), eigenvalues in [−1, −0.877] and exactly 0.
         let e = expr("cos(x)");
         let x = square(0.5);
-        let h = hessian(&e, &x).unwrap();
+        let h = Derivatives::hessian(&e, &x).unwrap();
         assert_eq!(counts(&h, 0.0), Some((1, 2)));
         // No eigenvalue in (−0.87, 0) (0 itself is not in it); one in [0, 1/10) (the exact 0).
         assert_eq!(bound(&e, Quantity::GapLower, &x, -0.87), Some(-0.87));
