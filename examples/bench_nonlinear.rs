@@ -14,9 +14,9 @@
 //! time, final and largest radius, and the distance maxₖ ‖mˣₖ − mʸₖ‖ of the midpoints (the
 //! measured shadowing distance, up to the radii). One run each.
 
-use shadowcert::dynamics::nonlinear::ORDER;
 use shadowcert::dynamics::{spec_flow, spec_orbit};
 use shadowcert::spec::load_spec;
+use shadowcert_checker::nonlinear::ORDER;
 use std::path::Path;
 use std::time::Instant;
 

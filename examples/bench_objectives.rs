@@ -8,7 +8,7 @@ use inari::Interval;
 use shadowcert::exact::{parse_rat, Rat};
 use shadowcert::objective::dataset::{Dataset, Loss};
 use shadowcert::objective::expression::Expression;
-use shadowcert::objective::{BoxObjective, Quantity};
+use shadowcert::objective::{BoxObjective, Quantity, Smooth};
 use shadowcert::theorems::assumptions::cover_quantity;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -686,3 +686,68 @@ fn a_gram_vector_that_proves_nothing() {
     c["evidence"]["gram_vector"] = json!(ones);
     rejected(c, "evidence/coverings/", &["does not hold"]);
 }
+
+// ---- tubes of non-quadratic objectives: checkpoints and substeps are verified ------------------
+
+#[test]
+fn a_nonlinear_flow_checkpoint_shrunk_or_moved() {
+    // expression_2d: the gradient flow's checkpoint radii are ~1e-16; halve one, or move a centre
+    // by 2⁻⁴⁰ (far beyond the radius).
+    let mut c = golden("expression_2d");
+    let cp = &mut tube(&mut c, "flow")["checkpoints"][7];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "ol.prop1", &["evidence/tubes/flow", "k = 14", "does not contain the step's enclosure"]);
+    let mut c = golden("saddle_expression");
+    let cp = &mut tube(&mut c, "orbit")["checkpoints"][10];
+    let x = rat(&cp["centre"][1]) + q("1/1099511627776");
+    cp["centre"][1] = json!(fmt_rat(&x));
+    rejected(c, "ol.prop1", &["evidence/tubes/orbit", "does not contain the step's enclosure"]);
+}
+
+#[test]
+fn a_nonlinear_flow_without_its_substeps_or_with_a_norm() {
+    let mut c = golden("expression_2d");
+    tube(&mut c, "flow")["substeps"].as_array_mut().unwrap().pop();
+    rejected(c, "ol.prop1", &["evidence/tubes/flow", "substeps: expected 100 counts"]);
+    let mut c = golden("expression_2d");
+    tube(&mut c, "flow").as_object_mut().unwrap().remove("substeps");
+    rejected(c, "ol.prop1", &["evidence/tubes/flow", "the substeps of each sample"]);
+    let mut c = golden("expression_2d");
+    tube(&mut c, "orbit")["norm"] = json!({"P": "identity", "theta": "1", "kappa": "1"});
+    rejected(c, "ol.prop1", &["evidence/tubes/orbit", "no norm"]);
+}
+
+#[test]
+fn a_nonlinear_tube_removed_swapped_or_foreign() {
+    let mut c = golden("saddle_expression");
+    c["evidence"]["tubes"].as_object_mut().unwrap().remove("flow");
+    rejected(c, "ol.prop1", &["evidence/tubes/flow: missing"]);
+    let mut c = golden("expression_2d");
+    let (o, mut f) = (tube(&mut c, "orbit").clone(), tube(&mut c, "flow").clone());
+    f.as_object_mut().unwrap().remove("substeps");
+    *tube(&mut c, "orbit") = f;
+    *tube(&mut c, "flow") = o;
+    rejected(c, "ol.prop1", &["evidence/tubes/orbit", "does not contain the step's enclosure"]);
+    let mut c = golden("expression_2d");
+    let o = tube(&mut c, "orbit").clone();
+    c["evidence"]["tubes"]["flow_11"] = o;
+    rejected(c, "evidence/tubes/flow_11", &["not evidence for this objective"]);
+}
+
+#[test]
+fn a_nonlinear_refuted_distance_relabelled_or_a_smaller_local_error() {
+    // expression_2d: shadow.orbit's distance is ≈ 0.0329 against ε ≈ 0.0487. Claim it is below
+    // 1/100, and a verified ε of 1/50 (with the inequality rebuilt).
+    let mut c = golden("expression_2d");
+    let r = record(&mut c, "shadow.orbit");
+    r["values"]["distance"] = json!("[1/200, 1/100]");
+    rejected(c, "shadow.orbit", &["distance"]);
+    // ol.prop1's measured local error lowered below the truth.
+    let mut c = golden("expression_2d");
+    let r = record(&mut c, "ol.prop1");
+    let e = shadowcert::exact::RatInterval::parse(r["values"]["local_error_max"].as_str().unwrap()).unwrap();
+    let low = shadowcert::exact::RatInterval::new(&e.lo / q("2"), &e.hi / q("2"));
+    r["values"]["local_error_max"] = json!(low.to_string_exact());
+    rejected(c, "ol.prop1", &["local_error_max"]);
+}

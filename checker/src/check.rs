@@ -21,8 +21,10 @@ use crate::error::{Error, Result};
 use crate::exact::Rat;
 use crate::expression::Expression;
 use crate::inputs::{Inputs, ObjectiveInputs};
+use crate::program::Programs;
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
 use crate::theorems::general::{self, Covering, Derivatives, Quantity};
+use crate::theorems::smooth::{self, SmoothTubes};
 use crate::theorems::trajectories::{self, Tubes};
 use crate::theorems::{assemble, Context, Measured};
 use crate::tube::TubeEvidence;
@@ -171,7 +173,8 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
 }
 
 /// Which records the checker verifies from evidence in this version, by objective: everything for
-/// quadratics; the constants for expressions and datasets (coverings); the engine re-runs the rest
+/// quadratics; for expressions the constants (coverings) and, with gd, the records of
+/// [`crate::theorems::smooth`]; for datasets the constants; the engine re-runs the rest
 /// (`checked_by: "re-run"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
@@ -179,16 +182,22 @@ pub struct Coverage {
     pub constants: bool,
     /// The trajectory claims and the measured local error of `ol.prop1`.
     pub trajectories: bool,
+    /// The records of [`crate::theorems::smooth`] (gd on a non-quadratic objective): rule 4,
+    /// `ol.prop1`'s measured local error, `shadow.orbit` and `ks.thm2`.
+    pub smooth_gd: bool,
 }
+
+/// The trajectory records [`crate::theorems::smooth`] decides.
+const SMOOTH_GD_CLAIMS: &[&str] = &["shadow.orbit", "ks.thm2"];
 
 impl Coverage {
     /// The coverage of `inputs`.
     pub fn of(inputs: &Inputs) -> Coverage {
+        let gd = matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
         match &inputs.objective {
-            ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true },
-            ObjectiveInputs::Expression { .. } | ObjectiveInputs::Dataset { .. } => {
-                Coverage { constants: true, trajectories: false }
-            }
+            ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true, smooth_gd: false },
+            ObjectiveInputs::Expression { .. } => Coverage { constants: true, trajectories: false, smooth_gd: gd },
+            ObjectiveInputs::Dataset { .. } => Coverage { constants: true, trajectories: false, smooth_gd: false },
         }
     }
 }
@@ -223,7 +232,7 @@ pub fn constants_of(
         }
         ObjectiveInputs::Expression { vars, f } => {
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-            evidence_keys(evidence, &["coverings"])?;
+            evidence_keys(evidence, &["coverings", "tubes"])?;
             covered(&e, evidence, inputs, "the Frobenius norm")
         }
         ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
@@ -313,22 +322,22 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
     let (consts, ctx, spectrum) = constants_of(cert, &inputs, data_file.as_ref())?;
+    let ev = &cert["evidence"];
+    let tubes: BTreeMap<String, TubeEvidence> = match ev.get("tubes") {
+        None => BTreeMap::new(),
+        Some(t) => t
+            .as_object()
+            .ok_or_else(|| Error::rejected("evidence/tubes", "expected an object"))?
+            .iter()
+            .map(|(k, v)| {
+                TubeEvidence::from_json(v)
+                    .map(|t| (k.clone(), t))
+                    .map_err(|e| Error::rejected(format!("evidence/tubes/{k}"), e))
+            })
+            .collect::<Result<_>>()?,
+    };
     let derived = match &spectrum {
         Some(spectrum) => {
-            let ev = &cert["evidence"];
-            let tubes = match ev.get("tubes") {
-                None => BTreeMap::new(),
-                Some(t) => t
-                    .as_object()
-                    .ok_or_else(|| Error::rejected("evidence/tubes", "expected an object"))?
-                    .iter()
-                    .map(|(k, v)| {
-                        TubeEvidence::from_json(v)
-                            .map(|t| (k.clone(), t))
-                            .map_err(|e| Error::rejected(format!("evidence/tubes/{k}"), e))
-                    })
-                    .collect::<Result<_>>()?,
-            };
             let witness = match ev.get("shadow_witness") {
                 None => None,
                 Some(w) => Some(
@@ -349,8 +358,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
                     })
             });
             if let Some(e) = failure {
-                let place = e.split(':').next().unwrap_or("evidence").to_string();
-                return Err(Error::rejected(place, e));
+                return Err(named_failure(&e));
             }
             derived
         }
@@ -365,14 +373,49 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
                         && crate::theorems::GATED.contains(&c.id.as_str())
                         && inputs.wants(&c.id)
                 });
-            let wants_trajectories = TRAJECTORY_CLAIMS.iter().any(|id| inputs.wants(id)) || gates;
-            let r = if wants_trajectories {
-                let id = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id)).copied().unwrap_or("ol.prop1");
-                Some(rerun(cert, data_file.as_ref().map(|f| f.path.as_path()), opts, id)?)
+            // gd on an expression: the checker's own records (`theorems::smooth`), the engine
+            // re-runs the others.
+            let smooth = match (&inputs.objective, coverage.smooth_gd) {
+                (ObjectiveInputs::Expression { vars, f }, true) => Some(
+                    Expression::parse(vars, f)
+                        .and_then(|e| Programs::of(e.tape(), vars.len()))
+                        .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?,
+                ),
+                _ => None,
+            };
+            // Tubes of non-quadratics are those `theorems::smooth` reads.
+            let allowed: &[&str] = if smooth.is_some() { &["orbit", "flow"] } else { &[] };
+            if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
+                return Err(Error::rejected(format!("evidence/tubes/{k}"), "not evidence for this objective"));
+            }
+            let by_engine = |id: &str| !(smooth.is_some() && SMOOTH_GD_CLAIMS.contains(&id));
+            let wants_rerun =
+                TRAJECTORY_CLAIMS.iter().any(|id| by_engine(id) && inputs.wants(id)) || (gates && smooth.is_none());
+            let r = if wants_rerun {
+                let first = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id) && by_engine(id));
+                Some(rerun(
+                    cert,
+                    data_file.as_ref().map(|f| f.path.as_path()),
+                    opts,
+                    first.copied().unwrap_or("ol.prop1"),
+                )?)
             } else {
                 None
             };
-            let derived = assemble(&inputs, &consts, &ctx, |_| r.as_ref().map(measured).unwrap_or_default());
+            let mut failure = None;
+            let derived = assemble(&inputs, &consts, &ctx, |prior| {
+                let engine = r.as_ref().map(measured).unwrap_or_default();
+                let Some(o) = &smooth else { return engine };
+                let mut m = smooth::gd(&inputs, o, prior, &SmoothTubes::Verify(&tubes)).unwrap_or_else(|e| {
+                    failure = Some(e);
+                    Measured::default()
+                });
+                m.claims.extend(engine.claims.into_iter().filter(|c| by_engine(c.id.as_str())));
+                m
+            });
+            if let Some(e) = failure {
+                return Err(named_failure(&e));
+            }
             if let Some(r) = &r {
                 agree(r, &derived)?;
             }
@@ -419,6 +462,14 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
+/// The rejection for a failure "claim: what", naming the claim.
+fn named_failure(e: &str) -> Error {
+    match e.split_once(": ") {
+        Some((place, what)) => Error::rejected(place, what),
+        None => Error::rejected("evidence", e),
+    }
+}
+
 /// The engine's records and the checker's derivation from the same inputs must agree.
 fn agree(r: &Rerun, derived: &[Claim]) -> Result<()> {
     if let Some((c, _)) = r.claims.iter().zip(derived).find(|(c, d)| c != d) {
@@ -437,7 +488,12 @@ pub fn checked_by(c: &Claim, coverage: Coverage) -> CheckedBy {
     let trajectory = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
         || crate::theorems::is_gated(c)
         || ((c.id == "ol.prop1" || c.id == "ol.prop2") && c.values.contains_key("local_error_max"));
-    let rerun = (trajectory && !coverage.trajectories) || (c.id.starts_with("constants.") && !coverage.constants);
+    let smooth = coverage.smooth_gd
+        && (SMOOTH_GD_CLAIMS.contains(&c.id.as_str())
+            || crate::theorems::is_gated(c)
+            || (c.id == "ol.prop1" && c.values.contains_key("local_error_max")));
+    let rerun =
+        (trajectory && !coverage.trajectories && !smooth) || (c.id.starts_with("constants.") && !coverage.constants);
     if rerun {
         CheckedBy::Rerun
     } else {

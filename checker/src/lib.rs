@@ -6,6 +6,11 @@
 //! * `exact`: exact rational arithmetic, inertia of symmetric rational matrices, square-root brackets;
 //! * `expression`: the parser of expression objectives and their rigorous box evaluation (value and
 //!   derivatives to third order by forward-mode automatic differentiation over inari intervals);
+//!   `program`: their derivative programs (reverse mode on the program) over boxes and in Taylor
+//!   mode (`taylor`), which the validated trajectories run;
+//! * `nonlinear`: validated trajectories of non-quadratic objectives (the GD orbit in mean-value form,
+//!   the gradient flow by an interval Taylor method), verified from checkpoints; `tube`: those of
+//!   the exact affine maps of quadratics;
 //! * `dataset`: the CSV reader of dataset objectives, their exact Gram bound and structural box
 //!   enclosures;
 //! * `quadratic`: exact facts about f(x) = ½xᵀQx − bᵀx (gradients, eigenvalue counts, sup ‖∇f‖ on a box);
@@ -25,7 +30,10 @@ pub mod exact;
 pub mod expression;
 pub mod inputs;
 pub mod interval;
+pub mod nonlinear;
+pub mod program;
 pub mod quadratic;
+pub mod taylor;
 pub mod theorems;
 pub mod tube;
 

@@ -195,13 +195,17 @@ pub struct Checkpoint {
     pub radius: f64,
 }
 
-/// The evidence of one tube: its norm and checkpoints.
+/// The evidence of one tube: its norm (tubes of affine maps; the radii of the checkpoints are in
+/// it), its checkpoints, and for a validated flow of a non-quadratic objective the substeps of each
+/// sample (`crate::nonlinear`; its radii are Euclidean).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TubeEvidence {
-    /// The norm.
-    pub norm: Norm,
-    /// Checkpoints, by increasing k, the first at 0 and the last at the final step.
+    /// The energy norm of an affine tube; `None` for a non-quadratic objective's tube (Euclidean).
+    pub norm: Option<Norm>,
+    /// Checkpoints, by increasing k, the first at 0 (an affine tube: the last at the final step).
     pub checkpoints: Vec<Checkpoint>,
+    /// Substeps per sample of a validated flow (`crate::nonlinear::Substeps::Stored`).
+    pub substeps: Option<Vec<u32>>,
 }
 
 fn f64_json(x: f64) -> Json {
@@ -216,7 +220,15 @@ impl TubeEvidence {
             .iter()
             .map(|c| json!({"k": c.k, "centre": c.centre.iter().map(|&x| f64_json(x)).collect::<Vec<_>>(), "radius": f64_json(c.radius)}))
             .collect();
-        json!({"norm": self.norm.to_json(), "checkpoints": cps})
+        let mut m = serde_json::Map::new();
+        if let Some(n) = &self.norm {
+            m.insert("norm".into(), n.to_json());
+        }
+        m.insert("checkpoints".into(), Json::Array(cps));
+        if let Some(s) = &self.substeps {
+            m.insert("substeps".into(), json!(s));
+        }
+        Json::Object(m)
     }
 
     /// Inverse of [`TubeEvidence::to_json`]; every centre and radius must be an exact `f64`.
@@ -242,7 +254,22 @@ impl TubeEvidence {
                 Ok(Checkpoint { k, centre, radius: f(&c["radius"])? })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(TubeEvidence { norm: Norm::from_json(&v["norm"])?, checkpoints })
+        let obj = v.as_object().ok_or("expected an object")?;
+        if let Some(k) = obj.keys().find(|k| !["norm", "checkpoints", "substeps"].contains(&k.as_str())) {
+            return Err(format!("unknown field {k:?}"));
+        }
+        let norm = obj.get("norm").map(Norm::from_json).transpose()?;
+        let substeps = match obj.get("substeps") {
+            None => None,
+            Some(s) => Some(
+                s.as_array()
+                    .ok_or("substeps: expected an array")?
+                    .iter()
+                    .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or("substeps: counts are integers"))
+                    .collect::<Result<Vec<u32>, _>>()?,
+            ),
+        };
+        Ok(TubeEvidence { norm, checkpoints, substeps })
     }
 }
 

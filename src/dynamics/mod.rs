@@ -11,10 +11,11 @@
 //! * `tube`: the midpoint–radius representation and its propagation; `norm`: the norms in which the
 //!   step maps contract; `spectrum`: rigorous eigenvalue bounds and semidefiniteness tests;
 //!   `ivec`: interval vectors and matrices.
-//! * `nonlinear`: for any `objective::BoxObjective` (expressions, data sets), the GD and two-step
-//!   orbits in mean-value form and the gradient flow (and rescaled flow (8)) by an interval Taylor method with
-//!   Picard a-priori enclosures and Taylor-mode coefficients (`enclose::taylor`); wrapping control
-//!   by a one-sided Lipschitz (logarithmic-norm) bound of the flow on the a-priori box.
+//! * `nonlinear`: for any `objective::BoxObjective` (expressions, data sets), the two-step orbits in
+//!   mean-value form and the second-order flows by an interval Taylor method; the GD orbit and the
+//!   gradient flow (and rescaled flow (8)) are the checker's (`shadowcert_checker::nonlinear`:
+//!   mean-value form; Picard a-priori enclosures, Taylor-mode coefficients and a one-sided
+//!   Lipschitz bound on the a-priori box), which also verifies them from a certificate's checkpoints.
 //!
 //! Enclosure: rigorous throughout. Wrapping control: midpoint–radius with one scalar error bound in
 //! a norm in which the exact step map contracts (Euclidean for the symmetric maps, a verified

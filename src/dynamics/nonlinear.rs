@@ -1,47 +1,13 @@
 //! Enclosed trajectories of non-quadratic objectives (`expression`, `dataset`: any
-//! [`BoxObjective`]): the exact-arithmetic GD orbit, the two-step orbits (scheme (7) of 004 and the
-//! Orvieto–Lucchi heavy ball, [`two_step`]: mean-value form in a 2×2-block norm, see
-//! [`TwoStepNorm`], or an energy norm fitted to the interval Hessian) and the gradient flow (or its rescaling, the flow (8) of 004), as midpoint–radius
-//! [`Tube`]s like the quadratic ones, and the second-order flows q̈ + c₁q̇ = −c₂∇f(q)
-//! ([`second_order_flow`]: the Orvieto–Lucchi heavy-ball ODE and the damped flow (11), through
-//! `dynamics::damped_flow_of`) by the same Taylor method on (q, q̇) with a 2×2-block norm.
-//!
-//! # GD orbit: mean-value form
-//! xₖ₊₁ = Ψ(xₖ) = xₖ − h∇f(xₖ) from the spec's exact x₀ and h. With ‖xₖ − mₖ‖₂ ≤ rₖ:
-//! * Ψ(mₖ) is enclosed by interval arithmetic at the point mₖ (gradient on the degenerate box);
-//!   mₖ₊₁ is the midpoint of that box and wₖ its Euclidean radius (rounded up);
-//! * Ψ(xₖ) − Ψ(mₖ) = ∫₀¹ (I − h∇²f(mₖ + θ(xₖ − mₖ))) dθ (xₖ − mₖ); every ∇²f on the segment is
-//!   symmetric with spectrum in [λ_lo, λ_hi], enclosed on the box hull B of the ball B(mₖ, rₖ)
-//!   ([`BoxObjective::hessian_range`]), so ‖Ψ(xₖ) − Ψ(mₖ)‖₂ ≤ ρₖrₖ with
-//!   ρₖ = max(|1 − hλ_lo|, |1 − hλ_hi|).
-//!
-//! Hence rₖ₊₁ = ρₖrₖ + wₖ.
-//!
-//! # Gradient flow: interval Taylor method with an a-priori enclosure
-//! ẏ = −c∇f(y) (c = 1: the gradient flow; c = (1 − λ)⁻¹: the rescaled flow (8)), sampled at t = kτ.
-//! Each sample interval is cut into `n` equal substeps of exact length s = τ/n (enclosed from the
-//! rational). One substep from (m, r), ‖y − m‖₂ ≤ r:
-//! 1. **A-priori enclosure** (Picard–Lindelöf, as in Lohner's and Nedialkov's methods): with B the
-//!    box hull of the ball, Y is accepted when B + [0, s]·(−c∇f(Y)) ⊆ Y (ε-inflation iteration).
-//!    Then every solution from B exists on [0, s] and stays in Y, and in fact in that left side.
-//! 2. **Taylor enclosure of φ_s(m)** at the point m: the coefficients y₀ = m, yₖ₊₁ = −c[∇f(y)]ₖ/(k+1),
-//!    k < p, computed by Taylor mode ([`BoxObjective::gradient_series`], `enclose::taylor`), and
-//!    the Lagrange remainder y_{p+1}(Y)·s^{p+1}, the (p+1)-th coefficient of the solutions from the
-//!    a-priori box (y^{(p+1)}(ξ)/(p+1)! is that coefficient at y(ξ) ∈ Y, the ODE being autonomous).
-//!    p = [`ORDER`]. The new midpoint m′ is the midpoint of the enclosure, w its Euclidean radius.
-//! 3. **Wrapping control: a one-sided Lipschitz bound** (the logarithmic norm of the Jacobian
-//!    −c∇²f), not Lohner's QR method: for two solutions in the convex box Y,
-//!    d/dt ½‖x − z‖² = −c(x − z)ᵀ(∫∇²f)(x − z) ≤ ν‖x − z‖² with ν ≥ c·sup_Y(−λ_min(∇²f))
-//!    ([`BoxObjective::neg_lambda_min_sup`]), so
-//!    ‖φ_s(x) − φ_s(m)‖ ≤ e^{sν}r. Hence r′ = e^{sν}r + w. The ball is never re-boxed: contracting
-//!    flows contract (ν < 0) and the error grows at the rate of the flow's own expansion otherwise.
-//!
-//! **Step control (deterministic)**: a sample is retried with twice as many substeps when the
-//! a-priori enclosure fails, a coefficient is unbounded, or a remainder exceeds
-//! max(4u, s·[`TOLERANCE`])·(1 + ‖m‖∞) (u = 2⁻⁵³; about 1.5·10⁻¹¹ per unit time); after a sample
-//! whose remainders were all 2^{p+3} times smaller, the next sample starts with half as many. Beyond
-//! [`MAX_SUBSTEPS`] substeps per sample, or on overflow, the radius is +∞ from that sample on (the
-//! claims built on the tube are then inconclusive). Everything is sequential and deterministic.
+//! [`BoxObjective`]): the exact-arithmetic GD orbit and the gradient flow (or its rescaling, the flow
+//! (8) of 004) by the checker's functions (`shadowcert_checker::nonlinear`: the mean-value GD step;
+//! an interval Taylor method with Picard a-priori enclosures, Taylor-mode coefficients and a
+//! one-sided Lipschitz bound, the engine choosing the substeps, [`gd`], [`gradient_flow`]); the
+//! two-step orbits (scheme (7) of 004 and the Orvieto–Lucchi heavy ball, [`two_step`]: mean-value
+//! form in a 2×2-block norm, see [`TwoStepNorm`], or an energy norm fitted to the interval Hessian);
+//! and the second-order flows q̈ + c₁q̇ = −c₂∇f(q) ([`second_order_flow`]: the Orvieto–Lucchi
+//! heavy-ball ODE and the damped flow (11), through `dynamics::damped_flow_of`) by the same Taylor
+//! method on (q, q̇) with a 2×2-block norm. All as midpoint–radius [`Tube`]s like the quadratic ones.
 //!
 //! Enclosure: rigorous. Tightness: for a contracting flow the radius stays near
 //! (per-substep width)/(1 − e^{sν}); for expanding directions it grows like e^{νt} — the true
@@ -50,7 +16,7 @@
 //! in 17 ms; `specs/digits_sigmoid_gd.json` (d = 65, T = 100, 8 substeps per sample) final flow radius
 //! 3.3e-10 in about 11 s of CPU, GD orbit radius 5.3e-13 in about 1 s.
 
-use super::ivec::{norm2_sup, point, IMat};
+use super::ivec::{point, IMat};
 use super::norm::lyapunov_matrix;
 use super::spectrum::is_psd;
 use super::tube::{Start, Tube};
@@ -60,17 +26,9 @@ use crate::objective::{ball_box, BoxObjective};
 use inari::Interval;
 use num_traits::One;
 use shadowcert_checker::elementary::Elementary;
-
-/// Order p of the Taylor polynomial of one substep. (Measured on the digits objective, d = 65: the
-/// remainder on the a-priori box, not the series itself, limits the substep; p = 16 allows twice the
-/// substep of p = 12 there at 4/3 the cost per substep.)
-pub const ORDER: usize = 16;
-
-/// Remainder allowed per unit time, relative to 1 + ‖m‖∞ (see [`gradient_flow`]'s step control).
-pub const TOLERANCE: f64 = 1.0 / (1u64 << 36) as f64;
-
-/// Largest number of substeps per sample before the flow gives up (radius +∞).
-pub const MAX_SUBSTEPS: usize = 1 << 14;
+use shadowcert_checker::nonlinear::{
+    self as checked, a_priori, center, gd_step, picard, Retry, Substeps, MAX_SUBSTEPS, ORDER, TOLERANCE,
+};
 
 /// Steps over which a change to an energy norm must pay off ([`two_step`]).
 const ENERGY_HORIZON: u32 = 64;
@@ -80,88 +38,46 @@ const ENERGY_HORIZON: u32 = 64;
 /// d = 65, where a try per step made `specs/digits_sigmoid_hb.json` six times slower for nothing).
 const MAX_ENERGY_DIM: usize = 16;
 
-/// Rounds of ε-inflation tried for one a-priori enclosure.
-const PICARD_ROUNDS: usize = 12;
-
-fn points(m: &[f64]) -> Vec<Interval> {
-    m.iter().map(|&x| point(x)).collect()
-}
-
-/// The midpoint of a box and an upper bound of the Euclidean distance from it to any point of the
-/// box; `None` when a coordinate is unbounded or empty.
-fn center(b: &[Interval]) -> Option<(Vec<f64>, f64)> {
-    let mut mid = Vec::with_capacity(b.len());
-    let mut rad = Vec::with_capacity(b.len());
-    for x in b {
-        if x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite() {
-            return None;
-        }
-        let m = x.mid();
-        let r = (point(x.sup()) - point(m)).sup().max((point(m) - point(x.inf())).sup());
-        mid.push(m);
-        rad.push(point(r));
-    }
-    let w = norm2_sup(&rad);
-    w.is_finite().then_some((mid, w))
-}
-
 /// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, of a [`BoxObjective`], enclosed in
-/// mean-value form (module documentation).
+/// mean-value form by the checker's step (`shadowcert_checker::nonlinear::gd_orbit`).
 ///
 /// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
 /// Tightness: rₖ ≈ Σⱼ (Πᵢ ρᵢ) wⱼ, wⱼ a few ulps of ‖xⱼ‖ + h‖∇f‖.
 pub fn gd(objective: &dyn BoxObjective, x0: &[Rat], h: &Rat, steps: usize) -> Tube {
-    let start = Start::plain(x0);
-    let (mut m, mut r) = (start.hi, start.err);
-    let hi = rat_to_interval(h);
-    let mut tube = Tube::new(x0.len());
-    tube.push(&m, r);
-    for _ in 0..steps {
-        if r.is_finite() {
-            (m, r) = match gd_step(objective, &m, r, hi) {
-                Some(next) => next,
-                None => (m, f64::INFINITY),
-            };
+    let (run, _) = checked::gd_orbit(objective, x0, h, steps, None, usize::MAX).expect("nothing to verify");
+    tube_of(&run, x0.len())
+}
+
+/// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps, by the
+/// checker's Taylor method with the engine's choice of substeps
+/// (`shadowcert_checker::nonlinear::gradient_flow`): c = 1 is the gradient flow, c = (1 − λ)⁻¹ the
+/// rescaled flow (8) of 004. c and τ must be positive.
+///
+/// Enclosure: rigorous; the radius is +∞ from the first sample that fails.
+pub fn gradient_flow(objective: &dyn BoxObjective, y0: &[Rat], c: &Rat, tau: &Rat, steps: usize) -> Tube {
+    let mut counts = Vec::new();
+    let (run, _) =
+        checked::gradient_flow(objective, y0, c, tau, steps, Substeps::Adaptive(&mut counts), None, usize::MAX)
+            .expect("c and τ are positive");
+    tube_of(&run, y0.len())
+}
+
+/// A checker's run as a [`Tube`] (a failed segment is the whole space).
+pub fn tube_of(run: &checked::Run, dim: usize) -> Tube {
+    let mut tube = Tube::new(dim);
+    for (k, b) in run.balls.iter().enumerate() {
+        if k > 0 {
+            if let Some(seg) = run.segments.get(k - 1) {
+                tube.push_segment(seg.as_deref().unwrap_or(&vec![Interval::ENTIRE; dim]));
+            }
         }
-        tube.push(&m, r);
+        tube.push(&b.centre, b.radius);
     }
     tube
 }
 
-/// One mean-value GD step; `None` when an enclosure is unbounded.
-fn gd_step(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Option<(Vec<f64>, f64)> {
-    let g = objective.gradient(&points(m));
-    let psi: Vec<Interval> = m.iter().zip(&g).map(|(&x, &gx)| point(x) - h * gx).collect();
-    let (next, w) = center(&psi)?;
-    let r_next = (gd_spread(objective, m, r, h) + point(w)).sup();
-    r_next.is_finite().then_some((next, r_next))
-}
-
-/// ρ·r ≥ sup ‖Ψ(x) − Ψ(m)‖₂ over the ball ‖x − m‖₂ ≤ r, Ψ(x) = x − h∇f(x), with ρ of
-/// [`gd_contraction`] (mean-value theorem).
-fn gd_spread(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> Interval {
-    if r == 0.0 {
-        return point(0.0);
-    }
-    point(gd_contraction(objective, m, r, h)) * point(r)
-}
-
-/// ρ ≥ ‖I − h∇²f(x)‖₂ for every x in the ball ‖x − m‖₂ ≤ r: ρ = max(|1 − hλ_lo|, |1 − hλ_hi|) with
-/// the Hessian spectrum enclosed in [λ_lo, λ_hi] on the ball's box hull (module documentation, "GD
-/// orbit"). Since the ball is convex, ρ also bounds ‖∫₀¹ (I − h∇²f(x + θ(z − x))) dθ‖₂ for any two
-/// points x, z of it. +∞ when unbounded.
-///
-/// Enclosure: rigorous (an upper bound).
-pub fn gd_contraction(objective: &dyn BoxObjective, m: &[f64], r: f64, h: Interval) -> f64 {
-    let (lam_lo, lam_hi) = objective.hessian_range_ball(m, r);
-    let (lam_lo, lam_hi) = (point(lam_lo), point(lam_hi));
-    let one = point(1.0);
-    let rho = (one - h * lam_lo).abs().sup().max((one - h * lam_hi).abs().sup());
-    if rho.is_nan() {
-        f64::INFINITY
-    } else {
-        rho
-    }
+fn points(m: &[f64]) -> Vec<Interval> {
+    m.iter().map(|&x| point(x)).collect()
 }
 
 /// Boxes covering the exact solution of ẏ = −c∇f(y) between two consecutive samples of `tube`
@@ -212,34 +128,6 @@ pub fn flow_cover(
         }
     }
     Some(out)
-}
-
-/// An interval containing the GD local error ‖yₖ₊₁ − Ψ(yₖ)‖₂, Ψ(y) = y − h∇f(y), for every pair of
-/// points with ‖yₖ − mₖ‖₂ ≤ rₖ and ‖yₖ₊₁ − mₖ₊₁‖₂ ≤ rₖ₊₁ (two consecutive samples of a flow tube):
-/// ‖mₖ₊₁ − Ψ(mₖ)‖₂ (Ψ(mₖ) enclosed at the point) ± (rₖ₊₁ + ρrₖ), ρ as in the GD orbit. `None` when
-/// unbounded.
-///
-/// Enclosure: rigorous. Tightness: width 2(rₖ₊₁ + ρrₖ) plus the width of Ψ(mₖ).
-pub fn gd_local_error(
-    objective: &dyn BoxObjective,
-    (m, r): (&[f64], f64),
-    (m_next, r_next): (&[f64], f64),
-    h: &Rat,
-) -> Option<Interval> {
-    if !r.is_finite() || !r_next.is_finite() {
-        return None;
-    }
-    let hi = rat_to_interval(h);
-    let g = objective.gradient(&points(m));
-    let n = m
-        .iter()
-        .zip(&g)
-        .zip(m_next)
-        .fold(point(0.0), |s, ((&x, &gx), &y)| s + (point(y) - (point(x) - hi * gx)).sqr())
-        .sqrt();
-    let spread = gd_spread(objective, m, r, hi) + point(r_next);
-    let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
-    (up.is_finite()).then(|| Interval::try_from((lo, up)).expect("lo <= up"))
 }
 
 /// An interval containing the local error of 000 Prop. 2 along the heavy-ball ODE,
@@ -622,176 +510,9 @@ fn two_step_step(
     r_next.is_finite().then_some((next, r_next, chosen))
 }
 
-/// The Taylor coefficients y₀..y_order of the solutions of ẏ = −c∇f(y) from y(0) ∈ `y0` (a box),
-/// each a vector of intervals. Enclosure: rigorous (module documentation, step 2).
-pub fn taylor_coefficients(
-    objective: &dyn BoxObjective,
-    y0: &[Interval],
-    c: Interval,
-    order: usize,
-) -> Vec<Vec<Interval>> {
-    let mut grad = objective.gradient_series();
-    let mut coefs = vec![y0.to_vec()];
-    for k in 0..order {
-        let gk = grad.push(&coefs[k]);
-        let div = point((k + 1) as f64);
-        coefs.push(gk.iter().map(|&g| -(c * g) / div).collect());
-    }
-    coefs
-}
-
-/// An a-priori enclosure Y of every solution of ẏ = −c∇f(y) from the box `b` over [0, s]:
-/// b + [0, s]·(−c∇f(Y)) ⊆ Y, found by ε-inflation; returns that left side. `None` when the
-/// iteration does not verify.
-///
-/// Enclosure: rigorous (Picard–Lindelöf: the Picard operator maps the continuous functions with
-/// values in Y into themselves, so a solution exists in Y; it is unique since ∇f is C¹ on Y).
-pub fn a_priori(objective: &dyn BoxObjective, b: &[Interval], c: Interval, s: Interval) -> Option<Vec<Interval>> {
-    let t = Interval::try_from((0.0, s.sup())).ok()?;
-    let image = |y: &[Interval]| -> Vec<Interval> {
-        objective.gradient(y).iter().zip(b).map(|(&g, &bi)| bi + t * (-(c * g))).collect()
-    };
-    picard(b, &image)
-}
-
-/// The ε-inflation iteration for an a-priori enclosure: `image(Y)` = b + [0, s]·F(Y); returns
-/// image(Y) once image(Y) ⊆ Y for the inflated Y.
-fn picard(b: &[Interval], image: &dyn Fn(&[Interval]) -> Vec<Interval>) -> Option<Vec<Interval>> {
-    let mut y = image(b);
-    for _ in 0..PICARD_ROUNDS {
-        if y.iter().any(|x| x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite()) {
-            return None;
-        }
-        let inflated: Vec<Interval> = y
-            .iter()
-            .map(|&x| {
-                let e =
-                    (point(0.2) * point(x.wid()) + point(2f64.powi(-45)) * point(x.mag())).sup() + f64::MIN_POSITIVE;
-                x + Interval::try_from((-e, e)).unwrap_or(Interval::ENTIRE)
-            })
-            .collect();
-        let z = image(&inflated);
-        if z.iter().zip(&inflated).all(|(zi, yi)| !zi.is_empty() && zi.subset(*yi)) {
-            return Some(z);
-        }
-        y = z;
-    }
-    None
-}
-
-/// Why a sample was not enclosed.
-enum Retry {
-    /// Try again with more substeps.
-    Smaller,
-    /// Give up (overflow).
-    Fail,
-}
-
-/// One substep of length s from (m, r): the new (m′, r′), the remainder's magnitude and the
-/// a-priori box of the path over the substep.
-fn substep(
-    objective: &dyn BoxObjective,
-    m: &[f64],
-    r: f64,
-    c: Interval,
-    s: Interval,
-) -> Result<(Vec<f64>, f64, f64, Vec<Interval>), Retry> {
-    let b = ball_box(m, r);
-    let y = a_priori(objective, &b, c, s).ok_or(Retry::Smaller)?;
-    let nu = (c * point(objective.neg_lambda_min_sup(&y))).sup();
-    if !nu.is_finite() {
-        return Err(Retry::Smaller);
-    }
-    let coefs = taylor_coefficients(objective, &points(m), c, ORDER);
-    let rem = taylor_coefficients(objective, &y, c, ORDER + 1).pop().expect("ORDER + 2 coefficients");
-    let sp = s.powi(ORDER as i32 + 1);
-    let mut rem_mag = 0.0f64;
-    let mut enclosure = Vec::with_capacity(m.len());
-    for (i, &ri) in rem.iter().enumerate() {
-        let tail = ri * sp;
-        rem_mag = rem_mag.max(tail.mag());
-        // Horner: Σₖ yₖ sᵏ + y_{p+1}(Y) s^{p+1}.
-        let v = coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]);
-        enclosure.push(v);
-    }
-    if !rem_mag.is_finite() {
-        return Err(Retry::Smaller);
-    }
-    let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
-    let growth = (s * point(nu)).exp();
-    let r_next = (growth * point(r) + point(w)).sup();
-    if !r_next.is_finite() {
-        return Err(Retry::Fail);
-    }
-    Ok((next, r_next, rem_mag, y))
-}
-
-/// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps: c = 1 is the
-/// gradient flow, c = (1 − λ)⁻¹ the rescaled flow (8) of 004. c and τ must be positive.
-///
-/// Enclosure: rigorous (module documentation); the radius is +∞ from the first sample that fails.
-/// Tightness: see the module documentation.
-pub fn gradient_flow(objective: &dyn BoxObjective, y0: &[Rat], c: &Rat, tau: &Rat, steps: usize) -> Tube {
-    assert!(*c > Rat::from_integer(0.into()) && *tau > Rat::from_integer(0.into()), "c and τ must be positive");
-    let start = Start::plain(y0);
-    let (mut m, mut r) = (start.hi, start.err);
-    let ci = rat_to_interval(c);
-    let mut tube = Tube::new(y0.len());
-    tube.push(&m, r);
-    let mut n = 1usize;
-    for _ in 0..steps {
-        let mut segment = vec![Interval::ENTIRE; y0.len()];
-        while r.is_finite() {
-            match sample(objective, &m, r, ci, tau, n) {
-                Ok((next, r_next, easy, swept)) => {
-                    (m, r, segment) = (next, r_next, swept);
-                    if easy && n > 1 {
-                        n /= 2;
-                    }
-                    break;
-                }
-                Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
-                Err(_) => r = f64::INFINITY,
-            }
-        }
-        tube.push_segment(&segment);
-        tube.push(&m, r);
-    }
-    tube
-}
-
 /// The hull of two boxes.
 fn hull(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
     a.iter().zip(b).map(|(x, y)| x.convex_hull(*y)).collect()
-}
-
-/// One sample interval [kτ, (k+1)τ] in `n` equal substeps; `easy` when every remainder was far
-/// below the tolerance (the next sample may try half as many substeps); the hull of the substeps'
-/// a-priori boxes holds the path over the interval.
-fn sample(
-    objective: &dyn BoxObjective,
-    m: &[f64],
-    r: f64,
-    c: Interval,
-    tau: &Rat,
-    n: usize,
-) -> Result<(Vec<f64>, f64, bool, Vec<Interval>), Retry> {
-    let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
-    let (mut m, mut r) = (m.to_vec(), r);
-    let mut easy = true;
-    let mut swept: Option<Vec<Interval>> = None;
-    for _ in 0..n {
-        let (next, r_next, rem, y) = substep(objective, &m, r, c, s)?;
-        swept = Some(swept.map_or_else(|| y.clone(), |w| hull(&w, &y)));
-        let scale = m.iter().fold(0.0f64, |a, x| a.max(x.abs()));
-        let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
-        if rem > tol {
-            return Err(Retry::Smaller);
-        }
-        easy &= rem <= tol / 2f64.powi(ORDER as i32 + 3);
-        (m, r) = (next, r_next);
-    }
-    Ok((m, r, easy, swept.expect("n ≥ 1 substeps")))
 }
 
 /// A norm ‖(L ⊗ I)z‖₂ on z = (q, v) for the second-order flow q̈ + c₁q̇ = −c₂∇f(q), fitted to the
@@ -1018,9 +739,9 @@ pub fn rescaling(lambda: &Rat) -> Rat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::enclose::taylor::SeriesMap;
     use crate::exact::parse_rat;
     use crate::objective::expression::Expression;
+    use shadowcert_checker::taylor::SeriesMap;
 
     fn q(s: &str) -> Rat {
         parse_rat(s).unwrap()

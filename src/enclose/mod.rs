@@ -9,6 +9,5 @@ pub mod kovachki_stuart;
 pub mod rounding;
 pub mod search;
 pub mod symmetric;
-pub mod taylor;
 
 pub use convert::{interval_contains_rat, interval_meets_rat_interval, rat_interval_to_interval, rat_to_interval};

@@ -20,11 +20,11 @@
 //! Enclosure: rigorous. Tightness: the Hessian bounds are exact at a point where every ℓ″(zᵢ) is
 //! equal (for example w = 0); otherwise they use the extreme ℓ″ over the data.
 
+use super::Smooth;
 use super::{norm, BoxObjective, Quantity};
 use crate::enclose::rat_to_interval;
 use crate::enclose::rounding::{ball, mid_rad, narrow, CentredSum};
 use crate::enclose::symmetric::{dot, eig_enclosures, largest_negative, neg_smallest_nonnegative, EigBounds};
-use crate::enclose::taylor::{self, SeriesMap};
 use crate::exact::{fmt_rat, Rat};
 use crate::{Error, Result};
 use inari::{const_interval, Interval};
@@ -32,6 +32,7 @@ use num_traits::{One, ToPrimitive, Zero};
 use rayon::prelude::*;
 use shadowcert_checker::dataset::{self as checked, loss_derivative};
 use shadowcert_checker::elementary::Elementary;
+use shadowcert_checker::taylor::{self, SeriesMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -350,10 +351,6 @@ impl Dataset {
 }
 
 impl BoxObjective for Dataset {
-    fn dim(&self) -> usize {
-        self.pre.d
-    }
-
     /// Enclosure: rigorous. Tightness: see `gradient_parts`.
     /// (1/n)Σ ℓ(zᵢ) + (l2/2)‖w‖² with ℓ(z) = ln(1 + e^{−z}) (logistic) or 1 − σ(z) = 1/(1 + e^{z})
     /// (sigmoid), each a composition of inari's outward-rounded operations.
@@ -367,10 +364,6 @@ impl BoxObjective for Dataset {
             }
         });
         sum * p.inv_n + p.l2 * point(0.5) * w.iter().fold(point(0.0), |s, x| s + x.sqr())
-    }
-
-    fn gradient(&self, w: &[Interval]) -> Vec<Interval> {
-        self.gradient_parts(w).1
     }
 
     /// `Dataset::hessian_matrix` at the loss″ enclosures of the box's margins. O(Σᵢ nnzᵢ²).
@@ -402,6 +395,16 @@ impl BoxObjective for Dataset {
     /// eigenvalues get their hull), on a narrow one each eigenvalue from the interval Hessian matrix.
     fn hessian_eigenvalues(&self, w: &[Interval]) -> Vec<Interval> {
         self.spectrum(&self.margins(w), true)
+    }
+}
+
+impl Smooth for Dataset {
+    fn dim(&self) -> usize {
+        self.pre.d
+    }
+
+    fn gradient(&self, w: &[Interval]) -> Vec<Interval> {
+        self.gradient_parts(w).1
     }
 
     /// Taylor mode through the structure: the margins zᵢ(t) are linear in w(t), ℓ′(zᵢ(t)) comes from
@@ -463,7 +466,7 @@ struct MarginSeries<'a> {
 impl SeriesMap for MarginSeries<'_> {
     /// Enclosure: rigorous (the two passes over the data by interval dot products for coefficient 0,
     /// in midpoint–radius form ([`MidRad`]) for the higher ones, whose values are small; the
-    /// recurrences of `enclose::taylor`). Sequential: the result is deterministic.
+    /// recurrences of `shadowcert_checker::taylor`). Sequential: the result is deterministic.
     fn push(&mut self, wk: &[Interval]) -> Vec<Interval> {
         let p = &self.ds.pre;
         let loss = self.ds.loss;
@@ -770,7 +773,7 @@ mod tests {
     fn gradient_contains_the_exact_value_at_zero() {
         // At w = 0 every zᵢ = 0: logistic ℓ′(0) = −1/2, so ∇f(0) = −(1/2n) Σ yᵢ x̃ᵢ.
         let ds = small(Loss::Logistic, "0.1", true);
-        let g = BoxObjective::gradient(&ds, &[pt(0.0); 3]);
+        let g = Smooth::gradient(&ds, &[pt(0.0); 3]);
         // Σ yᵢ xᵢ = (1 − 3 + 0 − 2, 2 − 0 + 1 − 2, 1 − 1 + 1 − 1) = (−4, 1, 0); n = 4.
         for (gi, exact) in g.iter().zip([Rat::new(1.into(), 2.into()), Rat::new((-1).into(), 8.into()), rat(0)]) {
             assert!(interval_contains_rat(gi, &exact), "{gi:?} vs {exact}");
@@ -794,7 +797,7 @@ mod tests {
                 Dataset::new("t.csv", csv.as_bytes(), "t.csv", loss, parse_rat("0.1").unwrap(), true, rat(1)).unwrap();
             for _ in 0..50 {
                 let w = [next(), next(), next()];
-                let g = BoxObjective::gradient(&ds, &w.map(pt));
+                let g = Smooth::gradient(&ds, &w.map(pt));
                 for j in 0..3 {
                     let mut exact = 0.1 * w[j];
                     for i in 0..4 {
@@ -1039,7 +1042,7 @@ mod tests {
             let n = Rat::from_integer(x16.len().into());
             for r in [0.0, 1e-8, 0.3] {
                 let w = random_box(&mut g, r);
-                let enc = BoxObjective::gradient(&ds, &w);
+                let enc = Smooth::gradient(&ds, &w);
                 let pnt: Vec<Rat> = w.iter().map(|b| exact((b.mid() + r * g.next()).clamp(b.inf(), b.sup()))).collect();
                 let (wi, e) = common_scale(&pnt);
                 let z_den = Rat::from_integer(num_bigint::BigInt::from(16) << e);
@@ -1165,7 +1168,7 @@ mod tests {
             let (ds, _) = digits(loss);
             for (r, factor) in [(1e-8, 1.0), (0.0, 4.0), (0.3, 1.0 + 1e-9)] {
                 let w = random_box(&mut g, r);
-                let (new, old) = (BoxObjective::gradient(&ds, &w), previous_gradient(&ds, &w));
+                let (new, old) = (Smooth::gradient(&ds, &w), previous_gradient(&ds, &w));
                 let (sn, so): (f64, f64) = (new.iter().map(|x| x.wid()).sum(), old.iter().map(|x| x.wid()).sum());
                 for (a, b) in new.iter().zip(&old) {
                     assert!(a.wid() <= b.wid() * factor + 1e-17, "{loss:?} r = {r}: {a:?} vs {b:?}");

@@ -14,21 +14,17 @@ pub mod expression;
 pub use shadowcert_checker::quadratic;
 
 use crate::enclose::symmetric::{eig_bounds, eig_enclosures, largest_negative, neg_smallest_nonnegative, EigBounds};
-use crate::enclose::taylor::SeriesMap;
 use inari::Interval;
+pub use shadowcert_checker::nonlinear::{ball_box, Smooth};
+use shadowcert_checker::taylor::SeriesMap;
 
 pub use shadowcert_checker::theorems::general::Quantity;
 
-/// An objective whose derivatives can be enclosed over boxes.
-pub trait BoxObjective: Sync {
-    /// Dimension of the domain.
-    fn dim(&self) -> usize;
-
+/// An objective whose derivatives can be enclosed over boxes: what the constants and the claims
+/// read, beyond what the validated trajectories read ([`Smooth`], the checker's).
+pub trait BoxObjective: Smooth + Sync {
     /// Encloses f(x) for every x in the box (the loss curves of 000's experiment). Enclosure: rigorous.
     fn value(&self, x: &[Interval]) -> Interval;
-
-    /// Encloses ∇f(x) for every x in the box. Enclosure: rigorous.
-    fn gradient(&self, x: &[Interval]) -> Vec<Interval>;
 
     /// Contains `q(x)` for every x in the box. Enclosure: rigorous.
     fn enclose(&self, q: Quantity, x: &[Interval]) -> Interval;
@@ -42,50 +38,6 @@ pub trait BoxObjective: Sync {
     ///
     /// Enclosure: rigorous.
     fn hessian_eigenvalues(&self, x: &[Interval]) -> Vec<Interval>;
-
-    /// ∇f along a Taylor series y(t) = Σ yₖtᵏ, one coefficient per call (Taylor mode,
-    /// `enclose::taylor`): call k of [`SeriesMap::push`] takes yₖ (one interval per coordinate) and
-    /// returns the coefficient k of ∇f(y(t)). The validated flows (`dynamics::nonlinear`) feed the
-    /// solution's coefficients back in order by order, so p orders cost O(p²), not O(p³).
-    ///
-    /// Enclosure: rigorous.
-    fn gradient_series(&self) -> Box<dyn SeriesMap + '_>;
-
-    /// An upper bound of −λ_min(∇²f(x)) over the box (the one-sided Lipschitz constant of −∇f, which
-    /// the validated flows use as a logarithmic norm): by default the upper end of
-    /// [`Quantity::NegLambdaMin`]; an objective may return a tighter bound. +∞ when unbounded.
-    ///
-    /// Enclosure: rigorous (an upper bound).
-    fn neg_lambda_min_sup(&self, x: &[Interval]) -> f64 {
-        self.enclose(Quantity::NegLambdaMin, x).sup()
-    }
-
-    /// [λ_lo, λ_hi] holding the spectrum of ∇²f(x) for every x in the box (what the mean-value
-    /// forms and the logarithmic norms of `dynamics::nonlinear` use): by default
-    /// (−[`BoxObjective::neg_lambda_min_sup`], upper end of [`Quantity::HessNorm`]) — ‖∇²f‖₂ ≥ λ_max,
-    /// and when it exceeds λ_max it equals −λ_min, so nothing is lost for |1 − hλ| — an objective
-    /// may compute both at once. Infinite ends when unbounded.
-    ///
-    /// Enclosure: rigorous.
-    fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
-        (-self.neg_lambda_min_sup(x), self.enclose(Quantity::HessNorm, x).sup())
-    }
-
-    /// [`BoxObjective::hessian_range`] over the Euclidean ball ‖x − m‖₂ ≤ r (the regions of the
-    /// mean-value forms of `dynamics::nonlinear`): by default on the ball's box hull; a data set
-    /// bounds its margins on the ball itself.
-    ///
-    /// Enclosure: rigorous.
-    fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
-        self.hessian_range(&ball_box(m, r))
-    }
-}
-
-/// The box hull of the ball B(m, r): coordinate i in [mᵢ − r, mᵢ + r] (outward; unbounded where an
-/// end is not finite). Enclosure: rigorous.
-pub fn ball_box(m: &[f64], r: f64) -> Vec<Interval> {
-    let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
-    m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect()
 }
 
 /// √(Σ xᵢ²) over a box. Enclosure: rigorous.
@@ -97,17 +49,29 @@ pub fn norm(v: &[Interval]) -> Interval {
     s.sqrt()
 }
 
-impl BoxObjective for expression::Expression {
+/// The checker's programs ([`shadowcert_checker::program`]): the engine's trajectories and the
+/// checker's verification of them evaluate the same enclosures.
+impl Smooth for expression::Expression {
     fn dim(&self) -> usize {
         expression::Expression::dim(self)
     }
 
-    fn value(&self, x: &[Interval]) -> Interval {
-        self.value_box(x)
-    }
-
     fn gradient(&self, x: &[Interval]) -> Vec<Interval> {
         self.gradient_box(x)
+    }
+
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
+        Box::new(expression::Expression::gradient_series(self))
+    }
+
+    fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
+        self.programs().hessian_range(x)
+    }
+}
+
+impl BoxObjective for expression::Expression {
+    fn value(&self, x: &[Interval]) -> Interval {
+        self.value_box(x)
     }
 
     fn hessian(&self, x: &[Interval]) -> Vec<Vec<Interval>> {
@@ -138,22 +102,10 @@ impl BoxObjective for expression::Expression {
         }
     }
 
-    /// Both ends from one enclosure of the Hessian: the values of the default (λ_min's lower end and
-    /// ‖∇²f‖₂'s upper end) without evaluating the Hessian twice (the mean-value forms call this once
-    /// per step).
-    fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
-        let e = self.eig(x);
-        (e.min.inf(), e.norm().sup())
-    }
-
     /// Every eigenvalue of the interval Hessian ([`eig_enclosures`]). Tightness: width about twice
     /// the norm of the Hessian's radius matrix over the box.
     fn hessian_eigenvalues(&self, x: &[Interval]) -> Vec<Interval> {
         eig_enclosures(&self.hessian_box(x))
-    }
-
-    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
-        Box::new(expression::Expression::gradient_series(self))
     }
 }
 

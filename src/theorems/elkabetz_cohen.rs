@@ -89,7 +89,7 @@
 use super::trajectories::{refute_by_distance, Distance, Shared};
 use crate::claim::{Claim, Rel, Status};
 use crate::dynamics::ivec::point;
-use crate::dynamics::nonlinear::{flow_cover, gd_contraction};
+use crate::dynamics::nonlinear::flow_cover;
 use crate::dynamics::Tube;
 use crate::enclose::{rat_interval_to_interval, rat_to_interval};
 use crate::exact::{Rat, RatInterval};
@@ -98,6 +98,7 @@ use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::One;
 use shadowcert_checker::elementary::Elementary;
+use shadowcert_checker::nonlinear::gd_contraction;
 
 /// Statement of `ec.thm1` when it stops before its bound is computed.
 const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \

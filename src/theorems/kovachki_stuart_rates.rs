@@ -81,7 +81,7 @@ use crate::dynamics::{
 use crate::enclose::rat_to_interval;
 use crate::exact::{Rat, RatInterval};
 use crate::objective::expression::Expression;
-use crate::objective::BoxObjective;
+use crate::objective::Smooth;
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
 use num_traits::{One, Zero};

@@ -75,28 +75,43 @@ pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 /// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
 /// `ec.thm1` ([`elkabetz_cohen`]), `shadow.finite` ([`shadowing`]) and the measured rates of `ks.thm2`
 /// ([`kovachki_stuart_rates`]; its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
-fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim]) -> Measured {
-    let mut out = Measured::default();
+fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &mut Evidence) -> Measured {
     // Trajectory claims cost enclosures over the whole horizon: only the requested ones are run.
     let wanted = |id: &str| inputs.wants(id);
+    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
+    let shared = trajectories::Shared::default();
+    if let (Method::Gd, Objective::Expression(objective)) = (&spec.algorithm.method, &spec.objective) {
+        // The checker's statements on tubes it verifies from the evidence; the engine adds
+        // `ec.thm1` and `shadow.finite` on the same tubes.
+        use shadowcert_checker::theorems::smooth::{gd, SmoothTubes};
+        let tubes = SmoothTubes::build(usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1));
+        let mut out = gd(inputs, objective.programs(), claims, &tubes)
+            .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
+        let SmoothTubes::Build { out: written, runs, .. } = tubes else { unreachable!("built above") };
+        evidence.tubes = written.into_inner();
+        shared.seed(spec, &runs.into_inner());
+        if spec.steps > MAX_TRAJECTORY_STEPS {
+            out.claims.extend(beyond(spec, &["ec.thm1", "shadow.finite"], inputs));
+            return out;
+        }
+        if wanted("ec.thm1") {
+            out.claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
+        }
+        if wanted("shadow.finite") {
+            out.claims.push(shadowing::finite_sharing(spec, &shared));
+        }
+        return out;
+    }
+    let mut out = Measured::default();
     // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
     if wanted("ks.thm2") {
         out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
     }
-    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
-    let shared = trajectories::Shared::default();
     // Rule 4 on the closed-form claims first: `shadow.orbit` reads ε of a verified `ol.thm2`.
     out.gated = trajectories::gates(spec, inputs, claims, &shared, MAX_TRAJECTORY_STEPS);
     let claims = &shadowcert_checker::theorems::gated(claims, &out.gated);
     if spec.steps > MAX_TRAJECTORY_STEPS {
-        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| wanted(id)) {
-            let mut c = Claim::new(id, headline(id));
-            c.reason = Some(format!(
-                "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
-                spec.steps
-            ));
-            out.claims.push(c);
-        }
+        out.claims.extend(beyond(spec, &["shadow.orbit", "ec.thm1", "shadow.finite"], inputs));
         return out;
     }
     if wanted("shadow.orbit") {
@@ -123,6 +138,22 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim]) -> Measured
         out.claims.push(shadowing::finite_sharing(spec, &shared));
     }
     out
+}
+
+/// Inconclusive records of the claims `ids` that `inputs` asks for: the horizon is beyond
+/// [`MAX_TRAJECTORY_STEPS`].
+fn beyond(spec: &Spec, ids: &[&str], inputs: &Inputs) -> Vec<Claim> {
+    ids.iter()
+        .filter(|id| inputs.wants(id))
+        .map(|&id| {
+            let mut c = Claim::new(id, headline(id));
+            c.reason = Some(format!(
+                "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
+                spec.steps
+            ));
+            c
+        })
+        .collect()
 }
 
 /// The checker's reading of an expression objective (its parser and automatic differentiation).
@@ -163,7 +194,7 @@ pub fn evaluate_with_evidence(spec: &Spec) -> (Vec<Claim>, Evidence) {
     let inputs = inputs(spec);
     let claims = shadowcert_checker::theorems::assemble(&inputs, &consts, &ctx, |claims| match &spec.objective {
         Objective::Quadratic { q, .. } => quadratic_trajectories(spec, &inputs, q, claims, &mut evidence),
-        _ => trajectory_claims(spec, &inputs, claims),
+        _ => trajectory_claims(spec, &inputs, claims, &mut evidence),
     });
     (claims, evidence)
 }

@@ -9,6 +9,7 @@ pub mod constants;
 pub mod general;
 pub mod kovachki_stuart;
 pub mod orvieto_lucchi;
+pub mod smooth;
 pub mod stability;
 pub mod trajectories;
 

@@ -97,9 +97,13 @@ impl Tubes<'_> {
         match self {
             Tubes::Verify(ev) => {
                 let t = ev.get(name).ok_or_else(|| TubeError::Rejected(format!("evidence/tubes/{name}: missing")))?;
-                let (balls, _) =
-                    memo(map, t, start, steps, || run(map, &t.norm, start, steps, Some(&t.checkpoints), 1))
-                        .map_err(overflow)?;
+                let (Some(norm), None) = (&t.norm, &t.substeps) else {
+                    return Err(TubeError::Rejected(format!(
+                        "evidence/tubes/{name}: an affine tube has a norm and no substeps"
+                    )));
+                };
+                let (balls, _) = memo(map, t, start, steps, || run(map, norm, start, steps, Some(&t.checkpoints), 1))
+                    .map_err(overflow)?;
                 Ok(project(balls))
             }
             Tubes::Build { norm, stride, out: written } => {
@@ -108,7 +112,9 @@ impl Tubes<'_> {
                 let balls = run_writing(map, &n, start, steps, None, *stride, &mut cps).map_err(overflow);
                 // Stored even when the enclosure overflows: the checker then reaches the same overflow.
                 if matches!(balls, Ok(_) | Err(TubeError::Overflow(_))) {
-                    written.borrow_mut().insert(name.to_string(), TubeEvidence { norm: n, checkpoints: cps });
+                    written
+                        .borrow_mut()
+                        .insert(name.to_string(), TubeEvidence { norm: Some(n), checkpoints: cps, substeps: None });
                 }
                 Ok(project(balls?))
             }
@@ -299,15 +305,19 @@ fn distance(x: &Ball, y: &Ball) -> (f64, f64) {
 
 /// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, the k where its lower end is attained, and
 /// the largest radius.
-struct Sup {
+pub struct Sup {
     range: RatInterval,
     argmax_lo: usize,
     max_radius: Rat,
 }
 
-fn sup_distance(x: &[Ball], y: &[Ball]) -> Option<Sup> {
+/// [`Sup`] of two tubes' balls; `None` when a bound is not finite. Enclosure: rigorous.
+pub fn sup_distance(x: &[Ball], y: &[Ball]) -> Option<Sup> {
     let (mut lo, mut hi, mut arg, mut rad) = (0.0_f64, 0.0_f64, 0, 0.0_f64);
     for (k, (a, b)) in x.iter().zip(y).enumerate() {
+        if [a, b].iter().any(|z| !z.radius.is_finite() || z.centre.iter().any(|c| !c.is_finite())) {
+            return None;
+        }
         let (l, h) = distance(a, b);
         if l > lo {
             (lo, arg) = (l, k);
@@ -881,7 +891,9 @@ fn local_errors(q: &RatMatrix, b: &[Rat], h: &Rat, rho: &Rat, flow: &[Ball]) -> 
         .collect()
 }
 
-fn shadow_orbit(
+/// `shadow.orbit` on the balls of the orbit and the flow (`None`: overflowed) and their [`Sup`],
+/// given the closed-form `prior` claims (ε of a verified `ol.thm2`).
+pub fn shadow_orbit(
     inputs: &Inputs,
     prior: &[Claim],
     orbit: Option<&[Ball]>,
@@ -1219,12 +1231,17 @@ fn rate(e_h: &RatInterval, e_h2: &RatInterval) -> Option<RatInterval> {
 /// `ks.thm2` (004 Thm 2, Section 2.3) on a quadratic: the enclosed rate Δ of scheme (7) to the
 /// rescaled flow (8) decides (≥ 3/4: first order measured; never refuted), with the rate to the damped
 /// flow (11) recorded; rule 4 on the orbits and flows (8) at h and h/2.
+/// `ks.thm2` for a method other than scheme (7): not applicable.
+pub fn ks_thm2_not_scheme7(inputs: &Inputs) -> Claim {
+    Claim::new("ks.thm2", super::KS_THM2_HEADLINE).not_applicable(format!(
+        "method is {}, Theorem 2 of 004 is about scheme (7) (heavy_ball, nesterov, momentum)",
+        inputs.algorithm.method.name()
+    ))
+}
+
 fn ks_thm2(inputs: &Inputs, q: &RatMatrix, b: &[Rat], tubes: &Tubes) -> Result<Claim, String> {
     let Method::Scheme7 { lambda, a, .. } = &inputs.algorithm.method else {
-        return Ok(Claim::new("ks.thm2", super::KS_THM2_HEADLINE).not_applicable(format!(
-            "method is {}, Theorem 2 of 004 is about scheme (7) (heavy_ball, nesterov, momentum)",
-            inputs.algorithm.method.name()
-        )));
+        return Ok(ks_thm2_not_scheme7(inputs));
     };
     if 2 * inputs.steps > MAX_STEPS {
         let mut c = Claim::new("ks.thm2", super::KS_THM2_HEADLINE);

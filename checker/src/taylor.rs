@@ -1,5 +1,5 @@
 //! Taylor-mode arithmetic on interval series: the automatic Taylor coefficients of the validated
-//! flows (`dynamics::nonlinear`).
+//! flows (`crate::nonlinear`).
 //!
 //! A series a(t) = Σₖ aₖtᵏ is the vector of its coefficients a₀, a₁, … (intervals). Every function
 //! here computes **one** coefficient: `*_next` pushes coefficient k = `out.len()` of the result,
@@ -20,7 +20,7 @@
 //! * s = σ(a) = 1/(1 + e⁻ᵃ), with v = s − s²: sₖ = (1/k) Σ j aⱼvₖ₋ⱼ (from σ′ = σ(1 − σ)).
 //!
 //! # Domains
-//! As in `objective::expression`: a result is the whole line (`ENTIRE`) where the function is not
+//! As in `crate::program`: a result is the whole line (`ENTIRE`) where the function is not
 //! defined and smooth on the whole range of a₀ (log or √ of a range reaching 0, a division by a
 //! range containing 0); an empty result is replaced by `ENTIRE` too. So an enclosure is never
 //! computed on the defined part only, and an unbounded coefficient makes the caller inconclusive.
@@ -29,8 +29,8 @@
 //! every operation inari's with outward rounding). Tightness: the recurrences' natural interval
 //! extension; on point arguments the coefficients are a few ulps wide.
 
+use crate::elementary::{sigmoid_at, Elementary};
 use inari::{const_interval, Interval};
-use shadowcert_checker::elementary::{sigmoid_at, Elementary};
 
 const ZERO: Interval = const_interval!(0.0, 0.0);
 const ONE: Interval = const_interval!(1.0, 1.0);
@@ -233,10 +233,13 @@ pub fn sigma_next(a: &[Interval], s: &mut Vec<Interval>, v: &mut Vec<Interval>) 
 }
 
 /// A truncated Taylor series with interval coefficients, for whole-series arithmetic (each
-/// operation runs the `*_next` recurrences to the common length).
+/// operation runs the `*_next` recurrences to the common length): what the tests compare with
+/// exact rational series.
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series(pub Vec<Interval>);
 
+#[cfg(test)]
 impl Series {
     /// The constant series c + 0·t + … of `len` coefficients.
     pub fn constant(c: Interval, len: usize) -> Self {
@@ -367,8 +370,8 @@ pub trait SeriesMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::enclose::{interval_contains_rat, rat_to_interval};
     use crate::exact::Rat;
+    use crate::interval::rat_to_interval;
     use num_traits::{One, Zero};
 
     type I = Interval;
@@ -427,6 +430,13 @@ mod tests {
 
     fn to_series(p: &[Rat]) -> Series {
         Series(p.iter().map(rat_to_interval).collect())
+    }
+
+    fn interval_contains_rat(x: &Interval, r: &Rat) -> bool {
+        let e = crate::interval::exact;
+        !x.is_empty()
+            && (x.inf() == f64::NEG_INFINITY || e(x.inf()).is_some_and(|lo| lo <= *r))
+            && (x.sup() == f64::INFINITY || e(x.sup()).is_some_and(|hi| *r <= hi))
     }
 
     /// Every coefficient of `s` contains the exact one and is narrow; a shifted value is outside.

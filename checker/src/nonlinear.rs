@@ -1,0 +1,784 @@
+//! Validated trajectories of non-quadratic objectives (`expression`, `dataset`): the exact GD orbit
+//! in mean-value form and the gradient flow by an interval Taylor method, as midpoint–radius tubes
+//! ‖xₖ − mₖ‖₂ ≤ rₖ, verified from stored checkpoints. The engine runs these same functions to
+//! write its tubes; `check` runs them again between the checkpoints the certificate stores.
+//!
+//! # GD orbit: mean-value form
+//! xₖ₊₁ = Ψ(xₖ) = xₖ − h∇f(xₖ) from the spec's exact x₀ and h. With ‖xₖ − mₖ‖₂ ≤ rₖ:
+//! * Ψ(mₖ) is enclosed by interval arithmetic at the point mₖ; mₖ₊₁ is the midpoint of that box
+//!   and wₖ its Euclidean radius (rounded up);
+//! * Ψ(xₖ) − Ψ(mₖ) = ∫₀¹ (I − h∇²f(mₖ + θ(xₖ − mₖ))) dθ (xₖ − mₖ); every ∇²f on the segment is
+//!   symmetric with spectrum in [λ_lo, λ_hi] ([`Smooth::hessian_range_ball`]), so
+//!   ‖Ψ(xₖ) − Ψ(mₖ)‖₂ ≤ ρₖrₖ with ρₖ = max(|1 − hλ_lo|, |1 − hλ_hi|).
+//!
+//! Hence rₖ₊₁ = ρₖrₖ + wₖ.
+//!
+//! # Gradient flow: interval Taylor method with an a-priori enclosure
+//! ẏ = −c∇f(y) (c = 1: the gradient flow; c = (1 − λ)⁻¹: the rescaled flow (8) of 004), sampled
+//! at t = kτ. Sample interval k is cut into nₖ equal substeps of exact length s = τ/nₖ (enclosed
+//! from the rational). One substep from (m, r), ‖y − m‖₂ ≤ r:
+//! 1. **A-priori enclosure** (Picard–Lindelöf, as in Lohner's and Nedialkov's methods): with B the
+//!    box hull of the ball, Y is accepted when B + [0, s]·(−c∇f(Y)) ⊆ Y (ε-inflation, a fixed
+//!    number of rounds). Every solution from B exists on [0, s] and stays in that left side.
+//! 2. **Taylor enclosure of φ_s(m)** at the point m: the coefficients y₀ = m,
+//!    yₖ₊₁ = −c[∇f(y)]ₖ/(k+1), k < p, in Taylor mode ([`Smooth::gradient_series`]), and the Lagrange
+//!    remainder y_{p+1}(Y)·s^{p+1}, the (p+1)-th coefficient of the solutions from the a-priori box
+//!    (the ODE is autonomous). p = [`ORDER`]. m′ is the midpoint of the enclosure, w its radius.
+//! 3. **Wrapping control: a one-sided Lipschitz bound** (the logarithmic norm of −c∇²f): for two
+//!    solutions in the convex box Y, d/dt ½‖x − z‖² ≤ ν‖x − z‖² with
+//!    ν ≥ c·sup_Y(−λ_min(∇²f)) ([`Smooth::neg_lambda_min_sup`]), so ‖φ_s(x) − φ_s(m)‖ ≤ e^{sν}r.
+//!    Hence r′ = e^{sν}r + w.
+//!
+//! **Substeps.** The engine chooses nₖ ([`Substeps::Adaptive`]: doubled when an a-priori enclosure
+//! fails, a coefficient is unbounded or a remainder exceeds max(4u, s·[`TOLERANCE`])·(1 + ‖m‖∞);
+//! halved after a sample whose remainders were all 2^{p+3} times smaller; beyond [`MAX_SUBSTEPS`]
+//! the radius is +∞ from that sample on) and the certificate stores them; the checker runs the
+//! stored nₖ ([`Substeps::Stored`]) and searches nothing.
+//!
+//! # Checkpoints
+//! The certificate stores (k, mₖ, rₖ) at a stride. The checker starts from the exact start,
+//! recomputes every step, and at each checkpoint requires the stored ball to hold its own:
+//! ‖m − c‖₂ + r ≤ r_c; it then restarts from the checkpoint. A radius that is +∞ (an enclosure
+//! that failed) cannot be held by any checkpoint, so none may follow it.
+//!
+//! Enclosure: rigorous. Tightness: for a contracting flow the radius stays near (per-substep
+//! width)/(1 − e^{sν}); for expanding directions it grows like e^{νt}.
+
+use crate::elementary::Elementary;
+use crate::exact::Rat;
+use crate::interval::{exact, norm2, point, rat_to_interval, IMat};
+use crate::taylor::SeriesMap;
+use crate::tube::{Ball, Checkpoint};
+use inari::Interval;
+use num_traits::{ToPrimitive, Zero};
+
+/// Order p of the Taylor polynomial of one substep. (Measured on the digits objective, d = 65: the
+/// remainder on the a-priori box, not the series itself, limits the substep; p = 16 allows twice the
+/// substep of p = 12 there at 4/3 the cost per substep.)
+pub const ORDER: usize = 16;
+
+/// Remainder allowed per unit time, relative to 1 + ‖m‖∞ (the engine's choice of substeps).
+pub const TOLERANCE: f64 = 1.0 / (1u64 << 36) as f64;
+
+/// Largest number of substeps per sample (stored counts beyond it are refused).
+pub const MAX_SUBSTEPS: usize = 1 << 14;
+
+/// Rounds of ε-inflation tried for one a-priori enclosure.
+const PICARD_ROUNDS: usize = 12;
+
+/// What the validated trajectories read of an objective: ∇f over boxes and along Taylor series, and
+/// the spectrum of ∇²f over boxes and balls.
+pub trait Smooth {
+    /// Dimension.
+    fn dim(&self) -> usize;
+
+    /// Encloses ∇f(x) for every x in the box. Enclosure: rigorous.
+    fn gradient(&self, x: &[Interval]) -> Vec<Interval>;
+
+    /// ∇f along a Taylor series y(t) = Σ yₖtᵏ, one coefficient per call: call k of
+    /// [`SeriesMap::push`] takes yₖ and returns coefficient k of ∇f(y(t)). Enclosure: rigorous.
+    fn gradient_series(&self) -> Box<dyn SeriesMap + '_>;
+
+    /// [λ_lo, λ_hi] holding the spectrum of ∇²f(x) for every x in the box (infinite ends when
+    /// unbounded). Enclosure: rigorous.
+    fn hessian_range(&self, x: &[Interval]) -> (f64, f64);
+
+    /// [`Smooth::hessian_range`] over the Euclidean ball ‖x − m‖₂ ≤ r: by default on its box hull.
+    ///
+    /// Enclosure: rigorous.
+    fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
+        self.hessian_range(&ball_box(m, r))
+    }
+
+    /// An upper bound of −λ_min(∇²f(x)) over the box (+∞ when unbounded). Enclosure: rigorous.
+    fn neg_lambda_min_sup(&self, x: &[Interval]) -> f64 {
+        let lo = self.hessian_range(x).0;
+        if lo.is_nan() {
+            f64::INFINITY
+        } else {
+            -lo
+        }
+    }
+}
+
+/// The box hull of the ball B(m, r): coordinate i in [mᵢ − r, mᵢ + r] (outward; unbounded where an
+/// end is not finite). Enclosure: rigorous.
+pub fn ball_box(m: &[f64], r: f64) -> Vec<Interval> {
+    let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
+    m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect()
+}
+
+fn points(m: &[f64]) -> Vec<Interval> {
+    m.iter().map(|&x| point(x)).collect()
+}
+
+/// The midpoint of a box and an upper bound of the Euclidean distance from it to any point of the
+/// box; `None` when a coordinate is unbounded or empty.
+pub fn center(b: &[Interval]) -> Option<(Vec<f64>, f64)> {
+    let mut mid = Vec::with_capacity(b.len());
+    let mut rad = Vec::with_capacity(b.len());
+    for x in b {
+        if x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite() {
+            return None;
+        }
+        let m = x.mid();
+        rad.push(point((point(x.sup()) - point(m)).sup().max((point(m) - point(x.inf())).sup())));
+        mid.push(m);
+    }
+    let w = norm2(&rad).sup();
+    w.is_finite().then_some((mid, w))
+}
+
+/// The start of a tube: the nearest `f64`s m₀ of the exact x₀ and r₀ ≥ ‖x₀ − m₀‖₂.
+///
+/// Enclosure: rigorous (the residuals x₀ − m₀ are exact rationals, enclosed outward).
+pub fn start(x0: &[Rat]) -> (Vec<f64>, f64) {
+    let m: Vec<f64> = x0.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
+    let res: Vec<Interval> =
+        x0.iter().zip(&m).map(|(v, &c)| exact(c).map_or(Interval::ENTIRE, |c| rat_to_interval(&(v - c)))).collect();
+    (m, norm2(&res).sup())
+}
+
+/// [λ_lo, λ_hi] holding every eigenvalue of every symmetric member of the interval matrix `h`:
+/// d = 1 the entry; d = 2 the closed form (a + c)/2 ± √(((a − c)/2)² + b²) in interval arithmetic;
+/// larger d the Gershgorin discs, tightened by Weyl's bound around the midpoint matrix M at shifts
+/// σ = (an `f64` Jacobi estimate of M's extreme eigenvalues) ± a margin when σI ∓ M ⪰ ‖H − M‖₂
+/// verifies by interval Cholesky. (−∞, ∞) when an entry is unbounded.
+///
+/// Enclosure: rigorous. Tightness: exact up to rounding for d ≤ 2 on point matrices; Weyl's
+/// ‖rad H‖ beyond.
+pub fn spectrum_hull(h: &IMat) -> (f64, f64) {
+    let n = h.rows;
+    if h.a.iter().any(|x| x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite()) {
+        return (f64::NEG_INFINITY, f64::INFINITY);
+    }
+    match n {
+        0 => (0.0, 0.0),
+        1 => (h.a[0].inf(), h.a[0].sup()),
+        2 => {
+            let (a, b, c) = (h.at(0, 0), h.at(0, 1), h.at(1, 1));
+            let half = point(0.5);
+            let (m, e) = ((a + c) * half, (a - c) * half);
+            let disc = (e.sqr() + b.sqr()).sqrt();
+            let (lo, hi) = ((m - disc).inf(), (m + disc).sup());
+            if lo.is_nan() || hi.is_nan() {
+                (f64::NEG_INFINITY, f64::INFINITY)
+            } else {
+                (lo, hi)
+            }
+        }
+        _ => {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for i in 0..n {
+                let r = (0..n).filter(|&j| j != i).fold(point(0.0), |s, j| s + point(h.at(i, j).mag()));
+                lo = lo.min((h.at(i, i) - r).inf());
+                hi = hi.max((h.at(i, i) + r).sup());
+            }
+            let mid: Vec<f64> = h.a.iter().map(|x| x.mid()).collect();
+            let (est_lo, est_hi) = jacobi_extremes(&mid, n);
+            let m = IMat { rows: n, cols: n, a: mid.iter().map(|&x| point(x)).collect() };
+            // ρ ≥ ‖H − M‖₂: the largest row sum of the radii (the radius matrix is symmetric).
+            let rho =
+                (0..n).map(|i| (0..n).fold(point(0.0), |s, j| s + point(h.at(i, j).rad())).sup()).fold(0.0, f64::max);
+            let pad = |x: f64| 1e-12 * (1.0 + x.abs()) + 4.0 * f64::EPSILON * frobenius(&mid);
+            // λ_max(H) < σ when σI − M − ρI ≻ 0; λ_min(H) > −σ when σI + M − ρI ≻ 0.
+            let shifted = |sigma: f64, s: f64| {
+                let a = (0..n * n)
+                    .map(|k| point(s) * m.a[k] + if k / n == k % n { point(sigma) - point(rho) } else { point(0.0) })
+                    .collect();
+                IMat { rows: n, cols: n, a }.is_positive_definite()
+            };
+            let up = est_hi + pad(est_hi) + rho;
+            if up.is_finite() && up < hi && shifted(up, -1.0) {
+                hi = up;
+            }
+            let down = -est_lo + pad(est_lo) + rho;
+            if down.is_finite() && -down > lo && shifted(down, 1.0) {
+                lo = -down;
+            }
+            (lo, hi)
+        }
+    }
+}
+
+fn frobenius(a: &[f64]) -> f64 {
+    a.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// Estimates of the smallest and largest eigenvalues of the symmetric `f64` matrix `a` (row-major,
+/// n × n) by cyclic Jacobi rotations (at most 12 sweeps). Not an enclosure: [`spectrum_hull`]
+/// verifies what it uses.
+fn jacobi_extremes(a: &[f64], n: usize) -> (f64, f64) {
+    let mut a = a.to_vec();
+    for _ in 0..12 {
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j].powi(2))
+            .sum();
+        // Converged, or not a number (then the estimates are only not used).
+        if off.is_nan() || off <= 1e-30 * frobenius(&a).powi(2) {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                let apq = a[p * n + q];
+                if apq == 0.0 {
+                    continue;
+                }
+                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (akp, akq) = (a[k * n + p], a[k * n + q]);
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let (apk, aqk) = (a[p * n + k], a[q * n + k]);
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+            }
+        }
+    }
+    (0..n).map(|i| a[i * n + i]).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), d| (lo.min(d), hi.max(d)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// GD orbit
+// ---------------------------------------------------------------------------------------------
+
+/// One mean-value GD step from (m, r); `None` when an enclosure is unbounded.
+///
+/// Enclosure: rigorous (module documentation, "GD orbit").
+pub fn gd_step(o: &dyn Smooth, m: &[f64], r: f64, h: Interval) -> Option<(Vec<f64>, f64)> {
+    let g = o.gradient(&points(m));
+    let psi: Vec<Interval> = m.iter().zip(&g).map(|(&x, &gx)| point(x) - h * gx).collect();
+    let (next, w) = center(&psi)?;
+    let r_next = (gd_spread(o, m, r, h) + point(w)).sup();
+    r_next.is_finite().then_some((next, r_next))
+}
+
+/// ρ·r ≥ sup ‖Ψ(x) − Ψ(m)‖₂ over the ball ‖x − m‖₂ ≤ r, Ψ(x) = x − h∇f(x), ρ of [`gd_contraction`].
+fn gd_spread(o: &dyn Smooth, m: &[f64], r: f64, h: Interval) -> Interval {
+    if r == 0.0 {
+        return point(0.0);
+    }
+    point(gd_contraction(o, m, r, h)) * point(r)
+}
+
+/// ρ ≥ ‖I − h∇²f(x)‖₂ for every x in the ball ‖x − m‖₂ ≤ r: ρ = max(|1 − hλ_lo|, |1 − hλ_hi|). Since
+/// the ball is convex, ρ also bounds ‖∫₀¹ (I − h∇²f(x + θ(z − x))) dθ‖₂ for two points of it. +∞
+/// when unbounded.
+///
+/// Enclosure: rigorous (an upper bound).
+pub fn gd_contraction(o: &dyn Smooth, m: &[f64], r: f64, h: Interval) -> f64 {
+    let (lo, hi) = o.hessian_range_ball(m, r);
+    let one = point(1.0);
+    let ends = |l: f64| Interval::try_from((l, l)).map_or(f64::INFINITY, |l| (one - h * l).abs().sup());
+    let rho = ends(lo).max(ends(hi));
+    if rho.is_nan() {
+        f64::INFINITY
+    } else {
+        rho
+    }
+}
+
+/// An interval containing the GD local error ‖yₖ₊₁ − Ψ(yₖ)‖₂, Ψ(y) = y − h∇f(y), for every pair of
+/// points with ‖yₖ − mₖ‖₂ ≤ rₖ and ‖yₖ₊₁ − mₖ₊₁‖₂ ≤ rₖ₊₁ (two samples of a flow tube):
+/// ‖mₖ₊₁ − Ψ(mₖ)‖₂ ± (rₖ₊₁ + ρrₖ), ρ of [`gd_contraction`]. `None` when unbounded.
+///
+/// Enclosure: rigorous. Tightness: width 2(rₖ₊₁ + ρrₖ) plus the width of Ψ(mₖ).
+pub fn gd_local_error(
+    o: &dyn Smooth,
+    (m, r): (&[f64], f64),
+    (m_next, r_next): (&[f64], f64),
+    h: &Rat,
+) -> Option<Interval> {
+    if !r.is_finite() || !r_next.is_finite() {
+        return None;
+    }
+    let hi = rat_to_interval(h);
+    let g = o.gradient(&points(m));
+    let d: Vec<Interval> =
+        m.iter().zip(&g).zip(m_next).map(|((&x, &gx), &y)| point(y) - (point(x) - hi * gx)).collect();
+    let n = norm2(&d);
+    let spread = gd_spread(o, m, r, hi) + point(r_next);
+    let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
+    up.is_finite().then(|| Interval::try_from((lo, up)).expect("lo <= up"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradient flow
+// ---------------------------------------------------------------------------------------------
+
+/// The Taylor coefficients y₀..y_order of the solutions of ẏ = −c∇f(y) from y(0) ∈ `y0` (a box).
+///
+/// Enclosure: rigorous (module documentation, step 2).
+pub fn taylor_coefficients(o: &dyn Smooth, y0: &[Interval], c: Interval, order: usize) -> Vec<Vec<Interval>> {
+    let mut grad = o.gradient_series();
+    let mut coefs = vec![y0.to_vec()];
+    for k in 0..order {
+        let gk = grad.push(&coefs[k]);
+        let div = point((k + 1) as f64);
+        coefs.push(gk.iter().map(|&g| -(c * g) / div).collect());
+    }
+    coefs
+}
+
+/// An a-priori enclosure Y of every solution of ẏ = −c∇f(y) from the box `b` over [0, s]:
+/// b + [0, s]·(−c∇f(Y)) ⊆ Y, by ε-inflation; returns that left side, or `None`.
+///
+/// Enclosure: rigorous (Picard–Lindelöf: the Picard operator maps the continuous functions with
+/// values in Y into themselves, so a solution exists in Y; it is unique since ∇f is C¹ on Y).
+pub fn a_priori(o: &dyn Smooth, b: &[Interval], c: Interval, s: Interval) -> Option<Vec<Interval>> {
+    let t = Interval::try_from((0.0, s.sup())).ok()?;
+    let image = |y: &[Interval]| -> Vec<Interval> {
+        o.gradient(y).iter().zip(b).map(|(&g, &bi)| bi + t * (-(c * g))).collect()
+    };
+    picard(b, &image)
+}
+
+/// The ε-inflation iteration for an a-priori enclosure: `image(Y)` = b + [0, s]·F(Y); returns
+/// image(Y) once image(Y) ⊆ Y for the inflated Y.
+pub fn picard(b: &[Interval], image: &dyn Fn(&[Interval]) -> Vec<Interval>) -> Option<Vec<Interval>> {
+    let mut y = image(b);
+    for _ in 0..PICARD_ROUNDS {
+        if y.iter().any(|x| x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite()) {
+            return None;
+        }
+        let inflated: Vec<Interval> = y
+            .iter()
+            .map(|&x| {
+                let e =
+                    (point(0.2) * point(x.wid()) + point(2f64.powi(-45)) * point(x.mag())).sup() + f64::MIN_POSITIVE;
+                x + Interval::try_from((-e, e)).unwrap_or(Interval::ENTIRE)
+            })
+            .collect();
+        let z = image(&inflated);
+        if z.iter().zip(&inflated).all(|(zi, yi)| !zi.is_empty() && zi.subset(*yi)) {
+            return Some(z);
+        }
+        y = z;
+    }
+    None
+}
+
+/// Why a sample was not enclosed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// Try again with more substeps.
+    Smaller,
+    /// Give up (overflow).
+    Fail,
+}
+
+/// One substep of length s from (m, r): the new (m′, r′), the remainder's magnitude and the
+/// a-priori box of the path over the substep.
+fn substep(
+    o: &dyn Smooth,
+    m: &[f64],
+    r: f64,
+    c: Interval,
+    s: Interval,
+) -> Result<(Vec<f64>, f64, f64, Vec<Interval>), Retry> {
+    let b = ball_box(m, r);
+    let y = a_priori(o, &b, c, s).ok_or(Retry::Smaller)?;
+    let nl = o.neg_lambda_min_sup(&y);
+    let nu = if nl.is_finite() { (c * point(nl)).sup() } else { f64::INFINITY };
+    if !nu.is_finite() {
+        return Err(Retry::Smaller);
+    }
+    let coefs = taylor_coefficients(o, &points(m), c, ORDER);
+    let rem = taylor_coefficients(o, &y, c, ORDER + 1).pop().expect("ORDER + 2 coefficients");
+    let sp = s.powi(ORDER as i32 + 1);
+    let mut rem_mag = 0.0f64;
+    let mut enclosure = Vec::with_capacity(m.len());
+    for (i, &ri) in rem.iter().enumerate() {
+        rem_mag = rem_mag.max((ri * sp).mag());
+        // Horner: Σₖ yₖ sᵏ + y_{p+1}(Y) s^{p+1}.
+        enclosure.push(coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]));
+    }
+    if !rem_mag.is_finite() {
+        return Err(Retry::Smaller);
+    }
+    let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
+    let r_next = ((s * point(nu)).exp() * point(r) + point(w)).sup();
+    if !r_next.is_finite() {
+        return Err(Retry::Fail);
+    }
+    Ok((next, r_next, rem_mag, y))
+}
+
+/// One sample interval [kτ, (k+1)τ] from (m, r) in `n` equal substeps: the new (m, r), whether
+/// every remainder was far below the tolerance (`easy`: the engine may try half as many next), and
+/// the hull of the substeps' a-priori boxes (it holds the path over the interval).
+///
+/// Enclosure: rigorous.
+pub fn sample(
+    o: &dyn Smooth,
+    (m, r): (&[f64], f64),
+    c: Interval,
+    tau: &Rat,
+    n: usize,
+) -> Result<(Vec<f64>, f64, bool, Vec<Interval>), Retry> {
+    let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
+    let (mut m, mut r) = (m.to_vec(), r);
+    let mut easy = true;
+    let mut swept: Option<Vec<Interval>> = None;
+    for _ in 0..n {
+        let (next, r_next, rem, y) = substep(o, &m, r, c, s)?;
+        swept = Some(match swept {
+            None => y,
+            Some(w) => w.iter().zip(&y).map(|(a, b)| a.convex_hull(*b)).collect(),
+        });
+        let scale = m.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
+        if rem > tol {
+            return Err(Retry::Smaller);
+        }
+        easy &= rem <= tol / 2f64.powi(ORDER as i32 + 3);
+        (m, r) = (next, r_next);
+    }
+    Ok((m, r, easy, swept.expect("n ≥ 1 substeps")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tubes from checkpoints
+// ---------------------------------------------------------------------------------------------
+
+/// How many substeps each sample of a flow takes.
+pub enum Substeps<'a> {
+    /// The engine's choice (module documentation), recorded as it goes.
+    Adaptive(&'a mut Vec<u32>),
+    /// The counts a certificate stores, one per sample.
+    Stored(&'a [u32]),
+}
+
+/// A verified tube: the ball of every sample and, for a flow, the box holding the path between
+/// consecutive samples (`None` past a failed enclosure).
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// Ball k holds the exact state k (radius +∞ from the first failed step on).
+    pub balls: Vec<Ball>,
+    /// Box k holds the exact path between samples k and k + 1 (flows only).
+    pub segments: Vec<Option<Vec<Interval>>>,
+}
+
+/// Checkpoint bookkeeping shared by the orbit and the flow.
+struct Keeper<'a> {
+    stored: Option<std::iter::Peekable<std::slice::Iter<'a, Checkpoint>>>,
+    stride: usize,
+    steps: usize,
+    written: Vec<Checkpoint>,
+}
+
+impl Keeper<'_> {
+    /// At step k with state (m, r): verify and restart from a stored checkpoint, or write one.
+    fn at(&mut self, k: usize, m: &mut Vec<f64>, r: &mut f64) -> Result<(), String> {
+        match self.stored.as_mut() {
+            Some(it) => {
+                if let Some(c) = it.next_if(|c| c.k == k) {
+                    if c.centre.len() != m.len() {
+                        return Err(format!("checkpoint at k = {k} has the wrong dimension"));
+                    }
+                    // Past a failed step (r = +∞) no checkpoint holds the state.
+                    let finite = r.is_finite() && m.iter().chain(&c.centre).all(|x| x.is_finite());
+                    let reach = if finite {
+                        let d: Vec<Interval> = m.iter().zip(&c.centre).map(|(&a, &b)| point(a) - point(b)).collect();
+                        (norm2(&d) + point(*r)).sup()
+                    } else {
+                        f64::INFINITY
+                    };
+                    // A NaN or +∞ on the left fails.
+                    if !matches!(
+                        reach.partial_cmp(&c.radius),
+                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                    ) {
+                        return Err(format!("the checkpoint at k = {k} does not contain the step's enclosure"));
+                    }
+                    (*m, *r) = (c.centre.clone(), c.radius);
+                } else if k == 0 {
+                    return Err("no checkpoint at k = 0".into());
+                }
+            }
+            None if r.is_finite() && (k % self.stride.max(1) == 0 || k == self.steps) => {
+                self.written.push(Checkpoint { k, centre: m.clone(), radius: *r })
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Vec<Checkpoint>, String> {
+        if self.stored.as_mut().is_some_and(|it| it.next().is_some()) {
+            return Err("checkpoints out of order or beyond the horizon".into());
+        }
+        Ok(self.written)
+    }
+}
+
+/// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, from x₀: verifying the stored
+/// `checkpoints`, or, without them, writing one every `stride` steps and at the last finite
+/// state. Fails, naming the step, when a checkpoint does not verify.
+///
+/// Enclosure: rigorous (module documentation); radius +∞ from the first unbounded step.
+pub fn gd_orbit(
+    o: &dyn Smooth,
+    x0: &[Rat],
+    h: &Rat,
+    steps: usize,
+    checkpoints: Option<&[Checkpoint]>,
+    stride: usize,
+) -> Result<(Run, Vec<Checkpoint>), String> {
+    let hi = rat_to_interval(h);
+    let (mut m, mut r) = start(x0);
+    let mut keep = Keeper { stored: checkpoints.map(|c| c.iter().peekable()), stride, steps, written: Vec::new() };
+    let mut run = Run::default();
+    for k in 0..=steps {
+        keep.at(k, &mut m, &mut r)?;
+        run.balls.push(Ball { centre: m.clone(), radius: r });
+        if k < steps && r.is_finite() {
+            (m, r) = gd_step(o, &m, r, hi).unwrap_or((m, f64::INFINITY));
+        }
+    }
+    Ok((run, keep.finish()?))
+}
+
+/// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps (c = 1: the
+/// gradient flow; c = (1 − λ)⁻¹: the rescaled flow (8)), with `substeps` per sample, verifying or
+/// writing checkpoints as [`gd_orbit`]. c and τ must be positive.
+///
+/// Enclosure: rigorous (module documentation); radius +∞ from the first sample that fails.
+#[allow(clippy::too_many_arguments)]
+pub fn gradient_flow(
+    o: &dyn Smooth,
+    y0: &[Rat],
+    c: &Rat,
+    tau: &Rat,
+    steps: usize,
+    mut substeps: Substeps,
+    checkpoints: Option<&[Checkpoint]>,
+    stride: usize,
+) -> Result<(Run, Vec<Checkpoint>), String> {
+    if !(c > &Rat::zero() && tau > &Rat::zero()) {
+        return Err("c and τ must be positive".into());
+    }
+    if let Substeps::Stored(n) = &substeps {
+        if n.len() != steps || n.iter().any(|&k| k == 0 || k as usize > MAX_SUBSTEPS) {
+            return Err(format!("substeps: expected {steps} counts in 1..={MAX_SUBSTEPS}"));
+        }
+    }
+    let ci = rat_to_interval(c);
+    let (mut m, mut r) = start(y0);
+    let mut keep = Keeper { stored: checkpoints.map(|c| c.iter().peekable()), stride, steps, written: Vec::new() };
+    let mut run = Run::default();
+    let mut n = 1usize;
+    for k in 0..=steps {
+        keep.at(k, &mut m, &mut r)?;
+        run.balls.push(Ball { centre: m.clone(), radius: r });
+        if k == steps {
+            break;
+        }
+        let mut segment = None;
+        match &mut substeps {
+            Substeps::Stored(counts) => {
+                if r.is_finite() {
+                    match sample(o, (&m, r), ci, tau, counts[k] as usize) {
+                        Ok((next, r_next, _, swept)) => (m, r, segment) = (next, r_next, Some(swept)),
+                        Err(_) => r = f64::INFINITY,
+                    }
+                }
+            }
+            Substeps::Adaptive(record) => {
+                while r.is_finite() {
+                    match sample(o, (&m, r), ci, tau, n) {
+                        Ok((next, r_next, easy, swept)) => {
+                            record.push(n as u32);
+                            (m, r, segment) = (next, r_next, Some(swept));
+                            if easy && n > 1 {
+                                n /= 2;
+                            }
+                            break;
+                        }
+                        Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
+                        Err(_) => {
+                            record.push(n as u32);
+                            r = f64::INFINITY;
+                        }
+                    }
+                }
+                if !r.is_finite() && record.len() <= k {
+                    record.push(n as u32);
+                }
+            }
+        }
+        run.segments.push(segment);
+    }
+    Ok((run, keep.finish()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::{parse_rat, rat};
+    use crate::expression::Expression;
+    use crate::program::Programs;
+    use num_traits::Signed;
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    fn programs(vars: &[&str], f: &str) -> Programs {
+        let vars: Vec<String> = vars.iter().map(|s| s.to_string()).collect();
+        Programs::of(Expression::parse(&vars, f).unwrap().tape(), vars.len()).unwrap()
+    }
+
+    /// ‖x − centre‖₂² ≤ radius², exactly.
+    fn holds(b: &Ball, x: &[Rat]) -> bool {
+        let d2 = b.centre.iter().zip(x).fold(rat(0), |s, (&c, v)| {
+            let e = v - exact(c).unwrap();
+            s + &e * &e
+        });
+        b.radius.is_finite() && d2 <= exact(b.radius).unwrap().pow(2)
+    }
+
+    /// Symmetric matrices with known spectra: 2 × 2 [[2, 1], [1, 2]] (1, 3); the 3 × 3 second
+    /// difference matrix tridiag(−1, 2, −1) (2 − √2, 2, 2 + √2); diag(−1, 0, 4, 7) plus a rank-one
+    /// perturbation that stays diagonal in the 4 × 4 case. Each hull contains the spectrum and is
+    /// tight to 1e-9; a widened interval matrix gets a wider hull that still contains it.
+    #[test]
+    fn spectrum_hulls_contain_known_spectra() {
+        let m = |n: usize, a: &[f64]| IMat { rows: n, cols: n, a: a.iter().map(|&x| point(x)).collect() };
+        let (lo, hi) = spectrum_hull(&m(2, &[2.0, 1.0, 1.0, 2.0]));
+        assert!(lo <= 1.0 && hi >= 3.0 && 1.0 - lo < 1e-12 && hi - 3.0 < 1e-12, "{lo} {hi}");
+        let (lo, hi) = spectrum_hull(&m(3, &[2.0, -1.0, 0.0, -1.0, 2.0, -1.0, 0.0, -1.0, 2.0]));
+        let s = std::f64::consts::SQRT_2;
+        assert!(lo <= 2.0 - s && hi >= 2.0 + s, "{lo} {hi}");
+        assert!((2.0 - s) - lo < 1e-9 && hi - (2.0 + s) < 1e-9, "{lo} {hi}");
+        let (lo, hi) =
+            spectrum_hull(&m(4, &[-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.0, 7.0]));
+        assert!(lo <= -1.0 && hi >= 7.0 && lo > -1.0 - 1e-9 && hi < 7.0 + 1e-9, "{lo} {hi}");
+        // Entries ± 1/10: the spectra of the members lie within Weyl's 3/10 (row sums of the radii).
+        let mut wide = m(3, &[2.0, -1.0, 0.0, -1.0, 2.0, -1.0, 0.0, -1.0, 2.0]);
+        wide.a.iter_mut().for_each(|x| *x += Interval::try_from((-0.1, 0.1)).unwrap());
+        let (lo, hi) = spectrum_hull(&wide);
+        assert!(lo <= 2.0 - s - 0.3 + 1e-12 && hi >= 2.0 + s + 0.3 - 1e-12, "{lo} {hi}");
+        // The member with every off-diagonal entry −1.1 and diagonal 2.1: its largest eigenvalue is
+        // 2.1 + 1.1·√2 (the second difference matrix's eigenvector), inside the hull.
+        assert!(hi >= 2.1 + 1.1 * s);
+        let unbounded = IMat { rows: 2, cols: 2, a: vec![Interval::ENTIRE, point(0.0), point(0.0), point(1.0)] };
+        assert_eq!(spectrum_hull(&unbounded), (f64::NEG_INFINITY, f64::INFINITY));
+    }
+
+    /// GD on f = x⁴/4 from x₀ = 1/2 with h = 1/4: xₖ₊₁ = xₖ − hxₖ³ in exact rationals (9 steps, the
+    /// numerators grow like 3ᵏ digits). Every ball holds xₖ and is tight; the checkpoints written
+    /// verify; a shrunk, moved, missing or extra checkpoint is rejected.
+    #[test]
+    fn gd_orbits_hold_the_exact_orbit_and_reject_bad_checkpoints() {
+        let o = programs(&["x"], "x^4/4");
+        let (x0, h, steps) = (q("1/2"), q("1/4"), 9);
+        let (run, cps) = gd_orbit(&o, std::slice::from_ref(&x0), &h, steps, None, 4).unwrap();
+        let mut x = x0.clone();
+        for (k, b) in run.balls.iter().enumerate() {
+            assert!(holds(b, std::slice::from_ref(&x)), "k = {k}: {b:?}");
+            assert!(b.radius < 1e-15, "k = {k}: {}", b.radius);
+            x = &x - &h * x.pow(3);
+        }
+        assert_eq!(cps.iter().map(|c| c.k).collect::<Vec<_>>(), vec![0, 4, 8, 9]);
+        let check = |c: &[Checkpoint]| gd_orbit(&o, std::slice::from_ref(&x0), &h, steps, Some(c), 1);
+        let (again, _) = check(&cps).unwrap();
+        assert_eq!(again.balls, run.balls);
+        let mut bad = cps.clone();
+        bad[1].radius /= 2.0;
+        assert!(check(&bad).unwrap_err().contains("k = 4"));
+        let mut moved = cps.clone();
+        moved[2].centre[0] += 1e-12;
+        assert!(check(&moved).unwrap_err().contains("k = 8"));
+        assert!(check(&cps[1..]).unwrap_err().contains("k = 0"));
+        let mut extra = cps.clone();
+        extra.push(Checkpoint { k: 10, centre: vec![0.0], radius: 1.0 });
+        assert!(check(&extra).unwrap_err().contains("beyond the horizon"));
+    }
+
+    /// A GD step of f = −x²/2 from 1 with h = 10¹⁷⁰: the iterates overflow; the radius is +∞ from
+    /// there on, and no checkpoint may follow.
+    #[test]
+    fn an_overflowing_orbit_is_unbounded_and_takes_no_checkpoint() {
+        let o = programs(&["x"], "-x^2/2");
+        let h = rat(10).pow(170);
+        let (run, cps) = gd_orbit(&o, &[rat(1)], &h, 3, None, 1).unwrap();
+        assert!(run.balls[3].radius.is_infinite());
+        assert!(cps.iter().all(|c| c.radius.is_finite()));
+        let mut forged = cps.clone();
+        forged.push(Checkpoint { k: 3, centre: vec![0.0], radius: f64::MAX });
+        assert!(gd_orbit(&o, &[rat(1)], &h, 3, Some(&forged), 1).is_err());
+    }
+
+    /// The gradient flow of f = x⁴/4, ẏ = −y³: y(t)² = y₀²/(1 + 2y₀²t), a rational at rational t, so
+    /// each sample ball is checked exactly (y > 0: the ball [m − r, m + r] holds y iff (m − r)² ≤ y²
+    /// ≤ (m + r)² with m − r > 0). The stored substeps reproduce the run; a count that does not
+    /// reach the tolerance (one substep per sample) fails the checkpoints; a wrong number of counts
+    /// is refused.
+    #[test]
+    fn flows_hold_the_closed_form_and_verify_from_stored_substeps() {
+        let o = programs(&["x"], "x^4/4");
+        let (y0, tau, steps) = (q("3/4"), q("1/10"), 60);
+        let mut counts = Vec::new();
+        let (run, cps) = gradient_flow(
+            &o,
+            std::slice::from_ref(&y0),
+            &rat(1),
+            &tau,
+            steps,
+            Substeps::Adaptive(&mut counts),
+            None,
+            8,
+        )
+        .unwrap();
+        assert_eq!(counts.len(), steps);
+        for (k, b) in run.balls.iter().enumerate() {
+            let t = &tau * rat(k as i64);
+            let y2 = y0.pow(2) / (rat(1) + rat(2) * y0.pow(2) * &t);
+            let (m, r) = (exact(b.centre[0]).unwrap(), exact(b.radius).unwrap());
+            assert!((&m - &r).is_positive() && (&m - &r).pow(2) <= y2 && y2 <= (&m + &r).pow(2), "k = {k}: {b:?}");
+            assert!(b.radius < 1e-13, "k = {k}: {}", b.radius);
+        }
+        // Each segment box holds the path: y decreases, so [y((k+1)τ), y(kτ)] ⊆ box k.
+        for (k, s) in run.segments.iter().enumerate() {
+            let s = s.as_ref().unwrap()[0];
+            assert!(s.inf() <= run.balls[k + 1].centre[0] && s.sup() >= run.balls[k].centre[0], "segment {k}");
+        }
+        let verify = |n: &[u32], c: &[Checkpoint]| {
+            gradient_flow(&o, std::slice::from_ref(&y0), &rat(1), &tau, steps, Substeps::Stored(n), Some(c), 1)
+        };
+        assert_eq!(verify(&counts, &cps).unwrap().0.balls, run.balls);
+        let ones = vec![1; steps];
+        if ones != counts {
+            assert!(verify(&ones, &cps).is_err());
+        }
+        assert!(verify(&counts[1..], &cps).unwrap_err().contains("substeps"));
+        let mut shrunk = cps.clone();
+        shrunk[3].radius *= 0.5;
+        assert!(verify(&counts, &shrunk).unwrap_err().contains("k = 24"));
+    }
+
+    /// The local error of GD along the flow of f = x²/2 (ẏ = −y, y(kτ) = y₀e^{−kτ}):
+    /// |y((k+1)τ) − (1 − τ)y(kτ)| = y(kτ)·|e^{−τ} − 1 + τ|, inside the enclosure at k = 0.
+    #[test]
+    fn local_errors_enclose_the_closed_form() {
+        let o = programs(&["x"], "x^2/2");
+        let (y0, tau) = (q("1"), q("1/4"));
+        let (run, _) =
+            gradient_flow(&o, &[y0], &rat(1), &tau, 4, Substeps::Adaptive(&mut Vec::new()), None, 1).unwrap();
+        let ball = |k: usize| (run.balls[k].centre.as_slice(), run.balls[k].radius);
+        let e = gd_local_error(&o, ball(0), ball(1), &tau).unwrap();
+        // e^{−1/4} − 1 + 1/4 = 0.028800783071…
+        let truth = (-0.25f64).exp() - 0.75;
+        assert!(e.inf() <= truth && truth <= e.sup() && e.wid() < 1e-14, "{e:?}");
+        assert!(!e.contains(truth * (1.0 + 1e-9)));
+    }
+}
