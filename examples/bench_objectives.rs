@@ -77,7 +77,7 @@ fn main() {
     let dom: Vec<(Rat, Rat)> = vec![(q("-1/2"), q("1/2")); 65];
     let t = Instant::now();
     let declared = BTreeMap::from([("L".to_string(), q("1.2"))]);
-    let (s, _) = cover_quantity(&ds.checked(), Quantity::HessNorm, &dom, &declared, 16);
+    let (s, _) = cover_quantity(ds.checked(), Quantity::HessNorm, &dom, &declared, 16);
     println!(
         "digits: verified L = 1.2 >= sup ‖∇²f‖ ∈ [{:.6}, {:.6}] on [-1/2, 1/2]^65 in {:.3} s ({} boxes)",
         s.lower,

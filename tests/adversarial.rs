@@ -751,3 +751,13 @@ fn a_nonlinear_refuted_distance_relabelled_or_a_smaller_local_error() {
     r["values"]["local_error_max"] = json!(low.to_string_exact());
     rejected(c, "ol.prop1", &["local_error_max"]);
 }
+
+#[test]
+fn a_dataset_flow_checkpoint_shrunk() {
+    // digits_logistic_gd (d = 65): the gradient flow through the data, halved at one checkpoint.
+    let mut c = golden("digits_logistic_gd");
+    let cp = &mut tube(&mut c, "flow")["checkpoints"][4];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "ol.prop1", &["evidence/tubes/flow", "does not contain the step's enclosure"]);
+}

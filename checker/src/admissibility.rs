@@ -375,7 +375,7 @@ pub fn check(cert: &Json, opts: &Options) -> Result<Report> {
     ];
     let (provenance, inputs) = envelope(cert, KIND_ADMISSIBILITY, &keys)?;
     let data_file = crate::check::find_data(&inputs, &provenance, opts)?;
-    let (consts, ctx, _) = crate::check::constants_of(cert, &inputs, data_file.as_ref())?;
+    let (consts, ctx, ..) = crate::check::constants_of(cert, &inputs, data_file.as_ref())?;
     let request = &cert["request"];
     let req = Request {
         from: rat_at(request, "from", "request")?,

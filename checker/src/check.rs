@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::exact::Rat;
 use crate::expression::Expression;
 use crate::inputs::{Inputs, ObjectiveInputs};
+use crate::nonlinear::Smooth;
 use crate::program::Programs;
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
 use crate::theorems::general::{self, Covering, Derivatives, Quantity};
@@ -173,8 +174,8 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
 }
 
 /// Which records the checker verifies from evidence in this version, by objective: everything for
-/// quadratics; for expressions the constants (coverings) and, with gd, the records of
-/// [`crate::theorems::smooth`]; for datasets the constants; the engine re-runs the rest
+/// quadratics; for expressions and datasets the constants (coverings) and, with gd, the records of
+/// [`crate::theorems::smooth`]; the engine re-runs the rest
 /// (`checked_by: "re-run"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
@@ -196,8 +197,9 @@ impl Coverage {
         let gd = matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
         match &inputs.objective {
             ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true, smooth_gd: false },
-            ObjectiveInputs::Expression { .. } => Coverage { constants: true, trajectories: false, smooth_gd: gd },
-            ObjectiveInputs::Dataset { .. } => Coverage { constants: true, trajectories: false, smooth_gd: false },
+            ObjectiveInputs::Expression { .. } | ObjectiveInputs::Dataset { .. } => {
+                Coverage { constants: true, trajectories: false, smooth_gd: gd }
+            }
         }
     }
 }
@@ -209,15 +211,15 @@ fn evidence_keys(evidence: &serde_json::Map<String, Json>, allowed: &[&str]) -> 
     }
 }
 
+/// What [`constants_of`] verifies: the constants, their context, a quadratic's spectrum, and a
+/// non-quadratic objective's reading for the validated trajectories.
+pub type Verified = (Constants, Context, Option<Spectrum>, Option<Box<dyn Smooth>>);
+
 /// The verified constants and context of a certificate's inputs: quadratics from the eigenvalue
 /// brackets in `evidence` (verified by inertia counts; the last component), expressions and
 /// datasets from the coverings in `evidence` (`crate::theorems::general`; a dataset also from the
 /// Collatz–Wielandt vector of its Gram matrix and its `data` file, found by [`find_data`]).
-pub fn constants_of(
-    cert: &Json,
-    inputs: &Inputs,
-    data_file: Option<&DataFile>,
-) -> Result<(Constants, Context, Option<Spectrum>)> {
+pub fn constants_of(cert: &Json, inputs: &Inputs, data_file: Option<&DataFile>) -> Result<Verified> {
     let evidence = cert["evidence"].as_object().ok_or_else(|| Error::rejected("evidence", "expected an object"))?;
     match &inputs.objective {
         ObjectiveInputs::Quadratic { q, b } => {
@@ -228,15 +230,18 @@ pub fn constants_of(
             let qc =
                 QuadraticConstants { q, b, domain: &inputs.domain, declared: &inputs.constants, spectrum: &spectrum };
             let consts = quadratic(&qc);
-            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Some(spectrum)))
+            Ok((consts, Context::quadratic(q, b, &inputs.x0, &inputs.constants), Some(spectrum), None))
         }
         ObjectiveInputs::Expression { vars, f } => {
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
             evidence_keys(evidence, &["coverings", "tubes"])?;
-            covered(&e, evidence, inputs, "the Frobenius norm")
+            let (consts, ctx) = covered(&e, evidence, inputs, "the Frobenius norm")?;
+            let programs = Programs::of(e.tape(), vars.len())
+                .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
+            Ok((consts, ctx, None, Some(Box::new(programs))))
         }
         ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
-            evidence_keys(evidence, &["coverings", "gram_vector"])?;
+            evidence_keys(evidence, &["coverings", "gram_vector", "tubes"])?;
             let file = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
             let data = crate::dataset::read_csv(&file.bytes, &file.path.display().to_string())
                 .map_err(|m| Error::input("data", m))?;
@@ -259,7 +264,9 @@ pub fn constants_of(
                 return Err(Error::input("domain", format!("the data give dimension {}", design.dim())));
             }
             let loss = Loss::from_name(loss).ok_or_else(|| Error::input("inputs", format!("unknown loss {loss:?}")))?;
-            covered(&Dataset::new(Arc::new(design), loss, l2), evidence, inputs, "the data structure")
+            let dataset = Dataset::new(Arc::new(design), loss, l2);
+            let (consts, ctx) = covered(&dataset, evidence, inputs, "the data structure")?;
+            Ok((consts, ctx, None, Some(Box::new(dataset))))
         }
     }
 }
@@ -271,7 +278,7 @@ fn covered(
     evidence: &serde_json::Map<String, Json>,
     inputs: &Inputs,
     third: &str,
-) -> Result<(Constants, Context, Option<Spectrum>)> {
+) -> Result<(Constants, Context)> {
     let covering = |q: Quantity| -> Result<Covering> {
         let place = format!("evidence/coverings/{}", q.key());
         let c =
@@ -293,7 +300,7 @@ fn covered(
     // claims are inconclusive).
     let mut ctx = Context::general(&inputs.constants, general::grad0_sq_upper(o, &inputs.x0));
     ctx.not_smooth = general::not_smooth(&covering(Quantity::ThirdNorm)?);
-    Ok((general::constants(&inputs.constants, &searches, third), ctx, None))
+    Ok((general::constants(&inputs.constants, &searches, third), ctx))
 }
 
 /// The trajectory records the engine re-ran, for `assemble`.
@@ -321,7 +328,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let coverage = Coverage::of(&inputs);
     let stored = cert["claims"].as_array().ok_or_else(|| Error::rejected("claims", "expected an array"))?;
     let stored_ids: Vec<&str> = stored.iter().map(|c| c.get("id").and_then(Json::as_str).unwrap_or("")).collect();
-    let (consts, ctx, spectrum) = constants_of(cert, &inputs, data_file.as_ref())?;
+    let (consts, ctx, spectrum, objective) = constants_of(cert, &inputs, data_file.as_ref())?;
     let ev = &cert["evidence"];
     let tubes: BTreeMap<String, TubeEvidence> = match ev.get("tubes") {
         None => BTreeMap::new(),
@@ -375,14 +382,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
                 });
             // gd on an expression: the checker's own records (`theorems::smooth`), the engine
             // re-runs the others.
-            let smooth = match (&inputs.objective, coverage.smooth_gd) {
-                (ObjectiveInputs::Expression { vars, f }, true) => Some(
-                    Expression::parse(vars, f)
-                        .and_then(|e| Programs::of(e.tape(), vars.len()))
-                        .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?,
-                ),
-                _ => None,
-            };
+            let smooth = objective.filter(|_| coverage.smooth_gd);
             // Tubes of non-quadratics are those `theorems::smooth` reads.
             let allowed: &[&str] = if smooth.is_some() { &["orbit", "flow"] } else { &[] };
             if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
@@ -406,7 +406,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             let derived = assemble(&inputs, &consts, &ctx, |prior| {
                 let engine = r.as_ref().map(measured).unwrap_or_default();
                 let Some(o) = &smooth else { return engine };
-                let mut m = smooth::gd(&inputs, o, prior, &SmoothTubes::Verify(&tubes)).unwrap_or_else(|e| {
+                let mut m = smooth::gd(&inputs, o.as_ref(), prior, &SmoothTubes::verify(&tubes)).unwrap_or_else(|e| {
                     failure = Some(e);
                     Measured::default()
                 });

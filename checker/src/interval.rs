@@ -102,6 +102,19 @@ pub fn as_f64(r: &Rat) -> Option<f64> {
     (exact(f).as_ref() == Some(r)).then_some(f)
 }
 
+/// γₙ = nu/(1 − nu) with u = 2⁻⁵³, enclosed (Higham, *Accuracy and Stability*, §3.1): a quantity
+/// computed with at most n roundings, each (1 + δ) with |δ| ≤ u, is the exact one times (1 + θ)
+/// with |θ| ≤ γₙ. `ENTIRE` when nu ≥ 1.
+///
+/// Enclosure: rigorous.
+pub fn gamma(n: usize) -> Interval {
+    let nu = point(n as f64) * point(f64::EPSILON / 2.0);
+    if nu.sup() >= 1.0 {
+        return Interval::ENTIRE;
+    }
+    nu / (point(1.0) - nu)
+}
+
 /// ‖v‖₂ of an interval vector. Enclosure: rigorous.
 pub fn norm2(v: &[Interval]) -> Interval {
     v.iter().fold(point(0.0), |s, x| s + x.sqr()).sqrt()
@@ -307,6 +320,19 @@ pub fn norm_p(p: Option<&IMat>, v: &[Interval]) -> Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// γₙ = nu/(1 − nu) = n/(2⁵³ − n) exactly (u = 2⁻⁵³): enclosed and tight; the whole line once
+    /// nu ≥ 1.
+    #[test]
+    fn gamma_encloses_n_over_two_to_53_minus_n() {
+        for n in [1usize, 10, 1000, 1 << 40] {
+            let exact_g = Rat::new(n.into(), (num_bigint::BigInt::from(1u64 << 53) - n).into());
+            let g = gamma(n);
+            assert!(exact(g.inf()).unwrap() <= exact_g && exact_g <= exact(g.sup()).unwrap(), "n = {n}");
+            assert!(g.wid() <= 1e-15 * g.sup(), "n = {n}: {g:?}");
+        }
+        assert_eq!(gamma(1 << 53), Interval::ENTIRE);
+    }
     use crate::exact::{parse_rat, rat};
 
     type I = Interval;

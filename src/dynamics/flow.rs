@@ -214,11 +214,11 @@ pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
     let (h, x0) = (&spec.algorithm.h, &spec.x0);
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
     let Objective::Quadratic { q, b } = &spec.objective else {
-        let objective = spec.objective.as_box()?;
+        let (objective, smooth) = (spec.objective.as_box()?, spec.objective.as_smooth()?);
         return match &spec.algorithm.method {
-            Method::Gd => Some((nonlinear::gradient_flow(objective, x0, &Rat::one(), h, steps), GRADIENT_FLOW)),
+            Method::Gd => Some((nonlinear::gradient_flow(smooth, x0, &Rat::one(), h, steps), GRADIENT_FLOW)),
             Method::Scheme7 { lambda, .. } => {
-                Some((nonlinear::gradient_flow(objective, x0, &nonlinear::rescaling(lambda), h, steps), RESCALED_FLOW))
+                Some((nonlinear::gradient_flow(smooth, x0, &nonlinear::rescaling(lambda), h, steps), RESCALED_FLOW))
             }
             Method::HeavyBallOl { alpha } => {
                 let v0 = vec![Interval::try_from((0.0, 0.0)).expect("0 is an interval"); x0.len()];

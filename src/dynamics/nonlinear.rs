@@ -22,7 +22,7 @@ use super::spectrum::is_psd;
 use super::tube::{Start, Tube};
 use crate::enclose::rat_to_interval;
 use crate::exact::Rat;
-use crate::objective::{ball_box, BoxObjective};
+use crate::objective::{ball_box, BoxObjective, Smooth};
 use inari::Interval;
 use num_traits::One;
 use shadowcert_checker::elementary::Elementary;
@@ -38,12 +38,12 @@ const ENERGY_HORIZON: u32 = 64;
 /// d = 65, where a try per step made `specs/digits_sigmoid_hb.json` six times slower for nothing).
 const MAX_ENERGY_DIM: usize = 16;
 
-/// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, of a [`BoxObjective`], enclosed in
-/// mean-value form by the checker's step (`shadowcert_checker::nonlinear::gd_orbit`).
+/// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, of the checker's reading of an objective
+/// (`spec::Objective::as_smooth`), enclosed in mean-value form by the checker's step (`shadowcert_checker::nonlinear::gd_orbit`).
 ///
 /// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
 /// Tightness: rₖ ≈ Σⱼ (Πᵢ ρᵢ) wⱼ, wⱼ a few ulps of ‖xⱼ‖ + h‖∇f‖.
-pub fn gd(objective: &dyn BoxObjective, x0: &[Rat], h: &Rat, steps: usize) -> Tube {
+pub fn gd(objective: &dyn Smooth, x0: &[Rat], h: &Rat, steps: usize) -> Tube {
     let (run, _) = checked::gd_orbit(objective, x0, h, steps, None, usize::MAX).expect("nothing to verify");
     tube_of(&run, x0.len())
 }
@@ -54,7 +54,7 @@ pub fn gd(objective: &dyn BoxObjective, x0: &[Rat], h: &Rat, steps: usize) -> Tu
 /// rescaled flow (8) of 004. c and τ must be positive.
 ///
 /// Enclosure: rigorous; the radius is +∞ from the first sample that fails.
-pub fn gradient_flow(objective: &dyn BoxObjective, y0: &[Rat], c: &Rat, tau: &Rat, steps: usize) -> Tube {
+pub fn gradient_flow(objective: &dyn Smooth, y0: &[Rat], c: &Rat, tau: &Rat, steps: usize) -> Tube {
     let mut counts = Vec::new();
     let (run, _) =
         checked::gradient_flow(objective, y0, c, tau, steps, Substeps::Adaptive(&mut counts), None, usize::MAX)

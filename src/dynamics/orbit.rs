@@ -156,7 +156,7 @@ pub fn spec_orbit(spec: &Spec) -> Option<Tube> {
         use super::nonlinear;
         let objective = spec.objective.as_box()?;
         return Some(match &spec.algorithm.method {
-            Method::Gd => nonlinear::gd(objective, x0, h, steps),
+            Method::Gd => nonlinear::gd(spec.objective.as_smooth()?, x0, h, steps),
             Method::Scheme7 { lambda, a, .. } => nonlinear::two_step(objective, x0, lambda, h, a, steps),
             Method::HeavyBallOl { alpha } => {
                 nonlinear::two_step(objective, x0, &(Rat::one() - h * alpha), &(h * h), &Rat::zero(), steps)

@@ -63,6 +63,9 @@ pub struct Dataset {
     /// Feature scale (x̃ = scale·x), positive.
     pub scale: Rat,
     pre: Arc<Pre>,
+    /// The checker's reading of this objective: its box enclosures verify the constants, and its
+    /// structure runs the GD orbit and the gradient flow (`shadowcert_checker::nonlinear`).
+    checked: checked::Dataset,
 }
 
 impl PartialEq for Dataset {
@@ -119,7 +122,8 @@ impl Dataset {
                 pre
             }
         };
-        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre })
+        let checked = checked::Dataset::new(pre.design.clone(), loss, &l2);
+        Ok(Dataset { path: path.to_string(), sha256, loss, l2, bias, scale, pre, checked })
     }
 
     /// Reads `base/path` and builds the objective.
@@ -135,8 +139,8 @@ impl Dataset {
     }
 
     /// The checker's reading of this objective: the box enclosures its constants are verified by.
-    pub fn checked(&self) -> checked::Dataset {
-        checked::Dataset::new(self.pre.design.clone(), self.loss, &self.l2)
+    pub fn checked(&self) -> &checked::Dataset {
+        &self.checked
     }
 
     /// The positive vector v whose Collatz–Wielandt ratio bounds ‖X̃‖₂² (the certificate's evidence).
@@ -251,7 +255,7 @@ impl Dataset {
     /// (1/n)Σᵢ ℓ″(zᵢ)x̃ᵢx̃ᵢᵀ + l2·I as an interval matrix, from the enclosures `d2` ∋ ℓ″(zᵢ): the
     /// checker's `Dataset::hessian_with`, as rows. O(Σᵢ nnzᵢ²). Enclosure: rigorous.
     fn hessian_matrix(&self, d2: &[Interval]) -> Vec<Vec<Interval>> {
-        let h = self.checked().hessian_with(d2);
+        let h = self.checked.hessian_with(d2);
         (0..h.rows).map(|i| (0..h.cols).map(|j| h.at(i, j)).collect()).collect()
     }
 

@@ -127,6 +127,16 @@ impl Objective {
             Objective::Dataset(d) => Some(d),
         }
     }
+
+    /// The checker's reading of a non-quadratic objective (`None` for a quadratic): what the GD
+    /// orbit and the gradient flow run on, in the engine and in `certify check` alike.
+    pub fn as_smooth(&self) -> Option<&dyn shadowcert_checker::nonlinear::Smooth> {
+        match self {
+            Objective::Quadratic { .. } => None,
+            Objective::Expression(e) => Some(e.programs()),
+            Objective::Dataset(d) => Some(d.checked()),
+        }
+    }
 }
 
 /// Reads and validates the spec file at `path` (a missing or unreadable file is [`Error::Io`]);

@@ -345,7 +345,7 @@ fn leading_order_run(
         ));
     }
     let modified = e.modified(&lbar, &(h * &c)).map_err(|err| format!("the modified potential (20): {err}"))?;
-    let flow = nonlinear::gradient_flow(&modified, u0, &one, h, n);
+    let flow = nonlinear::gradient_flow(modified.programs(), u0, &one, h, n);
     Ok((orbit, flow))
 }
 

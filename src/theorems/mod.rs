@@ -57,7 +57,7 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
         }
         Objective::Dataset(ds) => {
             let (consts, coverings) = assumptions::covered_constants(
-                &ds.checked(),
+                ds.checked(),
                 &spec.domain,
                 &spec.constants,
                 spec.budget(),
@@ -80,13 +80,13 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &
     let wanted = |id: &str| inputs.wants(id);
     // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
     let shared = trajectories::Shared::default();
-    if let (Method::Gd, Objective::Expression(objective)) = (&spec.algorithm.method, &spec.objective) {
+    if let (Method::Gd, Some(objective)) = (&spec.algorithm.method, spec.objective.as_smooth()) {
         // The checker's statements on tubes it verifies from the evidence; the engine adds
         // `ec.thm1` and `shadow.finite` on the same tubes.
         use shadowcert_checker::theorems::smooth::{gd, SmoothTubes};
         let tubes = SmoothTubes::build(usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1));
-        let mut out = gd(inputs, objective.programs(), claims, &tubes)
-            .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
+        let mut out =
+            gd(inputs, objective, claims, &tubes).unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
         let SmoothTubes::Build { out: written, runs, .. } = tubes else { unreachable!("built above") };
         evidence.tubes = written.into_inner();
         shared.seed(spec, &runs.into_inner());
@@ -171,7 +171,7 @@ pub fn context(spec: &Spec) -> Context {
         ),
         Objective::Dataset(ds) => Context::general(
             &spec.constants,
-            shadowcert_checker::theorems::general::grad0_sq_upper(&ds.checked(), &spec.x0),
+            shadowcert_checker::theorems::general::grad0_sq_upper(ds.checked(), &spec.x0),
         ),
     }
 }

@@ -251,7 +251,7 @@ fn finite_nonlinear(spec: &Spec, shared: &Shared) -> Claim {
         for (i, v) in x.iter().enumerate() {
             c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
         }
-        sup_distance(&nonlinear::gd(objective, x, h, steps), flow)
+        sup_distance(&nonlinear::gd(spec.objective.as_smooth()?, x, h, steps), flow)
     });
     if let Some(w) = &witness_distance {
         c.enclosed("witness_distance", w.range.clone());

@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 /// Where the tubes come from: built by the engine (checkpoints every `stride` steps, the substeps it
 /// chose) or verified from a certificate's evidence.
 pub enum SmoothTubes<'a> {
-    /// Verify the stored evidence.
-    Verify(&'a BTreeMap<String, TubeEvidence>),
+    /// Verify the stored evidence (each tube once: the runs, by name).
+    Verify(&'a BTreeMap<String, TubeEvidence>, RefCell<BTreeMap<String, Run>>),
     /// Build them, writing the evidence (and keeping the runs for the engine's other claims).
     Build {
         /// Checkpoint stride.
@@ -43,6 +43,11 @@ impl SmoothTubes<'_> {
         SmoothTubes::Build { stride, out: RefCell::default(), runs: RefCell::default() }
     }
 
+    /// Verifies the tubes of `evidence`.
+    pub fn verify(evidence: &BTreeMap<String, TubeEvidence>) -> SmoothTubes<'_> {
+        SmoothTubes::Verify(evidence, RefCell::default())
+    }
+
     /// The tube `name`: `flow` says whether it is a flow (with substeps). `compute` runs it, given
     /// the stored checkpoints and substeps to verify, or none (then it records the substeps it
     /// chooses). `Err` names the evidence when it does not verify.
@@ -53,8 +58,12 @@ impl SmoothTubes<'_> {
         compute: impl FnOnce(Option<&[Checkpoint]>, Substeps) -> Result<(Run, Vec<Checkpoint>), String>,
     ) -> Result<Run, String> {
         let place = |e: String| format!("evidence/tubes/{name}: {e}");
+        let (SmoothTubes::Verify(_, runs) | SmoothTubes::Build { runs, .. }) = self;
+        if let Some(run) = runs.borrow().get(name) {
+            return Ok(run.clone());
+        }
         match self {
-            SmoothTubes::Verify(ev) => {
+            SmoothTubes::Verify(ev, _) => {
                 let t = ev.get(name).ok_or_else(|| place("missing".into()))?;
                 if t.norm.is_some() || t.substeps.is_some() != flow {
                     return Err(place(format!(
@@ -63,12 +72,11 @@ impl SmoothTubes<'_> {
                     )));
                 }
                 let counts = t.substeps.as_deref().unwrap_or(&[]);
-                compute(Some(&t.checkpoints), Substeps::Stored(counts)).map(|(run, _)| run).map_err(place)
+                let (run, _) = compute(Some(&t.checkpoints), Substeps::Stored(counts)).map_err(place)?;
+                runs.borrow_mut().insert(name.to_string(), run.clone());
+                Ok(run)
             }
-            SmoothTubes::Build { out, runs, .. } => {
-                if let Some(run) = runs.borrow().get(name) {
-                    return Ok(run.clone());
-                }
+            SmoothTubes::Build { out, .. } => {
                 let mut counts = Vec::new();
                 let (run, checkpoints) = compute(None, Substeps::Adaptive(&mut counts)).map_err(place)?;
                 let substeps = flow.then_some(counts);
@@ -81,7 +89,7 @@ impl SmoothTubes<'_> {
 
     fn stride(&self) -> usize {
         match self {
-            SmoothTubes::Verify(_) => 1,
+            SmoothTubes::Verify(..) => 1,
             SmoothTubes::Build { stride, .. } => *stride,
         }
     }
