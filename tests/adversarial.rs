@@ -761,3 +761,36 @@ fn a_dataset_flow_checkpoint_shrunk() {
     cp["radius"] = json!(fmt_rat(&r));
     rejected(c, "ol.prop1", &["evidence/tubes/flow", "does not contain the step's enclosure"]);
 }
+
+#[test]
+fn a_nonlinear_groenwall_bound_below_the_measured_distance() {
+    // expression_2d: B_K ≈ 0.049 ≥ the measured ≈ 0.033. Claim B_K ten times smaller.
+    let mut c = golden("expression_2d");
+    let r = record(&mut c, "ec.thm1");
+    let b = rat(&r["values"]["bound"]) / q("10");
+    r["values"]["bound"] = json!(fmt_rat(&b));
+    r["inequalities"][0]["rhs"] = json!(fmt_rat(&b));
+    rejected(c, "ec.thm1", &["bound"]);
+}
+
+#[test]
+fn a_reference_hessian_bracket_that_misses_or_a_moved_witness() {
+    // saddle_expression: H₀ ≈ diag(−1, 1)-like at the saddle; a bracket of its largest eigenvalue
+    // shifted away from it is caught by the inertia counts.
+    let mut c = golden("saddle_expression");
+    let ev = c["evidence"]["reference_eigenvalues"].as_object_mut().unwrap();
+    let (k, b) = ev.iter().next_back().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).unwrap();
+    let b = shadowcert::exact::RatInterval::parse(&b).unwrap();
+    let moved = shadowcert::exact::RatInterval::new(&b.lo + q("1/2"), &b.hi + q("1/2"));
+    ev.insert(k, json!(moved.to_string_exact()));
+    rejected(c, "shadow.finite", &["evidence/reference_eigenvalues", "is not in"]);
+    // x̃₀ moved: the witness tube's checkpoint at k = 0 no longer holds the exact start.
+    let mut c = golden("saddle_expression");
+    let x = rat(&c["evidence"]["shadow_witness"][0]) + q("1/1000");
+    c["evidence"]["shadow_witness"][0] = json!(fmt_rat(&x));
+    rejected(c, "shadow.finite", &["evidence/tubes/witness", "does not contain"]);
+    // The brackets removed.
+    let mut c = golden("saddle_expression");
+    c["evidence"].as_object_mut().unwrap().remove("reference_eigenvalues");
+    rejected(c, "shadow.finite", &["evidence/reference_eigenvalues: missing"]);
+}

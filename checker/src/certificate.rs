@@ -241,6 +241,9 @@ pub struct Evidence {
     pub tubes: std::collections::BTreeMap<String, crate::tube::TubeEvidence>,
     /// The start x̃₀ of `shadow.finite`'s shadowing orbit (found by the engine, enclosed by the checker).
     pub shadow_witness: Option<Vec<Rat>>,
+    /// Expression and dataset objectives: brackets of the eigenvalues of `shadow.finite`'s reference
+    /// Hessian H₀ (`crate::theorems::smooth`), verified by inertia counts.
+    pub reference_eigenvalues: Option<crate::theorems::constants::Spectrum>,
     /// Expression and dataset objectives: one covering per quantity (`crate::theorems::general`).
     pub coverings: std::collections::BTreeMap<String, crate::theorems::general::Covering>,
     /// Dataset objectives: the positive vector v whose Collatz–Wielandt ratio bounds ‖X̃‖₂²
@@ -254,6 +257,9 @@ impl Evidence {
         let mut m = Map::new();
         if let Some(s) = &self.eigenvalues {
             m.insert("eigenvalues".into(), s.to_json());
+        }
+        if let Some(s) = &self.reference_eigenvalues {
+            m.insert("reference_eigenvalues".into(), s.to_json());
         }
         if !self.tubes.is_empty() {
             m.insert("tubes".into(), Json::Object(self.tubes.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()));

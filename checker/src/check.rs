@@ -25,7 +25,7 @@ use crate::nonlinear::Smooth;
 use crate::program::Programs;
 use crate::theorems::constants::{quadratic, Constants, QuadraticConstants, Spectrum};
 use crate::theorems::general::{self, Covering, Derivatives, Quantity};
-use crate::theorems::smooth::{self, SmoothTubes};
+use crate::theorems::smooth::{self, ShadowEvidence, SmoothTubes};
 use crate::theorems::trajectories::{self, Tubes};
 use crate::theorems::{assemble, Context, Measured};
 use crate::tube::TubeEvidence;
@@ -184,12 +184,12 @@ pub struct Coverage {
     /// The trajectory claims and the measured local error of `ol.prop1`.
     pub trajectories: bool,
     /// The records of [`crate::theorems::smooth`] (gd on a non-quadratic objective): rule 4,
-    /// `ol.prop1`'s measured local error, `shadow.orbit` and `ks.thm2`.
+    /// `ol.prop1`'s measured local error, `shadow.orbit`, `ec.thm1`, `shadow.finite` and `ks.thm2`.
     pub smooth_gd: bool,
 }
 
 /// The trajectory records [`crate::theorems::smooth`] decides.
-const SMOOTH_GD_CLAIMS: &[&str] = &["shadow.orbit", "ks.thm2"];
+const SMOOTH_GD_CLAIMS: &[&str] = &["shadow.orbit", "ec.thm1", "shadow.finite", "ks.thm2"];
 
 impl Coverage {
     /// The coverage of `inputs`.
@@ -234,14 +234,20 @@ pub fn constants_of(cert: &Json, inputs: &Inputs, data_file: Option<&DataFile>) 
         }
         ObjectiveInputs::Expression { vars, f } => {
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-            evidence_keys(evidence, &["coverings", "tubes"])?;
+            evidence_keys(evidence, &["coverings", "tubes", "reference_eigenvalues", "shadow_witness"])?;
             let (consts, ctx) = covered(&e, evidence, inputs, "the Frobenius norm")?;
-            let programs = Programs::of(e.tape(), vars.len())
-                .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-            Ok((consts, ctx, None, Some(Box::new(programs))))
+            // The derivative programs only where the validated trajectories read them.
+            let smooth: Option<Box<dyn Smooth>> = if Coverage::of(inputs).smooth_gd {
+                let p = Programs::of(e.tape(), vars.len())
+                    .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
+                Some(Box::new(p))
+            } else {
+                None
+            };
+            Ok((consts, ctx, None, smooth))
         }
         ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
-            evidence_keys(evidence, &["coverings", "gram_vector", "tubes"])?;
+            evidence_keys(evidence, &["coverings", "gram_vector", "tubes", "reference_eigenvalues", "shadow_witness"])?;
             let file = data_file.ok_or_else(|| Error::input("data", "a dataset objective needs its data file"))?;
             let data = crate::dataset::read_csv(&file.bytes, &file.path.display().to_string())
                 .map_err(|m| Error::input("data", m))?;
@@ -343,19 +349,19 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             })
             .collect::<Result<_>>()?,
     };
+    let witness = match ev.get("shadow_witness") {
+        None => None,
+        Some(w) => Some(
+            w.as_array()
+                .ok_or_else(|| Error::rejected("evidence/shadow_witness", "expected an array"))?
+                .iter()
+                .enumerate()
+                .map(|(i, x)| crate::inputs::canonical_number(x, &format!("/evidence/shadow_witness/{i}")))
+                .collect::<Result<Vec<Rat>>>()?,
+        ),
+    };
     let derived = match &spectrum {
         Some(spectrum) => {
-            let witness = match ev.get("shadow_witness") {
-                None => None,
-                Some(w) => Some(
-                    w.as_array()
-                        .ok_or_else(|| Error::rejected("evidence/shadow_witness", "expected an array"))?
-                        .iter()
-                        .enumerate()
-                        .map(|(i, x)| crate::inputs::canonical_number(x, &format!("/evidence/shadow_witness/{i}")))
-                        .collect::<Result<Vec<Rat>>>()?,
-                ),
-            };
             let mut failure = None;
             let derived = assemble(&inputs, &consts, &ctx, |prior| {
                 trajectories::quadratic(&inputs, spectrum, prior, &Tubes::Verify(&tubes), witness.as_deref())
@@ -380,14 +386,22 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
                         && crate::theorems::GATED.contains(&c.id.as_str())
                         && inputs.wants(&c.id)
                 });
-            // gd on an expression: the checker's own records (`theorems::smooth`), the engine
-            // re-runs the others.
+            // gd on an expression or a dataset: the checker's own records (`theorems::smooth`),
+            // the engine re-runs the others.
             let smooth = objective.filter(|_| coverage.smooth_gd);
             // Tubes of non-quadratics are those `theorems::smooth` reads.
-            let allowed: &[&str] = if smooth.is_some() { &["orbit", "flow"] } else { &[] };
+            let allowed: &[&str] = if smooth.is_some() { &["orbit", "flow", "witness"] } else { &[] };
             if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(Error::rejected(format!("evidence/tubes/{k}"), "not evidence for this objective"));
             }
+            let shadow = match ev.get("reference_eigenvalues") {
+                None => None,
+                Some(v) => Some(ShadowEvidence {
+                    spectrum: Spectrum::from_json(v)
+                        .map_err(|e| Error::rejected("evidence/reference_eigenvalues", e))?,
+                    witness: witness.clone(),
+                }),
+            };
             let by_engine = |id: &str| !(smooth.is_some() && SMOOTH_GD_CLAIMS.contains(&id));
             let wants_rerun =
                 TRAJECTORY_CLAIMS.iter().any(|id| by_engine(id) && inputs.wants(id)) || (gates && smooth.is_none());
@@ -406,10 +420,11 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             let derived = assemble(&inputs, &consts, &ctx, |prior| {
                 let engine = r.as_ref().map(measured).unwrap_or_default();
                 let Some(o) = &smooth else { return engine };
-                let mut m = smooth::gd(&inputs, o.as_ref(), prior, &SmoothTubes::verify(&tubes)).unwrap_or_else(|e| {
-                    failure = Some(e);
-                    Measured::default()
-                });
+                let mut m = smooth::gd(&inputs, o.as_ref(), prior, &SmoothTubes::verify(&tubes), shadow.as_ref())
+                    .unwrap_or_else(|e| {
+                        failure = Some(e);
+                        Measured::default()
+                    });
                 m.claims.extend(engine.claims.into_iter().filter(|c| by_engine(c.id.as_str())));
                 m
             });

@@ -487,6 +487,7 @@ impl Smooth for Dataset {
         let rows = self.design.rows.iter().map(|r| r.iter().map(|&(j, a)| (j, MidRad::split(a))).collect()).collect();
         Box::new(MarginSeries {
             ds: self,
+            failed: false,
             rows,
             z: vec![Vec::new(); n],
             s: vec![Vec::new(); n],
@@ -511,6 +512,32 @@ impl Smooth for Dataset {
         self.range_of_margins(&z)
     }
 
+    fn hessian_matrix(&self, w: &[Interval]) -> IMat {
+        self.hessian_with(&self.loss_at(2, w))
+    }
+
+    fn third_norm_sup(&self, w: &[Interval]) -> f64 {
+        Derivatives::third_norm(self, w).map_or(f64::INFINITY, |t| t.sup())
+    }
+
+    /// The smallest diagonal entry (1/n)Σᵢ ℓ″(zᵢ)x̃ᵢⱼ² + l2 (a Rayleigh quotient at eⱼ), upper end.
+    fn lambda_min_sup(&self, w: &[Interval]) -> f64 {
+        let p = &self.design;
+        let d2 = self.loss_at(2, w);
+        let mut diag = vec![point(0.0); p.d];
+        for (r, &c) in p.rows.iter().zip(&d2) {
+            for &(j, a) in r {
+                diag[j] = c.mul_add(a.sqr(), diag[j]);
+            }
+        }
+        let best = diag.iter().map(|&t| (t * p.inv_n + self.l2).sup()).fold(f64::INFINITY, f64::min);
+        if best.is_nan() {
+            f64::INFINITY
+        } else {
+            best
+        }
+    }
+
     fn neg_lambda_min_sup(&self, w: &[Interval]) -> f64 {
         let d2: Vec<Interval> = self.design.margins(w).into_iter().map(|z| loss_derivative(self.loss, 2, z)).collect();
         let lo = self.hull_of(&d2).0;
@@ -530,6 +557,9 @@ type MidRadEntry = (usize, Option<(f64, f64)>);
 /// and of σ(zᵢ)(1 − σ(zᵢ)).
 struct MarginSeries<'a> {
     ds: &'a Dataset,
+    /// Set once a coefficient was not bounded: every later one is the whole line (the per-example
+    /// series are then incomplete and never read again).
+    failed: bool,
     rows: Vec<Vec<MidRadEntry>>,
     z: Vec<Vec<Interval>>,
     s: Vec<Vec<Interval>>,
@@ -543,14 +573,18 @@ impl SeriesMap for MarginSeries<'_> {
         let p = &self.ds.design;
         let k = self.z.first().map_or(0, Vec::len);
         let entire = || vec![Interval::ENTIRE; wk.len()];
-        let Some(w) = wk.iter().map(|&x| MidRad::split(x)).collect::<Option<Vec<_>>>() else {
+        let Some(w) = wk.iter().map(|&x| MidRad::split(x)).collect::<Option<Vec<_>>>().filter(|_| !self.failed) else {
+            self.failed = true;
             return entire();
         };
         let mut u = Vec::with_capacity(p.rows.len());
         for (i, (z, (s, v))) in self.z.iter_mut().zip(self.s.iter_mut().zip(self.v.iter_mut())).enumerate() {
             let mut acc = MidRad::default();
             for &(j, a) in &self.rows[i] {
-                let Some(a) = a else { return entire() };
+                let Some(a) = a else {
+                    self.failed = true;
+                    return entire();
+                };
                 acc.add(a, w[j]);
             }
             z.push(acc.finish());
@@ -564,10 +598,12 @@ impl SeriesMap for MarginSeries<'_> {
         let l2 = self.ds.l2;
         let mut cols = vec![MidRad::default(); p.d];
         for (r, &ui) in self.rows.iter().zip(&u) {
-            let Some(ui) = MidRad::split(ui) else { return entire() };
+            let (Some(ui), false) = (MidRad::split(ui), r.iter().any(|e| e.1.is_none())) else {
+                self.failed = true;
+                return entire();
+            };
             for &(j, a) in r {
-                let Some(a) = a else { return entire() };
-                cols[j].add(a, ui);
+                cols[j].add(a.expect("checked above"), ui);
             }
         }
         cols.into_iter().zip(wk).map(|(c, &wj)| c.finish() * p.inv_n + l2 * wj).collect()

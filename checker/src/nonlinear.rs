@@ -63,12 +63,16 @@ pub const TOLERANCE: f64 = 1.0 / (1u64 << 36) as f64;
 /// Largest number of substeps per sample (stored counts beyond it are refused).
 pub const MAX_SUBSTEPS: usize = 1 << 14;
 
+/// Largest number of substeps of a whole flow: what a certificate may make the checker compute
+/// (the engine gives up, radius +∞, where it would need more).
+pub const MAX_TOTAL_SUBSTEPS: usize = 1 << 20;
+
 /// Rounds of ε-inflation tried for one a-priori enclosure.
 const PICARD_ROUNDS: usize = 12;
 
 /// What the validated trajectories read of an objective: ∇f over boxes and along Taylor series, and
 /// the spectrum of ∇²f over boxes and balls.
-pub trait Smooth {
+pub trait Smooth: Sync {
     /// Dimension.
     fn dim(&self) -> usize;
 
@@ -88,6 +92,20 @@ pub trait Smooth {
     /// Enclosure: rigorous.
     fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
         self.hessian_range(&ball_box(m, r))
+    }
+
+    /// The interval Hessian over the box (`shadow.finite`'s reference Hessian and its deviation).
+    /// Enclosure: rigorous (entries may be unbounded).
+    fn hessian_matrix(&self, x: &[Interval]) -> IMat;
+
+    /// An upper bound of ‖D³f(x)‖ (the trilinear form's norm) over the box, +∞ when unbounded.
+    /// Enclosure: rigorous.
+    fn third_norm_sup(&self, x: &[Interval]) -> f64;
+
+    /// An upper bound of λ_min(∇²f(x)) valid at every x in the box (+∞ when none is known): a
+    /// lower bound of −λ_min, what the lower end of `ec.thm1`'s ∫λ₋ reads. Enclosure: rigorous.
+    fn lambda_min_sup(&self, _x: &[Interval]) -> f64 {
+        f64::INFINITY
     }
 
     /// An upper bound of −λ_min(∇²f(x)) over the box (+∞ when unbounded). Enclosure: rigorous.
@@ -212,6 +230,27 @@ pub fn spectrum_hull(h: &IMat) -> (f64, f64) {
     }
 }
 
+/// An upper bound of λ_min of every symmetric member of `h`: the smallest upper end of a diagonal
+/// entry (Rayleigh quotients at the coordinate vectors), and for d = 2 the closed form's. +∞ when
+/// not finite. Enclosure: rigorous.
+pub fn lambda_min_sup(h: &IMat) -> f64 {
+    let n = h.rows;
+    let mut best = (0..n).map(|i| h.at(i, i).sup()).fold(f64::INFINITY, f64::min);
+    if n == 2 {
+        let (a, b, c) = (h.at(0, 0), h.at(0, 1), h.at(1, 1));
+        let half = point(0.5);
+        let low = (a + c) * half - (((a - c) * half).sqr() + b.sqr()).sqrt();
+        if !low.sup().is_nan() {
+            best = best.min(low.sup());
+        }
+    }
+    if best.is_nan() {
+        f64::INFINITY
+    } else {
+        best
+    }
+}
+
 fn frobenius(a: &[f64]) -> f64 {
     a.iter().map(|x| x * x).sum::<f64>().sqrt()
 }
@@ -277,7 +316,11 @@ fn gd_spread(o: &dyn Smooth, m: &[f64], r: f64, h: Interval) -> Interval {
     if r == 0.0 {
         return point(0.0);
     }
-    point(gd_contraction(o, m, r, h)) * point(r)
+    let rho = gd_contraction(o, m, r, h);
+    if !rho.is_finite() || !r.is_finite() {
+        return Interval::ENTIRE;
+    }
+    point(rho) * point(r)
 }
 
 /// ρ ≥ ‖I − h∇²f(x)‖₂ for every x in the ball ‖x − m‖₂ ≤ r: ρ = max(|1 − hλ_lo|, |1 − hλ_hi|). Since
@@ -358,6 +401,10 @@ pub fn picard(b: &[Interval], image: &dyn Fn(&[Interval]) -> Vec<Interval>) -> O
     let mut y = image(b);
     for _ in 0..PICARD_ROUNDS {
         if y.iter().any(|x| x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite()) {
+            return None;
+        }
+        // A width that rounds up to +∞ (ends of opposite signs near f64::MAX) gives up.
+        if y.iter().any(|x| !x.wid().is_finite()) {
             return None;
         }
         let inflated: Vec<Interval> = y
@@ -456,6 +503,51 @@ pub fn sample(
     Ok((m, r, easy, swept.expect("n ≥ 1 substeps")))
 }
 
+/// Boxes covering the exact solution of ẏ = −c∇f(y) between consecutive samples of a flow tube
+/// (`balls`, sampled every τ): for the interval [kτ, (k + 1)τ], `pieces` boxes cover [kτ, kτ + τ/2],
+/// each a time piece of length τ/(2·pieces), by a-priori enclosures chained forward from the box of
+/// sample k, and as many cover [kτ + τ/2, (k + 1)τ] backward from the box of sample k + 1 (the
+/// time-reversed flow ẏ = +c∇f). Returns, per interval, the piece length and the 2·pieces boxes;
+/// `pieces` doubles (from 1, at most to 64, never back) until every enclosure of the interval
+/// verifies — a deterministic computation, the same in engine and checker. `None` when a radius is
+/// +∞ or no enclosure verifies (what `ec.thm1` integrates λ₋ over).
+///
+/// Enclosure: rigorous (each box is a Picard–Lindelöf a-priori enclosure, [`a_priori`]: the
+/// solution through any point of the starting box stays in it over the piece; chaining from the
+/// previous box covers the solution through the sample ball).
+pub fn flow_cover(o: &dyn Smooth, balls: &[Ball], c: &Rat, tau: &Rat) -> Option<Vec<(Interval, Vec<Vec<Interval>>)>> {
+    let ci = rat_to_interval(c);
+    let mut out = Vec::with_capacity(balls.len().saturating_sub(1));
+    let mut pieces = 1usize;
+    for w in balls.windows(2) {
+        if !w[0].radius.is_finite() || !w[1].radius.is_finite() {
+            return None;
+        }
+        let (start, end) = (ball_box(&w[0].centre, w[0].radius), ball_box(&w[1].centre, w[1].radius));
+        loop {
+            let s = rat_to_interval(&(tau / Rat::from_integer((2 * pieces).into())));
+            let chain = |from: &[Interval], c: Interval| -> Option<Vec<Vec<Interval>>> {
+                let mut boxes: Vec<Vec<Interval>> = Vec::with_capacity(pieces);
+                for _ in 0..pieces {
+                    let y = a_priori(o, boxes.last().map_or(from, |b| b.as_slice()), c, s)?;
+                    boxes.push(y);
+                }
+                Some(boxes)
+            };
+            if let (Some(mut fwd), Some(bwd)) = (chain(&start, ci), chain(&end, -ci)) {
+                fwd.extend(bwd);
+                out.push((s, fwd));
+                break;
+            }
+            if pieces >= 64 {
+                return None;
+            }
+            pieces *= 2;
+        }
+    }
+    Some(out)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tubes from checkpoints
 // ---------------------------------------------------------------------------------------------
@@ -478,57 +570,101 @@ pub struct Run {
     pub segments: Vec<Option<Vec<Interval>>>,
 }
 
-/// Checkpoint bookkeeping shared by the orbit and the flow.
-struct Keeper<'a> {
-    stored: Option<std::iter::Peekable<std::slice::Iter<'a, Checkpoint>>>,
+/// The checkpoints written while the engine builds a tube: one every `stride` steps and at the last
+/// step, at finite states.
+struct Keeper {
     stride: usize,
     steps: usize,
     written: Vec<Checkpoint>,
 }
 
-impl Keeper<'_> {
-    /// At step k with state (m, r): verify and restart from a stored checkpoint, or write one.
-    fn at(&mut self, k: usize, m: &mut Vec<f64>, r: &mut f64) -> Result<(), String> {
-        match self.stored.as_mut() {
-            Some(it) => {
-                if let Some(c) = it.next_if(|c| c.k == k) {
-                    if c.centre.len() != m.len() {
-                        return Err(format!("checkpoint at k = {k} has the wrong dimension"));
-                    }
-                    // Past a failed step (r = +∞) no checkpoint holds the state.
-                    let finite = r.is_finite() && m.iter().chain(&c.centre).all(|x| x.is_finite());
-                    let reach = if finite {
-                        let d: Vec<Interval> = m.iter().zip(&c.centre).map(|(&a, &b)| point(a) - point(b)).collect();
-                        (norm2(&d) + point(*r)).sup()
-                    } else {
-                        f64::INFINITY
-                    };
-                    // A NaN or +∞ on the left fails.
-                    if !matches!(
-                        reach.partial_cmp(&c.radius),
-                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
-                    ) {
-                        return Err(format!("the checkpoint at k = {k} does not contain the step's enclosure"));
-                    }
-                    (*m, *r) = (c.centre.clone(), c.radius);
-                } else if k == 0 {
-                    return Err("no checkpoint at k = 0".into());
-                }
-            }
-            None if r.is_finite() && (k % self.stride.max(1) == 0 || k == self.steps) => {
-                self.written.push(Checkpoint { k, centre: m.clone(), radius: *r })
-            }
-            None => {}
+impl Keeper {
+    /// At step k with state (m, r): write a checkpoint when one is due.
+    fn at(&mut self, k: usize, m: &[f64], r: f64) {
+        if r.is_finite() && (k % self.stride.max(1) == 0 || k == self.steps) {
+            self.written.push(Checkpoint { k, centre: m.to_vec(), radius: r })
         }
-        Ok(())
     }
+}
 
-    fn finish(mut self) -> Result<Vec<Checkpoint>, String> {
-        if self.stored.as_mut().is_some_and(|it| it.next().is_some()) {
-            return Err("checkpoints out of order or beyond the horizon".into());
-        }
-        Ok(self.written)
+/// A step of a tube: from (k, m, r), the state at k + 1 and, for a flow, the box of the path
+/// between (radius +∞ when an enclosure fails; a step from radius +∞ gives +∞).
+type Next = (Vec<f64>, f64, Option<Vec<Interval>>);
+
+/// Whether the ball (m, r) lies in the checkpoint's: ‖m − c‖₂ + r ≤ r_c (`false` past a failed
+/// step, r = +∞, and on NaN). Enclosure: rigorous.
+fn holds(c: &Checkpoint, m: &[f64], r: f64) -> bool {
+    if !r.is_finite() || m.iter().chain(&c.centre).any(|x| !x.is_finite()) {
+        return false;
     }
+    let d: Vec<Interval> = m.iter().zip(&c.centre).map(|(&a, &b)| point(a) - point(b)).collect();
+    let reach = (norm2(&d) + point(r)).sup();
+    matches!(reach.partial_cmp(&c.radius), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
+}
+
+/// Verifies stored checkpoints (module documentation, "Checkpoints"): the first, at k = 0, must
+/// hold the exact start (m₀, r₀); from each checkpoint the steps run to the next, which must hold
+/// the result. The segments restart from their checkpoints, so they are independent: they run on
+/// the available cores, and the run is the same, ball for ball, as one sequential pass.
+fn verify_segments(
+    cps: &[Checkpoint],
+    steps: usize,
+    (m0, r0): (Vec<f64>, f64),
+    step: &(dyn Fn(usize, &[f64], f64) -> Next + Sync),
+) -> Result<Run, String> {
+    let d = m0.len();
+    if cps.first().is_none_or(|c| c.k != 0) {
+        return Err("no checkpoint at k = 0".into());
+    }
+    if cps.windows(2).any(|w| w[1].k <= w[0].k) || cps.last().is_some_and(|c| c.k > steps) {
+        return Err("checkpoints out of order or beyond the horizon".into());
+    }
+    if let Some(c) = cps.iter().find(|c| c.centre.len() != d) {
+        return Err(format!("checkpoint at k = {} has the wrong dimension", c.k));
+    }
+    if !holds(&cps[0], &m0, r0) {
+        return Err("the checkpoint at k = 0 does not contain the step's enclosure".into());
+    }
+    // Segment i: from checkpoint i to checkpoint i + 1 (the last one to the horizon).
+    let segment = |i: usize| -> Result<Run, String> {
+        let end = cps.get(i + 1).map_or(steps, |c| c.k);
+        let (mut m, mut r) = (cps[i].centre.clone(), cps[i].radius);
+        let mut run = Run::default();
+        for k in cps[i].k..end {
+            run.balls.push(Ball { centre: m.clone(), radius: r });
+            let (next, r_next, seg) = step(k, &m, r);
+            run.segments.push(seg);
+            (m, r) = (next, r_next);
+        }
+        match cps.get(i + 1) {
+            Some(c) if !holds(c, &m, r) => {
+                Err(format!("the checkpoint at k = {} does not contain the step's enclosure", c.k))
+            }
+            Some(_) => Ok(run),
+            None => {
+                run.balls.push(Ball { centre: m, radius: r });
+                Ok(run)
+            }
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(cps.len());
+    let chunk = cps.len().div_ceil(threads);
+    let parts: Vec<Vec<Result<Run, String>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let segment = &segment;
+                s.spawn(move || (t * chunk..((t + 1) * chunk).min(cps.len())).map(segment).collect::<Vec<_>>())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut out = Run::default();
+    for part in parts.into_iter().flatten() {
+        let part = part?;
+        out.balls.extend(part.balls);
+        out.segments.extend(part.segments);
+    }
+    Ok(out)
 }
 
 /// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, from x₀: verifying the stored
@@ -546,16 +682,26 @@ pub fn gd_orbit(
 ) -> Result<(Run, Vec<Checkpoint>), String> {
     let hi = rat_to_interval(h);
     let (mut m, mut r) = start(x0);
-    let mut keep = Keeper { stored: checkpoints.map(|c| c.iter().peekable()), stride, steps, written: Vec::new() };
+    let step = |_: usize, m: &[f64], r: f64| -> Next {
+        match gd_step(o, m, r, hi).filter(|_| r.is_finite()) {
+            Some((m, r)) => (m, r, None),
+            None => (m.to_vec(), f64::INFINITY, None),
+        }
+    };
+    if let Some(cps) = checkpoints {
+        // An orbit has no path between its points.
+        return verify_segments(cps, steps, (m, r), &step).map(|run| (Run { segments: Vec::new(), ..run }, Vec::new()));
+    }
+    let mut keep = Keeper { stride, steps, written: Vec::new() };
     let mut run = Run::default();
     for k in 0..=steps {
-        keep.at(k, &mut m, &mut r)?;
+        keep.at(k, &m, r);
         run.balls.push(Ball { centre: m.clone(), radius: r });
         if k < steps && r.is_finite() {
-            (m, r) = gd_step(o, &m, r, hi).unwrap_or((m, f64::INFINITY));
+            (m, r, _) = step(k, &m, r);
         }
     }
-    Ok((run, keep.finish()?))
+    Ok((run, keep.written))
 }
 
 /// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps (c = 1: the
@@ -570,9 +716,20 @@ pub fn gradient_flow(
     c: &Rat,
     tau: &Rat,
     steps: usize,
-    mut substeps: Substeps,
+    substeps: Substeps,
     checkpoints: Option<&[Checkpoint]>,
     stride: usize,
+) -> Result<(Run, Vec<Checkpoint>), String> {
+    flow_within(o, (y0, c, tau, steps), substeps, (checkpoints, stride), MAX_TOTAL_SUBSTEPS)
+}
+
+/// [`gradient_flow`] with `budget` substeps in all.
+fn flow_within(
+    o: &dyn Smooth,
+    (y0, c, tau, steps): (&[Rat], &Rat, &Rat, usize),
+    mut substeps: Substeps,
+    (checkpoints, stride): (Option<&[Checkpoint]>, usize),
+    mut budget: usize,
 ) -> Result<(Run, Vec<Checkpoint>), String> {
     if !(c > &Rat::zero() && tau > &Rat::zero()) {
         return Err("c and τ must be positive".into());
@@ -582,13 +739,36 @@ pub fn gradient_flow(
             return Err(format!("substeps: expected {steps} counts in 1..={MAX_SUBSTEPS}"));
         }
     }
+    // `budget`: the substeps left; a sample that would exceed them fails (radius +∞), in both modes.
     let ci = rat_to_interval(c);
     let (mut m, mut r) = start(y0);
-    let mut keep = Keeper { stored: checkpoints.map(|c| c.iter().peekable()), stride, steps, written: Vec::new() };
+    if let (Substeps::Stored(counts), Some(cps)) = (&substeps, checkpoints) {
+        // What is left before sample k (the samples before it computed: no checkpoint follows a failure).
+        let left: Vec<usize> = counts
+            .iter()
+            .scan(budget, |b, &n| {
+                let before = *b;
+                *b = b.saturating_sub(n as usize);
+                Some(before)
+            })
+            .collect();
+        let step = |k: usize, m: &[f64], r: f64| -> Next {
+            let n = counts[k] as usize;
+            if !r.is_finite() || n > left[k] {
+                return (m.to_vec(), f64::INFINITY, None);
+            }
+            match sample(o, (m, r), ci, tau, n) {
+                Ok((next, r_next, _, swept)) => (next, r_next, Some(swept)),
+                Err(_) => (m.to_vec(), f64::INFINITY, None),
+            }
+        };
+        return verify_segments(cps, steps, (m, r), &step).map(|run| (run, Vec::new()));
+    }
+    let mut keep = Keeper { stride, steps, written: Vec::new() };
     let mut run = Run::default();
     let mut n = 1usize;
     for k in 0..=steps {
-        keep.at(k, &mut m, &mut r)?;
+        keep.at(k, &m, r);
         run.balls.push(Ball { centre: m.clone(), radius: r });
         if k == steps {
             break;
@@ -596,8 +776,12 @@ pub fn gradient_flow(
         let mut segment = None;
         match &mut substeps {
             Substeps::Stored(counts) => {
-                if r.is_finite() {
-                    match sample(o, (&m, r), ci, tau, counts[k] as usize) {
+                let n = counts[k] as usize;
+                if r.is_finite() && n > budget {
+                    r = f64::INFINITY;
+                } else if r.is_finite() {
+                    budget -= n;
+                    match sample(o, (&m, r), ci, tau, n) {
                         Ok((next, r_next, _, swept)) => (m, r, segment) = (next, r_next, Some(swept)),
                         Err(_) => r = f64::INFINITY,
                     }
@@ -605,9 +789,17 @@ pub fn gradient_flow(
             }
             Substeps::Adaptive(record) => {
                 while r.is_finite() {
+                    if n > budget {
+                        // Beyond the budget: this sample fails (so it does when checked).
+                        record.push(n as u32);
+                        r = f64::INFINITY;
+                        break;
+                    }
                     match sample(o, (&m, r), ci, tau, n) {
                         Ok((next, r_next, easy, swept)) => {
+                            // The recorded counts are charged (the retries are the engine's own cost).
                             record.push(n as u32);
+                            budget -= n;
                             (m, r, segment) = (next, r_next, Some(swept));
                             if easy && n > 1 {
                                 n /= 2;
@@ -617,18 +809,20 @@ pub fn gradient_flow(
                         Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
                         Err(_) => {
                             record.push(n as u32);
+                            budget -= n;
                             r = f64::INFINITY;
                         }
                     }
                 }
+                // Samples after a failure are not computed: any count, 1.
                 if !r.is_finite() && record.len() <= k {
-                    record.push(n as u32);
+                    record.push(1);
                 }
             }
         }
         run.segments.push(segment);
     }
-    Ok((run, keep.finish()?))
+    Ok((run, keep.written))
 }
 
 #[cfg(test)]
@@ -727,6 +921,39 @@ mod tests {
         let mut forged = cps.clone();
         forged.push(Checkpoint { k: 3, centre: vec![0.0], radius: f64::MAX });
         assert!(gd_orbit(&o, &[rat(1)], &h, 3, Some(&forged), 1).is_err());
+    }
+
+    /// Hostile step sizes (found by review): a step factor |1 − hλ| that overflows (f = 10x², h =
+    /// 10³⁰⁸) and an a-priori box whose width overflows (s = 10³⁰⁸) give an unbounded radius or no
+    /// enclosure, never a panic.
+    #[test]
+    fn overflowing_factors_and_widths_are_unbounded_not_panics() {
+        let o = programs(&["x"], "10*x^2");
+        let (run, _) = gd_orbit(&o, &[q("1/3")], &rat(10).pow(308), 3, None, 1).unwrap();
+        assert!(run.balls[3].radius.is_infinite());
+        let b = [Interval::try_from((-1.0, 1.0)).unwrap()];
+        assert!(a_priori(&programs(&["x"], "x^2/2"), &b, point(1.0), point(1e308)).is_none());
+        let (run, _) =
+            gradient_flow(&o, &[q("1/3")], &rat(1), &rat(10).pow(300), 2, Substeps::Stored(&[1, 1]), None, 1).unwrap();
+        assert!(run.balls[2].radius.is_infinite());
+    }
+
+    /// A stored count beyond what is left of the budget fails that sample, as the engine's choice
+    /// would: the radius is +∞ from there.
+    #[test]
+    fn the_substep_budget_is_charged_alike() {
+        let o = programs(&["x"], "x^2/2");
+        let (one, tau) = (rat(1), q("1/100"));
+        let flow =
+            |sub: Substeps| flow_within(&o, (std::slice::from_ref(&one), &one, &tau, 6), sub, (None, 1), 10).unwrap().0;
+        // Counts 4, 4, 4: the third exceeds the 2 substeps left of 10 and fails.
+        let run = flow(Substeps::Stored(&[4, 4, 4, 1, 1, 1]));
+        assert!(run.balls[2].radius.is_finite() && run.balls[3].radius.is_infinite());
+        // The engine's choice (1 per sample here) fits, and checks.
+        let mut counts = Vec::new();
+        let run = flow(Substeps::Adaptive(&mut counts));
+        assert!(run.balls[6].radius.is_finite());
+        assert_eq!(flow(Substeps::Stored(&counts)).balls, run.balls);
     }
 
     /// The gradient flow of f = x⁴/4, ẏ = −y³: y(t)² = y₀²/(1 + 2y₀²t), a rational at rational t, so

@@ -31,7 +31,7 @@
 use crate::elementary::Elementary;
 use crate::expression::{Func, Op, Tape as Parsed};
 use crate::interval::IMat;
-use crate::nonlinear::{spectrum_hull, Smooth};
+use crate::nonlinear::{lambda_min_sup, spectrum_hull, Smooth};
 use crate::taylor::SeriesMap;
 use inari::{const_interval, Interval};
 use std::collections::HashMap;
@@ -531,10 +531,32 @@ impl Smooth for Programs {
     }
 
     fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
+        spectrum_hull(&self.hessian_matrix(x))
+    }
+
+    fn lambda_min_sup(&self, x: &[Interval]) -> f64 {
+        lambda_min_sup(&self.hessian_matrix(x))
+    }
+
+    fn hessian_matrix(&self, x: &[Interval]) -> IMat {
         let d = self.d;
         let upper = self.hess.eval(x);
         let a = (0..d * d).map(|k| upper[pair_index(d, (k / d).min(k % d), (k / d).max(k % d))]).collect();
-        spectrum_hull(&IMat { rows: d, cols: d, a })
+        IMat { rows: d, cols: d, a }
+    }
+
+    /// The Frobenius norm of the interval third derivative (it bounds the trilinear form's norm).
+    fn third_norm_sup(&self, x: &[Interval]) -> f64 {
+        let zero = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
+        let frob = self.third_box(x).into_iter().fold(zero, |s, (t, mult, _)| {
+            s + t.sqr() * Interval::try_from((f64::from(mult), f64::from(mult))).expect("a small integer")
+        });
+        let hi = frob.sqrt().sup();
+        if hi.is_nan() {
+            f64::INFINITY
+        } else {
+            hi
+        }
     }
 }
 

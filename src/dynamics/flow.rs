@@ -234,7 +234,7 @@ pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
 }
 
 /// Name of the gradient flow in [`spec_flow`].
-pub(crate) const GRADIENT_FLOW: &str = "gradient flow ẏ = −∇f(y)";
+const GRADIENT_FLOW: &str = "gradient flow ẏ = −∇f(y)";
 
 /// Name of the Orvieto–Lucchi heavy-ball ODE in [`spec_flow`].
 const HEAVY_BALL_ODE: &str = "heavy-ball ODE q̈ + αq̇ = −∇f(q), q̇(0) = 0";

@@ -27,7 +27,7 @@ use inari::Interval;
 use num_traits::One;
 use shadowcert_checker::elementary::Elementary;
 use shadowcert_checker::nonlinear::{
-    self as checked, a_priori, center, gd_step, picard, Retry, Substeps, MAX_SUBSTEPS, ORDER, TOLERANCE,
+    self as checked, center, gd_step, picard, Retry, Substeps, MAX_SUBSTEPS, ORDER, TOLERANCE,
 };
 
 /// Steps over which a change to an energy norm must pay off ([`two_step`]).
@@ -78,56 +78,6 @@ pub fn tube_of(run: &checked::Run, dim: usize) -> Tube {
 
 fn points(m: &[f64]) -> Vec<Interval> {
     m.iter().map(|&x| point(x)).collect()
-}
-
-/// Boxes covering the exact solution of ẏ = −c∇f(y) between two consecutive samples of `tube`
-/// (sampled every τ): for the sample interval [kτ, (k + 1)τ], `pieces` boxes cover the states on
-/// [kτ, kτ + τ/2], each a time piece of length τ/(2·pieces), by a-priori enclosures chained forward
-/// from the box of sample k, and as many cover [kτ + τ/2, (k + 1)τ] backward from the box of sample
-/// k + 1 (the time-reversed flow ẏ = +c∇f). Returns, per interval, the piece length's enclosure and
-/// the 2·pieces boxes; the pieces double (from 1 up to 64) until every a-priori enclosure verifies.
-/// `None` when a radius is +∞ or no enclosure verifies (what `ec.thm1` integrates λ₋ over).
-///
-/// Enclosure: rigorous (each box is a Picard–Lindelöf a-priori enclosure, see [`a_priori`]: the
-/// solution through any point of the starting box stays in it over the piece; chaining from the
-/// previous box covers the solution through the sample ball).
-pub fn flow_cover(
-    objective: &dyn BoxObjective,
-    tube: &Tube,
-    c: &Rat,
-    tau: &Rat,
-) -> Option<Vec<(Interval, Vec<Vec<Interval>>)>> {
-    let ci = rat_to_interval(c);
-    let mut out = Vec::with_capacity(tube.len().saturating_sub(1));
-    let mut pieces = 1usize;
-    for k in 0..tube.len().saturating_sub(1) {
-        let (r0, r1) = (tube.rad(k), tube.rad(k + 1));
-        if !r0.is_finite() || !r1.is_finite() {
-            return None;
-        }
-        let (start, end) = (ball_box(tube.mid(k), r0), ball_box(tube.mid(k + 1), r1));
-        loop {
-            let s = rat_to_interval(&(tau / Rat::from_integer((2 * pieces).into())));
-            let chain = |from: &[Interval], c: Interval| -> Option<Vec<Vec<Interval>>> {
-                let mut boxes: Vec<Vec<Interval>> = Vec::with_capacity(pieces);
-                for _ in 0..pieces {
-                    let y = a_priori(objective, boxes.last().map_or(from, |b| b.as_slice()), c, s)?;
-                    boxes.push(y);
-                }
-                Some(boxes)
-            };
-            if let (Some(mut fwd), Some(bwd)) = (chain(&start, ci), chain(&end, -ci)) {
-                fwd.extend(bwd);
-                out.push((s, fwd));
-                break;
-            }
-            if pieces >= 64 {
-                return None;
-            }
-            pieces *= 2;
-        }
-    }
-    Some(out)
 }
 
 /// An interval containing the local error of 000 Prop. 2 along the heavy-ball ODE,

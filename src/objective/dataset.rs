@@ -455,6 +455,18 @@ impl Smooth for Dataset {
             self.margins(&centre).iter().zip(&self.pre.row_norm).map(|(&z, &n)| z + point(n.sup()) * rr).collect();
         self.range_of_margins(&z)
     }
+
+    fn hessian_matrix(&self, w: &[Interval]) -> shadowcert_checker::interval::IMat {
+        self.checked.hessian_matrix(w)
+    }
+
+    fn third_norm_sup(&self, w: &[Interval]) -> f64 {
+        self.checked.third_norm_sup(w)
+    }
+
+    fn lambda_min_sup(&self, w: &[Interval]) -> f64 {
+        self.checked.lambda_min_sup(w)
+    }
 }
 
 /// The state of the Taylor-mode gradient of a [`Dataset`]: the entries yᵢx̃ᵢⱼ in midpoint–radius

@@ -67,6 +67,18 @@ impl Smooth for expression::Expression {
     fn hessian_range(&self, x: &[Interval]) -> (f64, f64) {
         self.programs().hessian_range(x)
     }
+
+    fn hessian_matrix(&self, x: &[Interval]) -> shadowcert_checker::interval::IMat {
+        self.programs().hessian_matrix(x)
+    }
+
+    fn third_norm_sup(&self, x: &[Interval]) -> f64 {
+        self.programs().third_norm_sup(x)
+    }
+
+    fn lambda_min_sup(&self, x: &[Interval]) -> f64 {
+        self.programs().lambda_min_sup(x)
+    }
 }
 
 impl BoxObjective for expression::Expression {

@@ -78,33 +78,26 @@
 //! Nothing here depends on the domain box (no declared constant is used).
 //!
 //! # Re-verification
-//! By re-running (`certify check` calls `thm1_sharing` through `theorems::evaluate`): sequential `f64`,
-//! inari and exact arithmetic only, deterministic.
+//! The statement lives in the checker (quadratics: `shadowcert_checker::theorems::trajectories`;
+//! expression and dataset objectives: `shadowcert_checker::theorems::smooth`, with the flow cover
+//! of `shadowcert_checker::nonlinear::flow_cover`); `certify check` verifies the tubes from their
+//! checkpoints and re-derives the record.
 //!
 //! Enclosure: rigorous. Tightness: for d = 1 and 0 ≤ hq ≤ 1 the recursion is an identity
 //! (E_k = e_k, tested against the closed form); in general B_K is the worst case over the directions
 //! of dₖ, so it exceeds the measured distance when the local error and the growth live in different
 //! eigendirections.
 
-use super::trajectories::{refute_by_distance, Distance, Shared};
-use crate::claim::{Claim, Rel, Status};
-use crate::dynamics::ivec::point;
-use crate::dynamics::nonlinear::flow_cover;
-use crate::dynamics::Tube;
-use crate::enclose::{rat_interval_to_interval, rat_to_interval};
-use crate::exact::{Rat, RatInterval};
-use crate::objective::BoxObjective;
-use crate::spec::{Method, Objective, Spec};
-use inari::Interval;
-use num_traits::One;
-use shadowcert_checker::elementary::Elementary;
-use shadowcert_checker::nonlinear::gd_contraction;
+use crate::claim::Claim;
+use crate::spec::{Method, Spec};
 
 /// Statement of `ec.thm1` when it stops before its bound is computed.
 const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \
      recursion eₖ₊₁ ≤ ρₖeₖ + τₖ (GD)";
 
-/// `ec.thm1` for `spec` (method gd; see the module documentation).
+/// `ec.thm1` for `spec` (see the module documentation): not applicable unless the method is gd;
+/// else the checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
+/// `shadowcert_checker::theorems::smooth` for the other objectives) on the engine's tubes.
 ///
 /// Records, always: `bound` = B_K (exact upper bound), `distance` ∋ maxₖ ‖xₖ − y(kh)‖₂,
 /// `local_error_max` ∋ maxₖ τₖ, `integral_lambda_minus` ∋ ∫₀ᵀ λ₋, `paper_shape`, `steps`, and
@@ -114,192 +107,31 @@ const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖x�
 ///
 /// Enclosure: rigorous.
 pub fn thm1(spec: &Spec) -> Claim {
-    if let Objective::Quadratic { .. } = spec.objective {
-        // Quadratics are decided by the checker's statement (`shadowcert_checker::theorems::trajectories`).
-        return super::claim_of(spec, "ec.thm1");
-    }
-    thm1_sharing(spec, &Shared::default())
-}
-
-/// [`thm1`] with the orbit, the flow and the local errors taken from (or put into) `shared`.
-pub(crate) fn thm1_sharing(spec: &Spec, shared: &Shared) -> Claim {
-    if !matches!(spec.algorithm.method, Method::Gd) {
-        return Claim::new("ec.thm1", HEADLINE).not_applicable(format!(
-            "method is {}, the claim compares the GD orbit with the gradient flow",
-            spec.algorithm.method.name()
-        ));
-    }
-    let target = match &spec.epsilon {
-        Some(_) => ", and B_K ≤ ε (the spec's epsilon)",
-        None => "",
-    };
-    let mut c = Claim::new(
-        "ec.thm1",
-        format!(
-            "Elkabetz–Cohen (002/003) Thm 1, rigorous form: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K for the exact GD orbit \
-             xₖ and the exact gradient flow y, y(0) = x₀, of the {} objective, with B_K from the discrete \
-             Grönwall recursion (EC3) Eₖ₊₁ = ρₖEₖ + τₖ, ρₖ ≥ sup ‖I − h∇²f‖₂ on the ball \
-             B(mₖ, rₖ + Eₖ) around the flow tube (it holds xₖ, y(kh) and the segment between them), \
-             τₖ ≥ ‖y((k+1)h) − Ψ(y(kh))‖₂ enclosed on the flow tube{target}",
-            spec.objective.describe()
-        ),
-    );
-    c.value("steps", Rat::from_integer(spec.steps.into()));
-    if let Some(e) = &spec.epsilon {
-        c.value("epsilon", e.clone());
-    }
-    let Some((flow, _)) = shared.flow(spec) else {
-        return c.not_applicable(format!(
-            "not implemented: the enclosed gradient flow for the objective {}",
-            spec.objective.describe()
-        ));
-    };
-    let (Some(tau), Some(dist)) = (shared.gd_local_errors(spec), shared.distance(spec)) else {
-        c.reason = Some(
-            "enclosure too wide: a tube radius or a local error is +∞ (the orbit or the flow overflows f64 over the \
-             horizon)"
-                .into(),
-        );
-        return c;
-    };
-    let h = &spec.algorithm.h;
-    let recursion = match spec.objective.as_box() {
-        None => None,
-        Some(objective) => {
-            nonlinear_factors(&mut c, objective, flow, h, spec.steps);
-            // ρₖ on the ball B(mₖ, rₖ + Eₖ), which holds y(kh) and xₖ (module documentation).
-            let hi = rat_to_interval(h);
-            let along =
-                gronwall(tau, |k, e| gd_contraction(objective, flow.mid(k), (point(flow.rad(k)) + point(e)).sup(), hi));
-            if let Some(r) = along.as_ref().and_then(|a| Rat::from_float(a.2)) {
-                c.value("rho_max", r);
-            }
-            along
-        }
-    };
-    let Some((bound, tau_max, _)) = recursion else {
-        c.reason =
-            Some("enclosure too wide: the Grönwall bound B_K overflows f64 (or a step factor ρₖ is unbounded)".into());
-        return c;
-    };
-    c.enclosed("local_error_max", tau_max);
-    c.value("bound", bound.clone());
-    c.enclosed("distance", dist.range.clone());
-    verdict(&mut c, spec, &bound, dist);
-    c
-}
-
-/// Records `integral_lambda_minus` and the paper's shape hT·exp(∫₀ᵀ λ₋), T = Kh.
-fn paper_quantities(c: &mut Claim, h: &Rat, steps: u64, integral: RatInterval) {
-    let t = Rat::from_integer(steps.into()) * h;
-    let shape = rat_to_interval(&(h * &t)) * rat_interval_to_interval(&integral).exp();
-    c.enclosed("integral_lambda_minus", integral);
-    if let (Some(lo), Some(hi)) = (Rat::from_float(shape.inf()), Rat::from_float(shape.sup())) {
-        c.enclosed("paper_shape", RatInterval::new(lo, hi));
+    match spec.algorithm.method {
+        Method::Gd => super::claim_of(spec, "ec.thm1"),
+        _ => not_gd(spec),
     }
 }
 
-/// The paper's quantities along the flow of a non-quadratic objective (module documentation,
-/// "Non-quadratic objectives"): ∫₀ᵀ λ₋(y(t)) dt enclosed on the a-priori boxes of
-/// `dynamics::nonlinear::flow_cover`, recorded with the paper's shape; nothing is recorded when the
-/// boxes do not verify.
-fn nonlinear_factors(c: &mut Claim, objective: &dyn BoxObjective, flow: &Tube, h: &Rat, steps: u64) {
-    let Some(cover) = flow_cover(objective, flow, &Rat::one(), h) else {
-        c.statement.push_str(
-            " (integral_lambda_minus not recorded: an a-priori enclosure of the flow between samples did not verify)",
-        );
-        return;
-    };
-    let (mut lo, mut hi) = (point(0.0), point(0.0));
-    for (s, boxes) in &cover {
-        for b in boxes {
-            // λ₋ = max(−λ_min, 0) on the box: above by the upper bound of −λ_min, below by the
-            // upper end of the λ_min enclosure.
-            let up = objective.neg_lambda_min_sup(b).max(0.0);
-            let down = objective.hessian_eigenvalues(b).first().map_or(0.0, |l| (-l.sup()).max(0.0));
-            hi += *s * point(up);
-            lo += *s * point(down.min(up));
-        }
-    }
-    match (Rat::from_float(lo.inf().max(0.0)), Rat::from_float(hi.sup())) {
-        (Some(lo), Some(hi)) => paper_quantities(c, h, steps, RatInterval::new(lo, hi)),
-        _ => c.statement.push_str(" (integral_lambda_minus not recorded: its enclosure overflows f64)"),
-    }
-}
-
-/// The verdict of `ec.thm1` from B_K, the measured distance and the spec's ε (module documentation,
-/// "Verdict").
-fn verdict(c: &mut Claim, spec: &Spec, bound: &Rat, dist: &Distance) {
-    if !c.check(
-        "consistency: the measured distance does not exceed the certified bound: distance lower end <= bound",
-        dist.range.lo.clone(),
-        Rel::Le,
-        bound.clone(),
-    ) {
-        c.status = Status::Refuted;
-        c.reason = Some(format!(
-            "rigorous disproof of the bound: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > B_K",
-            dist.argmax_lo
-        ));
-        return;
-    }
-    let Some(eps) = spec.epsilon.clone() else {
-        c.status = Status::Verified;
-        return;
-    };
-    if c.check("(EC3) B_K <= ε: bound <= epsilon", bound.clone(), Rel::Le, eps.clone()) {
-        c.status = Status::Verified;
-        return;
-    }
-    if refute_by_distance(c, &eps, dist) {
-        return;
-    }
-    c.reason = Some(
-        if c.check("measured: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps) {
-            "the certified bound is looser than ε: B_K > ε although the measured distance is ≤ ε (shadow.orbit)"
-        } else {
-            "enclosure too wide: ε lies inside the enclosure of the measured distance, below B_K"
-        }
-        .into(),
-    );
-}
-
-/// B_K = max₀≤ₖ≤K Eₖ of (EC3) with E₀ = 0, Eₖ₊₁ = ρₖEₖ + τ̄ₖ (τ̄ₖ the upper ends of `tau`, ρₖ =
-/// `rho(k, Eₖ)` an upper bound of the step factor, which may depend on Eₖ; asked only when
-/// Eₖ > 0), in `f64` rounded upward; with the enclosure of maxₖ τₖ and the largest ρₖ used.
-/// `None` when B_K or a used ρₖ is not finite.
-///
-/// Enclosure: rigorous (B_K is an upper bound of the exact recursion, hence of maxₖ eₖ).
-fn gronwall(tau: &[Interval], mut rho: impl FnMut(usize, f64) -> f64) -> Option<(Rat, RatInterval, f64)> {
-    let (mut e, mut b, mut lo, mut hi, mut rho_max) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
-    for (k, t) in tau.iter().enumerate() {
-        // A factor that multiplies Eₖ = 0 (k = 0) is not needed: neither computed nor recorded.
-        let grown = if e == 0.0 {
-            point(0.0)
-        } else {
-            let r = rho(k, e);
-            rho_max = rho_max.max(r);
-            point(r) * point(e)
-        };
-        e = (grown + point(t.sup())).sup();
-        if !e.is_finite() {
-            return None;
-        }
-        b = b.max(e);
-        lo = lo.max(t.inf());
-        hi = hi.max(t.sup());
-    }
-    let exact = |x: f64| Rat::from_float(x);
-    Some((exact(b)?, RatInterval::new(exact(lo)?, exact(hi)?), rho_max))
+/// `ec.thm1` for a method other than gd: not applicable.
+pub(crate) fn not_gd(spec: &Spec) -> Claim {
+    Claim::new("ec.thm1", HEADLINE).not_applicable(format!(
+        "method is {}, the claim compares the GD orbit with the gradient flow",
+        spec.algorithm.method.name()
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exact::parse_rat;
+    use crate::claim::Status;
+    use crate::dynamics::ivec::point;
+    use crate::enclose::rat_to_interval;
+    use crate::exact::{parse_rat, Rat};
     use crate::spec::parse_spec_value;
+    use inari::Interval;
     use num_bigint::BigInt;
-    use num_traits::{Signed, ToPrimitive, Zero};
+    use num_traits::{One, Signed, ToPrimitive, Zero};
     use serde_json::json;
 
     fn q(s: &str) -> Rat {
@@ -514,9 +346,11 @@ mod tests {
                 Interval::try_from((t, t)).unwrap()
             })
             .collect();
-        let r = rat_to_interval(&q("21/20")).sup();
-        let (paper, _, _) = gronwall(&tau, |_, _| r).unwrap();
-        assert!(paper < d.lo().clone(), "paper-factor recursion {paper} vs measured {}", d.to_text());
+        // Eₖ₊₁ = (21/20)Eₖ + τₖ, upward.
+        let r = rat_to_interval(&q("21/20"));
+        let paper = tau.iter().fold(0.0_f64, |e, t| (r * point(e) + *t).sup());
+        let paper = Rat::from_float(paper).unwrap();
+        assert!(&paper < d.lo(), "paper-factor recursion {paper} vs measured {}", d.to_text());
     }
 
     #[test]

@@ -81,24 +81,21 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &
     // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
     let shared = trajectories::Shared::default();
     if let (Method::Gd, Some(objective)) = (&spec.algorithm.method, spec.objective.as_smooth()) {
-        // The checker's statements on tubes it verifies from the evidence; the engine adds
-        // `ec.thm1` and `shadow.finite` on the same tubes.
+        // Every record is the checker's statement on tubes it verifies from the evidence
+        // (`shadowcert_checker::theorems::smooth`), with what `shadow.finite` reads besides.
         use shadowcert_checker::theorems::smooth::{gd, SmoothTubes};
         let tubes = SmoothTubes::build(usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1));
-        let mut out =
-            gd(inputs, objective, claims, &tubes).unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
-        let SmoothTubes::Build { out: written, runs, .. } = tubes else { unreachable!("built above") };
+        let shadow = (wanted("shadow.finite") && spec.steps <= MAX_TRAJECTORY_STEPS)
+            .then(|| tubes.flow(objective, inputs).ok())
+            .flatten()
+            .and_then(|flow| shadowing::smooth_evidence(spec, objective, &flow));
+        let out = gd(inputs, objective, claims, &tubes, shadow.as_ref())
+            .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
+        let SmoothTubes::Build { out: written, .. } = tubes else { unreachable!("built above") };
         evidence.tubes = written.into_inner();
-        shared.seed(spec, &runs.into_inner());
-        if spec.steps > MAX_TRAJECTORY_STEPS {
-            out.claims.extend(beyond(spec, &["ec.thm1", "shadow.finite"], inputs));
-            return out;
-        }
-        if wanted("ec.thm1") {
-            out.claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
-        }
-        if wanted("shadow.finite") {
-            out.claims.push(shadowing::finite_sharing(spec, &shared));
+        if let Some(s) = shadow {
+            evidence.reference_eigenvalues = Some(s.spectrum);
+            evidence.shadow_witness = s.witness;
         }
         return out;
     }
@@ -125,17 +122,14 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &
     // The measured local error of a verified ol.prop1 or ol.prop2, when it is reported (the flow
     // it reads may cost far more than the closed-form claim).
     let measures = |id: &str| wanted(id) && claims.iter().any(|c| c.id == id && c.status == Status::Verified);
-    if measures("ol.prop1") {
-        out.local_error_max = trajectories::prop1_local_error_sharing(spec, &shared);
-    }
     if measures("ol.prop2") {
         out.local_error_max = trajectories::prop2_local_error_sharing(spec, &shared);
     }
     if wanted("ec.thm1") {
-        out.claims.push(elkabetz_cohen::thm1_sharing(spec, &shared));
+        out.claims.push(elkabetz_cohen::not_gd(spec));
     }
     if wanted("shadow.finite") {
-        out.claims.push(shadowing::finite_sharing(spec, &shared));
+        out.claims.push(shadowing::not_gd(spec));
     }
     out
 }

@@ -114,23 +114,6 @@ impl Shared {
         self.orbit.get_or_init(|| spec_orbit(spec)).as_ref()
     }
 
-    /// Takes the `orbit` and `flow` of a gd spec from the checker's runs (`SmoothTubes`), when
-    /// they were run.
-    pub(crate) fn seed(
-        &self,
-        spec: &Spec,
-        runs: &std::collections::BTreeMap<String, shadowcert_checker::nonlinear::Run>,
-    ) {
-        let d = spec.x0.len();
-        if let Some(r) = runs.get("orbit") {
-            let _ = self.orbit.set(Some(crate::dynamics::nonlinear::tube_of(r, d)));
-        }
-        if let Some(r) = runs.get("flow") {
-            let _ =
-                self.flow.set(Some((crate::dynamics::nonlinear::tube_of(r, d), crate::dynamics::flow::GRADIENT_FLOW)));
-        }
-    }
-
     /// `dynamics::spec_flow(spec)` and the flow's name.
     pub(crate) fn flow(&self, spec: &Spec) -> Option<&(Tube, &'static str)> {
         self.flow.get_or_init(|| spec_flow(spec)).as_ref()
@@ -294,7 +277,7 @@ pub(crate) fn prop2_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<
 /// Enclosure: rigorous.
 fn gd_local_error_steps(spec: &Spec, flow: &Tube) -> Option<Vec<Interval>> {
     let h = &spec.algorithm.h;
-    let objective = spec.objective.as_box()?;
+    let objective = spec.objective.as_smooth()?;
     (0..flow.len().saturating_sub(1))
         .map(|k| {
             shadowcert_checker::nonlinear::gd_local_error(

@@ -2,22 +2,29 @@
 //! checker decides from stored tubes ([`crate::nonlinear`]: the mean-value GD orbit and the Taylor
 //! gradient flow, checkpoint by checkpoint): rule 4 on the verified closed-form claims about those
 //! trajectories (`ol.prop1` the flow; `ol.thm2`, `ol.thm3` the orbit and the flow, between samples
-//! too), the measured local error of `ol.prop1`, `shadow.orbit`, and `ks.thm2` (not applicable to
-//! gd). The statements are those of the quadratic case ([`super::trajectories`]); only the tubes
-//! differ. `ec.thm1` and `shadow.finite` of these objectives are still re-run by the engine.
+//! too), the measured local error of `ol.prop1`, `shadow.orbit`, `ec.thm1` (with a step factor
+//! per step, enclosed along the flow) and `ks.thm2` (not applicable to gd). The statements are those
+//! of the quadratic case ([`super::trajectories`]) where they apply; only the tubes differ. And
+//! `shadow.finite`, with the reference Hessian's eigenvalue brackets and the witness x̃₀ as evidence.
 
+use super::constants::Spectrum;
 use super::trajectories::{
-    flow_what, gate_claim, ks_thm2_not_scheme7, not_established, shadow_orbit, sup_distance, Path, MAX_STEPS,
+    ec_verdict, flow_what, gate_claim, k_bound, ks_thm2_not_scheme7, max_enclosure, not_established, shadow_orbit,
+    shadow_verdict, split, sup_distance, Path, Sup, BITS, MAX_STEPS,
 };
 use super::{gated, headline, Measured, GATED};
-use crate::claim::{Claim, Status};
-use crate::exact::{Rat, RatInterval};
-use crate::inputs::{steps_usize, Inputs, Method};
-use crate::interval::exact;
-use crate::nonlinear::{gd_local_error, gd_orbit, gradient_flow, Run, Smooth, Substeps};
+use crate::claim::{Claim, Rel, Status};
+use crate::elementary::Elementary;
+use crate::exact::fmt_rat;
+use crate::exact::{rat, round_up_dyadic, Rat, RatInterval, RatMatrix};
+use crate::inputs::{steps_usize, Inputs, Method, ObjectiveInputs};
+use crate::interval::{exact, point, rat_interval_to_interval, rat_to_interval, IMat};
+use crate::nonlinear::{
+    ball_box, flow_cover, gd_contraction, gd_local_error, gd_orbit, gradient_flow, spectrum_hull, Run, Smooth, Substeps,
+};
 use crate::tube::{Checkpoint, TubeEvidence};
 use inari::Interval;
-use num_traits::One;
+use num_traits::{One, Zero};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -100,6 +107,12 @@ impl SmoothTubes<'_> {
         self.get("orbit", false, |cps, _| gd_orbit(o, x0, h, n, cps, self.stride()))
     }
 
+    /// The exact GD orbit from the witness x̃₀ of `shadow.finite` (tube `witness`).
+    pub fn witness(&self, o: &dyn Smooth, inputs: &Inputs, x: &[Rat]) -> Result<Run, String> {
+        let (h, n) = (&inputs.algorithm.h, steps_usize(inputs.steps));
+        self.get("witness", false, |cps, _| gd_orbit(o, x, h, n, cps, self.stride()))
+    }
+
     /// The exact gradient flow sampled at t = kh (tube `flow`).
     pub fn flow(&self, o: &dyn Smooth, inputs: &Inputs) -> Result<Run, String> {
         let (x0, h, n) = (&inputs.x0, &inputs.algorithm.h, steps_usize(inputs.steps));
@@ -114,21 +127,16 @@ fn segments(run: &Run) -> Vec<Vec<Interval>> {
     run.segments.iter().map(|s| s.clone().unwrap_or_else(|| vec![Interval::ENTIRE; d])).collect()
 }
 
-/// [maxₖ max(0, lo τₖ), maxₖ hi τₖ] ∋ maxₖ τₖ, exactly; `None` when one τₖ is not enclosed ([0, 0]
-/// for none).
-fn max_enclosure(taus: impl Iterator<Item = Option<Interval>>) -> Option<RatInterval> {
-    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
-    for t in taus {
-        let t = t?;
-        (lo, hi) = (lo.max(t.inf().max(0.0)), hi.max(t.sup()));
-    }
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
-}
-
 /// The records of a gd spec on the non-quadratic objective `o` that it asks for (module
 /// documentation), given the closed-form `prior` claims. `Err` only when the evidence does not
 /// verify. Engine and checker both decide these records here.
-pub fn gd(inputs: &Inputs, o: &dyn Smooth, prior: &[Claim], tubes: &SmoothTubes) -> Result<Measured, String> {
+pub fn gd(
+    inputs: &Inputs,
+    o: &dyn Smooth,
+    prior: &[Claim],
+    tubes: &SmoothTubes,
+    shadow: Option<&ShadowEvidence>,
+) -> Result<Measured, String> {
     let mut out = Measured::default();
     if !matches!(inputs.algorithm.method, Method::Gd) {
         return Ok(out);
@@ -143,9 +151,9 @@ pub fn gd(inputs: &Inputs, o: &dyn Smooth, prior: &[Claim], tubes: &SmoothTubes)
     if inputs.steps > MAX_STEPS {
         let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
         out.gated = to_gate.iter().map(|c| not_established(c, &beyond)).collect();
-        if inputs.wants("shadow.orbit") {
-            let mut c = Claim::new("shadow.orbit", headline("shadow.orbit"));
-            c.reason = Some(beyond);
+        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)) {
+            let mut c = Claim::new(id, headline(id));
+            c.reason = Some(beyond.clone());
             out.claims.push(c);
         }
         return Ok(out);
@@ -171,12 +179,344 @@ pub fn gd(inputs: &Inputs, o: &dyn Smooth, prior: &[Claim], tubes: &SmoothTubes)
         let sup = sup_distance(&orbit.balls, &flow.balls);
         out.claims.push(shadow_orbit(inputs, &prior, Some(&orbit.balls), Some(&flow.balls), sup.as_ref()));
     }
-    if inputs.wants("ol.prop1") && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified) {
+    let prop1 = inputs.wants("ol.prop1") && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified);
+    if prop1 || inputs.wants("ec.thm1") || inputs.wants("shadow.finite") {
         let flow = tubes.flow(o, inputs).map_err(named)?;
         let h = &inputs.algorithm.h;
         let ball = |k: usize| (flow.balls[k].centre.as_slice(), flow.balls[k].radius);
-        out.local_error_max =
-            max_enclosure((0..flow.balls.len().saturating_sub(1)).map(|k| gd_local_error(o, ball(k), ball(k + 1), h)));
+        // τₖ ∋ ‖y((k+1)h) − Ψ(y(kh))‖₂ along the flow.
+        let tau: Option<Vec<Interval>> =
+            (0..flow.balls.len().saturating_sub(1)).map(|k| gd_local_error(o, ball(k), ball(k + 1), h)).collect();
+        if prop1 {
+            let ends: Option<Vec<(f64, f64)>> = tau.as_ref().map(|t| t.iter().map(|x| (x.inf(), x.sup())).collect());
+            out.local_error_max = ends.as_deref().and_then(max_enclosure);
+        }
+        if inputs.wants("ec.thm1") || inputs.wants("shadow.finite") {
+            let orbit = tubes.orbit(o, inputs).map_err(named)?;
+            let sup = sup_distance(&orbit.balls, &flow.balls);
+            if inputs.wants("ec.thm1") {
+                out.claims.push(ec_thm1(inputs, o, &flow, tau.as_deref(), sup.as_ref()));
+            }
+            if inputs.wants("shadow.finite") {
+                let c = shadow_finite(inputs, o, &flow, tau.as_deref(), sup.as_ref(), tubes, shadow);
+                out.claims.push(c.map_err(|e| format!("shadow.finite: {e}"))?);
+            }
+        }
     }
     Ok(out)
+}
+
+/// What `shadow.finite` reads beyond the tubes: brackets of the eigenvalues of the reference
+/// Hessian H₀ ([`reference_hessian`]) that its split needs (verified here by inertia counts), and
+/// the start x̃₀ of the shadowing orbit (the engine's witness; its orbit is enclosed here).
+pub struct ShadowEvidence {
+    /// Brackets of λₖ(H₀) (`trajectories::split_indices` says which).
+    pub spectrum: Spectrum,
+    /// x̃₀, when the engine found one.
+    pub witness: Option<Vec<Rat>>,
+}
+
+/// `shadow.finite`'s reference Hessian H₀: the midpoint of the hull of the interval Hessians on the
+/// boxes of the flow's balls, symmetrized, in `f64` (exact rationals); with those interval Hessians.
+/// `None` when an entry is unbounded.
+pub fn reference_hessian(o: &dyn Smooth, balls: &[crate::tube::Ball]) -> Option<(RatMatrix, Vec<IMat>)> {
+    let hessians: Vec<IMat> = balls.iter().map(|b| o.hessian_matrix(&ball_box(&b.centre, b.radius))).collect();
+    if hessians.iter().any(|m| m.a.iter().any(|x| !x.is_common_interval())) {
+        return None;
+    }
+    let d = o.dim();
+    let hull = |i: usize, j: usize| hessians.iter().map(|m| m.at(i, j)).fold(Interval::EMPTY, |a, x| a.convex_hull(x));
+    let mid: Vec<Vec<f64>> =
+        (0..d).map(|i| (0..d).map(|j| 0.5 * (hull(i, j).mid() + hull(j, i).mid())).collect()).collect();
+    let h0 =
+        mid.iter().map(|r| r.iter().map(|&x| exact(x)).collect::<Option<Vec<Rat>>>()).collect::<Option<RatMatrix>>()?;
+    Some((h0, hessians))
+}
+
+/// `shadow.finite` (000 Thm 3, saddle case; proofs/SHADOWING.md, "Non-quadratic objectives") on the
+/// flow tube: the defects τₖ give δ; with H₀ = [`reference_hessian`], A₀ = I − hH₀ splits exactly (the
+/// brackets of `shadow`, verified by inertia counts) into K₀ ≥ ‖𝓛₀⁺‖; η ≥ h·maxₖ ‖∇²f(Yₖ) − H₀‖₂ (the
+/// smaller of the largest row sum of the magnitudes and the spectral bound of the interval matrix);
+/// K = K₀/(1 − ηK₀) when ηK₀ < 1; M = h·sup ‖D³f‖ on the sample boxes widened by 2Kδ; (N) 2MK²δ ≤ 1
+/// gives ε = 2Kδ. The witness orbit from x̃₀ is enclosed and measured against the flow.
+/// `Err` when the evidence does not verify.
+///
+/// Enclosure: rigorous.
+fn shadow_finite(
+    inputs: &Inputs,
+    o: &dyn Smooth,
+    flow: &Run,
+    tau: Option<&[Interval]>,
+    plain: Option<&Sup>,
+    tubes: &SmoothTubes,
+    shadow: Option<&ShadowEvidence>,
+) -> Result<Claim, String> {
+    let mut c = Claim::new(
+        "shadow.finite",
+        format!(
+            "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md, Theorem with (K) and the \
+             non-quadratic bounds): the flow samples y(kh), 0 ≤ k ≤ N, of ẏ = −∇f, y(0) = x₀, are a δ-pseudo-orbit \
+             of GD; with K ≥ K₀/(1 − ηK₀) ≥ ‖𝓛⁺‖ (K₀ from the stable/unstable split of I − hH₀, η ≥ h·maxₖ \
+             ‖∇²f(yₖ) − H₀‖₂) and M ≥ h·sup ‖D³f‖ on the ε-tube, 2MK²δ ≤ 1 gives an exact GD orbit from a \
+             perturbed x̃₀ within ε = 2Kδ of them{}",
+            if inputs.epsilon.is_some() { " ≤ the spec's epsilon (or the enclosed witness orbit is)" } else { "" }
+        ),
+    );
+    let (h, n) = (&inputs.algorithm.h, Rat::from_integer(inputs.steps.into()));
+    let hi = rat_to_interval(h);
+    c.value("steps", n.clone());
+    let Some(tau) = tau else {
+        c.reason = Some("enclosure too wide: a local error along the flow is unbounded".into());
+        return Ok(c);
+    };
+    let Some(delta) = exact(tau.iter().map(|t| t.sup()).fold(0.0, f64::max)) else {
+        c.reason = Some("enclosure too wide: the defect bound δ overflows f64".into());
+        return Ok(c);
+    };
+    c.value("delta", delta.clone());
+    let Some((h0, hessians)) = reference_hessian(o, &flow.balls) else {
+        c.reason = Some("enclosure too wide: the Hessian along the flow is unbounded".into());
+        return Ok(c);
+    };
+    // ‖E‖₂ of the symmetric E = ∇²f − H₀ over each sample's box.
+    let h0i = IMat::from_rat(&h0);
+    let deviation = hessians
+        .iter()
+        .map(|m| {
+            let e = m.combine(point(1.0), &h0i, point(-1.0));
+            let d = e.rows;
+            let rows =
+                (0..d).map(|i| (0..d).fold(point(0.0), |s, j| s + point(e.at(i, j).mag())).sup()).fold(0.0, f64::max);
+            let (lo, hi) = spectrum_hull(&e);
+            rows.min(hi.max(-lo))
+        })
+        .fold(0.0_f64, f64::max);
+    let Some(eta) = exact((hi * point(deviation)).sup()).filter(|_| deviation.is_finite()) else {
+        c.reason = Some("enclosure too wide: the Hessian deviation along the flow overflows f64".into());
+        return Ok(c);
+    };
+    c.value("eta", eta.clone());
+    let Some(shadow) = shadow else {
+        return Err("evidence/reference_eigenvalues: missing".into());
+    };
+    shadow.spectrum.verify(&h0, &BTreeMap::new()).map_err(|e| format!("evidence/reference_eigenvalues: {e}"))?;
+    let (unstable, theta_s, theta_u) = split(&h0, h, &shadow.spectrum)
+        .map_err(|e| e.replace("evidence/eigenvalues", "evidence/reference_eigenvalues"))?;
+    c.value("unstable_dims", Rat::from_integer(unstable.into()));
+    if let Some(t) = &theta_s {
+        c.value("theta_s", t.clone());
+    }
+    if let Some(t) = &theta_u {
+        c.value("theta_u", t.clone());
+    }
+    let (k0, capped) = k_bound(theta_s.as_ref(), theta_u.as_ref(), &n);
+    c.value("K0", k0.clone());
+    let one = Rat::one();
+    if !c.check("Neumann: η·K₀ < 1", &eta * &k0, Rel::Lt, one.clone()) {
+        c.reason = Some(
+            "the Hessian varies along the flow more than the split of H₀ tolerates (η·K₀ ≥ 1): K is not bounded by \
+             this perturbation argument (shorter horizon, smaller h, or a flow that stays near one saddle)"
+                .into(),
+        );
+        return Ok(c);
+    }
+    let k = round_up_dyadic(&(&k0 / (&one - &eta * &k0)), BITS);
+    c.value("K", k.clone());
+    // M = h·sup ‖D³f‖ on the boxes of the samples widened by 2Kδ.
+    let widen = rat_to_interval(&round_up_dyadic(&(rat(2) * &k * &delta), BITS)).sup();
+    let widen = Interval::try_from((-widen, widen)).unwrap_or(Interval::ENTIRE);
+    let third = flow
+        .balls
+        .iter()
+        .map(|b| o.third_norm_sup(&ball_box(&b.centre, b.radius).iter().map(|&x| x + widen).collect::<Vec<_>>()))
+        .fold(0.0_f64, f64::max);
+    let Some(m) = exact((hi * point(third)).sup()).filter(|_| third.is_finite()) else {
+        c.reason = Some("enclosure too wide: the third derivative on the ε-tube is unbounded".into());
+        return Ok(c);
+    };
+    c.value("M", m.clone());
+    let nk = rat(2) * &m * &k * &k * &delta;
+    if !c.check("(N) Newton–Kantorovich: 2·M·K²·δ <= 1", nk, Rel::Le, one) {
+        c.reason = Some("(N) fails: 2MK²δ > 1 (the defects are too large for the curvature of the tube)".into());
+        return Ok(c);
+    }
+    let eps = radius(&k, &delta, &m).expect("(N) holds");
+    c.value("epsilon", eps.clone());
+    if let Some(p) = plain {
+        c.enclosed("plain_distance", p.range.clone());
+    }
+    let mut witness_sup = None;
+    if let Some(x) = shadow.witness.as_deref().filter(|x| x.len() == inputs.dim()) {
+        let width = x.len().max(1).to_string().len();
+        for (i, v) in x.iter().enumerate() {
+            c.witness(&format!("x0_shadow_{:0width$}", i + 1), v.clone());
+        }
+        witness_sup = sup_distance(&tubes.witness(o, inputs, x)?.balls, &flow.balls);
+        if let Some(w) = &witness_sup {
+            c.enclosed("witness_distance", w.range.clone());
+        }
+    }
+    shadow_verdict(&mut c, inputs, &eps, witness_sup.as_ref(), capped);
+    Ok(c)
+}
+
+/// The objective as `ec.thm1`'s statement names it.
+fn describe(inputs: &Inputs) -> String {
+    match &inputs.objective {
+        ObjectiveInputs::Expression { vars, f } => format!("expression f({}) = {f}", vars.join(", ")),
+        ObjectiveInputs::Dataset { data, loss, l2, bias, scale, .. } => format!(
+            "dataset {data}, {loss} loss, l2 = {}{}{}",
+            fmt_rat(l2),
+            if *bias { ", bias" } else { "" },
+            if *scale == Rat::one() { String::new() } else { format!(", features × {}", fmt_rat(scale)) }
+        ),
+        ObjectiveInputs::Quadratic { .. } => "quadratic f = ½xᵀQx − bᵀx".into(),
+    }
+}
+
+/// `ec.thm1` of 002/003 made rigorous on a non-quadratic objective: the discrete Grönwall recursion
+/// E₀ = 0, Eₖ₊₁ = ρₖEₖ + τₖ with τₖ ≥ ‖y((k+1)h) − Ψ(y(kh))‖₂ on the flow tube and
+/// ρₖ ≥ sup ‖I − h∇²f‖₂ on the ball B(mₖ, rₖ + Eₖ) around the flow's ball k: by induction eₖ ≤ Eₖ,
+/// so that ball holds xₖ, y(kh) and the segment between them, whose averaged Jacobian is the step's
+/// (the mean-value theorem). B_K = maxₖ Eₖ bounds maxₖ ‖xₖ − y(kh)‖₂. Also recorded: ∫₀ᵀλ₋ on the
+/// a-priori boxes of [`flow_cover`] and the paper's shape hT·e^{∫λ₋} (not a bound), `rho_max`.
+///
+/// Enclosure: rigorous (B_K in `f64` rounded upward).
+fn ec_thm1(inputs: &Inputs, o: &dyn Smooth, flow: &Run, tau: Option<&[Interval]>, sup: Option<&Sup>) -> Claim {
+    let target = if inputs.epsilon.is_some() { ", and B_K ≤ ε (the spec's epsilon)" } else { "" };
+    let mut c = Claim::new(
+        "ec.thm1",
+        format!(
+            "Elkabetz–Cohen (002/003) Thm 1, rigorous form: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K for the exact GD orbit \
+             xₖ and the exact gradient flow y, y(0) = x₀, of the {} objective, with B_K from the discrete \
+             Grönwall recursion (EC3) Eₖ₊₁ = ρₖEₖ + τₖ, ρₖ ≥ sup ‖I − h∇²f‖₂ on the ball \
+             B(mₖ, rₖ + Eₖ) around the flow tube (it holds xₖ, y(kh) and the segment between them), \
+             τₖ ≥ ‖y((k+1)h) − Ψ(y(kh))‖₂ enclosed on the flow tube{target}",
+            describe(inputs)
+        ),
+    );
+    c.value("steps", Rat::from_integer(inputs.steps.into()));
+    if let Some(e) = &inputs.epsilon {
+        c.value("epsilon", e.clone());
+    }
+    let (Some(tau), Some(sup)) = (tau, sup) else {
+        c.reason = Some(
+            "enclosure too wide: a tube radius or a local error is +∞ (the orbit or the flow overflows f64 over the \
+             horizon)"
+                .into(),
+        );
+        return c;
+    };
+    let h = &inputs.algorithm.h;
+    integral_lambda_minus(&mut c, o, &flow.balls, h, inputs.steps);
+    let hi = rat_to_interval(h);
+    let ball = |k: usize| &flow.balls[k];
+    let along = gronwall(tau, |k, e| {
+        let r = (point(ball(k).radius) + point(e)).sup();
+        gd_contraction(o, &ball(k).centre, r, hi)
+    });
+    if let Some(r) = along.as_ref().and_then(|a| exact(a.2)) {
+        c.value("rho_max", r);
+    }
+    let Some((bound, tau_max, _)) = along else {
+        c.reason =
+            Some("enclosure too wide: the Grönwall bound B_K overflows f64 (or a step factor ρₖ is unbounded)".into());
+        return c;
+    };
+    c.enclosed("local_error_max", tau_max);
+    ec_verdict(&mut c, inputs, &bound, sup);
+    c
+}
+
+/// ∫₀ᵀ λ₋(y(t)) dt, λ₋ = max(−λ_min(∇²f), 0), on the boxes of [`flow_cover`]: above by
+/// Σ (piece)·max(sup(−λ_min), 0), below by Σ (piece)·max(−sup λ_min, 0); recorded with the paper's
+/// shape hT·exp(∫λ₋), T = Kh (nothing recorded, and the statement says so, when the boxes do not
+/// verify or the sum overflows).
+fn integral_lambda_minus(c: &mut Claim, o: &dyn Smooth, balls: &[crate::tube::Ball], h: &Rat, steps: u64) {
+    let Some(cover) = flow_cover(o, balls, &Rat::one(), h) else {
+        c.statement.push_str(
+            " (integral_lambda_minus not recorded: an a-priori enclosure of the flow between samples did not verify)",
+        );
+        return;
+    };
+    let (mut lo, mut hi) = (point(0.0), point(0.0));
+    for (s, boxes) in &cover {
+        for b in boxes {
+            let up = o.neg_lambda_min_sup(b);
+            if !up.is_finite() {
+                hi = Interval::ENTIRE;
+                continue;
+            }
+            let up = up.max(0.0);
+            hi += *s * point(up);
+            lo += *s * point((-o.lambda_min_sup(b)).max(0.0).min(up));
+        }
+    }
+    let (Some(l), Some(u)) = (exact(lo.inf().max(0.0)), exact(hi.sup())) else {
+        c.statement.push_str(" (integral_lambda_minus not recorded: its enclosure overflows f64)");
+        return;
+    };
+    let integral = RatInterval::new(l, u);
+    let t = Rat::from_integer(steps.into()) * h;
+    let shape = rat_to_interval(&(h * &t)) * rat_interval_to_interval(&integral).exp();
+    c.enclosed("integral_lambda_minus", integral);
+    if let (Some(lo), Some(hi)) = (exact(shape.inf()), exact(shape.sup())) {
+        c.enclosed("paper_shape", RatInterval::new(lo, hi));
+    }
+}
+
+/// B_K = max₀≤ₖ≤K Eₖ with E₀ = 0, Eₖ₊₁ = ρₖEₖ + τ̄ₖ (τ̄ₖ the upper ends of `tau`, ρₖ = `rho(k, Eₖ)`
+/// an upper bound of the step factor, asked only when Eₖ > 0), in `f64` rounded upward; with the
+/// enclosure of maxₖ τₖ and the largest ρₖ used. `None` when B_K or a ρₖ is not finite.
+///
+/// Enclosure: rigorous (an upper bound of the exact recursion).
+fn gronwall(tau: &[Interval], mut rho: impl FnMut(usize, f64) -> f64) -> Option<(Rat, RatInterval, f64)> {
+    let (mut e, mut b, mut lo, mut hi, mut rho_max) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
+    for (k, t) in tau.iter().enumerate() {
+        let grown = if e == 0.0 {
+            point(0.0)
+        } else {
+            let r = rho(k, e);
+            if !r.is_finite() {
+                return None;
+            }
+            rho_max = rho_max.max(r);
+            point(r) * point(e)
+        };
+        e = (grown + point(t.sup())).sup();
+        if !e.is_finite() {
+            return None;
+        }
+        (b, lo, hi) = (b.max(e), lo.max(t.inf()), hi.max(t.sup()));
+    }
+    Some((exact(b)?, RatInterval::new(exact(lo)?, exact(hi)?), rho_max))
+}
+
+/// The certified radius of the Theorem of proofs/SHADOWING.md: Kδ when M = 0, 2Kδ when
+/// 2MK²δ ≤ 1 (N), `None` when (N) fails; rounded up to [`BITS`] significant bits.
+///
+/// Enclosure: exact (an upper bound of the theorem's ε).
+fn radius(k: &Rat, delta: &Rat, m: &Rat) -> Option<Rat> {
+    if m.is_zero() {
+        return Some(round_up_dyadic(&(k * delta), BITS));
+    }
+    (rat(2) * m * k * k * delta <= Rat::one()).then(|| round_up_dyadic(&(rat(2) * k * delta), BITS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::parse_rat;
+
+    fn q(s: &str) -> Rat {
+        parse_rat(s).unwrap()
+    }
+
+    /// M = 0: ε = Kδ. M > 0: ε = 2Kδ when 2MK²δ ≤ 1 (here 2·(1024/200)·100/1024 = 1), none beyond.
+    #[test]
+    fn radius_follows_the_newton_kantorovich_condition() {
+        assert_eq!(radius(&q("10"), &q("1/1024"), &q("0")), Some(q("10/1024")));
+        assert_eq!(radius(&q("10"), &q("1/1024"), &q("1024/200")), Some(q("20/1024")));
+        assert_eq!(radius(&q("10"), &q("1/1024"), &q("1025/200")), None);
+    }
 }

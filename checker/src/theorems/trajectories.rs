@@ -306,7 +306,8 @@ fn distance(x: &Ball, y: &Ball) -> (f64, f64) {
 /// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, the k where its lower end is attained, and
 /// the largest radius.
 pub struct Sup {
-    range: RatInterval,
+    /// The enclosure of maxₖ ‖xₖ − yₖ‖₂.
+    pub range: RatInterval,
     argmax_lo: usize,
     max_radius: Rat,
 }
@@ -836,7 +837,7 @@ pub fn gate_claim(
 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
 /// [lo, hi] ∋ maxₖ τₖ from enclosures [loₖ, hiₖ] ∋ τₖ; `None` when one is not finite.
-fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
+pub(super) fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
     if t.is_empty() {
         return None;
     }
@@ -1022,6 +1023,14 @@ fn ec_thm1(
         return Ok(c);
     };
     c.enclosed("local_error_max", tau_max);
+    ec_verdict(&mut c, inputs, &bound, s);
+    Ok(c)
+}
+
+/// `ec.thm1`'s records `bound` and `distance` and its verdict: refuted when the measured distance
+/// exceeds B_K (a disproof of the bound); verified when B_K ≤ ε or no ε is set; else refuted only
+/// when ε is below the measured distance, inconclusive otherwise.
+pub fn ec_verdict(c: &mut Claim, inputs: &Inputs, bound: &Rat, s: &Sup) {
     c.value("bound", bound.clone());
     c.enclosed("distance", s.range.clone());
     if !c.check(
@@ -1035,15 +1044,15 @@ fn ec_thm1(
             "rigorous disproof of the bound: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > B_K",
             s.argmax_lo
         ));
-        return Ok(c);
+        return;
     }
     let Some(eps) = inputs.epsilon.clone() else {
         c.status = Status::Verified;
-        return Ok(c);
+        return;
     };
-    if c.check("(EC3) B_K <= ε: bound <= epsilon", bound, Rel::Le, eps.clone()) {
+    if c.check("(EC3) B_K <= ε: bound <= epsilon", bound.clone(), Rel::Le, eps.clone()) {
         c.status = Status::Verified;
-    } else if !refute_by_distance(&mut c, &eps, s) {
+    } else if !refute_by_distance(c, &eps, s) {
         c.reason = Some(
             if c.check("measured: distance upper end <= epsilon", s.range.hi.clone(), Rel::Le, eps) {
                 "the certified bound is looser than ε: B_K > ε although the measured distance is ≤ ε (shadow.orbit)"
@@ -1053,16 +1062,15 @@ fn ec_thm1(
             .into(),
         );
     }
-    Ok(c)
 }
 
 /// Significant bits kept when K and ε are rounded up.
-const BITS: u32 = 64;
+pub(super) const BITS: u32 = 64;
 
 /// The split of A = I − hQ (proofs/SHADOWING.md): unstable λ < 0 or λ > 2/h, θ_s ≥ max |1 − hλ| over
 /// the stable group, θ_u ≤ min over the unstable one, from brackets of the groups' extreme members.
 /// Returns (unstable count, θ_s, θ_u).
-fn split(q: &RatMatrix, h: &Rat, spectrum: &Spectrum) -> Result<(usize, Option<Rat>, Option<Rat>), String> {
+pub(super) fn split(q: &RatMatrix, h: &Rat, spectrum: &Spectrum) -> Result<(usize, Option<Rat>, Option<Rat>), String> {
     let d = q.len();
     let (one, two_h) = (Rat::one(), rat(2) / h);
     let below = count_below(q, &Rat::zero());
@@ -1137,12 +1145,7 @@ fn shadow_finite(
     if let Some(t) = &theta_u {
         c.value("theta_u", t.clone());
     }
-    // K ≥ √(S_s² + S_u²), S = min(N, 1/gap) (proofs/SHADOWING.md (K)).
-    let one = Rat::one();
-    let capped = |gap: Rat| if gap.is_zero() || &one / &gap > n { (n.clone(), true) } else { (&one / gap, false) };
-    let (s_s, cap_s) = theta_s.as_ref().map_or((Rat::zero(), false), |t| capped(&one - t));
-    let (s_u, cap_u) = theta_u.as_ref().map_or((Rat::zero(), false), |t| capped(t - &one));
-    let k = round_up_dyadic(&sqrt_enclosure(&(&s_s * &s_s + &s_u * &s_u)).hi, BITS);
+    let (k, capped) = k_bound(theta_s.as_ref(), theta_u.as_ref(), &n);
     c.value("K", k.clone());
     c.value("M", Rat::zero());
     let (Some(tau), Some(flow)) = (tau, flow) else {
@@ -1178,11 +1181,30 @@ fn shadow_finite(
             c.enclosed("witness_distance", w.range.clone());
         }
     }
+    shadow_verdict(&mut c, inputs, &eps, witness_sup.as_ref(), capped);
+    Ok(c)
+}
+
+/// K ≥ √(S_s² + S_u²) with S = min(N, 1/gap), gap = 1 − θ_s and θ_u − 1 (proofs/SHADOWING.md (K)),
+/// rounded up; and whether the horizon N capped a group.
+pub(super) fn k_bound(theta_s: Option<&Rat>, theta_u: Option<&Rat>, n: &Rat) -> (Rat, bool) {
+    let one = Rat::one();
+    let capped = |gap: Rat| if gap.is_zero() || &one / &gap > *n { (n.clone(), true) } else { (&one / gap, false) };
+    let (s_s, cap_s) = theta_s.map_or((Rat::zero(), false), |t| capped(&one - t));
+    let (s_u, cap_u) = theta_u.map_or((Rat::zero(), false), |t| capped(t - &one));
+    (round_up_dyadic(&sqrt_enclosure(&(&s_s * &s_s + &s_u * &s_u)).hi, BITS), cap_s || cap_u)
+}
+
+/// `shadow.finite`'s verdict from the certified radius `eps`, the enclosed distance of the witness
+/// orbit from x̃₀, and whether K was limited by the horizon: verified by the theorem (ε within the
+/// spec's ε, or no ε set) or by the witness orbit (within the spec's ε); otherwise inconclusive.
+/// Never refuted: a larger radius does not disprove that some orbit shadows.
+pub(super) fn shadow_verdict(c: &mut Claim, inputs: &Inputs, eps: &Rat, witness_sup: Option<&Sup>, capped: bool) {
     let target = inputs.epsilon.clone().unwrap_or_else(|| eps.clone());
     if let Some(e) = &inputs.epsilon {
         c.value("epsilon_spec", e.clone());
     }
-    let witness_ok = witness_sup.as_ref().is_some_and(|w| {
+    let witness_ok = witness_sup.is_some_and(|w| {
         c.check(
             "witness: the orbit from x̃₀ stays within ε: witness_distance upper end <= ε",
             w.range.hi.clone(),
@@ -1191,8 +1213,8 @@ fn shadow_finite(
         )
     });
     let theorem_ok = inputs.epsilon.is_none()
-        || c.check("certified radius within the spec's ε: epsilon <= epsilon_spec", eps, Rel::Le, target);
-    let limited = if cap_s || cap_u {
+        || c.check("certified radius within the spec's ε: epsilon <= epsilon_spec", eps.clone(), Rel::Le, target);
+    let limited = if capped {
         "; K is limited by the horizon N (an eigenvalue with |1 − hλ| = 1 or within 1/N of it: the GD map is not uniformly hyperbolic)"
     } else {
         ""
@@ -1213,7 +1235,6 @@ fn shadow_finite(
             c.reason = Some(format!("the certified shadowing radius ε = Kδ exceeds the spec's ε{limited}"))
         }
     }
-    Ok(c)
 }
 
 /// Δ = log₂(E(h)/E(h/2)) ∈ [log₂(a₁/b₂), log₂(b₁/a₂)] for E(h) ∈ [a₁, b₁], E(h/2) ∈ [a₂, b₂], a's > 0.
@@ -1228,9 +1249,6 @@ fn rate(e_h: &RatInterval, e_h2: &RatInterval) -> Option<RatInterval> {
     ))
 }
 
-/// `ks.thm2` (004 Thm 2, Section 2.3) on a quadratic: the enclosed rate Δ of scheme (7) to the
-/// rescaled flow (8) decides (≥ 3/4: first order measured; never refuted), with the rate to the damped
-/// flow (11) recorded; rule 4 on the orbits and flows (8) at h and h/2.
 /// `ks.thm2` for a method other than scheme (7): not applicable.
 pub fn ks_thm2_not_scheme7(inputs: &Inputs) -> Claim {
     Claim::new("ks.thm2", super::KS_THM2_HEADLINE).not_applicable(format!(
@@ -1239,6 +1257,9 @@ pub fn ks_thm2_not_scheme7(inputs: &Inputs) -> Claim {
     ))
 }
 
+/// `ks.thm2` (004 Thm 2, Section 2.3) on a quadratic: the enclosed rate Δ of scheme (7) to the
+/// rescaled flow (8) decides (≥ 3/4: first order measured; never refuted), with the rate to the damped
+/// flow (11) recorded; rule 4 on the orbits and flows (8) at h and h/2.
 fn ks_thm2(inputs: &Inputs, q: &RatMatrix, b: &[Rat], tubes: &Tubes) -> Result<Claim, String> {
     let Method::Scheme7 { lambda, a, .. } = &inputs.algorithm.method else {
         return Ok(ks_thm2_not_scheme7(inputs));
