@@ -794,3 +794,11 @@ fn a_reference_hessian_bracket_that_misses_or_a_moved_witness() {
     c["evidence"].as_object_mut().unwrap().remove("reference_eigenvalues");
     rejected(c, "shadow.finite", &["evidence/reference_eigenvalues: missing"]);
 }
+
+#[test]
+fn shadowing_evidence_on_a_momentum_certificate() {
+    // ks_quartic_hb (heavy ball on an expression): nothing reads H₀'s brackets there.
+    let mut c = golden("ks_quartic_hb");
+    c["evidence"]["reference_eigenvalues"] = json!({"0": "[1, 2]"});
+    rejected(c, "evidence/reference_eigenvalues", &["not evidence for this objective"]);
+}

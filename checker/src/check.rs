@@ -394,6 +394,11 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(Error::rejected(format!("evidence/tubes/{k}"), "not evidence for this objective"));
             }
+            if let (None, Some(k)) =
+                (&smooth, ["reference_eigenvalues", "shadow_witness"].iter().find(|k| ev.get(**k).is_some()))
+            {
+                return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
+            }
             let shadow = match ev.get("reference_eigenvalues") {
                 None => None,
                 Some(v) => Some(ShadowEvidence {

@@ -433,6 +433,24 @@ pub enum Retry {
     Fail,
 }
 
+/// The Taylor polynomial Σₖ yₖsᵏ (coefficients `coefs` at the point) plus the Lagrange remainder
+/// `rem`·s^{p+1} (coefficient p + 1 over the a-priori box), by Horner, and the remainder's magnitude;
+/// `Retry::Smaller` when the remainder is unbounded. Enclosure: rigorous.
+pub fn taylor_enclosure(coefs: &[Vec<Interval>], rem: &[Interval], s: Interval) -> Result<(Vec<Interval>, f64), Retry> {
+    let sp = s.powi(coefs.len() as i32);
+    let mut rem_mag = 0.0f64;
+    let mut enclosure = Vec::with_capacity(rem.len());
+    for (i, &ri) in rem.iter().enumerate() {
+        rem_mag = rem_mag.max((ri * sp).mag());
+        enclosure.push(coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]));
+    }
+    if rem_mag.is_finite() {
+        Ok((enclosure, rem_mag))
+    } else {
+        Err(Retry::Smaller)
+    }
+}
+
 /// One substep of length s from (m, r): the new (m′, r′), the remainder's magnitude and the
 /// a-priori box of the path over the substep.
 fn substep(
@@ -451,17 +469,7 @@ fn substep(
     }
     let coefs = taylor_coefficients(o, &points(m), c, ORDER);
     let rem = taylor_coefficients(o, &y, c, ORDER + 1).pop().expect("ORDER + 2 coefficients");
-    let sp = s.powi(ORDER as i32 + 1);
-    let mut rem_mag = 0.0f64;
-    let mut enclosure = Vec::with_capacity(m.len());
-    for (i, &ri) in rem.iter().enumerate() {
-        rem_mag = rem_mag.max((ri * sp).mag());
-        // Horner: Σₖ yₖ sᵏ + y_{p+1}(Y) s^{p+1}.
-        enclosure.push(coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]));
-    }
-    if !rem_mag.is_finite() {
-        return Err(Retry::Smaller);
-    }
+    let (enclosure, rem_mag) = taylor_enclosure(&coefs, &rem, s)?;
     let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
     let r_next = ((s * point(nu)).exp() * point(r) + point(w)).sup();
     if !r_next.is_finite() {

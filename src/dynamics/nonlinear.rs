@@ -663,16 +663,7 @@ fn second_order_substep(
     }
     let coefs = second_order_coefficients(objective, &points(m), (c1, c2), ORDER);
     let rem = second_order_coefficients(objective, &y, (c1, c2), ORDER + 1).pop().expect("ORDER + 2 coefficients");
-    let sp = s.powi(ORDER as i32 + 1);
-    let mut rem_mag = 0.0f64;
-    let mut enclosure = Vec::with_capacity(m.len());
-    for (i, &ri) in rem.iter().enumerate() {
-        rem_mag = rem_mag.max((ri * sp).mag());
-        enclosure.push(coefs.iter().rev().fold(ri, |acc, ck| acc * s + ck[i]));
-    }
-    if !rem_mag.is_finite() {
-        return Err(Retry::Smaller);
-    }
+    let (enclosure, rem_mag) = checked::taylor_enclosure(&coefs, &rem, s)?;
     let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
     let r_next = (point(factor) * point(r) + point(chosen.k_in) * point(w)).sup();
     if !r_next.is_finite() {

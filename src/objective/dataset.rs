@@ -32,6 +32,7 @@ use num_traits::{One, ToPrimitive, Zero};
 use rayon::prelude::*;
 use shadowcert_checker::dataset::{self as checked, loss_derivative};
 use shadowcert_checker::elementary::Elementary;
+use shadowcert_checker::interval::MidRad;
 use shadowcert_checker::taylor::{self, SeriesMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -522,58 +523,6 @@ impl SeriesMap for MarginSeries<'_> {
             }
         }
         cols.into_iter().zip(wk).map(|(c, &wj)| c.finish() * p.inv_n + p.l2 * wj).collect()
-    }
-}
-
-/// Σₜ aₜxₜ for intervals aₜ, xₜ accumulated in plain `f64` in midpoint–radius form: with
-/// aₜ ⊆ ãₜ ± αₜ and xₜ ⊆ x̃ₜ ± ξₜ, Σ aₜxₜ ⊆ Σ ãₜx̃ₜ ± Σ (|ãₜ|ξₜ + αₜ(|x̃ₜ| + ξₜ)). The three sums
-/// are computed in `f64` (ŝ, ê = Σ|ãₜx̃ₜ|, r̂); with n terms and g = γₙ₊₄ (each term of r̂ rounds
-/// at most n + 3 times) and η = 2⁻¹⁰⁷⁴ (an underflowing product):
-/// |Σ ãₜx̃ₜ − ŝ| ≤ g(ê + nη)/(1 − g) + nη, and the exact radius sum is ≤ (r̂ + 4nη)/(1 − g)
-/// (Higham, *Accuracy and Stability*, §3.1). Several times faster than interval dot products.
-///
-/// Enclosure: rigorous. Tightness: the rounding bound is a worst case, ≈ n·u·Σ|ãx̃|.
-#[derive(Clone, Copy, Debug, Default)]
-struct MidRad {
-    s: f64,
-    e: f64,
-    r: f64,
-    n: usize,
-}
-
-impl MidRad {
-    /// Midpoint and radius of an interval (`None` when unbounded or empty).
-    fn split(x: Interval) -> Option<(f64, f64)> {
-        if x.is_empty() || !x.inf().is_finite() || !x.sup().is_finite() {
-            return None;
-        }
-        let m = x.mid();
-        if x.inf() == x.sup() {
-            return Some((m, 0.0));
-        }
-        Some((m, (point(x.sup()) - point(m)).sup().max((point(m) - point(x.inf())).sup())))
-    }
-
-    /// Adds a·x, both given as (midpoint, radius).
-    fn add(&mut self, (am, ar): (f64, f64), (xm, xr): (f64, f64)) {
-        let t = am * xm;
-        self.s += t;
-        self.e += t.abs();
-        self.r += am.abs() * xr + ar * (xm.abs() + xr);
-        self.n += 1;
-    }
-
-    /// The enclosure of the exact sum.
-    fn finish(self) -> Interval {
-        if !(self.s.is_finite() && self.e.is_finite() && self.r.is_finite()) {
-            return Interval::ENTIRE;
-        }
-        let g = crate::enclose::rounding::gamma(self.n + 4);
-        let eta = point(self.n as f64) * point(f64::from_bits(1));
-        let one_g = ONE - g;
-        let err = g * (point(self.e) + eta) / one_g + eta + (point(self.r) + point(4.0) * eta) / one_g;
-        let e = err.sup();
-        point(self.s) + Interval::try_from((-e, e)).unwrap_or(Interval::ENTIRE)
     }
 }
 

@@ -525,6 +525,26 @@ mod tests {
         }
     }
 
+    /// A third derivative that is unbounded on the widened tube (found by review: it panicked):
+    /// f = x²/2 + 1/(x + 100) from x₀ = 10⁴ with h = 1/2, where δ ≈ 10³ widens the boxes past the
+    /// pole at −100. Inconclusive, with the reason.
+    #[test]
+    fn an_unbounded_third_derivative_is_inconclusive_not_a_panic() {
+        let s = parse_spec_value(&json!({
+            "name": "t",
+            "objective": {"type": "expression", "vars": ["x"], "f": "0.5*x^2 + 1/(x + 100)"},
+            "domain": [["-1", "10001"]],
+            "algorithm": {"method": "gd", "h": "1/2"},
+            "x0": ["10000"],
+            "horizon": {"steps": 20},
+            "claims": ["shadow.finite"]
+        }))
+        .unwrap();
+        let c = finite(&s);
+        assert_eq!(c.status, Status::Inconclusive, "{c:?}");
+        assert!(c.reason.as_deref().is_some_and(|r| r.contains("third derivative")), "{c:?}");
+    }
+
     #[test]
     fn shipped_saddle_and_not_applicable_cases() {
         let load = |n: &str| {

@@ -286,12 +286,12 @@ fn shadow_finite(
             let e = m.combine(point(1.0), &h0i, point(-1.0));
             let d = e.rows;
             let rows =
-                (0..d).map(|i| (0..d).fold(point(0.0), |s, j| s + point(e.at(i, j).mag())).sup()).fold(0.0, f64::max);
+                (0..d).map(|i| (0..d).fold(point(0.0), |s, j| s + magnitude(e.at(i, j))).sup()).fold(0.0, f64::max);
             let (lo, hi) = spectrum_hull(&e);
             rows.min(hi.max(-lo))
         })
         .fold(0.0_f64, f64::max);
-    let Some(eta) = exact((hi * point(deviation)).sup()).filter(|_| deviation.is_finite()) else {
+    let Some(eta) = deviation.is_finite().then(|| exact((hi * point(deviation)).sup())).flatten() else {
         c.reason = Some("enclosure too wide: the Hessian deviation along the flow overflows f64".into());
         return Ok(c);
     };
@@ -330,7 +330,7 @@ fn shadow_finite(
         .iter()
         .map(|b| o.third_norm_sup(&ball_box(&b.centre, b.radius).iter().map(|&x| x + widen).collect::<Vec<_>>()))
         .fold(0.0_f64, f64::max);
-    let Some(m) = exact((hi * point(third)).sup()).filter(|_| third.is_finite()) else {
+    let Some(m) = third.is_finite().then(|| exact((hi * point(third)).sup())).flatten() else {
         c.reason = Some("enclosure too wide: the third derivative on the ε-tube is unbounded".into());
         return Ok(c);
     };
@@ -490,6 +490,17 @@ fn gronwall(tau: &[Interval], mut rho: impl FnMut(usize, f64) -> f64) -> Option<
         (b, lo, hi) = (b.max(e), lo.max(t.inf()), hi.max(t.sup()));
     }
     Some((exact(b)?, RatInterval::new(exact(lo)?, exact(hi)?), rho_max))
+}
+
+/// [|x|, |x|] for a finite magnitude, [0, +∞] otherwise (a sum with it is then unbounded, never a
+/// panic).
+fn magnitude(x: Interval) -> Interval {
+    let m = x.mag();
+    if m.is_finite() {
+        point(m)
+    } else {
+        Interval::try_from((0.0, f64::INFINITY)).expect("[0, +∞] is an interval")
+    }
 }
 
 /// The certified radius of the Theorem of proofs/SHADOWING.md: Kδ when M = 0, 2Kδ when
