@@ -6,12 +6,15 @@
 //!    certificate, or in `--data DIR`, and hashed).
 //! 2. The evidence, verified without search: eigenvalue brackets of Q by inertia counts, the
 //!    coverings of expression and dataset objectives box by box (with a dataset's Gram vector),
-//!    the tubes of quadratics checkpoint by checkpoint.
+//!    the tubes checkpoint by checkpoint (quadratics: affine maps in energy norms; gd on the other
+//!    objectives: the validated steps of `crate::nonlinear` with the stored substeps, and the
+//!    reference Hessian's brackets of `shadow.finite` by inertia counts).
 //! 3. Every claim record derived again from the inputs and the verified evidence by the exact
 //!    statements (`crate::theorems`), and compared with the stored one; the first difference is
-//!    named. Records the evidence does not carry yet (the trajectory claims of non-quadratic
-//!    objectives) are marked `checked_by: "re-run"`: their verification re-runs the engine,
-//!    which the caller supplies ([`Options::rerun`]); without it the check fails, naming the claim.
+//!    named. Records the evidence does not carry yet (the trajectory claims of the momentum
+//!    methods on non-quadratic objectives) are marked `checked_by: "re-run"`: their verification
+//!    re-runs the engine, which the caller supplies ([`Options::rerun`]); without it the check
+//!    fails, naming the claim.
 //! 4. The summary, recomputed.
 
 use crate::certificate::{claim_to_json, exit_code, sha256_hex, summary, CheckedBy, Provenance, FORMAT, KIND_CLAIMS};

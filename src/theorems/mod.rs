@@ -7,8 +7,8 @@
 //! certificate stores and the checker verifies box by box) and the trajectory claims
 //! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`), `shadow.finite` (`shadowing`) and
 //! `ks.thm2` (`kovachki_stuart_rates`). [`evaluate`] is what `certify` reports; `certify check`
-//! verifies what the evidence carries and re-runs the trajectory records of non-quadratic objectives
-//! (the same deterministic enclosure).
+//! verifies what the evidence carries and re-runs the trajectory records of the momentum methods on
+//! non-quadratic objectives (the same deterministic enclosure).
 
 pub mod assumptions;
 pub mod elkabetz_cohen;
