@@ -98,13 +98,12 @@ pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
 }
 
 /// The enclosed orbit (`dynamics::spec_orbit`) and flow (`dynamics::spec_flow`) of a spec, each
-/// computed at most once for the claims that share them (`shadow.orbit`, `ol.prop1`'s measured local
-/// error, `ec.thm1`, `shadow.finite`), with the GD local errors along the flow.
+/// computed at most once for the claims of the momentum methods that share them (`shadow.orbit`,
+/// `ol.prop2`'s measured local error).
 #[derive(Default)]
 pub(crate) struct Shared {
     orbit: OnceCell<Option<Tube>>,
     flow: OnceCell<Option<(Tube, &'static str)>>,
-    tau: OnceCell<Option<Vec<Interval>>>,
     distance: OnceCell<Option<Distance>>,
 }
 
@@ -123,19 +122,6 @@ impl Shared {
     /// not finite.
     pub(crate) fn distance(&self, spec: &Spec) -> Option<&Distance> {
         self.distance.get_or_init(|| sup_distance(self.orbit(spec)?, &self.flow(spec)?.0)).as_ref()
-    }
-
-    /// The per-step GD local errors τₖ along the gradient flow ([`gd_local_error_steps`]); `None`
-    /// unless the method is gd, or when a bound is not finite.
-    pub(crate) fn gd_local_errors(&self, spec: &Spec) -> Option<&[Interval]> {
-        self.tau
-            .get_or_init(|| {
-                if !matches!(spec.algorithm.method, Method::Gd) {
-                    return None;
-                }
-                gd_local_error_steps(spec, &self.flow(spec)?.0)
-            })
-            .as_deref()
     }
 }
 
@@ -222,18 +208,12 @@ pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shar
 ///
 /// Enclosure: rigorous. Tightness: width about 2·maxₖ(rₖ₊₁ + ‖I − hQ‖₂rₖ) plus a few ulps.
 pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
-    if let Objective::Quadratic { .. } = spec.objective {
-        return match super::claim_of(spec, "ol.prop1").values.get("local_error_max") {
-            Some(crate::claim::Value::Enclosed(e)) => Some(e.clone()),
-            _ => None,
-        };
+    // The checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
+    // `shadowcert_checker::theorems::smooth` for the other objectives).
+    match super::claim_of(spec, "ol.prop1").values.get("local_error_max") {
+        Some(crate::claim::Value::Enclosed(e)) => Some(e.clone()),
+        _ => None,
     }
-    prop1_local_error_sharing(spec, &Shared::default())
-}
-
-/// [`prop1_local_error`] on the gradient flow of `shared` (for gd, `spec_flow` is the gradient flow).
-pub(crate) fn prop1_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
-    max_enclosure(shared.gd_local_errors(spec)?.iter().map(|&t| Some(t)))
 }
 
 /// [maxₖ max(0, lo τₖ), maxₖ hi τₖ] ∋ maxₖ τₖ of non-negative quantities τₖ ∈ `taus`, exactly; `None`
@@ -266,28 +246,6 @@ pub(crate) fn prop2_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<
     max_enclosure((1..flow.len().saturating_sub(1)).map(|k| {
         crate::dynamics::nonlinear::heavy_ball_local_error(objective, [ball(k - 1), ball(k), ball(k + 1)], h, alpha)
     }))
-}
-
-/// Per-step enclosures τₖ ∋ ‖yₖ₊₁ − Ψ(yₖ)‖₂, k = 0..K − 1, Ψ(y) = y − h∇f(y), over a tube of the
-/// exact gradient-flow samples of a gd spec (the local errors `ol.prop1` maximizes, `ec.thm1`
-/// sums and `shadow.finite` takes as defects); `None` when a bound is not finite. Quadratics:
-/// [`local_error_steps`]; expression and dataset objectives: `dynamics::nonlinear::gd_local_error`
-/// (mean-value form: ‖mₖ₊₁ − Ψ(mₖ)‖ ± (rₖ₊₁ + ρrₖ), ρ from the Hessian spectrum on the ball's box).
-///
-/// Enclosure: rigorous.
-fn gd_local_error_steps(spec: &Spec, flow: &Tube) -> Option<Vec<Interval>> {
-    let h = &spec.algorithm.h;
-    let objective = spec.objective.as_smooth()?;
-    (0..flow.len().saturating_sub(1))
-        .map(|k| {
-            shadowcert_checker::nonlinear::gd_local_error(
-                objective,
-                (flow.mid(k), flow.rad(k)),
-                (flow.mid(k + 1), flow.rad(k + 1)),
-                h,
-            )
-        })
-        .collect()
 }
 
 /// Q and b of a quadratic spec run with gd, or why the claims do not apply.
