@@ -92,7 +92,8 @@ use crate::claim::Claim;
 use crate::spec::{Method, Spec};
 
 /// Statement of `ec.thm1` when it stops before its bound is computed.
-const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \
+pub(crate) const HEADLINE: &str =
+    "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \
      recursion eₖ₊₁ ≤ ρₖeₖ + τₖ (GD)";
 
 /// `ec.thm1` for `spec` (see the module documentation): not applicable unless the method is gd;
@@ -109,16 +110,8 @@ const HEADLINE: &str = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖x�
 pub fn thm1(spec: &Spec) -> Claim {
     match spec.algorithm.method {
         Method::Gd => super::claim_of(spec, "ec.thm1"),
-        _ => not_gd(spec),
+        _ => super::not_gd("ec.thm1", HEADLINE, spec),
     }
-}
-
-/// `ec.thm1` for a method other than gd: not applicable.
-pub(crate) fn not_gd(spec: &Spec) -> Claim {
-    Claim::new("ec.thm1", HEADLINE).not_applicable(format!(
-        "method is {}, the claim compares the GD orbit with the gradient flow",
-        spec.algorithm.method.name()
-    ))
 }
 
 #[cfg(test)]

@@ -126,12 +126,21 @@ fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &
         out.local_error_max = trajectories::prop2_local_error_sharing(spec, &shared);
     }
     if wanted("ec.thm1") {
-        out.claims.push(elkabetz_cohen::not_gd(spec));
+        out.claims.push(not_gd("ec.thm1", elkabetz_cohen::HEADLINE, spec));
     }
     if wanted("shadow.finite") {
-        out.claims.push(shadowing::not_gd(spec));
+        out.claims.push(not_gd("shadow.finite", shadowing::HEADLINE, spec));
     }
     out
+}
+
+/// Claim `id` (stated by `headline`) for a method other than gd: not applicable, it compares the GD
+/// orbit with the gradient flow.
+fn not_gd(id: &str, headline: &str, spec: &Spec) -> Claim {
+    Claim::new(id, headline).not_applicable(format!(
+        "method is {}, the claim compares the GD orbit with the gradient flow",
+        spec.algorithm.method.name()
+    ))
 }
 
 /// Inconclusive records of the claims `ids` that `inputs` asks for: the horizon is beyond

@@ -75,7 +75,8 @@ use num_traits::ToPrimitive;
 use shadowcert_checker::theorems::smooth::{reference_hessian, ShadowEvidence};
 
 /// Statement of `shadow.finite` when it stops before its radius is computed.
-const HEADLINE: &str = "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a \
+pub(crate) const HEADLINE: &str =
+    "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a \
      perturbed x̃₀ stays within ε = Kδ of the flow samples y(kh)";
 
 /// `shadow.finite` for `spec` (method gd; see the module documentation).
@@ -86,16 +87,8 @@ pub fn finite(spec: &Spec) -> Claim {
         // The checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
         // `shadowcert_checker::theorems::smooth` for the other objectives).
         Method::Gd => super::claim_of(spec, "shadow.finite"),
-        _ => not_gd(spec),
+        _ => super::not_gd("shadow.finite", HEADLINE, spec),
     }
-}
-
-/// `shadow.finite` for a method other than gd: not applicable.
-pub(crate) fn not_gd(spec: &Spec) -> Claim {
-    Claim::new("shadow.finite", HEADLINE).not_applicable(format!(
-        "method is {}, the claim compares the GD orbit with the gradient flow",
-        spec.algorithm.method.name()
-    ))
 }
 
 /// What the checker's `shadow.finite` of a gd spec on a non-quadratic objective reads beyond the

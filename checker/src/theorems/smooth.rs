@@ -9,8 +9,8 @@
 
 use super::constants::Spectrum;
 use super::trajectories::{
-    ec_verdict, flow_what, gate_claim, k_bound, ks_thm2_not_scheme7, max_enclosure, not_established, shadow_orbit,
-    shadow_verdict, split, sup_distance, Path, Sup, BITS, MAX_STEPS,
+    ec_verdict, flow_what, gate_claim, ks_thm2_not_scheme7, max_enclosure, not_established, shadow_orbit,
+    shadow_verdict, split_bound, sup_distance, Path, Sup, BITS, MAX_STEPS,
 };
 use super::{gated, headline, Measured, GATED};
 use crate::claim::{Claim, Rel, Status};
@@ -300,16 +300,8 @@ fn shadow_finite(
         return Err("evidence/reference_eigenvalues: missing".into());
     };
     shadow.spectrum.verify(&h0, &BTreeMap::new()).map_err(|e| format!("evidence/reference_eigenvalues: {e}"))?;
-    let (unstable, theta_s, theta_u) = split(&h0, h, &shadow.spectrum)
+    let (k0, capped) = split_bound(&mut c, &h0, h, &shadow.spectrum, &n)
         .map_err(|e| e.replace("evidence/eigenvalues", "evidence/reference_eigenvalues"))?;
-    c.value("unstable_dims", Rat::from_integer(unstable.into()));
-    if let Some(t) = &theta_s {
-        c.value("theta_s", t.clone());
-    }
-    if let Some(t) = &theta_u {
-        c.value("theta_u", t.clone());
-    }
-    let (k0, capped) = k_bound(theta_s.as_ref(), theta_u.as_ref(), &n);
     c.value("K0", k0.clone());
     let one = Rat::one();
     if !c.check("Neumann: η·K₀ < 1", &eta * &k0, Rel::Lt, one.clone()) {

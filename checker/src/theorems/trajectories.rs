@@ -1070,7 +1070,7 @@ pub(super) const BITS: u32 = 64;
 /// The split of A = I − hQ (proofs/SHADOWING.md): unstable λ < 0 or λ > 2/h, θ_s ≥ max |1 − hλ| over
 /// the stable group, θ_u ≤ min over the unstable one, from brackets of the groups' extreme members.
 /// Returns (unstable count, θ_s, θ_u).
-pub(super) fn split(q: &RatMatrix, h: &Rat, spectrum: &Spectrum) -> Result<(usize, Option<Rat>, Option<Rat>), String> {
+fn split(q: &RatMatrix, h: &Rat, spectrum: &Spectrum) -> Result<(usize, Option<Rat>, Option<Rat>), String> {
     let d = q.len();
     let (one, two_h) = (Rat::one(), rat(2) / h);
     let below = count_below(q, &Rat::zero());
@@ -1137,15 +1137,7 @@ fn shadow_finite(
     let h = &inputs.algorithm.h;
     let n = Rat::from_integer(inputs.steps.into());
     c.value("steps", n.clone());
-    let (unstable, theta_s, theta_u) = split(q, h, spectrum)?;
-    c.value("unstable_dims", Rat::from_integer(unstable.into()));
-    if let Some(t) = &theta_s {
-        c.value("theta_s", t.clone());
-    }
-    if let Some(t) = &theta_u {
-        c.value("theta_u", t.clone());
-    }
-    let (k, capped) = k_bound(theta_s.as_ref(), theta_u.as_ref(), &n);
+    let (k, capped) = split_bound(&mut c, q, h, spectrum, &n)?;
     c.value("K", k.clone());
     c.value("M", Rat::zero());
     let (Some(tau), Some(flow)) = (tau, flow) else {
@@ -1185,9 +1177,29 @@ fn shadow_finite(
     Ok(c)
 }
 
+/// The split of I − hQ ([`split`]) recorded on `c` (`unstable_dims`, `theta_s`, `theta_u`) and its
+/// [`k_bound`] over N = `n` steps.
+pub(super) fn split_bound(
+    c: &mut Claim,
+    q: &RatMatrix,
+    h: &Rat,
+    spectrum: &Spectrum,
+    n: &Rat,
+) -> Result<(Rat, bool), String> {
+    let (unstable, theta_s, theta_u) = split(q, h, spectrum)?;
+    c.value("unstable_dims", Rat::from_integer(unstable.into()));
+    if let Some(t) = &theta_s {
+        c.value("theta_s", t.clone());
+    }
+    if let Some(t) = &theta_u {
+        c.value("theta_u", t.clone());
+    }
+    Ok(k_bound(theta_s.as_ref(), theta_u.as_ref(), n))
+}
+
 /// K ≥ √(S_s² + S_u²) with S = min(N, 1/gap), gap = 1 − θ_s and θ_u − 1 (proofs/SHADOWING.md (K)),
 /// rounded up; and whether the horizon N capped a group.
-pub(super) fn k_bound(theta_s: Option<&Rat>, theta_u: Option<&Rat>, n: &Rat) -> (Rat, bool) {
+fn k_bound(theta_s: Option<&Rat>, theta_u: Option<&Rat>, n: &Rat) -> (Rat, bool) {
     let one = Rat::one();
     let capped = |gap: Rat| if gap.is_zero() || &one / &gap > *n { (n.clone(), true) } else { (&one / gap, false) };
     let (s_s, cap_s) = theta_s.map_or((Rat::zero(), false), |t| capped(&one - t));
