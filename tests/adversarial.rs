@@ -802,3 +802,51 @@ fn shadowing_evidence_on_a_momentum_certificate() {
     c["evidence"]["reference_eigenvalues"] = json!({"0": "[1, 2]"});
     rejected(c, "evidence/reference_eigenvalues", &["not evidence for this objective"]);
 }
+
+#[test]
+fn a_momentum_orbit_checkpoint_shrunk_or_in_another_norm() {
+    // digits_sigmoid_hb (the Orvieto–Lucchi heavy ball, d = 65): the two-step orbit's state
+    // (uₖ, uₖ₋₁) in its block norm, a checkpoint's radius halved.
+    let mut c = golden("digits_sigmoid_hb");
+    let cp = &mut tube(&mut c, "orbit")["checkpoints"][10];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "ol.prop2", &["evidence/tubes/orbit", "does not contain the step's enclosure"]);
+    // The same checkpoint with L scaled by 1/2 (its radius, in that norm, then holds half the ball).
+    let mut c = golden("digits_sigmoid_hb");
+    let cp = &mut tube(&mut c, "orbit")["checkpoints"][10];
+    for x in cp["norm"]["L"].as_array_mut().unwrap() {
+        *x = json!(fmt_rat(&(rat(x) / q("2"))));
+    }
+    rejected(c, "ol.prop2", &["evidence/tubes/orbit", "does not contain the step's enclosure"]);
+    // A checkpoint naming an energy norm no step adopted.
+    let mut c = golden("digits_sigmoid_hb");
+    tube(&mut c, "orbit")["checkpoints"][10]["norm"] = json!({"energy": 3});
+    rejected(c, "ol.prop2", &["evidence/tubes/orbit"]);
+}
+
+#[test]
+fn a_second_order_flow_checkpoint_shrunk_or_substeps_cut() {
+    // digits_sigmoid_hb: the heavy-ball ODE q̈ + αq̇ = −∇f(q) through the data, in its block norm.
+    let mut c = golden("digits_sigmoid_hb");
+    let cp = &mut tube(&mut c, "flow")["checkpoints"][20];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "ol.prop2", &["evidence/tubes/flow", "does not contain the step's enclosure"]);
+    let mut c = golden("digits_sigmoid_hb");
+    tube(&mut c, "flow")["substeps"].as_array_mut().unwrap().pop();
+    rejected(c, "ol.prop2", &["evidence/tubes/flow", "substeps"]);
+    // ks_quartic_hb (scheme (7) on an expression): the rescaled flow (8) halved at a checkpoint.
+    let mut c = golden("ks_quartic_hb");
+    let cp = &mut tube(&mut c, "flow")["checkpoints"][5];
+    let r = rat(&cp["radius"]) / q("2");
+    cp["radius"] = json!(fmt_rat(&r));
+    rejected(c, "shadow.orbit", &["evidence/tubes/flow", "does not contain the step's enclosure"]);
+    // A damped-flow tube nothing reads, and energy steps on a flow.
+    let mut c = golden("ks_quartic_hb");
+    c["evidence"]["tubes"]["witness"] = tube(&mut c, "orbit").clone();
+    rejected(c, "evidence/tubes/witness", &["not evidence for this objective"]);
+    let mut c = golden("ks_quartic_hb");
+    tube(&mut c, "flow")["energy"] = json!([{"k": 3, "theta": "1/2"}]);
+    rejected(c, "shadow.orbit", &["evidence/tubes/flow", "energy"]);
+}

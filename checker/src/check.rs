@@ -176,34 +176,26 @@ fn rerun(cert: &Json, data_file: Option<&Path>, opts: &Options, id: &str) -> Res
         .map_err(|e| Error::input("inputs", format!("re-running the engine failed: {e}")))
 }
 
-/// Which records the checker verifies from evidence in this version, by objective: everything for
-/// quadratics; for expressions and datasets the constants (coverings) and, with gd, the records of
-/// [`crate::theorems::smooth`]; the engine re-runs the rest
+/// Which records the checker verifies from evidence in this version: every record, except the
+/// rates of `ks.thm2` for scheme (7) on an expression or dataset objective, which the engine re-runs
 /// (`checked_by: "re-run"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
-    /// The constant claims (and so the closed-form theorems that read them).
-    pub constants: bool,
-    /// The trajectory claims and the measured local error of `ol.prop1`.
-    pub trajectories: bool,
-    /// The records of [`crate::theorems::smooth`] (gd on a non-quadratic objective): rule 4,
-    /// `ol.prop1`'s measured local error, `shadow.orbit`, `ec.thm1`, `shadow.finite` and `ks.thm2`.
-    pub smooth_gd: bool,
+    /// Whether the checker decides `ks.thm2`.
+    pub ks_thm2: bool,
 }
-
-/// The trajectory records [`crate::theorems::smooth`] decides.
-const SMOOTH_GD_CLAIMS: &[&str] = &["shadow.orbit", "ec.thm1", "shadow.finite", "ks.thm2"];
 
 impl Coverage {
     /// The coverage of `inputs`.
     pub fn of(inputs: &Inputs) -> Coverage {
-        let gd = matches!(inputs.algorithm.method, crate::inputs::Method::Gd);
-        match &inputs.objective {
-            ObjectiveInputs::Quadratic { .. } => Coverage { constants: true, trajectories: true, smooth_gd: false },
-            ObjectiveInputs::Expression { .. } | ObjectiveInputs::Dataset { .. } => {
-                Coverage { constants: true, trajectories: false, smooth_gd: gd }
-            }
-        }
+        let scheme7 = matches!(inputs.algorithm.method, crate::inputs::Method::Scheme7 { .. });
+        let quadratic = matches!(inputs.objective, ObjectiveInputs::Quadratic { .. });
+        Coverage { ks_thm2: quadratic || !scheme7 }
+    }
+
+    /// Whether the engine re-runs the record `id`.
+    fn by_engine(self, id: &str) -> bool {
+        id == "ks.thm2" && !self.ks_thm2
     }
 }
 
@@ -239,15 +231,10 @@ pub fn constants_of(cert: &Json, inputs: &Inputs, data_file: Option<&DataFile>) 
             let e = Expression::parse(vars, f).map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
             evidence_keys(evidence, &["coverings", "tubes", "reference_eigenvalues", "shadow_witness"])?;
             let (consts, ctx) = covered(&e, evidence, inputs, "the Frobenius norm")?;
-            // The derivative programs only where the validated trajectories read them.
-            let smooth: Option<Box<dyn Smooth>> = if Coverage::of(inputs).smooth_gd {
-                let p = Programs::of(e.tape(), vars.len())
-                    .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
-                Some(Box::new(p))
-            } else {
-                None
-            };
-            Ok((consts, ctx, None, smooth))
+            // The derivative programs the validated trajectories read.
+            let p = Programs::of(e.tape(), vars.len())
+                .map_err(|m| Error::rejected("inputs", format!("/objective/f: {m}")))?;
+            Ok((consts, ctx, None, Some(Box::new(p))))
         }
         ObjectiveInputs::Dataset { loss, l2, bias, scale, .. } => {
             evidence_keys(evidence, &["coverings", "gram_vector", "tubes", "reference_eigenvalues", "shadow_witness"])?;
@@ -379,26 +366,20 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             derived
         }
         None => {
-            // Constants from the coverings; the trajectory records (if asked for) by the engine.
-            // Rule 4 on the verified closed-form claims reads the trajectories too.
-            let closed =
-                crate::theorems::theorem_claims(inputs.epsilon.as_ref(), &inputs.algorithm, &consts, &ctx, None);
-            let gates = ctx.not_smooth.is_none()
-                && closed.iter().any(|c| {
-                    c.status == crate::claim::Status::Verified
-                        && crate::theorems::GATED.contains(&c.id.as_str())
-                        && inputs.wants(&c.id)
-                });
-            // gd on an expression or a dataset: the checker's own records (`theorems::smooth`),
-            // the engine re-runs the others.
-            let smooth = objective.filter(|_| coverage.smooth_gd);
-            // Tubes of non-quadratics are those `theorems::smooth` reads.
-            let allowed: &[&str] = if smooth.is_some() { &["orbit", "flow", "witness"] } else { &[] };
+            // Constants from the coverings; the trajectory records from the tubes
+            // (`theorems::smooth`), but `ks.thm2` of scheme (7), which the engine re-runs.
+            let smooth = objective.ok_or_else(|| Error::rejected("inputs", "no derivatives of the objective"))?;
+            // The tubes and the shadowing evidence the records of this method read.
+            let (allowed, shadowing): (&[&str], bool) = match inputs.algorithm.method {
+                crate::inputs::Method::Gd => (&["orbit", "flow", "witness"], true),
+                crate::inputs::Method::Scheme7 { .. } => (&["orbit", "flow", "flow_11"], false),
+                crate::inputs::Method::HeavyBallOl { .. } => (&["orbit", "flow"], false),
+            };
             if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(Error::rejected(format!("evidence/tubes/{k}"), "not evidence for this objective"));
             }
-            if let (None, Some(k)) =
-                (&smooth, ["reference_eigenvalues", "shadow_witness"].iter().find(|k| ev.get(**k).is_some()))
+            if let (false, Some(k)) =
+                (shadowing, ["reference_eigenvalues", "shadow_witness"].iter().find(|k| ev.get(**k).is_some()))
             {
                 return Err(Error::rejected(format!("evidence/{k}"), "not evidence for this objective"));
             }
@@ -410,30 +391,21 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
                     witness: witness.clone(),
                 }),
             };
-            let by_engine = |id: &str| !(smooth.is_some() && SMOOTH_GD_CLAIMS.contains(&id));
-            let wants_rerun =
-                TRAJECTORY_CLAIMS.iter().any(|id| by_engine(id) && inputs.wants(id)) || (gates && smooth.is_none());
-            let r = if wants_rerun {
-                let first = stored_ids.iter().find(|id| TRAJECTORY_CLAIMS.contains(id) && by_engine(id));
-                Some(rerun(
-                    cert,
-                    data_file.as_ref().map(|f| f.path.as_path()),
-                    opts,
-                    first.copied().unwrap_or("ol.prop1"),
-                )?)
+            let r = if coverage.by_engine("ks.thm2") && inputs.wants("ks.thm2") {
+                Some(rerun(cert, data_file.as_ref().map(|f| f.path.as_path()), opts, "ks.thm2")?)
             } else {
                 None
             };
             let mut failure = None;
             let derived = assemble(&inputs, &consts, &ctx, |prior| {
                 let engine = r.as_ref().map(measured).unwrap_or_default();
-                let Some(o) = &smooth else { return engine };
-                let mut m = smooth::gd(&inputs, o.as_ref(), prior, &SmoothTubes::verify(&tubes), shadow.as_ref())
-                    .unwrap_or_else(|e| {
-                        failure = Some(e);
-                        Measured::default()
-                    });
-                m.claims.extend(engine.claims.into_iter().filter(|c| by_engine(c.id.as_str())));
+                let mut m =
+                    smooth::records(&inputs, smooth.as_ref(), prior, &SmoothTubes::verify(&tubes), shadow.as_ref())
+                        .unwrap_or_else(|e| {
+                            failure = Some(e);
+                            Measured::default()
+                        });
+                m.claims.extend(engine.claims.into_iter().filter(|c| coverage.by_engine(c.id.as_str())));
                 m
             });
             if let Some(e) = failure {
@@ -504,20 +476,9 @@ fn agree(r: &Rerun, derived: &[Claim]) -> Result<()> {
     Ok(())
 }
 
-/// Who verifies the record `c` under `coverage`: the engine re-runs the constants and the trajectory
-/// records (with the measured local error of `ol.prop1` or `ol.prop2`) that the evidence does not
-/// carry.
+/// Who verifies the record `c` under `coverage`: the engine re-runs what [`Coverage`] leaves to it.
 pub fn checked_by(c: &Claim, coverage: Coverage) -> CheckedBy {
-    let trajectory = TRAJECTORY_CLAIMS.contains(&c.id.as_str())
-        || crate::theorems::is_gated(c)
-        || ((c.id == "ol.prop1" || c.id == "ol.prop2") && c.values.contains_key("local_error_max"));
-    let smooth = coverage.smooth_gd
-        && (SMOOTH_GD_CLAIMS.contains(&c.id.as_str())
-            || crate::theorems::is_gated(c)
-            || (c.id == "ol.prop1" && c.values.contains_key("local_error_max")));
-    let rerun =
-        (trajectory && !coverage.trajectories && !smooth) || (c.id.starts_with("constants.") && !coverage.constants);
-    if rerun {
+    if coverage.by_engine(&c.id) {
         CheckedBy::Rerun
     } else {
         CheckedBy::Checker

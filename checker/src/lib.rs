@@ -30,6 +30,7 @@ pub mod exact;
 pub mod expression;
 pub mod inputs;
 pub mod interval;
+pub mod momentum;
 pub mod nonlinear;
 pub mod program;
 pub mod quadratic;

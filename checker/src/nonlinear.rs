@@ -160,9 +160,10 @@ pub fn start(x0: &[Rat]) -> (Vec<f64>, f64) {
 /// [λ_lo, λ_hi] holding every eigenvalue of every symmetric member of the interval matrix `h`:
 /// d = 1 the entry; d = 2 the closed form (a + c)/2 ± √(((a − c)/2)² + b²) in interval arithmetic
 /// (intersected with the Gershgorin discs); larger d the Gershgorin discs, tightened at shifts σ =
-/// (an `f64` Jacobi estimate of the midpoint's extreme eigenvalue) + a margin growing from rounding
-/// size to Weyl's ρ ≥ ‖H − mid H‖₂, the first at which σI ∓ H ≻ 0 verifies for every member by
-/// interval Cholesky of the interval matrix. (−∞, ∞) when an entry is unbounded.
+/// (an `f64` Jacobi estimate of the midpoint's extreme eigenvalue) + a margin, verified by interval
+/// Cholesky: on the midpoint matrix M (margins from rounding size to 10⁻⁶‖M‖_F), then widened by
+/// Weyl's ρ ≥ ‖S − M‖₂ for every member S; or on the interval matrix itself at margins ρ/16, ρ/4
+/// when that is tighter. (−∞, ∞) when an entry is unbounded.
 ///
 /// Enclosure: rigorous. Tightness: exact up to rounding for d ≤ 2 on point matrices; within the
 /// first verified margin beyond.
@@ -197,35 +198,50 @@ pub fn spectrum_hull(h: &IMat) -> (f64, f64) {
                 lo = lo.min((h.at(i, i) - r).inf());
                 hi = hi.max((h.at(i, i) + r).sup());
             }
-            let mid: Vec<f64> = h.a.iter().map(|x| x.mid()).collect();
+            // The symmetric midpoint M and radius matrix R of the lower triangle (what the symmetric
+            // members share): every member S has |S − M| ≤ R entrywise.
+            let low = |i: usize, j: usize| h.at(i.max(j), i.min(j));
+            let mid: Vec<f64> = (0..n * n).map(|k| low(k / n, k % n).mid()).collect();
+            let rad: Vec<Interval> = (0..n * n).map(|k| point(low(k / n, k % n).rad())).collect();
             let (est_lo, est_hi) = jacobi_extremes(&mid, n);
-            // ρ ≥ ‖H − M‖₂ for every member: min(‖R‖_∞, ‖R‖_F) of the radius matrix R.
-            let rad: Vec<Interval> = h.a.iter().map(|x| point(x.rad())).collect();
+            // ρ ≥ ‖S − M‖₂ for every member: min(‖R‖_∞, ‖R‖_F).
             let rows = (0..n).map(|i| rad[i * n..(i + 1) * n].iter().fold(point(0.0), |s, &x| s + x).sup());
             let rho = rows.fold(0.0, f64::max).min(norm2(&rad).sup());
-            // σ verified when σI ∓ H ≻ 0 for every member: interval Cholesky of the interval matrix
-            // itself, at shifts σ = estimate + a margin that grows towards ρ (Weyl's bound).
             let tiny = |x: f64| 1e-12 * (1.0 + x.abs()) + 4.0 * f64::EPSILON * frobenius(&mid);
-            let shifted = |sigma: f64, s: f64| {
+            let scale = frobenius(&mid);
+            // s·A + σI ≻ 0 by interval Cholesky.
+            let shifted = |a: &[Interval], sigma: f64, s: f64| {
                 let a = (0..n * n)
-                    .map(|k| point(s) * h.a[k] + if k / n == k % n { point(sigma) } else { point(0.0) })
+                    .map(|k| point(s) * a[k] + if k / n == k % n { point(sigma) } else { point(0.0) })
                     .collect();
                 IMat { rows: n, cols: n, a }.is_positive_definite()
             };
-            let pads = [0.0, rho / 16.0, rho / 4.0, rho];
-            if let Some(up) = pads
-                .iter()
-                .map(|p| est_hi + tiny(est_hi) + p)
-                .find(|&up| up.is_finite() && up < hi && shifted(up, -1.0))
-            {
-                hi = up;
-            }
-            if let Some(down) =
-                pads.iter().map(|p| -est_lo + tiny(est_lo) + p).find(|&d| d.is_finite() && -d > lo && shifted(d, 1.0))
-            {
-                lo = -down;
-            }
-            (lo, hi)
+            let m: Vec<Interval> = mid.iter().map(|&x| point(x)).collect();
+            // An end σ of M's spectrum, verified on the point matrix M (margins at rounding size, then
+            // 10⁻⁹ and 10⁻⁶ of ‖M‖_F: a multiple eigenvalue leaves M − σI nearly singular), widened
+            // by ρ (Weyl); or σ of the interval matrix itself at margins ρ/16, ρ/4, when tighter.
+            // `s` = −1 for the upper end (σI − H ≻ 0), +1 for the lower (H + σI ≻ 0 at σ = −λ).
+            let end = |est: f64, s: f64, bound: f64| -> f64 {
+                let sigma = |p: f64| -s * est + tiny(est) + p;
+                let mut best = [0.0, 1e-9 * scale, 1e-6 * scale]
+                    .into_iter()
+                    .map(sigma)
+                    .find(|&g| g.is_finite() && shifted(&m, g, s))
+                    .map_or(bound, |g| bound.min((point(g) + point(rho)).sup()));
+                if rho > 0.0 {
+                    if let Some(g) = [rho / 16.0, rho / 4.0]
+                        .into_iter()
+                        .map(sigma)
+                        .find(|&g| g.is_finite() && g < best && shifted(&h.a, g, s))
+                    {
+                        best = g;
+                    }
+                }
+                best
+            };
+            let up = end(est_hi, -1.0, hi);
+            let down = end(est_lo, 1.0, -lo);
+            (-down, up)
         }
     }
 }
@@ -578,79 +594,148 @@ pub struct Run {
     pub segments: Vec<Option<Vec<Interval>>>,
 }
 
-/// The checkpoints written while the engine builds a tube: one every `stride` steps and at the last
-/// step, at finite states.
-struct Keeper {
-    stride: usize,
-    steps: usize,
-    written: Vec<Checkpoint>,
+/// The state of a tube at a step, as a checkpoint stores it.
+pub trait State: Clone + Send {
+    /// The Euclidean ball of the sample.
+    fn ball(&self) -> Ball;
+
+    /// Whether the radius is finite (not past a failed step).
+    fn bounded(&self) -> bool;
+
+    /// The checkpoint of this state at step `k`; `None` past a failed step.
+    fn checkpoint(&self, k: usize) -> Option<Checkpoint>;
+
+    /// Whether every point this state holds lies in the checkpoint's set (`false` past a failed
+    /// step and on NaN). Enclosure: rigorous.
+    fn within(&self, c: &Checkpoint) -> bool;
 }
 
-impl Keeper {
-    /// At step k with state (m, r): write a checkpoint when one is due.
-    fn at(&mut self, k: usize, m: &[f64], r: f64) {
-        if r.is_finite() && (k % self.stride.max(1) == 0 || k == self.steps) {
-            self.written.push(Checkpoint { k, centre: m.to_vec(), radius: r })
-        }
+/// A state ‖x − m‖₂ ≤ r of a first-order tube.
+#[derive(Clone, Debug)]
+pub struct Plain {
+    /// Centre.
+    pub m: Vec<f64>,
+    /// Euclidean radius (+∞ past a failed step).
+    pub r: f64,
+}
+
+impl State for Plain {
+    fn ball(&self) -> Ball {
+        Ball { centre: self.m.clone(), radius: self.r }
+    }
+
+    fn bounded(&self) -> bool {
+        self.r.is_finite()
+    }
+
+    fn checkpoint(&self, k: usize) -> Option<Checkpoint> {
+        self.r.is_finite().then(|| Checkpoint { k, centre: self.m.clone(), radius: self.r, norm: None })
+    }
+
+    /// ‖m − c‖₂ + r ≤ r_c.
+    fn within(&self, c: &Checkpoint) -> bool {
+        c.norm.is_none() && reaches(&self.m, self.r, c, |d| norm2(d))
     }
 }
 
-/// A step of a tube: from (k, m, r), the state at k + 1 and, for a flow, the box of the path
-/// between (radius +∞ when an enclosure fails; a step from radius +∞ gives +∞).
-type Next = (Vec<f64>, f64, Option<Vec<Interval>>);
-
-/// Whether the ball (m, r) lies in the checkpoint's: ‖m − c‖₂ + r ≤ r_c (`false` past a failed
-/// step, r = +∞, and on NaN). Enclosure: rigorous.
-fn holds(c: &Checkpoint, m: &[f64], r: f64) -> bool {
-    if !r.is_finite() || m.iter().chain(&c.centre).any(|x| !x.is_finite()) {
+/// Whether ‖m − c‖ + r ≤ r_c for the checkpoint c, in the norm `norm` of the difference (`false`
+/// when r is +∞, a centre is not finite or the dimensions differ). Enclosure: rigorous.
+pub fn reaches(m: &[f64], r: f64, c: &Checkpoint, norm: impl Fn(&[Interval]) -> Interval) -> bool {
+    if !r.is_finite() || m.len() != c.centre.len() || m.iter().chain(&c.centre).any(|x| !x.is_finite()) {
         return false;
     }
     let d: Vec<Interval> = m.iter().zip(&c.centre).map(|(&a, &b)| point(a) - point(b)).collect();
-    let reach = (norm2(&d) + point(r)).sup();
+    let reach = (norm(&d) + point(r)).sup();
     matches!(reach.partial_cmp(&c.radius), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
 }
 
-/// Verifies stored checkpoints (module documentation, "Checkpoints"): the first, at k = 0, must
-/// hold the exact start (m₀, r₀); from each checkpoint the steps run to the next, which must hold
-/// the result. The segments restart from their checkpoints, so they are independent: they run on
-/// the available cores, and the run is the same, ball for ball, as one sequential pass.
-fn verify_segments(
-    cps: &[Checkpoint],
+/// A step of a tube: from state k, state k + 1 and, for a flow, the box of the path between
+/// (radius +∞ when an enclosure fails; a step from radius +∞ gives +∞).
+pub type Next<S> = (S, Option<Vec<Interval>>);
+
+/// Runs a tube from state `k0` (`start`) to `steps`: verifying the stored checkpoints `cps` when
+/// given ([`verify_segments`]), otherwise sequentially, writing a checkpoint every `stride` steps
+/// and at the last finite state.
+pub fn run_tube<S: State>(
+    (k0, start): (usize, S),
     steps: usize,
-    (m0, r0): (Vec<f64>, f64),
-    step: &(dyn Fn(usize, &[f64], f64) -> Next + Sync),
+    (checkpoints, stride): (Option<&[Checkpoint]>, usize),
+    restart: &(dyn Fn(&Checkpoint) -> Result<S, String> + Sync),
+    step: &(dyn Fn(usize, &S) -> Next<S> + Sync),
+) -> Result<(Run, Vec<Checkpoint>), String> {
+    if let Some(cps) = checkpoints {
+        return verify_segments(cps, (k0, start), steps, restart, step).map(|run| (run, Vec::new()));
+    }
+    let (mut s, mut run, mut written) = (start, Run::default(), Vec::new());
+    for k in k0..=steps {
+        if k % stride.max(1) == 0 || k == steps || k == k0 {
+            written.extend(s.checkpoint(k));
+        }
+        run.balls.push(s.ball());
+        if k < steps {
+            let (next, segment) = step(k, &s);
+            run.segments.push(segment);
+            s = next;
+        }
+    }
+    Ok((run, written))
+}
+
+/// Verifies stored checkpoints (module documentation, "Checkpoints"): the first, at k₀, must hold
+/// the exact start; from each checkpoint the steps run to the next, which must hold the result. A
+/// start whose radius is +∞ takes no checkpoint, and every state after it is unbounded. The
+/// segments restart from their checkpoints, so they are independent: they run on the available
+/// cores, and the run is the same, ball for ball, as one sequential pass.
+fn verify_segments<S: State>(
+    cps: &[Checkpoint],
+    (k0, start): (usize, S),
+    steps: usize,
+    restart: &(dyn Fn(&Checkpoint) -> Result<S, String> + Sync),
+    step: &(dyn Fn(usize, &S) -> Next<S> + Sync),
 ) -> Result<Run, String> {
-    let d = m0.len();
-    if cps.first().is_none_or(|c| c.k != 0) {
-        return Err("no checkpoint at k = 0".into());
+    if !start.bounded() {
+        if !cps.is_empty() {
+            return Err(format!("a checkpoint follows the unbounded state at k = {k0}"));
+        }
+        // Every step from an unbounded state is unbounded.
+        let (mut s, mut run) = (start, Run::default());
+        for k in k0..=steps {
+            run.balls.push(s.ball());
+            if k < steps {
+                let (next, segment) = step(k, &s);
+                run.segments.push(segment);
+                s = next;
+            }
+        }
+        return Ok(run);
+    }
+    if cps.first().is_none_or(|c| c.k != k0) {
+        return Err(format!("no checkpoint at k = {k0}"));
     }
     if cps.windows(2).any(|w| w[1].k <= w[0].k) || cps.last().is_some_and(|c| c.k > steps) {
         return Err("checkpoints out of order or beyond the horizon".into());
     }
-    if let Some(c) = cps.iter().find(|c| c.centre.len() != d) {
-        return Err(format!("checkpoint at k = {} has the wrong dimension", c.k));
-    }
-    if !holds(&cps[0], &m0, r0) {
-        return Err("the checkpoint at k = 0 does not contain the step's enclosure".into());
+    if !start.within(&cps[0]) {
+        return Err(format!("the checkpoint at k = {k0} does not contain the step's enclosure"));
     }
     // Segment i: from checkpoint i to checkpoint i + 1 (the last one to the horizon).
     let segment = |i: usize| -> Result<Run, String> {
         let end = cps.get(i + 1).map_or(steps, |c| c.k);
-        let (mut m, mut r) = (cps[i].centre.clone(), cps[i].radius);
+        let mut s = restart(&cps[i]).map_err(|e| format!("checkpoint at k = {}: {e}", cps[i].k))?;
         let mut run = Run::default();
         for k in cps[i].k..end {
-            run.balls.push(Ball { centre: m.clone(), radius: r });
-            let (next, r_next, seg) = step(k, &m, r);
+            run.balls.push(s.ball());
+            let (next, seg) = step(k, &s);
             run.segments.push(seg);
-            (m, r) = (next, r_next);
+            s = next;
         }
         match cps.get(i + 1) {
-            Some(c) if !holds(c, &m, r) => {
+            Some(c) if !s.within(c) => {
                 Err(format!("the checkpoint at k = {} does not contain the step's enclosure", c.k))
             }
             Some(_) => Ok(run),
             None => {
-                run.balls.push(Ball { centre: m, radius: r });
+                run.balls.push(s.ball());
                 Ok(run)
             }
         }
@@ -675,6 +760,16 @@ fn verify_segments(
     Ok(out)
 }
 
+/// A Euclidean checkpoint's state (no norm, the tube's dimension).
+fn plain_restart(d: usize) -> impl Fn(&Checkpoint) -> Result<Plain, String> + Sync {
+    move |c: &Checkpoint| {
+        if c.norm.is_some() || c.centre.len() != d {
+            return Err("a Euclidean checkpoint of the tube's dimension expected".into());
+        }
+        Ok(Plain { m: c.centre.clone(), r: c.radius })
+    }
+}
+
 /// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, from x₀: verifying the stored
 /// `checkpoints`, or, without them, writing one every `stride` steps and at the last finite
 /// state. Fails, naming the step, when a checkpoint does not verify.
@@ -689,27 +784,17 @@ pub fn gd_orbit(
     stride: usize,
 ) -> Result<(Run, Vec<Checkpoint>), String> {
     let hi = rat_to_interval(h);
-    let (mut m, mut r) = start(x0);
-    let step = |_: usize, m: &[f64], r: f64| -> Next {
-        match gd_step(o, m, r, hi).filter(|_| r.is_finite()) {
-            Some((m, r)) => (m, r, None),
-            None => (m.to_vec(), f64::INFINITY, None),
+    let (m, r) = start(x0);
+    let step = |_: usize, s: &Plain| -> Next<Plain> {
+        match gd_step(o, &s.m, s.r, hi).filter(|_| s.r.is_finite()) {
+            Some((m, r)) => (Plain { m, r }, None),
+            None => (Plain { m: s.m.clone(), r: f64::INFINITY }, None),
         }
     };
-    if let Some(cps) = checkpoints {
-        // An orbit has no path between its points.
-        return verify_segments(cps, steps, (m, r), &step).map(|run| (Run { segments: Vec::new(), ..run }, Vec::new()));
-    }
-    let mut keep = Keeper { stride, steps, written: Vec::new() };
-    let mut run = Run::default();
-    for k in 0..=steps {
-        keep.at(k, &m, r);
-        run.balls.push(Ball { centre: m.clone(), radius: r });
-        if k < steps && r.is_finite() {
-            (m, r, _) = step(k, &m, r);
-        }
-    }
-    Ok((run, keep.written))
+    let restart = plain_restart(x0.len());
+    // An orbit has no path between its points.
+    run_tube((0, Plain { m, r }), steps, (checkpoints, stride), &restart, &step)
+        .map(|(run, cps)| (Run { segments: Vec::new(), ..run }, cps))
 }
 
 /// The solution of ẏ = −c∇f(y), y(0) = y₀ (exact), sampled at y(kτ), k = 0..=steps (c = 1: the
@@ -735,23 +820,46 @@ pub fn gradient_flow(
 fn flow_within(
     o: &dyn Smooth,
     (y0, c, tau, steps): (&[Rat], &Rat, &Rat, usize),
-    mut substeps: Substeps,
-    (checkpoints, stride): (Option<&[Checkpoint]>, usize),
-    mut budget: usize,
+    substeps: Substeps,
+    tubes: (Option<&[Checkpoint]>, usize),
+    budget: usize,
 ) -> Result<(Run, Vec<Checkpoint>), String> {
     if !(c > &Rat::zero() && tau > &Rat::zero()) {
         return Err("c and τ must be positive".into());
     }
-    if let Substeps::Stored(n) = &substeps {
-        if n.len() != steps || n.iter().any(|&k| k == 0 || k as usize > MAX_SUBSTEPS) {
+    let ci = rat_to_interval(c);
+    let (m, r) = start(y0);
+    let sample = |s: &Plain, n: usize| {
+        sample(o, (&s.m, s.r), ci, tau, n).map(|(m, r, easy, swept)| (Plain { m, r }, easy, swept))
+    };
+    let unbounded = |s: &Plain| Plain { m: s.m.clone(), r: f64::INFINITY };
+    run_flow(Plain { m, r }, steps, substeps, tubes, budget, &plain_restart(y0.len()), &sample, &unbounded)
+}
+
+/// One sample interval of a flow from a state in `n` substeps: the next state, whether every
+/// remainder was far below the tolerance, and the box of the path over the interval.
+pub type Sampler<'a, S> = dyn Fn(&S, usize) -> Result<(S, bool, Vec<Interval>), Retry> + Sync + 'a;
+
+/// A flow of `steps` samples from `start` (state 0) with `substeps` per sample and `budget`
+/// substeps in all, verifying or writing checkpoints ([`run_tube`]). A sample that fails, or would
+/// exceed the budget, is unbounded (`unbounded` of the state before), in both modes.
+#[allow(clippy::too_many_arguments)]
+pub fn run_flow<S: State>(
+    start: S,
+    steps: usize,
+    mut substeps: Substeps,
+    (checkpoints, stride): (Option<&[Checkpoint]>, usize),
+    mut budget: usize,
+    restart: &(dyn Fn(&Checkpoint) -> Result<S, String> + Sync),
+    sample: &Sampler<S>,
+    unbounded: &(dyn Fn(&S) -> S + Sync),
+) -> Result<(Run, Vec<Checkpoint>), String> {
+    if let Substeps::Stored(counts) = &substeps {
+        if counts.len() != steps || counts.iter().any(|&k| k == 0 || k as usize > MAX_SUBSTEPS) {
             return Err(format!("substeps: expected {steps} counts in 1..={MAX_SUBSTEPS}"));
         }
-    }
-    // `budget`: the substeps left; a sample that would exceed them fails (radius +∞), in both modes.
-    let ci = rat_to_interval(c);
-    let (mut m, mut r) = start(y0);
-    if let (Substeps::Stored(counts), Some(cps)) = (&substeps, checkpoints) {
-        // What is left before sample k (the samples before it computed: no checkpoint follows a failure).
+        // What is left before sample k (the samples before it computed: no checkpoint follows a
+        // failure).
         let left: Vec<usize> = counts
             .iter()
             .scan(budget, |b, &n| {
@@ -760,77 +868,66 @@ fn flow_within(
                 Some(before)
             })
             .collect();
-        let step = |k: usize, m: &[f64], r: f64| -> Next {
+        let step = |k: usize, s: &S| -> Next<S> {
             let n = counts[k] as usize;
-            if !r.is_finite() || n > left[k] {
-                return (m.to_vec(), f64::INFINITY, None);
+            if !s.bounded() || n > left[k] {
+                return (unbounded(s), None);
             }
-            match sample(o, (m, r), ci, tau, n) {
-                Ok((next, r_next, _, swept)) => (next, r_next, Some(swept)),
-                Err(_) => (m.to_vec(), f64::INFINITY, None),
+            match sample(s, n) {
+                Ok((next, _, swept)) => (next, Some(swept)),
+                Err(_) => (unbounded(s), None),
             }
         };
-        return verify_segments(cps, steps, (m, r), &step).map(|run| (run, Vec::new()));
+        return run_tube((0, start), steps, (checkpoints, stride), restart, &step);
     }
-    let mut keep = Keeper { stride, steps, written: Vec::new() };
-    let mut run = Run::default();
-    let mut n = 1usize;
+    let Substeps::Adaptive(record) = &mut substeps else { unreachable!("stored counts run above") };
+    let (mut s, mut n) = (start, 1usize);
+    let step = |k: usize, s: &S, n: &mut usize, budget: &mut usize, record: &mut Vec<u32>| -> Next<S> {
+        let mut out = None;
+        while s.bounded() {
+            if *n > *budget {
+                // Beyond the budget: this sample fails (so it does when checked).
+                record.push(*n as u32);
+                break;
+            }
+            match sample(s, *n) {
+                Ok((next, easy, swept)) => {
+                    // The recorded counts are charged (the retries are the engine's own cost).
+                    record.push(*n as u32);
+                    *budget -= *n;
+                    out = Some((next, Some(swept)));
+                    if easy && *n > 1 {
+                        *n /= 2;
+                    }
+                    break;
+                }
+                Err(Retry::Smaller) if *n < MAX_SUBSTEPS => *n *= 2,
+                Err(_) => {
+                    record.push(*n as u32);
+                    *budget -= *n;
+                    break;
+                }
+            }
+        }
+        // Samples after a failure are not computed: any count, 1.
+        if record.len() <= k {
+            record.push(1);
+        }
+        out.unwrap_or_else(|| (unbounded(s), None))
+    };
+    let (mut run, mut written) = (Run::default(), Vec::new());
     for k in 0..=steps {
-        keep.at(k, &m, r);
-        run.balls.push(Ball { centre: m.clone(), radius: r });
-        if k == steps {
-            break;
+        if k % stride.max(1) == 0 || k == steps {
+            written.extend(s.checkpoint(k));
         }
-        let mut segment = None;
-        match &mut substeps {
-            Substeps::Stored(counts) => {
-                let n = counts[k] as usize;
-                if r.is_finite() && n > budget {
-                    r = f64::INFINITY;
-                } else if r.is_finite() {
-                    budget -= n;
-                    match sample(o, (&m, r), ci, tau, n) {
-                        Ok((next, r_next, _, swept)) => (m, r, segment) = (next, r_next, Some(swept)),
-                        Err(_) => r = f64::INFINITY,
-                    }
-                }
-            }
-            Substeps::Adaptive(record) => {
-                while r.is_finite() {
-                    if n > budget {
-                        // Beyond the budget: this sample fails (so it does when checked).
-                        record.push(n as u32);
-                        r = f64::INFINITY;
-                        break;
-                    }
-                    match sample(o, (&m, r), ci, tau, n) {
-                        Ok((next, r_next, easy, swept)) => {
-                            // The recorded counts are charged (the retries are the engine's own cost).
-                            record.push(n as u32);
-                            budget -= n;
-                            (m, r, segment) = (next, r_next, Some(swept));
-                            if easy && n > 1 {
-                                n /= 2;
-                            }
-                            break;
-                        }
-                        Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
-                        Err(_) => {
-                            record.push(n as u32);
-                            budget -= n;
-                            r = f64::INFINITY;
-                        }
-                    }
-                }
-                // Samples after a failure are not computed: any count, 1.
-                if !r.is_finite() && record.len() <= k {
-                    record.push(1);
-                }
-            }
+        run.balls.push(s.ball());
+        if k < steps {
+            let (next, segment) = step(k, &s, &mut n, &mut budget, record);
+            run.segments.push(segment);
+            s = next;
         }
-        run.segments.push(segment);
     }
-    Ok((run, keep.written))
+    Ok((run, written))
 }
 
 #[cfg(test)]
@@ -913,7 +1010,7 @@ mod tests {
         assert!(check(&moved).unwrap_err().contains("k = 8"));
         assert!(check(&cps[1..]).unwrap_err().contains("k = 0"));
         let mut extra = cps.clone();
-        extra.push(Checkpoint { k: 10, centre: vec![0.0], radius: 1.0 });
+        extra.push(Checkpoint { k: 10, centre: vec![0.0], radius: 1.0, norm: None });
         assert!(check(&extra).unwrap_err().contains("beyond the horizon"));
     }
 
@@ -927,7 +1024,7 @@ mod tests {
         assert!(run.balls[3].radius.is_infinite());
         assert!(cps.iter().all(|c| c.radius.is_finite()));
         let mut forged = cps.clone();
-        forged.push(Checkpoint { k: 3, centre: vec![0.0], radius: f64::MAX });
+        forged.push(Checkpoint { k: 3, centre: vec![0.0], radius: f64::MAX, norm: None });
         assert!(gd_orbit(&o, &[rat(1)], &h, 3, Some(&forged), 1).is_err());
     }
 

@@ -184,15 +184,55 @@ impl Norm {
     }
 }
 
-/// A stored point of a tube: ‖zₖ − centre‖_P ≤ radius.
+/// A stored point of a tube: ‖zₖ − centre‖ ≤ radius, in the tube's energy norm (affine tubes), the
+/// Euclidean norm (first-order tubes of non-quadratic objectives) or the checkpoint's own `norm`
+/// (two-step orbits and second-order flows, `crate::momentum`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {
     /// Step index.
     pub k: usize,
     /// Centre (`f64`s, stored exactly).
     pub centre: Vec<f64>,
-    /// Radius in the energy norm.
+    /// Radius in the norm.
     pub radius: f64,
+    /// The norm of a state on ℝ²ᵈ, when the tube's states carry one.
+    pub norm: Option<StateNorm>,
+}
+
+/// The norm of a two-step or second-order state z = (u, w) ∈ ℝ²ᵈ at a checkpoint (`crate::momentum`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StateNorm {
+    /// ‖(L ⊗ I)z‖₂ for the 2×2 matrix L (row-major, exact `f64`s).
+    Block([f64; 4]),
+    /// The energy norm adopted at this step (its [`EnergyEvent`]).
+    Energy(usize),
+}
+
+/// What a two-step orbit's step reads in an energy norm (`crate::momentum`): at step `k`, the
+/// contraction θ of the step in the norm it ends in, and, when the step adopts a new energy norm,
+/// that norm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnergyEvent {
+    /// Step index.
+    pub k: usize,
+    /// θ with θ²P − J̄ᵀPJ̄ ⪰ 0 over the step's mean-value matrices.
+    pub theta: f64,
+    /// The norm adopted at this step.
+    pub adopt: Option<Adoption>,
+}
+
+/// An energy norm ‖z‖_P = √(zᵀPz) adopted by a step, with its equivalence constants and the cost
+/// of the change from the norm before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adoption {
+    /// P, row-major (2d × 2d, symmetric, exact `f64`s).
+    pub p: Vec<f64>,
+    /// k_in with k_in²I − P ⪰ 0 (‖z‖_P ≤ k_in‖z‖₂).
+    pub k_in: f64,
+    /// k_out with P − k_out⁻²I ⪰ 0 (‖z‖₂ ≤ k_out‖z‖_P).
+    pub k_out: f64,
+    /// c with c²P_old − P ⪰ 0 (‖z‖_P ≤ c‖z‖_old).
+    pub cost: f64,
 }
 
 /// The evidence of one tube: its norm (tubes of affine maps; the radii of the checkpoints are in
@@ -206,6 +246,8 @@ pub struct TubeEvidence {
     pub checkpoints: Vec<Checkpoint>,
     /// Substeps per sample of a validated flow (`crate::nonlinear::Substeps::Stored`).
     pub substeps: Option<Vec<u32>>,
+    /// The energy-norm steps of a two-step orbit (`crate::momentum`), by increasing k.
+    pub energy: Option<Vec<EnergyEvent>>,
 }
 
 fn f64_json(x: f64) -> Json {
@@ -215,10 +257,19 @@ fn f64_json(x: f64) -> Json {
 impl TubeEvidence {
     /// As JSON.
     pub fn to_json(&self) -> Json {
+        let nums = |xs: &[f64]| Json::Array(xs.iter().map(|&x| f64_json(x)).collect());
         let cps: Vec<Json> = self
             .checkpoints
             .iter()
-            .map(|c| json!({"k": c.k, "centre": c.centre.iter().map(|&x| f64_json(x)).collect::<Vec<_>>(), "radius": f64_json(c.radius)}))
+            .map(|c| {
+                let mut j = json!({"k": c.k, "centre": nums(&c.centre), "radius": f64_json(c.radius)});
+                match c.norm {
+                    Some(StateNorm::Block(l)) => j["norm"] = json!({"L": nums(&l)}),
+                    Some(StateNorm::Energy(k)) => j["norm"] = json!({"energy": k}),
+                    None => {}
+                }
+                j
+            })
             .collect();
         let mut m = serde_json::Map::new();
         if let Some(n) = &self.norm {
@@ -228,10 +279,24 @@ impl TubeEvidence {
         if let Some(s) = &self.substeps {
             m.insert("substeps".into(), json!(s));
         }
+        if let Some(events) = &self.energy {
+            let events = events.iter().map(|e| {
+                let mut j = json!({"k": e.k, "theta": f64_json(e.theta)});
+                if let Some(a) = &e.adopt {
+                    j["P"] = nums(&a.p);
+                    j["k_in"] = f64_json(a.k_in);
+                    j["k_out"] = f64_json(a.k_out);
+                    j["cost"] = f64_json(a.cost);
+                }
+                j
+            });
+            m.insert("energy".into(), Json::Array(events.collect()));
+        }
         Json::Object(m)
     }
 
-    /// Inverse of [`TubeEvidence::to_json`]; every centre and radius must be an exact `f64`.
+    /// Inverse of [`TubeEvidence::to_json`]; every centre, radius and norm entry must be an exact
+    /// `f64`.
     pub fn from_json(v: &Json) -> Result<TubeEvidence, String> {
         let f = |x: &Json| {
             x.as_str()
@@ -240,24 +305,46 @@ impl TubeEvidence {
                 .and_then(as_f64)
                 .ok_or_else(|| format!("{x} is not an f64"))
         };
+        let fs = |x: &Json, what: &str| -> Result<Vec<f64>, String> {
+            x.as_array().ok_or_else(|| format!("{what}: expected an array"))?.iter().map(f).collect()
+        };
+        let index =
+            |x: &Json, what: &str| x.as_u64().and_then(|k| k.to_usize()).ok_or_else(|| format!("{what} without k"));
+        let fields = |x: &Json, allowed: &[&str], what: &str| -> Result<(), String> {
+            let obj = x.as_object().ok_or_else(|| format!("{what}: expected an object"))?;
+            match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+                Some(k) => Err(format!("{what}: unknown field {k:?}")),
+                None => Ok(()),
+            }
+        };
         let cps = v["checkpoints"].as_array().ok_or("missing checkpoints")?;
         let checkpoints = cps
             .iter()
             .map(|c| {
-                let k = c["k"].as_u64().and_then(|k| k.to_usize()).ok_or("checkpoint without k")?;
-                let centre = c["centre"]
-                    .as_array()
-                    .ok_or("checkpoint without centre")?
-                    .iter()
-                    .map(f)
-                    .collect::<Result<_, _>>()?;
-                Ok(Checkpoint { k, centre, radius: f(&c["radius"])? })
+                fields(c, &["k", "centre", "radius", "norm"], "checkpoint")?;
+                let norm = match c.get("norm") {
+                    None => None,
+                    Some(n) => {
+                        fields(n, &["L", "energy"], "checkpoint norm")?;
+                        match (n.get("L"), n.get("energy")) {
+                            (Some(l), None) => Some(StateNorm::Block(
+                                fs(l, "L")?.try_into().map_err(|_| "L: expected 4 entries".to_string())?,
+                            )),
+                            (None, Some(k)) => Some(StateNorm::Energy(index(k, "energy")?)),
+                            _ => return Err("checkpoint norm: one of \"L\" and \"energy\"".into()),
+                        }
+                    }
+                };
+                Ok(Checkpoint {
+                    k: index(&c["k"], "checkpoint")?,
+                    centre: fs(&c["centre"], "checkpoint centre")?,
+                    radius: f(&c["radius"])?,
+                    norm,
+                })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        fields(v, &["norm", "checkpoints", "substeps", "energy"], "tube")?;
         let obj = v.as_object().ok_or("expected an object")?;
-        if let Some(k) = obj.keys().find(|k| !["norm", "checkpoints", "substeps"].contains(&k.as_str())) {
-            return Err(format!("unknown field {k:?}"));
-        }
         let norm = obj.get("norm").map(Norm::from_json).transpose()?;
         let substeps = match obj.get("substeps") {
             None => None,
@@ -269,7 +356,29 @@ impl TubeEvidence {
                     .collect::<Result<Vec<u32>, _>>()?,
             ),
         };
-        Ok(TubeEvidence { norm, checkpoints, substeps })
+        let energy = match obj.get("energy") {
+            None => None,
+            Some(e) => Some(
+                e.as_array()
+                    .ok_or("energy: expected an array")?
+                    .iter()
+                    .map(|e| {
+                        fields(e, &["k", "theta", "P", "k_in", "k_out", "cost"], "energy step")?;
+                        let adopt = match e.get("P") {
+                            None => None,
+                            Some(p) => Some(Adoption {
+                                p: fs(p, "P")?,
+                                k_in: f(&e["k_in"])?,
+                                k_out: f(&e["k_out"])?,
+                                cost: f(&e["cost"])?,
+                            }),
+                        };
+                        Ok(EnergyEvent { k: index(&e["k"], "energy step")?, theta: f(&e["theta"])?, adopt })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?,
+            ),
+        };
+        Ok(TubeEvidence { norm, checkpoints, substeps, energy })
     }
 }
 
@@ -347,6 +456,9 @@ pub fn run_writing(
         match stored.as_mut() {
             Some(it) => {
                 if let Some(c) = it.next_if(|c| c.k == k) {
+                    if c.norm.is_some() {
+                        return Err(format!("checkpoint at k = {k}: an affine tube's checkpoints have no norm"));
+                    }
                     if c.centre.len() != m.len() {
                         return Err(format!("checkpoint at k = {k} has the wrong dimension"));
                     }
@@ -365,7 +477,7 @@ pub fn run_writing(
                 }
             }
             None if k % stride.max(1) == 0 || k == steps => {
-                written.push(Checkpoint { k, centre: m.clone(), radius: r })
+                written.push(Checkpoint { k, centre: m.clone(), radius: r, norm: None })
             }
             None => {}
         }

@@ -154,7 +154,7 @@ pub fn damped_flow_of(
     if let Objective::Quadratic { q, b } = objective {
         return Some(damped_flow(q, b, u0, h, lambda, a, tau, steps));
     }
-    let f = objective.as_box()?;
+    let f = objective.as_smooth()?;
     let (alpha, factor) = damping(lambda, a);
     let (one, factor) = (Rat::one(), rat_to_interval(&factor));
     let g = f.gradient(&super::ivec::rat_vec(u0));
@@ -214,7 +214,7 @@ pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
     let (h, x0) = (&spec.algorithm.h, &spec.x0);
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
     let Objective::Quadratic { q, b } = &spec.objective else {
-        let (objective, smooth) = (spec.objective.as_box()?, spec.objective.as_smooth()?);
+        let smooth = spec.objective.as_smooth()?;
         return match &spec.algorithm.method {
             Method::Gd => Some((nonlinear::gradient_flow(smooth, x0, &Rat::one(), h, steps), GRADIENT_FLOW)),
             Method::Scheme7 { lambda, .. } => {
@@ -222,7 +222,7 @@ pub fn spec_flow(spec: &Spec) -> Option<(Tube, &'static str)> {
             }
             Method::HeavyBallOl { alpha } => {
                 let v0 = vec![Interval::try_from((0.0, 0.0)).expect("0 is an interval"); x0.len()];
-                Some((nonlinear::second_order_flow(objective, x0, &v0, alpha, &Rat::one(), h, steps), HEAVY_BALL_ODE))
+                Some((nonlinear::second_order_flow(smooth, x0, &v0, alpha, &Rat::one(), h, steps), HEAVY_BALL_ODE))
             }
         };
     };

@@ -1,13 +1,12 @@
-//! Enclosed trajectories of non-quadratic objectives (`expression`, `dataset`: any
-//! [`BoxObjective`]): the exact-arithmetic GD orbit and the gradient flow (or its rescaling, the flow
-//! (8) of 004) by the checker's functions (`shadowcert_checker::nonlinear`: the mean-value GD step;
-//! an interval Taylor method with Picard a-priori enclosures, Taylor-mode coefficients and a
-//! one-sided Lipschitz bound, the engine choosing the substeps, [`gd`], [`gradient_flow`]); the
-//! two-step orbits (scheme (7) of 004 and the Orvieto–Lucchi heavy ball, [`two_step`]: mean-value
-//! form in a 2×2-block norm, see [`TwoStepNorm`], or an energy norm fitted to the interval Hessian);
-//! and the second-order flows q̈ + c₁q̇ = −c₂∇f(q) ([`second_order_flow`]: the Orvieto–Lucchi
-//! heavy-ball ODE and the damped flow (11), through `dynamics::damped_flow_of`) by the same Taylor
-//! method on (q, q̇) with a 2×2-block norm. All as midpoint–radius [`Tube`]s like the quadratic ones.
+//! Enclosed trajectories of non-quadratic objectives (`expression`, `dataset`), as midpoint–radius
+//! [`Tube`]s like the quadratic ones, by the checker's functions: the exact GD orbit in mean-value
+//! form and the gradient flow (or its rescaling, the flow (8) of 004) by an interval Taylor method
+//! (`shadowcert_checker::nonlinear`, [`gd`], [`gradient_flow`]); the two-step orbits of scheme (7)
+//! of 004 and the Orvieto–Lucchi heavy ball in block or energy norms fitted to the curvature, and
+//! the second-order flows q̈ + c₁q̇ = −c₂∇f(q) (the heavy-ball ODE of 000, the damped flow (11) of
+//! 004) (`shadowcert_checker::momentum`, [`two_step`], [`second_order_flow`]). The engine chooses
+//! the substeps and proposes the energy norms ([`Fitter`]: floating-point eigensolvers); the
+//! checker's functions verify every proposal, so certify and check compute the same tubes.
 //!
 //! Enclosure: rigorous. Tightness: for a contracting flow the radius stays near
 //! (per-substep width)/(1 − e^{sν}); for expanding directions it grows like e^{νt} — the true
@@ -16,27 +15,17 @@
 //! in 17 ms; `specs/digits_sigmoid_gd.json` (d = 65, T = 100, 8 substeps per sample) final flow radius
 //! 3.3e-10 in about 11 s of CPU, GD orbit radius 5.3e-13 in about 1 s.
 
-use super::ivec::{point, IMat};
+use super::ivec::IMat as EngineMat;
 use super::norm::lyapunov_matrix;
-use super::spectrum::is_psd;
-use super::tube::{Start, Tube};
-use crate::enclose::rat_to_interval;
+use super::tube::Tube;
 use crate::exact::Rat;
-use crate::objective::{ball_box, BoxObjective, Smooth};
+use crate::objective::Smooth;
 use inari::Interval;
+use nalgebra::DMatrix;
 use num_traits::One;
-use shadowcert_checker::elementary::Elementary;
-use shadowcert_checker::nonlinear::{
-    self as checked, center, gd_step, picard, Retry, Substeps, MAX_SUBSTEPS, ORDER, TOLERANCE,
-};
-
-/// Steps over which a change to an energy norm must pay off ([`two_step`]).
-const ENERGY_HORIZON: u32 = 64;
-
-/// Largest dimension for which [`two_step`] tries energy norms: each try costs O(d³) interval
-/// operations on 2d × 2d matrices and the interval Hessian over a box (a data set's is loose at
-/// d = 65, where a try per step made `specs/digits_sigmoid_hb.json` six times slower for nothing).
-const MAX_ENERGY_DIM: usize = 16;
+use shadowcert_checker::interval::IMat;
+use shadowcert_checker::momentum::{self, Energies, EnergyFit};
+use shadowcert_checker::nonlinear::{self as checked, Substeps};
 
 /// The exact GD orbit xₖ₊₁ = xₖ − h∇f(xₖ), k = 0..=steps, of the checker's reading of an objective
 /// (`spec::Objective::as_smooth`), enclosed in mean-value form by the checker's step (`shadowcert_checker::nonlinear::gd_orbit`).
@@ -62,6 +51,69 @@ pub fn gradient_flow(objective: &dyn Smooth, y0: &[Rat], c: &Rat, tau: &Rat, ste
     tube_of(&run, y0.len())
 }
 
+/// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),
+/// n = 0..=steps: scheme (7) of 004 with (p, g, a) = (λ, h, a), the Orvieto–Lucchi heavy ball with
+/// (β, η, 0) = (1 − hα, h², 0) (`shadowcert_checker::momentum::two_step_orbit`, the energy norms
+/// proposed by [`Fitter`]).
+///
+/// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
+/// Tightness: rₙ ≈ Σ (Π θ) wⱼ with θ the step's contraction in the chosen norm. Measured on
+/// Rosenbrock's function, h = 1/1000, λ = 9/10 from (6/5, 6/5): Nesterov's orbit stays within
+/// 10⁻¹⁰ for 10⁴ steps; heavy ball's transient, whose tangent products reach norm 19 before they
+/// decay, still makes the radius +∞ by k ≈ 100 (no norm re-fitted step by step follows it).
+pub fn two_step(objective: &dyn Smooth, u0: &[Rat], p: &Rat, g: &Rat, a: &Rat, steps: usize) -> Tube {
+    two_step_from(objective, u0, None, p, g, a, steps)
+}
+
+/// [`two_step`] from the state (u₀, u₋₁) when `prev` gives an exact u₋₁ (the first step is then
+/// the two-step map itself, e.g. from a point of the invariant manifold of (15)); from the GD start
+/// u₁ = u₀ − g∇f(u₀) when `prev` is `None`.
+///
+/// Enclosure: rigorous (as [`two_step`]).
+pub fn two_step_from(
+    objective: &dyn Smooth,
+    u0: &[Rat],
+    prev: Option<&[Rat]>,
+    p: &Rat,
+    g: &Rat,
+    a: &Rat,
+    steps: usize,
+) -> Tube {
+    let energies = Energies::Fit(&Fitter, Default::default());
+    let (run, _) = momentum::two_step_orbit(objective, u0, prev, (p, g, a), steps, &energies, None, usize::MAX)
+        .expect("nothing to verify");
+    tube_of(&run, u0.len())
+}
+
+/// The second-order flow q̈ + c₁q̇ = −c₂∇f(q), q(0) = q₀ (exact), q̇(0) ∈ `v0` (a box), sampled at
+/// q(kτ), k = 0..=steps (`shadowcert_checker::momentum::second_order_flow` with the engine's choice
+/// of substeps): the Orvieto–Lucchi heavy-ball ODE is c₁ = α, c₂ = 1.
+///
+/// Enclosure: rigorous; the radius is +∞ from the first sample that fails.
+pub fn second_order_flow(
+    objective: &dyn Smooth,
+    q0: &[Rat],
+    v0: &[Interval],
+    c1: &Rat,
+    c2: &Rat,
+    tau: &Rat,
+    steps: usize,
+) -> Tube {
+    let mut counts = Vec::new();
+    let (run, _) = momentum::second_order_flow(
+        objective,
+        q0,
+        v0,
+        (c1, c2),
+        tau,
+        steps,
+        Substeps::Adaptive(&mut counts),
+        (None, usize::MAX),
+    )
+    .expect("τ is positive");
+    tube_of(&run, q0.len())
+}
+
 /// A checker's run as a [`Tube`] (a failed segment is the whole space).
 pub fn tube_of(run: &checked::Run, dim: usize) -> Tube {
     let mut tube = Tube::new(dim);
@@ -76,600 +128,53 @@ pub fn tube_of(run: &checked::Run, dim: usize) -> Tube {
     tube
 }
 
-fn points(m: &[f64]) -> Vec<Interval> {
-    m.iter().map(|&x| point(x)).collect()
+/// The engine's proposals of energy norms for the two-step orbits (`momentum::EnergyFit`): the
+/// Lyapunov matrix of `dynamics::norm::lyapunov_matrix` in the eigenbasis of the interval Hessian's
+/// midpoint, and floating-point estimates of θ, of the cost of a change and of the equivalence
+/// constants (the checker's functions verify each).
+pub struct Fitter;
+
+/// The midpoint matrix of a checker interval matrix.
+fn mid(m: &IMat) -> DMatrix<f64> {
+    DMatrix::from_fn(m.rows, m.cols, |i, j| m.at(i, j).mid())
 }
 
-/// An interval containing the local error of 000 Prop. 2 along the heavy-ball ODE,
-/// ‖qₖ₊₁ − (1 + β)qₖ + βqₖ₋₁ + η∇f(qₖ)‖₂ (η = h², β = 1 − hα: the heavy-ball step from the state
-/// (qₖ, qₖ₋₁), whose second component is exact), for every three points with ‖qⱼ − mⱼ‖₂ ≤ rⱼ
-/// (three consecutive samples of a flow tube): the residual at the centres (∇f(mₖ) enclosed at the
-/// point) ± (rₖ₊₁ + ρrₖ + |β|rₖ₋₁), with ρ = max(|1 + β − ηλ_lo|, |1 + β − ηλ_hi|) ≥
-/// ‖(1 + β)I − η∇²f(x)‖₂ on the ball around mₖ (mean-value theorem; the averaged Hessian along a
-/// segment of the ball has its spectrum in [λ_lo, λ_hi] too). `None` when unbounded.
-///
-/// Enclosure: rigorous. Tightness: width 2(rₖ₊₁ + ρrₖ + |β|rₖ₋₁) plus the width of the residual.
-pub fn heavy_ball_local_error(
-    objective: &dyn BoxObjective,
-    [(m0, r0), (m1, r1), (m2, r2)]: [(&[f64], f64); 3],
-    h: &Rat,
-    alpha: &Rat,
-) -> Option<Interval> {
-    if ![r0, r1, r2].iter().all(|r| r.is_finite()) {
-        return None;
-    }
-    let eta = rat_to_interval(&(h * h));
-    let beta = rat_to_interval(&(Rat::one() - h * alpha));
-    let one_beta = point(1.0) + beta;
-    let g = objective.gradient(&points(m1));
-    let n = (0..m1.len())
-        .fold(point(0.0), |s, i| s + (point(m2[i]) - one_beta * point(m1[i]) + beta * point(m0[i]) + eta * g[i]).sqr())
-        .sqrt();
-    let rho = if r1 == 0.0 {
-        point(0.0)
-    } else {
-        let (lo, hi) = objective.hessian_range_ball(m1, r1);
-        (one_beta - eta * point(lo)).abs().convex_hull((one_beta - eta * point(hi)).abs())
-    };
-    let spread = point(r2) + rho * point(r1) + beta.abs() * point(r0);
-    let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
-    up.is_finite().then(|| Interval::try_from((lo, up)).expect("lo <= up"))
-}
-
-/// The exact two-step orbit uₙ₊₁ = uₙ + p(uₙ − uₙ₋₁) − g∇f(uₙ + a(uₙ − uₙ₋₁)), u₁ = u₀ − g∇f(u₀),
-/// n = 0..=steps: scheme (7) of 004 with (p, g, a) = (λ, h, a), the Orvieto–Lucchi heavy ball with
-/// (β, η, 0) = (1 − hα, h², 0). Mean-value form on the state z = (uₙ, uₙ₋₁): the error ball in the
-/// norm of the step grows by that norm of the mean-value matrix per step, plus the width of the
-/// step enclosed at the center. The norm is a [`TwoStepNorm`] re-fitted to each step's curvature
-/// range, or, for d ≤ 16 when no such norm contracts, an energy norm fitted to the step's interval
-/// Hessian (one 2×2 Stein block per eigendirection, `dynamics::norm::lyapunov_matrix`).
-///
-/// Enclosure: rigorous; the radius is +∞ from the first step where an enclosure is unbounded.
-/// Tightness: rₙ ≈ Σ (Π θ) wⱼ with θ the step's contraction in the chosen norm (≥ the largest
-/// |eigenvalue| of the 2×2 blocks, equal to it at the reference curvature). Measured on
-/// Rosenbrock's function, h = 1/1000, λ = 9/10 from (6/5, 6/5): Nesterov's orbit stays within
-/// 10⁻¹⁰ for 10⁴ steps; heavy ball's transient, whose tangent products reach norm 19 before they
-/// decay, still makes the radius +∞ by k ≈ 100 (no norm re-fitted step by step follows it).
-pub fn two_step(objective: &dyn BoxObjective, u0: &[Rat], p: &Rat, g: &Rat, a: &Rat, steps: usize) -> Tube {
-    two_step_from(objective, u0, None, p, g, a, steps)
-}
-
-/// [`two_step`] from the state (u₀, u₋₁) when `prev` gives an exact u₋₁ (the first step is then
-/// the two-step map itself, e.g. from a point of the invariant manifold of (15)); from the GD start
-/// u₁ = u₀ − g∇f(u₀) when `prev` is `None`.
-///
-/// Enclosure: rigorous (as [`two_step`]).
-pub fn two_step_from(
-    objective: &dyn BoxObjective,
-    u0: &[Rat],
-    prev: Option<&[Rat]>,
-    p: &Rat,
-    g: &Rat,
-    a: &Rat,
-    steps: usize,
-) -> Tube {
-    let start = Start::plain(u0);
-    let (m0, r0) = (start.hi, start.err);
-    let (pi, gi, ai) = (rat_to_interval(p), rat_to_interval(g), rat_to_interval(a));
-    let mut tube = Tube::new(u0.len());
-    tube.push(&m0, r0);
-    if steps == 0 {
-        return tube;
-    }
-    // The norm: first fitted to the curvature range at u₀, then re-fitted step by step.
-    let (mu_lo, mu_hi) = objective.hessian_range_ball(&m0, r0);
-    let mut norm = StepNorm::Block(two_step_norm(pi, gi, ai, 0.5 * (mu_lo + mu_hi)));
-    // The state (uₙ, uₙ₋₁) the loop starts from, and the steps already pushed.
-    let ((mut mu, mut mw, r_u, r_w), done) = match prev {
-        Some(prev) => {
-            let before = Start::plain(prev);
-            ((m0.clone(), before.hi, r0, before.err), 0)
+impl EnergyFit for Fitter {
+    fn fit(&self, h: &IMat, j: &IMat) -> Option<(Vec<f64>, f64)> {
+        let hm = mid(h);
+        let hm = (&hm + hm.transpose()) * 0.5;
+        if !hm.iter().all(|x| x.is_finite()) {
+            return None;
         }
-        None => {
-            let Some((m1, r1)) = gd_step(objective, &m0, r0, gi) else {
-                for _ in 0..steps {
-                    tube.push(&m0, f64::INFINITY);
-                }
-                return tube;
-            };
-            tube.push(&m1, r1);
-            ((m1, m0, r1, r0), 1)
-        }
-    };
-    let mut r = (point(norm.k_in()) * (point(r_u).sqr() + point(r_w).sqr()).sqrt()).sup();
-    for _ in done..steps {
-        if r.is_finite() {
-            match two_step_step(objective, &norm, &mu, &mw, r, (pi, gi, ai)) {
-                Some((next, r_next, chosen)) => {
-                    mw = std::mem::replace(&mut mu, next);
-                    (r, norm) = (r_next, chosen);
-                }
-                None => r = f64::INFINITY,
-            }
-        }
-        tube.push(&mu, (point(norm.k_out()) * point(r)).sup());
-    }
-    tube
-}
-
-/// The norm of the two-step error state z = (u, w) ∈ ℝ²ᵈ: a 2×2 block norm fitted to one
-/// curvature ([`TwoStepNorm`]), or an energy norm fitted to the whole interval Hessian of a step
-/// ([`EnergyNorm`]), which a step adopts when no block norm contracts: one 2×2 L cannot fit two
-/// curvatures far apart (Rosenbrock's valley: about 0.4 and 10³), an energy norm fits each
-/// eigendirection of the Hessian with its own 2×2 block.
-#[derive(Clone, Debug)]
-enum StepNorm {
-    Block(TwoStepNorm),
-    Energy(EnergyNorm),
-}
-
-/// ‖z‖_P = √(zᵀPz) with P a symmetric `f64` matrix (exact), λ_max(P) ≤ k_in², λ_min(P) ≥ k_out⁻².
-#[derive(Clone, Debug)]
-struct EnergyNorm {
-    p: IMat,
-    k_in: f64,
-    k_out: f64,
-}
-
-impl StepNorm {
-    /// ≥ sup ‖z‖/‖z‖₂.
-    fn k_in(&self) -> f64 {
-        match self {
-            StepNorm::Block(n) => n.k_in,
-            StepNorm::Energy(e) => e.k_in,
-        }
+        let w = hm.symmetric_eigen().eigenvectors;
+        let (cn, pm) = lyapunov_matrix(&EngineMat::from_intervals(j.rows, j.cols, &j.a), &w)?;
+        Some((pm.transpose().iter().copied().collect(), cn.theta))
     }
 
-    /// ≥ sup ‖z‖₂/‖z‖.
-    fn k_out(&self) -> f64 {
-        match self {
-            StepNorm::Block(n) => n.k_out,
-            StepNorm::Energy(e) => e.k_out,
-        }
+    /// ‖RJR⁻¹‖₂ at the midpoints, P = RᵀR.
+    fn theta(&self, p: &IMat, j: &IMat) -> f64 {
+        let Some(ch) = mid(p).cholesky() else { return f64::INFINITY };
+        let r = ch.l().transpose();
+        let Some(r_inv) = r.clone().try_inverse() else { return f64::INFINITY };
+        (&r * mid(j) * r_inv).singular_values().max()
     }
 
-    /// The matrix P of the norm on ℝ²ᵈ (state order (u, w)): for a block norm ‖(L ⊗ I)z‖₂,
-    /// P = LᵀL ⊗ I. Enclosure: rigorous.
-    fn matrix(&self, d: usize) -> IMat {
-        match self {
-            StepNorm::Energy(e) => e.p.clone(),
-            StepNorm::Block(n) => {
-                let l = n.l.map(|row| row.map(point));
-                let ltl = |i: usize, j: usize| l[0][i] * l[0][j] + l[1][i] * l[1][j];
-                let mut p = IMat::zeros(2 * d, 2 * d);
-                for k in 0..d {
-                    for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-                        p.set(i * d + k, j * d + k, ltl(i, j));
-                    }
-                }
-                p
-            }
-        }
+    /// √λ_max(R⁻ᵀP_newR⁻¹), P_old = RᵀR.
+    fn cost(&self, old: &IMat, new: &IMat) -> f64 {
+        let Some(ch) = mid(old).cholesky() else { return f64::INFINITY };
+        let Some(r_inv) = ch.l().transpose().try_inverse() else { return f64::INFINITY };
+        (r_inv.transpose() * mid(new) * &r_inv).symmetric_eigenvalues().max().max(0.0).sqrt()
     }
-}
 
-/// The smallest θ found with θ²P − JᵀPJ ⪰ 0 for every J in `j` (so ‖Jz‖_P ≤ θ‖z‖_P): the `f64`
-/// estimate ‖RJR⁻¹‖₂ (P = RᵀR at the midpoints), raised until the interval test passes; +∞ when
-/// it does not.
-///
-/// Enclosure: rigorous (the test, `spectrum::is_psd`, is a proof).
-fn energy_theta(p: &IMat, j: &IMat) -> f64 {
-    let Some(ch) = p.mid().cholesky() else { return f64::INFINITY };
-    let r = ch.l().transpose();
-    let Some(r_inv) = r.clone().try_inverse() else { return f64::INFINITY };
-    let est = (&r * j.mid() * r_inv).singular_values().max();
-    verified_factor(est, |t| is_psd(&p.scale(t * t).sub(&j.transpose().mul(p).mul(j))))
-}
-
-/// The smallest c found with c²P_old − P_new ⪰ 0 (so ‖z‖_new ≤ c‖z‖_old): the `f64` estimate
-/// √λ_max(R⁻ᵀP_newR⁻¹), P_old = RᵀR, raised until the interval test passes; +∞ when it does not.
-///
-/// Enclosure: rigorous.
-fn change_cost(old: &IMat, new: &IMat) -> f64 {
-    let Some(ch) = old.mid().cholesky() else { return f64::INFINITY };
-    let Some(r_inv) = ch.l().transpose().try_inverse() else { return f64::INFINITY };
-    let est = (r_inv.transpose() * new.mid() * &r_inv).symmetric_eigenvalues().max().max(0.0).sqrt();
-    verified_factor(est, |c| is_psd(&old.scale(c * c).sub(new)))
-}
-
-/// The first of a few factors at or above `est` that `holds` (a rigorous test at the point
-/// interval of the factor); +∞ when none does.
-fn verified_factor(est: f64, holds: impl Fn(Interval) -> bool) -> f64 {
-    if !est.is_finite() {
-        return f64::INFINITY;
-    }
-    let gap = (1.0 - est).max(0.0);
-    [est * (1.0 + 1e-12), est + gap / 64.0, est + gap / 8.0, est * 1.01, est * 1.1]
-        .into_iter()
-        .find(|&t| t.is_finite() && holds(point(t)))
-        .unwrap_or(f64::INFINITY)
-}
-
-/// The interval mean-value matrix of the two-step map over the Hessians `h` (d × d):
-/// J̄ = [[(1 + p)I − g(1 + a)H̄, −pI + gaH̄], [I, 0]]. Enclosure: rigorous.
-fn two_step_matrix(h: &[Vec<Interval>], (p, g, a): (Interval, Interval, Interval)) -> IMat {
-    let d = h.len();
-    let one = point(1.0);
-    let mut j = IMat::zeros(2 * d, 2 * d);
-    for (r, row) in h.iter().enumerate() {
-        for (c, &hrc) in row.iter().enumerate() {
-            let id = if r == c { one } else { point(0.0) };
-            j.set(r, c, (one + p) * id - g * (one + a) * hrc);
-            j.set(r, d + c, -p * id + g * a * hrc);
-            j.set(d + r, c, id);
-        }
-    }
-    j
-}
-
-/// The energy norm fitted to the interval Hessian `h` of a step ([`lyapunov_matrix`] in the
-/// eigenbasis of its midpoint), with its verified contraction θ; `None` when it does not verify.
-fn fitted_energy(h: &[Vec<Interval>], j: &IMat) -> Option<(EnergyNorm, f64)> {
-    let d = h.len();
-    let hm = nalgebra::DMatrix::from_fn(d, d, |r, c| {
-        let (x, y) = (h[r][c].mid(), h[c][r].mid());
-        0.5 * (x + y)
-    });
-    if !hm.iter().all(|x| x.is_finite()) {
-        return None;
-    }
-    let w = hm.symmetric_eigen().eigenvectors;
-    let (cn, pm) = lyapunov_matrix(j, &w)?;
-    Some((EnergyNorm { p: IMat::from_f64(&pm), k_in: cn.k_in, k_out: cn.k_out }, cn.theta))
-}
-
-/// A norm ‖z‖ = ‖(L ⊗ I)z‖₂ on the state z = (u, w) ∈ ℝ²ᵈ, L a 2×2 matrix, with ‖L‖₂ ≤ k_in and
-/// ‖L⁻¹‖₂ ≤ k_out.
-///
-/// # Why one 2×2 L suffices
-/// The mean-value matrix of the two-step map is J̄ = [[(1 + p)I − g(1 + a)H̄, −pI + gaH̄], [I, 0]]
-/// with H̄ = ∫∇²f on the segment, symmetric with spectrum in [μ_lo, μ_hi]. In an orthonormal
-/// eigenbasis of H̄ (which L ⊗ I commutes with) J̄ splits into the 2×2 blocks
-/// M(μ) = [[1 + p − g(1 + a)μ, −p + gaμ], [1, 0]], so ‖J̄‖ = max over eigenvalues μ of
-/// ‖LM(μ)L⁻¹‖₂ ≤ max(‖LM(μ_lo)L⁻¹‖₂, ‖LM(μ_hi)L⁻¹‖₂) (the norm of an affine function of μ is convex).
-/// L = T⁻¹ for the real Jordan basis T of M(μ*) at the reference curvature μ* (complex eigenvalues
-/// α ± iβ: T = [Re v, Im v]; real ones: the eigenvectors), so that ‖LM(μ*)L⁻¹‖₂ is its spectral
-/// radius; the identity when that basis is ill-conditioned. [`two_step`] starts from μ* at u₀ and,
-/// at each step, switches to the norm fitted to that step's curvature range when the contraction
-/// there times the cost ‖L′L⁻¹‖₂ of the change beats the current norm's contraction.
-#[derive(Clone, Copy, Debug)]
-pub struct TwoStepNorm {
-    l: [[f64; 2]; 2],
-    l_inv: [[Interval; 2]; 2],
-    /// ≥ ‖L‖₂.
-    pub k_in: f64,
-    /// ≥ ‖L⁻¹‖₂.
-    pub k_out: f64,
-}
-
-/// Upper bound of the spectral norm of every matrix in a 2×2 interval matrix:
-/// ‖B‖₂² = (F + √(F² − 4det²))/2, F = ‖B‖_F², increasing in F and decreasing in det².
-fn norm2x2(b: [[Interval; 2]; 2]) -> f64 {
-    let f = b[0][0].sqr() + b[0][1].sqr() + b[1][0].sqr() + b[1][1].sqr();
-    let det = b[0][0] * b[1][1] - b[0][1] * b[1][0];
-    let (f, d2) = (point(f.sup()), point(det.sqr().inf()));
-    let disc = (f.sqr() - point(4.0) * d2).sup().max(0.0);
-    ((f + point(disc).sqrt()) / point(2.0)).sqrt().sup()
-}
-
-fn mat2(a: [[Interval; 2]; 2], b: [[Interval; 2]; 2]) -> [[Interval; 2]; 2] {
-    let e = |i: usize, j: usize| a[i][0] * b[0][j] + a[i][1] * b[1][j];
-    [[e(0, 0), e(0, 1)], [e(1, 0), e(1, 1)]]
-}
-
-/// The norm of [`TwoStepNorm`] for the parameters (p, g, a) at the reference curvature `mu`.
-///
-/// Enclosure: rigorous k_in, k_out (L is an exact `f64` matrix, L⁻¹ enclosed).
-pub fn two_step_norm(p: Interval, g: Interval, a: Interval, mu: f64) -> TwoStepNorm {
-    let mu = if mu.is_finite() { mu } else { 0.0 };
-    let (p, g, a) = (p.mid(), g.mid(), a.mid());
-    let (m00, m01) = (1.0 + p - g * (1.0 + a) * mu, -p + g * a * mu);
-    // Eigenvalues of [[m00, m01], [1, 0]]: z² − m00 z − m01 = 0; eigenvector (z, 1).
-    let disc = m00 * m00 + 4.0 * m01;
-    let t = if disc < 0.0 {
-        let (re, im) = (m00 / 2.0, (-disc).sqrt() / 2.0);
-        [[re, im], [1.0, 0.0]]
-    } else {
-        let (z1, z2) = ((m00 + disc.sqrt()) / 2.0, (m00 - disc.sqrt()) / 2.0);
-        [[z1, z2], [1.0, 1.0]]
-    };
-    TwoStepNorm::from_basis(t, 1e-6 * (t[0][0].abs() + t[0][1].abs() + 1.0))
-}
-
-/// One mean-value step of the two-step map from the state center (mu, mw) with ‖e‖ ≤ r in `norm`.
-///
-/// The error e = z − ẑ of the state maps to J̄e plus the rounding of the centre, J̄ the mean-value
-/// matrix ([`two_step_matrix`]) with H̄ = ∫∇²f on the segment from the centre's look-ahead point ŷ
-/// to the exact one y, inside the ball B(ŷ, ρ). A block norm is kept or changed for the block norm
-/// fitted to this step's curvature range, whichever bounds θ·(cost of the change,
-/// ‖z‖_new ≤ c‖z‖_old) lower; an energy norm is kept. When the result does not contract, the energy
-/// norm fitted to this step's interval Hessian is adopted if it pays off over [`ENERGY_HORIZON`]
-/// steps.
-fn two_step_step(
-    objective: &dyn BoxObjective,
-    norm: &StepNorm,
-    mu: &[f64],
-    mw: &[f64],
-    r: f64,
-    (p, g, a): (Interval, Interval, Interval),
-) -> Option<(Vec<f64>, f64, StepNorm)> {
-    let y: Vec<Interval> = mu.iter().zip(mw).map(|(&u, &w)| point(u) + a * (point(u) - point(w))).collect();
-    let grad = objective.gradient(&y);
-    let next: Vec<Interval> =
-        mu.iter().zip(mw).zip(&grad).map(|((&u, &w), &gr)| point(u) + p * (point(u) - point(w)) - g * gr).collect();
-    let (next, w) = center(&next)?;
-    if r == 0.0 {
-        return Some((next, (point(norm.k_in()) * point(w)).sup(), norm.clone()));
-    }
-    // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)k_out·r.
-    // The ball B(ŷ, ρ) lies in the ball around y's midpoint widened by y's own radius.
-    let rho = ((point(1.0) + point(2.0) * a) * point(norm.k_out()) * point(r)).sup();
-    let (y_mid, y_rad) = center(&y)?;
-    let radius = (point(rho) + point(y_rad)).sup();
-    let (mu_lo, mu_hi) = objective.hessian_range_ball(&y_mid, radius);
-    let theta = |n: &TwoStepNorm| {
-        let l = n.l.map(|row| row.map(point));
-        let block = |m: f64| {
-            let (one, m) = (point(1.0), point(m));
-            let mm = [[one + p - g * (one + a) * m, -p + g * a * m], [one, point(0.0)]];
-            norm2x2(mat2(mat2(l, mm), n.l_inv))
-        };
-        block(mu_lo).max(block(mu_hi))
-    };
-    let d = mu.len();
-    // The interval Hessian over the ball's box, for the energy norms (built on first need).
-    let region: std::cell::OnceCell<(Vec<Vec<Interval>>, IMat)> = std::cell::OnceCell::new();
-    let jbar = || {
-        region.get_or_init(|| {
-            let h = objective.hessian(&ball_box(&y_mid, radius));
-            let j = two_step_matrix(&h, (p, g, a));
-            (h, j)
-        })
-    };
-    let keep = match norm {
-        StepNorm::Block(n) => theta(n),
-        StepNorm::Energy(e) => energy_theta(&e.p, &jbar().1),
-    };
-    // A block norm may give way to a better-fitted block norm. An energy norm is kept (re-fitted
-    // below when it stops contracting): leaving it for a block norm gains one step and pays the
-    // change back when the block norm stops contracting again, back and forth.
-    let (mut factor, mut chosen) = (keep, norm.clone());
-    if let StepNorm::Block(n) = norm {
-        let fitted = two_step_norm(p, g, a, 0.5 * (mu_lo + mu_hi));
-        // ‖L′e‖ ≤ ‖L′L⁻¹‖₂‖Le‖.
-        let change = norm2x2(mat2(fitted.l.map(|row| row.map(point)), n.l_inv));
-        let switched = (point(theta(&fitted)) * point(change)).sup();
-        if switched < keep {
-            (factor, chosen) = (switched, StepNorm::Block(fitted));
-        }
-    }
-    if factor.partial_cmp(&1.0) != Some(std::cmp::Ordering::Less) && d <= MAX_ENERGY_DIM {
-        // The change to an energy norm costs once (its condition number, often 10 or more) and
-        // pays every step after: adopted when it wins over [`ENERGY_HORIZON`] steps,
-        // cost·θᴺ < factorᴺ.
-        let (h, j) = jbar();
-        if let Some((e, th)) = fitted_energy(h, j) {
-            let cost = change_cost(&norm.matrix(d), &e.p);
-            let n = ENERGY_HORIZON as f64;
-            if th < 1.0 && cost.is_finite() && cost.ln() + n * th.ln() < n * factor.ln() {
-                (factor, chosen) = ((point(th) * point(cost)).sup(), StepNorm::Energy(e));
-            }
-        }
-    }
-    let r_next = (point(factor) * point(r) + point(chosen.k_in()) * point(w)).sup();
-    r_next.is_finite().then_some((next, r_next, chosen))
-}
-
-/// The hull of two boxes.
-fn hull(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    a.iter().zip(b).map(|(x, y)| x.convex_hull(*y)).collect()
-}
-
-/// A norm ‖(L ⊗ I)z‖₂ on z = (q, v) for the second-order flow q̈ + c₁q̇ = −c₂∇f(q), fitted to the
-/// 2×2 block K(μ) = [[0, 1], [−c₂μ, −c₁]] at a reference curvature μ* (real Jordan basis, as
-/// [`TwoStepNorm`]). The logarithmic norm of the Jacobian [[0, I], [−c₂H̄, −c₁I]] in it is the
-/// largest over the spectrum of H̄ of λ_max of the symmetric part of LK(μ)L⁻¹, a convex function of
-/// μ: its maximum over [μ_lo, μ_hi] is at an end.
-fn second_order_norm(c1: f64, c2: f64, mu: f64) -> TwoStepNorm {
-    let mu = if mu.is_finite() { mu } else { 0.0 };
-    let disc = c1 * c1 - 4.0 * c2 * mu;
-    let t = if disc < 0.0 {
-        [[1.0, 0.0], [-c1 / 2.0, (-disc).sqrt() / 2.0]]
-    } else {
-        [[1.0, 1.0], [(-c1 + disc.sqrt()) / 2.0, (-c1 - disc.sqrt()) / 2.0]]
-    };
-    let scale = t.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-    TwoStepNorm::from_basis(t, 1e-6 * scale * scale)
-}
-
-impl TwoStepNorm {
-    /// L = T⁻¹ (the identity when T is ill-conditioned: |det T| ≤ `min_det`), with rigorous k_in,
-    /// k_out and L⁻¹.
-    fn from_basis(t: [[f64; 2]; 2], min_det: f64) -> TwoStepNorm {
-        let det = t[0][0] * t[1][1] - t[0][1] * t[1][0];
-        let l = if det.is_finite() && det.abs() > min_det {
-            [[t[1][1] / det, -t[0][1] / det], [-t[1][0] / det, t[0][0] / det]]
+    fn equivalence(&self, p: &IMat) -> (f64, f64) {
+        let e = mid(p).symmetric_eigenvalues();
+        let (lo, hi) = (e.min(), e.max());
+        if lo > 0.0 {
+            (hi.sqrt(), 1.0 / lo.sqrt())
         } else {
-            [[1.0, 0.0], [0.0, 1.0]]
-        };
-        let li = l.map(|r| r.map(point));
-        let ldet = li[0][0] * li[1][1] - li[0][1] * li[1][0];
-        let l_inv = [[li[1][1] / ldet, -li[0][1] / ldet], [-li[1][0] / ldet, li[0][0] / ldet]];
-        let (k_in, k_out) = (norm2x2(li), norm2x2(l_inv));
-        if !(k_in.is_finite() && k_out.is_finite()) || ldet.contains(0.0) {
-            let one = [[point(1.0), point(0.0)], [point(0.0), point(1.0)]];
-            return TwoStepNorm { l: [[1.0, 0.0], [0.0, 1.0]], l_inv: one, k_in: 1.0, k_out: 1.0 };
+            (f64::INFINITY, f64::INFINITY)
         }
-        TwoStepNorm { l, l_inv, k_in, k_out }
     }
-
-    /// An upper bound of λ_max of the symmetric part of L·K·L⁻¹ for K = [[0, 1], [−c₂μ, −c₁]].
-    fn log_norm(&self, c1: Interval, c2: Interval, mu: f64) -> f64 {
-        let l = self.l.map(|row| row.map(point));
-        let k = [[point(0.0), point(1.0)], [-(c2 * point(mu)), -c1]];
-        let b = mat2(mat2(l, k), self.l_inv);
-        let (s00, s11, s01) = (b[0][0], b[1][1], (b[0][1] + b[1][0]) / point(2.0));
-        let half = (s00 - s11) / point(2.0);
-        ((s00 + s11) / point(2.0) + (half.sqr() + s01.sqr()).sqrt()).sup()
-    }
-}
-
-/// The second-order flow q̈ + c₁q̇ = −c₂∇f(q), q(0) = q₀ (exact), q̇(0) ∈ `v0` (a box), sampled at
-/// q(kτ), k = 0..=steps: the Orvieto–Lucchi heavy-ball ODE is c₁ = α, c₂ = 1. The interval Taylor
-/// method of [`gradient_flow`] on the state (q, v) (q̇ = v, v̇ = −c₁v − c₂∇f(q): qₖ₊₁ = vₖ/(k+1),
-/// vₖ₊₁ = −(c₁vₖ + c₂[∇f(q)]ₖ)/(k+1)), with the error ball in the norm of `second_order_norm`
-/// (re-fitted per substep when cheaper after the change of norm, as [`two_step`] does) and the
-/// logarithmic norm of the flow on the a-priori box for its growth.
-///
-/// Enclosure: rigorous; the radius is +∞ from the first sample that fails.
-pub fn second_order_flow(
-    objective: &dyn BoxObjective,
-    q0: &[Rat],
-    v0: &[Interval],
-    c1: &Rat,
-    c2: &Rat,
-    tau: &Rat,
-    steps: usize,
-) -> Tube {
-    let d = q0.len();
-    let start = Start::plain(q0);
-    let (c1i, c2i) = (rat_to_interval(c1), rat_to_interval(c2));
-    let mut tube = Tube::new(d);
-    let Some((mv, wv)) = center(v0) else {
-        tube.push(&start.hi, f64::INFINITY);
-        for _ in 0..steps {
-            tube.push_segment(&vec![Interval::ENTIRE; d]);
-            tube.push(&start.hi, f64::INFINITY);
-        }
-        return tube;
-    };
-    let (lo, hi) = objective.hessian_range_ball(&start.hi, start.err);
-    let mut norm = second_order_norm(c1i.mid(), c2i.mid(), 0.5 * (lo + hi));
-    let mut m: Vec<f64> = start.hi.iter().chain(&mv).copied().collect();
-    let mut r = (point(norm.k_in) * (point(start.err).sqr() + point(wv).sqr()).sqrt()).sup();
-    tube.push(&m[..d], start.err);
-    let mut n = 1usize;
-    for _ in 0..steps {
-        let mut segment = vec![Interval::ENTIRE; d];
-        while r.is_finite() {
-            let s = rat_to_interval(&(tau / Rat::from_integer(n.into())));
-            let mut state = (m.clone(), r, norm);
-            let mut outcome = Ok(true);
-            let mut swept: Option<Vec<Interval>> = None;
-            for _ in 0..n {
-                match second_order_substep(objective, &state.0, state.1, &state.2, (c1i, c2i), s) {
-                    Ok(Substep { next, radius: r_next, norm: chosen, remainder: rem, swept: y }) => {
-                        swept = Some(swept.map_or_else(|| y[..d].to_vec(), |w| hull(&w, &y[..d])));
-                        let scale = state.0.iter().fold(0.0f64, |a, x| a.max(x.abs()));
-                        let tol = (2.0 * f64::EPSILON).max(TOLERANCE * s.sup()) * (1.0 + scale);
-                        if rem > tol {
-                            outcome = Err(Retry::Smaller);
-                            break;
-                        }
-                        outcome = outcome.map(|easy| easy && rem <= tol / 2f64.powi(ORDER as i32 + 3));
-                        state = (next, r_next, chosen);
-                    }
-                    Err(e) => {
-                        outcome = Err(e);
-                        break;
-                    }
-                }
-            }
-            match outcome {
-                Ok(easy) => {
-                    (m, r, norm) = state;
-                    segment = swept.expect("n ≥ 1 substeps");
-                    if easy && n > 1 {
-                        n /= 2;
-                    }
-                    break;
-                }
-                Err(Retry::Smaller) if n < MAX_SUBSTEPS => n *= 2,
-                Err(_) => r = f64::INFINITY,
-            }
-        }
-        tube.push_segment(&segment);
-        tube.push(&m[..d], (point(norm.k_out) * point(r)).sup());
-    }
-    tube
-}
-
-/// The Taylor coefficients of (q, v) for q̈ + c₁q̇ = −c₂∇f(q) from the box `z0` = (q₀, v₀).
-fn second_order_coefficients(
-    objective: &dyn BoxObjective,
-    z0: &[Interval],
-    (c1, c2): (Interval, Interval),
-    order: usize,
-) -> Vec<Vec<Interval>> {
-    let d = z0.len() / 2;
-    let mut grad = objective.gradient_series();
-    let mut coefs = vec![z0.to_vec()];
-    for k in 0..order {
-        let gk = grad.push(&coefs[k][..d]);
-        let div = point((k + 1) as f64);
-        let next: Vec<Interval> = (0..d)
-            .map(|i| coefs[k][d + i] / div)
-            .chain((0..d).map(|i| -(c1 * coefs[k][d + i] + c2 * gk[i]) / div))
-            .collect();
-        coefs.push(next);
-    }
-    coefs
-}
-
-/// One substep of the second-order flow.
-struct Substep {
-    /// New centre.
-    next: Vec<f64>,
-    /// Radius, in `norm`.
-    radius: f64,
-    /// The norm chosen for the new ball.
-    norm: TwoStepNorm,
-    /// The Taylor remainder's magnitude.
-    remainder: f64,
-    /// The a-priori box of the state over the substep.
-    swept: Vec<Interval>,
-}
-
-/// One substep of the second-order flow (see [`Substep`]).
-fn second_order_substep(
-    objective: &dyn BoxObjective,
-    m: &[f64],
-    r: f64,
-    norm: &TwoStepNorm,
-    (c1, c2): (Interval, Interval),
-    s: Interval,
-) -> Result<Substep, Retry> {
-    let d = m.len() / 2;
-    let b = ball_box(m, (point(norm.k_out) * point(r)).sup());
-    let t = Interval::try_from((0.0, s.sup())).map_err(|_| Retry::Fail)?;
-    let image = |y: &[Interval]| -> Vec<Interval> {
-        let g = objective.gradient(&y[..d]);
-        (0..d)
-            .map(|i| b[i] + t * y[d + i])
-            .chain((0..d).map(|i| b[d + i] + t * (-(c1 * y[d + i] + c2 * g[i]))))
-            .collect()
-    };
-    let y = picard(&b, &image).ok_or(Retry::Smaller)?;
-    let (mu_lo, mu_hi) = objective.hessian_range(&y[..d]);
-    let nu = |n: &TwoStepNorm| n.log_norm(c1, c2, mu_lo).max(n.log_norm(c1, c2, mu_hi));
-    let growth = |n: &TwoStepNorm| (s * point(nu(n))).exp().sup();
-    let keep = growth(norm);
-    let fitted = second_order_norm(c1.mid(), c2.mid(), 0.5 * (mu_lo + mu_hi));
-    let change = norm2x2(mat2(fitted.l.map(|row| row.map(point)), norm.l_inv));
-    let switched = (point(growth(&fitted)) * point(change)).sup();
-    let (factor, chosen) = if switched < keep { (switched, fitted) } else { (keep, *norm) };
-    if !factor.is_finite() {
-        return Err(Retry::Smaller);
-    }
-    let coefs = second_order_coefficients(objective, &points(m), (c1, c2), ORDER);
-    let rem = second_order_coefficients(objective, &y, (c1, c2), ORDER + 1).pop().expect("ORDER + 2 coefficients");
-    let (enclosure, rem_mag) = checked::taylor_enclosure(&coefs, &rem, s)?;
-    let (next, w) = center(&enclosure).ok_or(Retry::Fail)?;
-    let r_next = (point(factor) * point(r) + point(chosen.k_in) * point(w)).sup();
-    if !r_next.is_finite() {
-        return Err(Retry::Fail);
-    }
-    Ok(Substep { next, radius: r_next, norm: chosen, remainder: rem_mag, swept: y })
 }
 
 /// The rescaling factor (1 − λ)⁻¹ of the flow (8) of 004.
@@ -680,8 +185,11 @@ pub fn rescaling(lambda: &Rat) -> Rat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dynamics::ivec::point;
+    use crate::enclose::rat_to_interval;
     use crate::exact::parse_rat;
     use crate::objective::expression::Expression;
+    use shadowcert_checker::elementary::Elementary;
     use shadowcert_checker::taylor::SeriesMap;
 
     fn q(s: &str) -> Rat {
@@ -992,6 +500,44 @@ mod tests {
             out.push(next);
         }
         out
+    }
+
+    /// The energy norms the engine proposes on Rosenbrock's valley (Nesterov, h = 1/1000, λ = 9/10)
+    /// are adopted and recorded, and the checker's verification of the stored steps accepts them
+    /// and rejects each tampering: a lowered θ, a changed entry of P, a lowered cost or k_out, a
+    /// missing step.
+    #[test]
+    fn energy_norms_are_recorded_and_verified() {
+        use shadowcert_checker::tube::EnergyEvent;
+        let e = expr(&["x", "y"], "(1 - x)^2 + 100*(y - x^2)^2");
+        let (u0, h, lambda) = (vec![q("6/5"), q("6/5")], q("1/1000"), q("9/10"));
+        let (pga, steps) = ((&lambda, &h, &lambda), 200);
+        let energies = Energies::Fit(&Fitter, Default::default());
+        let (run, cps) = momentum::two_step_orbit(&e, &u0, None, pga, steps, &energies, None, 16).unwrap();
+        let events = energies.events();
+        assert!(events.iter().any(|ev| ev.adopt.is_some()), "no energy norm adopted");
+        assert!(run.balls.iter().all(|b| b.radius < 1e-10), "{:?}", run.balls.last());
+        let check = |events: &[EnergyEvent]| {
+            momentum::two_step_orbit(&e, &u0, None, pga, steps, &Energies::Stored(events), Some(&cps), 1)
+        };
+        assert_eq!(check(&events).unwrap().0.balls, run.balls);
+        let adopted = events.iter().position(|ev| ev.adopt.is_some()).unwrap();
+        let kept = events.iter().position(|ev| ev.adopt.is_none()).expect("a step keeps its energy norm");
+        let tampered: Vec<Box<dyn Fn(&mut Vec<EnergyEvent>)>> = vec![
+            Box::new(move |ev| ev[kept].theta *= 0.5),
+            Box::new(move |ev| ev[adopted].theta *= 0.5),
+            Box::new(move |ev| ev[adopted].adopt.as_mut().unwrap().p[0] *= 2.0),
+            Box::new(move |ev| ev[adopted].adopt.as_mut().unwrap().cost *= 0.01),
+            Box::new(move |ev| ev[adopted].adopt.as_mut().unwrap().k_out *= 0.01),
+            Box::new(move |ev| {
+                ev.remove(kept);
+            }),
+        ];
+        for (i, t) in tampered.iter().enumerate() {
+            let mut ev = events.clone();
+            t(&mut ev);
+            assert!(check(&ev).is_err(), "tampering {i} accepted");
+        }
     }
 
     #[test]

@@ -154,9 +154,9 @@ pub fn spec_orbit(spec: &Spec) -> Option<Tube> {
     let steps = usize::try_from(spec.steps).expect("horizon.steps fits in usize");
     let Objective::Quadratic { q, b } = &spec.objective else {
         use super::nonlinear;
-        let objective = spec.objective.as_box()?;
+        let objective = spec.objective.as_smooth()?;
         return Some(match &spec.algorithm.method {
-            Method::Gd => nonlinear::gd(spec.objective.as_smooth()?, x0, h, steps),
+            Method::Gd => nonlinear::gd(objective, x0, h, steps),
             Method::Scheme7 { lambda, a, .. } => nonlinear::two_step(objective, x0, lambda, h, a, steps),
             Method::HeavyBallOl { alpha } => {
                 nonlinear::two_step(objective, x0, &(Rat::one() - h * alpha), &(h * h), &Rat::zero(), steps)

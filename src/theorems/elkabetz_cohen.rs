@@ -89,12 +89,7 @@
 //! eigendirections.
 
 use crate::claim::Claim;
-use crate::spec::{Method, Spec};
-
-/// Statement of `ec.thm1` when it stops before its bound is computed.
-pub(crate) const HEADLINE: &str =
-    "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall \
-     recursion eₖ₊₁ ≤ ρₖeₖ + τₖ (GD)";
+use crate::spec::Spec;
 
 /// `ec.thm1` for `spec` (see the module documentation): not applicable unless the method is gd;
 /// else the checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
@@ -108,10 +103,7 @@ pub(crate) const HEADLINE: &str =
 ///
 /// Enclosure: rigorous.
 pub fn thm1(spec: &Spec) -> Claim {
-    match spec.algorithm.method {
-        Method::Gd => super::claim_of(spec, "ec.thm1"),
-        _ => super::not_gd("ec.thm1", HEADLINE, spec),
-    }
+    super::claim_of(spec, "ec.thm1")
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub use shadowcert_checker::certificate::Evidence;
 pub use shadowcert_checker::inputs::Inputs;
 pub use shadowcert_checker::theorems::{headline, kovachki_stuart, orvieto_lucchi, theorem_claims, Context, Measured};
 
-use crate::claim::{Claim, Status};
+use crate::claim::Claim;
 use crate::spec::{Method, Objective, Spec};
 use assumptions::Constants;
 
@@ -71,92 +71,34 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
 /// Longest horizon for which `evaluate` encloses trajectories (`check` re-runs them).
 pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 
-/// Adds `shadow.orbit` (against the spec's ε, else the ε of a verified `ol.thm2`), the measured
-/// local error `local_error_max` of a verified `ol.prop1` (enclosures, see [`trajectories`]),
-/// `ec.thm1` ([`elkabetz_cohen`]), `shadow.finite` ([`shadowing`]) and the measured rates of `ks.thm2`
-/// ([`kovachki_stuart_rates`]; its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
+/// The trajectory records of a non-quadratic spec: the checker's statements on tubes the engine
+/// builds (`shadowcert_checker::theorems::smooth`: a checkpoint every ⌈N/64⌉ steps, the substeps
+/// and the energy norms the engine chooses), with what `shadow.finite` reads besides (its reference
+/// eigenvalues and witness, [`shadowing::smooth_evidence`]); the tubes go into the evidence. And
+/// the measured rates of `ks.thm2` for scheme (7) ([`kovachki_stuart_rates`], which `check` re-runs;
+/// its run at h/2 takes 2N steps, so it needs 2N ≤ [`MAX_TRAJECTORY_STEPS`]).
 fn trajectory_claims(spec: &Spec, inputs: &Inputs, claims: &[Claim], evidence: &mut Evidence) -> Measured {
-    // Trajectory claims cost enclosures over the whole horizon: only the requested ones are run.
-    let wanted = |id: &str| inputs.wants(id);
-    // The trajectory claims share one enclosure of the orbit, of the flow and of the local errors.
-    let shared = trajectories::Shared::default();
-    if let (Method::Gd, Some(objective)) = (&spec.algorithm.method, spec.objective.as_smooth()) {
-        // Every record is the checker's statement on tubes it verifies from the evidence
-        // (`shadowcert_checker::theorems::smooth`), with what `shadow.finite` reads besides.
-        use shadowcert_checker::theorems::smooth::{gd, SmoothTubes};
-        let tubes = SmoothTubes::build(usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1));
-        let shadow = (wanted("shadow.finite") && spec.steps <= MAX_TRAJECTORY_STEPS)
-            .then(|| tubes.flow(objective, inputs).ok())
-            .flatten()
-            .and_then(|flow| shadowing::smooth_evidence(spec, objective, &flow));
-        let out = gd(inputs, objective, claims, &tubes, shadow.as_ref())
-            .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
-        let SmoothTubes::Build { out: written, .. } = tubes else { unreachable!("built above") };
-        evidence.tubes = written.into_inner();
-        if let Some(s) = shadow {
-            evidence.reference_eigenvalues = Some(s.spectrum);
-            evidence.shadow_witness = s.witness;
-        }
-        return out;
+    use shadowcert_checker::theorems::smooth::{records, SmoothTubes};
+    let objective = spec.objective.as_smooth().expect("a non-quadratic objective has the checker's derivatives");
+    let fit = crate::dynamics::nonlinear::Fitter;
+    let tubes = SmoothTubes::build(usize::try_from(spec.steps.div_ceil(64)).unwrap_or(1).max(1), Some(&fit));
+    let gd = matches!(spec.algorithm.method, Method::Gd);
+    let shadow = (gd && inputs.wants("shadow.finite") && spec.steps <= MAX_TRAJECTORY_STEPS)
+        .then(|| tubes.flow(objective, inputs).ok())
+        .flatten()
+        .and_then(|flow| shadowing::smooth_evidence(spec, objective, &flow));
+    let mut out = records(inputs, objective, claims, &tubes, shadow.as_ref())
+        .unwrap_or_else(|e| panic!("the engine's own tubes verify, but: {e}"));
+    let SmoothTubes::Build { out: written, .. } = tubes else { unreachable!("built above") };
+    evidence.tubes = written.into_inner();
+    if let Some(s) = shadow {
+        evidence.reference_eigenvalues = Some(s.spectrum);
+        evidence.shadow_witness = s.witness;
     }
-    let mut out = Measured::default();
-    // `ks.thm2` runs 3N steps per tube (N at h, 2N at h/2) and checks its own budget.
-    if wanted("ks.thm2") {
+    if inputs.wants("ks.thm2") && matches!(spec.algorithm.method, Method::Scheme7 { .. }) {
         out.claims.push(kovachki_stuart_rates::thm2_rates(spec, MAX_TRAJECTORY_STEPS));
     }
-    // Rule 4 on the closed-form claims first: `shadow.orbit` reads ε of a verified `ol.thm2`.
-    out.gated = trajectories::gates(spec, inputs, claims, &shared, MAX_TRAJECTORY_STEPS);
-    let claims = &shadowcert_checker::theorems::gated(claims, &out.gated);
-    if spec.steps > MAX_TRAJECTORY_STEPS {
-        out.claims.extend(beyond(spec, &["shadow.orbit", "ec.thm1", "shadow.finite"], inputs));
-        return out;
-    }
-    if wanted("shadow.orbit") {
-        let eps_thm2 = claims
-            .iter()
-            .find(|c| c.id == "ol.thm2" && c.status == Status::Verified)
-            .and_then(|c| c.values.get("epsilon"))
-            .map(|v| v.hi().clone());
-        out.claims.push(trajectories::shadow_orbit_sharing(spec, eps_thm2.as_ref(), &shared));
-    }
-    // The measured local error of a verified ol.prop1 or ol.prop2, when it is reported (the flow
-    // it reads may cost far more than the closed-form claim).
-    let measures = |id: &str| wanted(id) && claims.iter().any(|c| c.id == id && c.status == Status::Verified);
-    if measures("ol.prop2") {
-        out.local_error_max = trajectories::prop2_local_error_sharing(spec, &shared);
-    }
-    if wanted("ec.thm1") {
-        out.claims.push(not_gd("ec.thm1", elkabetz_cohen::HEADLINE, spec));
-    }
-    if wanted("shadow.finite") {
-        out.claims.push(not_gd("shadow.finite", shadowing::HEADLINE, spec));
-    }
     out
-}
-
-/// Claim `id` (stated by `headline`) for a method other than gd: not applicable, it compares the GD
-/// orbit with the gradient flow.
-fn not_gd(id: &str, headline: &str, spec: &Spec) -> Claim {
-    Claim::new(id, headline).not_applicable(format!(
-        "method is {}, the claim compares the GD orbit with the gradient flow",
-        spec.algorithm.method.name()
-    ))
-}
-
-/// Inconclusive records of the claims `ids` that `inputs` asks for: the horizon is beyond
-/// [`MAX_TRAJECTORY_STEPS`].
-fn beyond(spec: &Spec, ids: &[&str], inputs: &Inputs) -> Vec<Claim> {
-    ids.iter()
-        .filter(|id| inputs.wants(id))
-        .map(|&id| {
-            let mut c = Claim::new(id, headline(id));
-            c.reason = Some(format!(
-                "horizon of {} steps is beyond the {MAX_TRAJECTORY_STEPS} steps this version encloses",
-                spec.steps
-            ));
-            c
-        })
-        .collect()
 }
 
 /// The checker's reading of an expression objective (its parser and automatic differentiation).
@@ -233,19 +175,20 @@ fn quadratic_trajectories(
     measured
 }
 
-/// The trajectory record `id` of a quadratic `spec`, decided by the checker's statement on the
-/// engine's tubes, with `prior` standing for the closed-form claims it reads (a verified `ol.thm2`
-/// supplies ε to `shadow.orbit`).
-pub fn quadratic_claim(spec: &Spec, id: &str, prior: &[Claim]) -> Claim {
-    let Objective::Quadratic { q, .. } = &spec.objective else { panic!("quadratic_claim: not a quadratic spec") };
+/// The trajectory record `id` of `spec`, decided by the checker's statement on the engine's tubes,
+/// with `prior` standing for the closed-form claims it reads (a verified `ol.thm2` supplies ε to
+/// `shadow.orbit`).
+pub fn trajectory_claim(spec: &Spec, id: &str, prior: &[Claim]) -> Claim {
     let mut one = spec.clone();
     one.claims = Some(vec![id.to_string()]);
-    let (_, mut evidence) = constants_with_evidence(&one);
-    quadratic_trajectories(&one, &inputs(&one), q, prior, &mut evidence)
-        .claims
-        .into_iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no record {id}"))
+    let measured = match &spec.objective {
+        Objective::Quadratic { q, .. } => {
+            let (_, mut evidence) = constants_with_evidence(&one);
+            quadratic_trajectories(&one, &inputs(&one), q, prior, &mut evidence)
+        }
+        _ => trajectory_claims(&one, &inputs(&one), prior, &mut Evidence::default()),
+    };
+    measured.claims.into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no record {id}"))
 }
 
 /// The record `id` of `spec` as [`evaluate`] decides it (the spec restricted to that claim).

@@ -68,27 +68,19 @@ use crate::dynamics::nonlinear;
 use crate::dynamics::Tube;
 use crate::exact::{inertia, shift, Rat, RatMatrix};
 use crate::objective::Smooth;
-use crate::spec::{Method, Spec};
+use crate::spec::Spec;
 use inari::Interval;
 use nalgebra::{DMatrix, SymmetricEigen};
 use num_traits::ToPrimitive;
 use shadowcert_checker::theorems::smooth::{reference_hessian, ShadowEvidence};
 
-/// Statement of `shadow.finite` when it stops before its radius is computed.
-pub(crate) const HEADLINE: &str =
-    "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a \
-     perturbed x̃₀ stays within ε = Kδ of the flow samples y(kh)";
-
 /// `shadow.finite` for `spec` (method gd; see the module documentation).
 ///
 /// Enclosure: rigorous.
 pub fn finite(spec: &Spec) -> Claim {
-    match spec.algorithm.method {
-        // The checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
-        // `shadowcert_checker::theorems::smooth` for the other objectives).
-        Method::Gd => super::claim_of(spec, "shadow.finite"),
-        _ => super::not_gd("shadow.finite", HEADLINE, spec),
-    }
+    // The checker's statement (`shadowcert_checker::theorems::trajectories` for quadratics,
+    // `shadowcert_checker::theorems::smooth` for the other objectives).
+    super::claim_of(spec, "shadow.finite")
 }
 
 /// What the checker's `shadow.finite` of a gd spec on a non-quadratic objective reads beyond the

@@ -44,38 +44,20 @@
 //! Enclosure: rigorous. Tightness: the width of `distance` is at most 2·maxₖ(rˣₖ + rʸₖ) plus a few
 //! ulps (a few 10⁻¹⁵ for the shipped specs).
 
-use crate::claim::{Claim, Rel, Status};
+use crate::claim::{Claim, Status};
 use crate::dynamics::ivec::point;
-use crate::dynamics::{spec_flow, spec_orbit, Tube};
+use crate::dynamics::Tube;
 use crate::exact::{Rat, RatInterval, RatMatrix};
 use crate::spec::{Method, Objective, Spec};
 use inari::Interval;
-use num_traits::Zero;
-use shadowcert_checker::inputs::Inputs;
-use shadowcert_checker::theorems::trajectories::{
-    decide_domain, domain_of, flow_what, gate_claim, look_ahead, look_ahead_path, not_established, Path,
-};
-use shadowcert_checker::theorems::GATED;
-use shadowcert_checker::tube::Ball;
-use std::cell::OnceCell;
-
-/// Statement of `shadow.orbit` when it stops before the orbit and the flow are known.
-const HEADLINE: &str = "measured: the exact algorithm orbit xₖ and the exact flow y(kh) it approximates, \
-     y(0) = x₀, satisfy maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over the horizon";
-
-/// The paper and result whose orbit–flow comparison `shadow.orbit` measures for `method`.
-fn source(method: &Method) -> &'static str {
-    match method {
-        Method::Gd => "Orvieto–Lucchi (000)",
-        Method::Scheme7 { .. } => "Kovachki–Stuart (004) Thm 2",
-        Method::HeavyBallOl { .. } => "Orvieto–Lucchi (000) Prop. 2",
-    }
-}
+use shadowcert_checker::theorems::trajectories::{decide_domain, domain_of, Path};
 
 /// Trajectory claim `shadow.orbit` of `spec` (see the module documentation): the exact orbit of the
-/// spec's method (`dynamics::spec_orbit`) against the flow it approximates (`dynamics::spec_flow`).
-/// `epsilon_thm2` is ε = hℓL/(2μ) of `ol.thm2` (pass it only when that claim is verified); it is
-/// used for gd when the spec gives no `epsilon`. Deterministic (check re-runs it).
+/// spec's method against the flow it approximates, decided by the checker's statement on the
+/// engine's tubes (`shadowcert_checker::theorems::trajectories` for quadratics,
+/// `shadowcert_checker::theorems::smooth` for the other objectives). `epsilon_thm2` is ε = hℓL/(2μ)
+/// of `ol.thm2` (pass it only when that claim is verified); it is used for gd when the spec gives
+/// no `epsilon`.
 ///
 /// Records: `distance` = [lo, hi] ∋ maxₖ ‖xₖ − y(kh)‖₂, `epsilon`, `steps`, `max_radius` (largest
 /// radius of the two tubes), `domain_margin` ∋ the smallest signed distance of a sample to a face
@@ -84,116 +66,13 @@ fn source(method: &Method) -> &'static str {
 ///
 /// Enclosure: rigorous.
 pub fn shadow_orbit(spec: &Spec, epsilon_thm2: Option<&Rat>) -> Claim {
-    if let Objective::Quadratic { .. } = spec.objective {
-        // Quadratics are decided by the checker's statement (`shadowcert_checker::theorems::trajectories`).
-        let thm2 = epsilon_thm2.map(|e| {
-            let mut c = Claim::new("ol.thm2", "");
-            c.value("epsilon", e.clone());
-            c.status = Status::Verified;
-            c
-        });
-        return super::quadratic_claim(spec, "shadow.orbit", thm2.as_slice());
-    }
-    shadow_orbit_sharing(spec, epsilon_thm2, &Shared::default())
-}
-
-/// The enclosed orbit (`dynamics::spec_orbit`) and flow (`dynamics::spec_flow`) of a spec, each
-/// computed at most once for the claims of the momentum methods that share them (`shadow.orbit`,
-/// `ol.prop2`'s measured local error).
-#[derive(Default)]
-pub(crate) struct Shared {
-    orbit: OnceCell<Option<Tube>>,
-    flow: OnceCell<Option<(Tube, &'static str)>>,
-    distance: OnceCell<Option<Distance>>,
-}
-
-impl Shared {
-    /// `dynamics::spec_orbit(spec)`.
-    pub(crate) fn orbit(&self, spec: &Spec) -> Option<&Tube> {
-        self.orbit.get_or_init(|| spec_orbit(spec)).as_ref()
-    }
-
-    /// `dynamics::spec_flow(spec)` and the flow's name.
-    pub(crate) fn flow(&self, spec: &Spec) -> Option<&(Tube, &'static str)> {
-        self.flow.get_or_init(|| spec_flow(spec)).as_ref()
-    }
-
-    /// [`sup_distance`] of the orbit and the flow; `None` when either is not enclosed or a bound is
-    /// not finite.
-    pub(crate) fn distance(&self, spec: &Spec) -> Option<&Distance> {
-        self.distance.get_or_init(|| sup_distance(self.orbit(spec)?, &self.flow(spec)?.0)).as_ref()
-    }
-}
-
-/// [`shadow_orbit`] with the orbit and the flow taken from (or put into) `shared`.
-pub(crate) fn shadow_orbit_sharing(spec: &Spec, epsilon_thm2: Option<&Rat>, shared: &Shared) -> Claim {
-    let method = &spec.algorithm.method;
-    let headline = format!("{}, {HEADLINE}", source(method));
-    let (eps, eps_source) =
-        match (&spec.epsilon, epsilon_thm2, method) {
-            (Some(e), _, _) => (e.clone(), "the spec's epsilon"),
-            (None, Some(e), Method::Gd) => (e.clone(), "hℓL/(2μ) of ol.thm2 (Thm 2)"),
-            (None, _, Method::Gd) => return Claim::new("shadow.orbit", headline).not_applicable(
-                "no ε: the spec sets no \"epsilon\" and ol.thm2 supplies none (it needs (H1), (H2) and 0 < h ≤ 1/L)",
-            ),
-            (None, _, m) => {
-                return Claim::new("shadow.orbit", headline).not_applicable(format!(
-                    "no ε: the spec sets no \"epsilon\" (ol.thm2 supplies ε for gd only, the method is {})",
-                    m.name()
-                ))
-            }
-        };
-    let Some(orbit) = shared.orbit(spec) else {
-        return Claim::new("shadow.orbit", headline).not_applicable(format!(
-            "not implemented: the enclosed {} orbit for the objective {}",
-            method.name(),
-            spec.objective.describe()
-        ));
-    };
-    let Some((flow, flow_name)) = shared.flow(spec) else {
-        return Claim::new("shadow.orbit", headline).not_applicable(format!(
-            "not implemented: the enclosed flow compared with the {} orbit for the objective {}",
-            method.name(),
-            spec.objective.describe()
-        ));
-    };
-    let mut c = Claim::new(
-        "shadow.orbit",
-        format!(
-            "{}, measured: maxₖ ‖xₖ − y(kh)‖₂ ≤ ε over 0 ≤ k ≤ K for the exact-arithmetic {} orbit xₖ and the \
-             exact {flow_name}, y(0) = x₀, sampled at t = kh (enclosed tubes; samples inside the domain box), \
-             ε = {eps_source}",
-            source(method),
-            method.name()
-        ),
-    );
-    c.value("epsilon", eps.clone());
-    c.value("steps", Rat::from_integer(spec.steps.into()));
-    let max_rad = orbit.max_rad().max(flow.max_rad());
-    let (Some(dist), Some(max_radius)) = (shared.distance(spec), exact(max_rad)) else {
-        c.reason = Some(
-            "enclosure too wide: a tube radius or the distance bound is +∞ (the orbit or the flow overflows f64 \
-             over the horizon)"
-                .into(),
-        );
-        return c;
-    };
-    c.enclosed("distance", dist.range.clone());
-    c.value("max_radius", max_radius);
-    let tubes = [("orbit xₖ", orbit, 1), ("flow y(kh)", flow, 1)];
-    if !samples_in_box(&mut c, spec, &tubes, "orbit and flow samples", "k = ") {
-        return c;
-    }
-    if c.check("max_k ‖x_k − y(kh)‖₂ <= ε: distance upper end <= epsilon", dist.range.hi.clone(), Rel::Le, eps.clone())
-    {
+    let thm2 = epsilon_thm2.map(|e| {
+        let mut c = Claim::new("ol.thm2", "");
+        c.value("epsilon", e.clone());
         c.status = Status::Verified;
-        return c;
-    }
-    if refute_by_distance(&mut c, &eps, dist) {
-        return c;
-    }
-    c.reason = Some("enclosure too wide: ε lies inside the enclosure of the distance".into());
-    c
+        c
+    });
+    super::trajectory_claim(spec, "shadow.orbit", thm2.as_slice())
 }
 
 /// Enclosure of the actual largest local error of GD along the exact gradient flow of `spec`,
@@ -214,38 +93,6 @@ pub fn prop1_local_error(spec: &Spec) -> Option<RatInterval> {
         Some(crate::claim::Value::Enclosed(e)) => Some(e.clone()),
         _ => None,
     }
-}
-
-/// [maxₖ max(0, lo τₖ), maxₖ hi τₖ] ∋ maxₖ τₖ of non-negative quantities τₖ ∈ `taus`, exactly; `None`
-/// when one is not enclosed (or the list is empty: [0, 0]).
-fn max_enclosure(taus: impl Iterator<Item = Option<Interval>>) -> Option<RatInterval> {
-    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
-    for t in taus {
-        let t = t?;
-        (lo, hi) = (lo.max(t.inf().max(0.0)), hi.max(t.sup()));
-    }
-    Some(RatInterval::new(exact(lo)?, exact(hi)?))
-}
-
-/// The measured local error of `ol.prop2` on an expression or dataset objective: the enclosed
-/// maximum over 1 ≤ k < K of ‖qₖ₊₁ − (1 + β)qₖ + βqₖ₋₁ + η∇f(qₖ)‖₂ (η = h², β = 1 − hα) along the
-/// heavy-ball ODE samples qₖ = q(kh) of `shared`'s flow tube (`dynamics::nonlinear::heavy_ball_local_error`),
-/// which Prop. 2 bounds by δ = ℓ(α + 1 + L)h². The same steps as the quadratic statement
-/// (`shadowcert_checker::theorems::trajectories`). `None` unless the method is heavy_ball_ol and
-/// the objective is not quadratic, or when a bound is not finite.
-///
-/// Enclosure: rigorous.
-pub(crate) fn prop2_local_error_sharing(spec: &Spec, shared: &Shared) -> Option<RatInterval> {
-    // `as_box` is `None` for quadratics, whose local errors come from the exact tubes.
-    let (Method::HeavyBallOl { alpha }, Some(objective)) = (&spec.algorithm.method, spec.objective.as_box()) else {
-        return None;
-    };
-    let flow = &shared.flow(spec)?.0;
-    let h = &spec.algorithm.h;
-    let ball = |j: usize| (flow.mid(j), flow.rad(j));
-    max_enclosure((1..flow.len().saturating_sub(1)).map(|k| {
-        crate::dynamics::nonlinear::heavy_ball_local_error(objective, [ball(k - 1), ball(k), ball(k + 1)], h, alpha)
-    }))
 }
 
 /// Q and b of a quadratic spec run with gd, or why the claims do not apply.
@@ -275,12 +122,10 @@ fn norm2(v: impl Iterator<Item = Interval>) -> Interval {
     v.fold(point(0.0), |s, x| s + x.sqr()).sqrt()
 }
 
-/// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes, and the k where the lower bound is attained.
+/// The enclosure of maxₖ ‖xₖ − yₖ‖₂ over two tubes.
 pub(crate) struct Distance {
     /// [maxₖ loₖ, maxₖ hiₖ].
     pub(crate) range: RatInterval,
-    /// Where the lower end is attained.
-    pub(crate) argmax_lo: usize,
 }
 
 /// [maxₖ loₖ, maxₖ hiₖ] with [loₖ, hiₖ] ∋ ‖xₖ − yₖ‖₂ (see the module documentation); `None` when a
@@ -289,7 +134,7 @@ pub(crate) struct Distance {
 /// Enclosure: rigorous.
 pub(crate) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
     assert!(x.len() == y.len() && x.dim() == y.dim(), "sup_distance: the tubes must have the same shape");
-    let (mut lo, mut hi, mut argmax_lo) = (0.0_f64, 0.0_f64, 0);
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
     for k in 0..x.len() {
         // Tube::push sets the radius to +∞ whenever a midpoint is not finite.
         let (rx, ry) = (x.rad(k), y.rad(k));
@@ -299,24 +144,9 @@ pub(crate) fn sup_distance(x: &Tube, y: &Tube) -> Option<Distance> {
         let n = norm2(x.mid(k).iter().zip(y.mid(k)).map(|(&a, &b)| point(a) - point(b)));
         let r = point(rx) + point(ry);
         let (lo_k, hi_k) = ((n - r).inf().max(0.0), (n + r).sup());
-        if lo_k > lo {
-            (lo, argmax_lo) = (lo_k, k);
-        }
-        hi = hi.max(hi_k);
+        (lo, hi) = (lo.max(lo_k), hi.max(hi_k));
     }
-    Some(Distance { range: RatInterval::new(exact(lo)?, exact(hi)?), argmax_lo })
-}
-
-/// The rigorous disproof ε < maxₖ ‖xₖ − y(kh)‖₂ (ε below the distance's lower end), recorded; when
-/// it holds the claim is refuted, naming the sample where the lower end is attained.
-pub(super) fn refute_by_distance(c: &mut Claim, eps: &Rat, dist: &Distance) -> bool {
-    let lo = dist.range.lo.clone();
-    if !c.check("ε < max_k ‖x_k − y(kh)‖₂: epsilon < distance lower end", eps.clone(), Rel::Lt, lo) {
-        return false;
-    }
-    c.status = Status::Refuted;
-    c.reason = Some(format!("rigorous disproof: at k = {}, ‖x_k − y(kh)‖₂ ≥ distance lower end > ε", dist.argmax_lo));
-    true
+    Some(Distance { range: RatInterval::new(exact(lo)?, exact(hi)?) })
 }
 
 /// Rule 4 on claim `c` over the samples of `tubes` (the checker's `domain_of` and `decide_domain`):
@@ -344,68 +174,15 @@ pub(super) fn samples_in_box(
     }
 }
 
-/// Rule 4 on the verified closed-form claims of a non-quadratic spec that it asks for (the
-/// checker's `gate`, on the engine's tubes): `ol.prop1` on the flow, `ol.thm2`, `ol.thm3` and
-/// `ol.prop2` on the orbit and the flow, `ks.thm3` and `ks.lemma8` on the orbit and the damped flow
-/// (11), the other claims of 004 on the orbit; a flow with the a-priori boxes of its steps.
-pub(crate) fn gates(spec: &Spec, inputs: &Inputs, claims: &[Claim], shared: &Shared, max_steps: u64) -> Vec<Claim> {
-    let to_gate: Vec<&Claim> = claims
-        .iter()
-        .filter(|c| c.status == Status::Verified && GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
-        .collect();
-    if to_gate.is_empty() {
-        return Vec::new();
-    }
-    if spec.steps > max_steps {
-        let beyond = format!("horizon of {} steps is beyond the {max_steps} steps this version encloses", spec.steps);
-        return to_gate.iter().map(|c| not_established(c, &beyond)).collect();
-    }
-    let orbit = shared.orbit(spec).map(|t| (t.balls(), None));
-    // A flow without its a-priori boxes between samples cannot establish rule 4: as if overflowed.
-    let flow = shared.flow(spec).and_then(|(t, _)| Some((t.balls(), Some(t.segments()?))));
-    let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
-    let damped = match &spec.algorithm.method {
-        Method::Scheme7 { lambda, a, .. }
-            if needs_damped && crate::dynamics::flow::damping_alpha(lambda, a) > Rat::zero() =>
-        {
-            let (h, steps) = (&spec.algorithm.h, usize::try_from(spec.steps).expect("horizon.steps fits in usize"));
-            crate::dynamics::flow::damped_flow_of(&spec.objective, &spec.x0, h, lambda, a, h, steps)
-                .and_then(|t| Some((t.balls(), Some(t.segments()?))))
-        }
-        _ => None,
-    };
-    /// A tube's sample balls and, when recorded, its a-priori boxes between samples.
-    type Samples = Option<(Vec<Ball>, Option<Vec<Vec<Interval>>>)>;
-    fn path<'a>(what: &'static str, t: &'a Samples) -> Option<Path<'a>> {
-        t.as_ref().map(|(samples, segments)| Path { what, samples, segments: segments.clone(), per_h: 1, probes: None })
-    }
-    // Scheme (7) with a ≠ 0 evaluates the gradient at the look-ahead points too.
-    let ahead = match &spec.algorithm.method {
-        Method::Scheme7 { a, .. } if !a.is_zero() => Some(orbit.as_ref().and_then(|(balls, _)| look_ahead(balls, a))),
-        _ => None,
-    };
-    let ahead = ahead.as_ref().map(|la| la.as_deref().map(look_ahead_path));
-    let (orbit, flow, damped) = (
-        path("orbit xₖ", &orbit),
-        path(flow_what(&spec.algorithm.method), &flow),
-        path("damped flow (11) u(t)", &damped),
-    );
-    to_gate
-        .iter()
-        .map(|c| {
-            let ahead = ahead.as_ref().map(Option::as_ref);
-            gate_claim(inputs, c, orbit.as_ref(), flow.as_ref(), damped.as_ref(), ahead)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::claim::Rel;
     use crate::exact::parse_rat;
     use crate::spec::parse_spec_value;
     use num_bigint::BigInt;
     use num_traits::One;
+    use num_traits::Zero;
     use serde_json::json;
 
     fn q(s: &str) -> Rat {
@@ -786,7 +563,6 @@ pub(crate) mod tests {
         // ‖x − y‖ ∈ |0 − 3| ± (1 + 1/2) at k = 1; k = 0 gives [0, 1/2].
         let d = sup_distance(&tube(&[(0.0, 0.25), (0.0, 1.0)]), &tube(&[(0.0, 0.25), (3.0, 0.5)])).unwrap();
         assert_eq!(d.range.to_string_exact(), "[3/2, 9/2]");
-        assert_eq!(d.argmax_lo, 1);
         assert!(sup_distance(&tube(&[(0.0, f64::INFINITY)]), &tube(&[(0.0, 0.0)])).is_none());
         // Domain [−2, 2], x₀ = 0 (margin 2), then a ball [1.25, 1.75] (margin in [1/4, 3/4]).
         let dom = vec![(q("-2"), q("2"))];

@@ -9,8 +9,8 @@
 
 use super::constants::Spectrum;
 use super::trajectories::{
-    ec_verdict, flow_what, gate_claim, ks_thm2_not_scheme7, max_enclosure, not_established, shadow_orbit,
-    shadow_verdict, split_bound, sup_distance, Path, Sup, BITS, MAX_STEPS,
+    damping, ec_verdict, flow_what, gate_claim, ks_thm2_not_scheme7, look_ahead, look_ahead_path, max_enclosure,
+    not_established, not_gd, shadow_orbit, shadow_verdict, split_bound, sup_distance, Path, Sup, BITS, MAX_STEPS,
 };
 use super::{gated, headline, Measured, GATED};
 use crate::claim::{Claim, Rel, Status};
@@ -19,6 +19,7 @@ use crate::exact::fmt_rat;
 use crate::exact::{rat, round_up_dyadic, Rat, RatInterval, RatMatrix};
 use crate::inputs::{steps_usize, Inputs, Method, ObjectiveInputs};
 use crate::interval::{exact, point, rat_interval_to_interval, rat_to_interval, IMat};
+use crate::momentum::{heavy_ball_local_error, second_order_flow, two_step_orbit, Energies, EnergyFit};
 use crate::nonlinear::{
     ball_box, flow_cover, gd_contraction, gd_local_error, gd_orbit, gradient_flow, spectrum_hull, Run, Smooth, Substeps,
 };
@@ -29,7 +30,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// Where the tubes come from: built by the engine (checkpoints every `stride` steps, the substeps it
-/// chose) or verified from a certificate's evidence.
+/// chose, the energy norms it proposed) or verified from a certificate's evidence.
 pub enum SmoothTubes<'a> {
     /// Verify the stored evidence (each tube once: the runs, by name).
     Verify(&'a BTreeMap<String, TubeEvidence>, RefCell<BTreeMap<String, Run>>),
@@ -37,6 +38,8 @@ pub enum SmoothTubes<'a> {
     Build {
         /// Checkpoint stride.
         stride: usize,
+        /// The engine's proposals of energy norms for the two-step orbits.
+        fit: Option<&'a dyn EnergyFit>,
         /// The evidence written.
         out: RefCell<BTreeMap<String, TubeEvidence>>,
         /// The runs, by name.
@@ -44,54 +47,75 @@ pub enum SmoothTubes<'a> {
     },
 }
 
-impl SmoothTubes<'_> {
-    /// Builds tubes with a checkpoint every `stride` steps.
-    pub fn build(stride: usize) -> SmoothTubes<'static> {
-        SmoothTubes::Build { stride, out: RefCell::default(), runs: RefCell::default() }
+/// What a tube's evidence stores besides its checkpoints: a flow its substeps, a two-step orbit
+/// its energy steps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Orbit,
+    TwoStep,
+    Flow,
+}
+
+type Compute<'c> =
+    dyn FnOnce(Option<&[Checkpoint]>, Substeps, &Energies) -> Result<(Run, Vec<Checkpoint>), String> + 'c;
+
+impl<'a> SmoothTubes<'a> {
+    /// Builds tubes with a checkpoint every `stride` steps, the two-step orbits with the energy
+    /// norms `fit` proposes.
+    pub fn build(stride: usize, fit: Option<&'a dyn EnergyFit>) -> SmoothTubes<'a> {
+        SmoothTubes::Build { stride, fit, out: RefCell::default(), runs: RefCell::default() }
     }
 
     /// Verifies the tubes of `evidence`.
-    pub fn verify(evidence: &BTreeMap<String, TubeEvidence>) -> SmoothTubes<'_> {
+    pub fn verify(evidence: &'a BTreeMap<String, TubeEvidence>) -> SmoothTubes<'a> {
         SmoothTubes::Verify(evidence, RefCell::default())
     }
 
-    /// The tube `name`: `flow` says whether it is a flow (with substeps). `compute` runs it, given
-    /// the stored checkpoints and substeps to verify, or none (then it records the substeps it
-    /// chooses). `Err` names the evidence when it does not verify.
-    fn get(
-        &self,
-        name: &str,
-        flow: bool,
-        compute: impl FnOnce(Option<&[Checkpoint]>, Substeps) -> Result<(Run, Vec<Checkpoint>), String>,
-    ) -> Result<Run, String> {
+    /// The tube `name` of `kind`. `compute` runs it, given the stored checkpoints, substeps and
+    /// energy steps to verify, or none (then it records its substeps and energy steps). `Err`
+    /// names the evidence when it does not verify.
+    fn get(&self, name: &str, kind: Kind, compute: Box<Compute>) -> Result<Run, String> {
         let place = |e: String| format!("evidence/tubes/{name}: {e}");
         let (SmoothTubes::Verify(_, runs) | SmoothTubes::Build { runs, .. }) = self;
         if let Some(run) = runs.borrow().get(name) {
             return Ok(run.clone());
         }
-        match self {
+        let run = match self {
             SmoothTubes::Verify(ev, _) => {
                 let t = ev.get(name).ok_or_else(|| place("missing".into()))?;
-                if t.norm.is_some() || t.substeps.is_some() != flow {
+                if t.norm.is_some() || t.substeps.is_some() != (kind == Kind::Flow) {
                     return Err(place(format!(
                         "a tube of a non-quadratic objective has no norm{}",
-                        if flow { " and the substeps of each sample" } else { " and no substeps" }
+                        if kind == Kind::Flow { " and the substeps of each sample" } else { " and no substeps" }
                     )));
                 }
+                if t.energy.is_some() && kind != Kind::TwoStep {
+                    return Err(place("only a two-step orbit has energy steps".into()));
+                }
                 let counts = t.substeps.as_deref().unwrap_or(&[]);
-                let (run, _) = compute(Some(&t.checkpoints), Substeps::Stored(counts)).map_err(place)?;
-                runs.borrow_mut().insert(name.to_string(), run.clone());
-                Ok(run)
+                let energies = Energies::Stored(t.energy.as_deref().unwrap_or(&[]));
+                compute(Some(&t.checkpoints), Substeps::Stored(counts), &energies).map_err(place)?.0
             }
-            SmoothTubes::Build { out, .. } => {
+            SmoothTubes::Build { out, fit, .. } => {
                 let mut counts = Vec::new();
-                let (run, checkpoints) = compute(None, Substeps::Adaptive(&mut counts)).map_err(place)?;
-                let substeps = flow.then_some(counts);
-                out.borrow_mut().insert(name.to_string(), TubeEvidence { norm: None, checkpoints, substeps });
-                runs.borrow_mut().insert(name.to_string(), run.clone());
-                Ok(run)
+                let energies = match fit {
+                    Some(f) if kind == Kind::TwoStep => Energies::Fit(*f, Default::default()),
+                    _ => Energies::None,
+                };
+                let (run, checkpoints) = compute(None, Substeps::Adaptive(&mut counts), &energies).map_err(place)?;
+                let events = energies.events();
+                let evidence = TubeEvidence {
+                    norm: None,
+                    checkpoints,
+                    substeps: (kind == Kind::Flow).then_some(counts),
+                    energy: (!events.is_empty()).then_some(events),
+                };
+                out.borrow_mut().insert(name.to_string(), evidence);
+                run
             }
-        }
+        };
+        runs.borrow_mut().insert(name.to_string(), run.clone());
+        Ok(run)
     }
 
     fn stride(&self) -> usize {
@@ -101,22 +125,65 @@ impl SmoothTubes<'_> {
         }
     }
 
-    /// The exact GD orbit (tube `orbit`).
+    /// The exact orbit of the spec's method (tube `orbit`): GD in mean-value form, or the two-step
+    /// orbit of scheme (7) or of the Orvieto–Lucchi heavy ball (η = h², β = 1 − hα).
     pub fn orbit(&self, o: &dyn Smooth, inputs: &Inputs) -> Result<Run, String> {
         let (x0, h, n) = (&inputs.x0, &inputs.algorithm.h, steps_usize(inputs.steps));
-        self.get("orbit", false, |cps, _| gd_orbit(o, x0, h, n, cps, self.stride()))
+        let stride = self.stride();
+        let two_step = |p: Rat, g: Rat, a: Rat| -> Box<Compute> {
+            Box::new(move |cps, _, energies| two_step_orbit(o, x0, None, (&p, &g, &a), n, energies, cps, stride))
+        };
+        match &inputs.algorithm.method {
+            Method::Gd => self.get("orbit", Kind::Orbit, Box::new(|cps, _, _| gd_orbit(o, x0, h, n, cps, stride))),
+            Method::Scheme7 { lambda, a, .. } => {
+                self.get("orbit", Kind::TwoStep, two_step(lambda.clone(), h.clone(), a.clone()))
+            }
+            Method::HeavyBallOl { alpha } => {
+                self.get("orbit", Kind::TwoStep, two_step(Rat::one() - h * alpha, h * h, Rat::zero()))
+            }
+        }
     }
 
     /// The exact GD orbit from the witness x̃₀ of `shadow.finite` (tube `witness`).
     pub fn witness(&self, o: &dyn Smooth, inputs: &Inputs, x: &[Rat]) -> Result<Run, String> {
-        let (h, n) = (&inputs.algorithm.h, steps_usize(inputs.steps));
-        self.get("witness", false, |cps, _| gd_orbit(o, x, h, n, cps, self.stride()))
+        let (h, n, stride) = (&inputs.algorithm.h, steps_usize(inputs.steps), self.stride());
+        self.get("witness", Kind::Orbit, Box::new(|cps, _, _| gd_orbit(o, x, h, n, cps, stride)))
     }
 
-    /// The exact gradient flow sampled at t = kh (tube `flow`).
+    /// The exact flow the spec's method approximates, sampled at t = kh (tube `flow`): the
+    /// gradient flow (gd), the rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f(u) (scheme (7)), the heavy-ball ODE
+    /// q̈ + αq̇ = −∇f(q), q̇(0) = 0 (the Orvieto–Lucchi heavy ball).
     pub fn flow(&self, o: &dyn Smooth, inputs: &Inputs) -> Result<Run, String> {
-        let (x0, h, n) = (&inputs.x0, &inputs.algorithm.h, steps_usize(inputs.steps));
-        self.get("flow", true, |cps, sub| gradient_flow(o, x0, &Rat::one(), h, n, sub, cps, self.stride()))
+        let (x0, h, n, stride) = (&inputs.x0, &inputs.algorithm.h, steps_usize(inputs.steps), self.stride());
+        let first_order =
+            |c: Rat| -> Box<Compute> { Box::new(move |cps, sub, _| gradient_flow(o, x0, &c, h, n, sub, cps, stride)) };
+        let compute = match &inputs.algorithm.method {
+            Method::Gd => first_order(Rat::one()),
+            Method::Scheme7 { lambda, .. } => first_order(Rat::one() / (Rat::one() - lambda)),
+            Method::HeavyBallOl { alpha } => Box::new(move |cps: Option<&[Checkpoint]>, sub: Substeps, _: &Energies| {
+                let v0 = vec![point(0.0); x0.len()];
+                second_order_flow(o, x0, &v0, (alpha, &Rat::one()), h, n, sub, (cps, stride))
+            }) as Box<Compute>,
+        };
+        self.get("flow", Kind::Flow, compute)
+    }
+
+    /// The damped flow (11) of 004 hαü + (1 − λ)u̇ = −∇f(u), u(0) = u₀, u̇(0) = −factor·∇f(u₀) (12),
+    /// sampled at t = kh (tube `flow_11`); `None` unless the method is scheme (7) with α > 0.
+    pub fn damped(&self, o: &dyn Smooth, inputs: &Inputs) -> Option<Result<Run, String>> {
+        let Method::Scheme7 { lambda, a, .. } = &inputs.algorithm.method else { return None };
+        let (alpha, factor) = damping(lambda, a)?;
+        let (x0, h, n, stride) = (&inputs.x0, &inputs.algorithm.h, steps_usize(inputs.steps), self.stride());
+        let mass = h * &alpha;
+        let (c1, c2) = ((Rat::one() - lambda) / &mass, Rat::one() / &mass);
+        let factor = rat_to_interval(&factor);
+        let v0: Vec<Interval> =
+            o.gradient(&x0.iter().map(rat_to_interval).collect::<Vec<_>>()).iter().map(|&g| -(factor * g)).collect();
+        Some(self.get(
+            "flow_11",
+            Kind::Flow,
+            Box::new(move |cps, sub, _| second_order_flow(o, x0, &v0, (&c1, &c2), h, n, sub, (cps, stride))),
+        ))
     }
 }
 
@@ -127,10 +194,111 @@ fn segments(run: &Run) -> Vec<Vec<Interval>> {
     run.segments.iter().map(|s| s.clone().unwrap_or_else(|| vec![Interval::ENTIRE; d])).collect()
 }
 
-/// The records of a gd spec on the non-quadratic objective `o` that it asks for (module
-/// documentation), given the closed-form `prior` claims. `Err` only when the evidence does not
-/// verify. Engine and checker both decide these records here.
-pub fn gd(
+/// The trajectory records of a spec on the non-quadratic objective `o` that it asks for (module
+/// documentation), given the closed-form `prior` claims: every record but `ks.thm2` of scheme (7),
+/// which the engine re-runs. `Err` only when the evidence does not verify. Engine and checker both
+/// decide these records here.
+pub fn records(
+    inputs: &Inputs,
+    o: &dyn Smooth,
+    prior: &[Claim],
+    tubes: &SmoothTubes,
+    shadow: Option<&ShadowEvidence>,
+) -> Result<Measured, String> {
+    match &inputs.algorithm.method {
+        Method::Gd => gd(inputs, o, prior, tubes, shadow),
+        _ => momentum(inputs, o, prior, tubes),
+    }
+}
+
+/// The verified closed-form claims of [`GATED`] that `inputs` asks for.
+fn to_gate<'c>(inputs: &Inputs, prior: &'c [Claim]) -> Vec<&'c Claim> {
+    prior
+        .iter()
+        .filter(|c| c.status == Status::Verified && GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
+        .collect()
+}
+
+/// Records inconclusive for a horizon beyond [`MAX_STEPS`]: rule 4 on the claims to gate and the
+/// trajectory claims asked for.
+fn beyond(inputs: &Inputs, to_gate: &[&Claim]) -> Measured {
+    let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
+    let mut out =
+        Measured { gated: to_gate.iter().map(|c| not_established(c, &beyond)).collect(), ..Measured::default() };
+    for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)) {
+        let mut c = Claim::new(id, headline(id));
+        c.reason = Some(beyond.clone());
+        out.claims.push(c);
+    }
+    out
+}
+
+/// The records of scheme (7) and of the Orvieto–Lucchi heavy ball: rule 4 on the claims of
+/// [`GATED`] (`ol.prop2` the orbit and the heavy-ball ODE; `ks.thm3`, `ks.lemma8` the orbit and the
+/// damped flow (11); the other claims of 004 the orbit; with the look-ahead points of scheme (7)
+/// when a ≠ 0), `shadow.orbit` against the flow the method approximates, the measured local error
+/// of `ol.prop2` along the heavy-ball ODE, and `ec.thm1`, `shadow.finite` not applicable.
+fn momentum(inputs: &Inputs, o: &dyn Smooth, prior: &[Claim], tubes: &SmoothTubes) -> Result<Measured, String> {
+    let method = &inputs.algorithm.method;
+    let mut out = Measured::default();
+    if inputs.wants("ks.thm2") && matches!(method, Method::HeavyBallOl { .. }) {
+        out.claims.push(ks_thm2_not_scheme7(inputs));
+    }
+    let to_gate = to_gate(inputs, prior);
+    if inputs.steps > MAX_STEPS {
+        let b = beyond(inputs, &to_gate);
+        out.claims.extend(b.claims);
+        out.gated = b.gated;
+        return Ok(out);
+    }
+    let first = if to_gate.is_empty() { "shadow.orbit" } else { to_gate[0].id.as_str() };
+    let named = |e: String| format!("{first}: {e}");
+    if !to_gate.is_empty() {
+        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
+        let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
+        let damped = if needs_damped { tubes.damped(o, inputs).transpose().map_err(named)? } else { None };
+        let ahead = match method {
+            Method::Scheme7 { a, .. } if !a.is_zero() => Some(look_ahead(&orbit.balls, a)),
+            _ => None,
+        };
+        fn path<'r>(what: &'static str, run: &'r Run, between: bool) -> Path<'r> {
+            Path { what, samples: &run.balls, segments: between.then(|| segments(run)), per_h: 1, probes: None }
+        }
+        let (orbit, flow) = (path("orbit xₖ", &orbit, false), path(flow_what(method), &flow, true));
+        let damped = damped.as_ref().map(|d| path("damped flow (11) u(t)", d, true));
+        let ahead = ahead.as_ref().map(|a| a.as_deref().map(look_ahead_path));
+        out.gated = to_gate
+            .iter()
+            .map(|c| {
+                gate_claim(inputs, c, Some(&orbit), Some(&flow), damped.as_ref(), ahead.as_ref().map(Option::as_ref))
+            })
+            .collect();
+    }
+    let prior = gated(prior, &out.gated);
+    if inputs.wants("shadow.orbit") {
+        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
+        let sup = sup_distance(&orbit.balls, &flow.balls);
+        out.claims.push(shadow_orbit(inputs, &prior, Some(&orbit.balls), Some(&flow.balls), sup.as_ref()));
+    }
+    let prop2 = inputs.wants("ol.prop2") && prior.iter().any(|c| c.id == "ol.prop2" && c.status == Status::Verified);
+    if let (true, Method::HeavyBallOl { alpha }) = (prop2, method) {
+        let flow = tubes.flow(o, inputs).map_err(named)?;
+        let h = &inputs.algorithm.h;
+        // Along the heavy-ball ODE samples qₖ₋₁, qₖ, qₖ₊₁, 1 ≤ k < K.
+        let local: Option<Vec<(f64, f64)>> = flow
+            .balls
+            .windows(3)
+            .map(|w| heavy_ball_local_error(o, [&w[0], &w[1], &w[2]], h, alpha).map(|t| (t.inf(), t.sup())))
+            .collect();
+        out.local_error_max = local.as_deref().and_then(max_enclosure);
+    }
+    out.claims
+        .extend(["ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)).map(|id| not_gd(inputs, id)));
+    Ok(out)
+}
+
+/// The records of gd ([`records`]).
+fn gd(
     inputs: &Inputs,
     o: &dyn Smooth,
     prior: &[Claim],
@@ -138,24 +306,14 @@ pub fn gd(
     shadow: Option<&ShadowEvidence>,
 ) -> Result<Measured, String> {
     let mut out = Measured::default();
-    if !matches!(inputs.algorithm.method, Method::Gd) {
-        return Ok(out);
-    }
     if inputs.wants("ks.thm2") {
         out.claims.push(ks_thm2_not_scheme7(inputs));
     }
-    let to_gate: Vec<&Claim> = prior
-        .iter()
-        .filter(|c| c.status == Status::Verified && GATED.contains(&c.id.as_str()) && inputs.wants(&c.id))
-        .collect();
+    let to_gate = to_gate(inputs, prior);
     if inputs.steps > MAX_STEPS {
-        let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
-        out.gated = to_gate.iter().map(|c| not_established(c, &beyond)).collect();
-        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)) {
-            let mut c = Claim::new(id, headline(id));
-            c.reason = Some(beyond.clone());
-            out.claims.push(c);
-        }
+        let b = beyond(inputs, &to_gate);
+        out.claims.extend(b.claims);
+        out.gated = b.gated;
         return Ok(out);
     }
     // A tube that does not verify rejects the first claim that reads it.

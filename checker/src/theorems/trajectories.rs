@@ -112,9 +112,10 @@ impl Tubes<'_> {
                 let balls = run_writing(map, &n, start, steps, None, *stride, &mut cps).map_err(overflow);
                 // Stored even when the enclosure overflows: the checker then reaches the same overflow.
                 if matches!(balls, Ok(_) | Err(TubeError::Overflow(_))) {
-                    written
-                        .borrow_mut()
-                        .insert(name.to_string(), TubeEvidence { norm: Some(n), checkpoints: cps, substeps: None });
+                    written.borrow_mut().insert(
+                        name.to_string(),
+                        TubeEvidence { norm: Some(n), checkpoints: cps, substeps: None, energy: None },
+                    );
                 }
                 Ok(project(balls?))
             }
@@ -251,15 +252,22 @@ fn damped_system(
     a: &Rat,
     h: &Rat,
 ) -> Option<(RatMatrix, Vec<Rat>, Vec<Rat>)> {
+    let (alpha, factor) = damping(lambda, a)?;
+    let (k, g) = second_order(q, b, &(h * &alpha), &(Rat::one() - lambda));
+    let v0 = gradient(q, b, x0).iter().map(|gi| -(&factor * gi)).collect::<Vec<_>>();
+    Some((k, g, x0.iter().cloned().chain(v0).collect()))
+}
+
+/// The damped flow (11) of 004, hαü + (1 − λ)u̇ = −∇f(u): α = ½(1 + λ − 2a(1 − λ)) and the factor
+/// (1 − 2α)/(2α − λ + 1) of its start u̇(0) = −factor·∇f(u₀) (12); `None` unless α > 0.
+pub fn damping(lambda: &Rat, a: &Rat) -> Option<(Rat, Rat)> {
     let (one, two) = (Rat::one(), rat(2));
     let alpha = (&one + lambda - &two * a * (&one - lambda)) / &two;
     if !alpha.is_positive() {
         return None;
     }
     let factor = (&one - &two * &alpha) / (&two * &alpha - lambda + &one);
-    let (k, g) = second_order(q, b, &(h * &alpha), &(&one - lambda));
-    let v0 = gradient(q, b, x0).iter().map(|gi| -(&factor * gi)).collect::<Vec<_>>();
-    Some((k, g, x0.iter().cloned().chain(v0).collect()))
+    Some((alpha, factor))
 }
 
 /// The damped flow (11) sampled at `h`: map, start; `None` unless α > 0.
@@ -837,7 +845,7 @@ pub fn gate_claim(
 
 /// τₖ ∈ ‖m′ₖ₊₁ − Ψ(m′ₖ)‖₂ ± (r′ₖ₊₁ + ρr′ₖ) on the flow balls; `None` when not finite.
 /// [lo, hi] ∋ maxₖ τₖ from enclosures [loₖ, hiₖ] ∋ τₖ; `None` when one is not finite.
-pub(super) fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
+pub fn max_enclosure(t: &[(f64, f64)]) -> Option<RatInterval> {
     if t.is_empty() {
         return None;
     }
@@ -973,6 +981,25 @@ fn gronwall(tau: &[(f64, f64)], rho: &Rat) -> Option<(Rat, RatInterval)> {
     Some((exact(b)?, RatInterval::new(exact(lo)?, exact(hi)?)))
 }
 
+/// `ec.thm1` or `shadow.finite` for a method other than gd: not applicable, the claim compares the
+/// GD orbit with the gradient flow.
+pub fn not_gd(inputs: &Inputs, id: &str) -> Claim {
+    let head = match id {
+        "ec.thm1" => {
+            "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall recursion \
+             eₖ₊₁ ≤ ρₖeₖ + τₖ (GD)"
+        }
+        _ => {
+            "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a perturbed \
+             x̃₀ stays within ε = Kδ of the flow samples y(kh)"
+        }
+    };
+    Claim::new(id, head).not_applicable(format!(
+        "method is {}, the claim compares the GD orbit with the gradient flow",
+        inputs.algorithm.method.name()
+    ))
+}
+
 fn ec_thm1(
     inputs: &Inputs,
     spectrum: &Spectrum,
@@ -980,12 +1007,8 @@ fn ec_thm1(
     tau: Option<&[(f64, f64)]>,
     sup: Option<&Sup>,
 ) -> Result<Claim, String> {
-    let head = "Elkabetz–Cohen (002/003) Thm 1, rigorous: maxₖ ‖xₖ − y(kh)‖₂ ≤ B_K by the discrete Grönwall recursion eₖ₊₁ ≤ ρₖeₖ + τₖ (GD)";
     let (Some(rho), Method::Gd) = (rho, &inputs.algorithm.method) else {
-        return Ok(Claim::new("ec.thm1", head).not_applicable(format!(
-            "method is {}, the claim compares the GD orbit with the gradient flow",
-            inputs.algorithm.method.name()
-        )));
+        return Ok(not_gd(inputs, "ec.thm1"));
     };
     let target = if inputs.epsilon.is_some() { ", and B_K ≤ ε (the spec's epsilon)" } else { "" };
     let mut c = Claim::new(
@@ -1118,12 +1141,8 @@ fn shadow_finite(
     tubes: &Tubes,
     witness: Option<&[Rat]>,
 ) -> Result<Claim, String> {
-    let head = "Finite-time shadowing (000 Thm 3, saddle case; proofs/SHADOWING.md): an exact GD orbit from a perturbed x̃₀ stays within ε = Kδ of the flow samples y(kh)";
     if !matches!(inputs.algorithm.method, Method::Gd) {
-        return Ok(Claim::new("shadow.finite", head).not_applicable(format!(
-            "method is {}, the claim compares the GD orbit with the gradient flow",
-            inputs.algorithm.method.name()
-        )));
+        return Ok(not_gd(inputs, "shadow.finite"));
     }
     let target = if inputs.epsilon.is_some() {
         " ≤ the spec's epsilon of them (or, failing that, the enclosed orbit from the recorded x̃₀ stays within the spec's epsilon)"
