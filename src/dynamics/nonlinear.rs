@@ -356,7 +356,7 @@ mod tests {
             "domain": [["-1", "1"], ["-1", "1"]], "algorithm": {"method": "gd", "h": "1/10"},
             "x0": ["1/2", "1/2"], "horizon": {"steps": 30}}"#;
         let spec = crate::spec::parse_spec_str(text).unwrap();
-        let objective = spec.objective.as_box().unwrap();
+        let objective = spec.objective.as_smooth().unwrap();
         let orbit = crate::dynamics::spec_orbit(&spec).unwrap();
         assert_eq!(orbit, gd(objective, &spec.x0, &q("1/10"), 30));
         let (flow, name) = crate::dynamics::spec_flow(&spec).unwrap();
@@ -390,8 +390,11 @@ mod tests {
             let e = expr(&["a", "b", "c"], &f);
             let (x0, h, steps) = (vec![q("1/2"), q("-1/3"), q("1/5")], q("1/2"), 40);
             let pairs = [
-                (gradient_flow(&ds, &x0, &Rat::one(), &h, steps), gradient_flow(&e, &x0, &Rat::one(), &h, steps)),
-                (gd(&ds, &x0, &h, steps), gd(&e, &x0, &h, steps)),
+                (
+                    gradient_flow(ds.checked(), &x0, &Rat::one(), &h, steps),
+                    gradient_flow(&e, &x0, &Rat::one(), &h, steps),
+                ),
+                (gd(ds.checked(), &x0, &h, steps), gd(&e, &x0, &h, steps)),
             ];
             for (what, (a, b)) in ["flow", "gd"].iter().zip(&pairs) {
                 for k in 0..=steps {

@@ -20,7 +20,6 @@
 //! Enclosure: rigorous. Tightness: the Hessian bounds are exact at a point where every ℓ″(zᵢ) is
 //! equal (for example w = 0); otherwise they use the extreme ℓ″ over the data.
 
-use super::Smooth;
 use super::{norm, BoxObjective, Quantity};
 use crate::enclose::rat_to_interval;
 use crate::enclose::rounding::{ball, mid_rad, narrow, CentredSum};
@@ -32,8 +31,6 @@ use num_traits::{One, ToPrimitive, Zero};
 use rayon::prelude::*;
 use shadowcert_checker::dataset::{self as checked, loss_derivative};
 use shadowcert_checker::elementary::Elementary;
-use shadowcert_checker::interval::MidRad;
-use shadowcert_checker::taylor::{self, SeriesMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -309,34 +306,6 @@ impl Dataset {
         out
     }
 
-    /// [λ_lo, λ_hi] ∋ the spectrum of ∇²f at every w whose margins lie in `z`: one pass of
-    /// [`Dataset::spectrum`] with the interval Hessian matrix, λ_lo also by the trace bound.
-    /// Enclosure: rigorous.
-    fn range_of_margins(&self, z: &[Interval]) -> (f64, f64) {
-        let e = self.spectrum(z, true);
-        let lo = e[0].inf().max(-self.neg_lambda_min_trace(z));
-        (lo, e[e.len() - 1].sup().max(lo))
-    }
-
-    /// The trace bound of −λ_min: with dᵢ⁻ = max(0, −ℓ″(zᵢ)), ∇²f ⪰ l2·I − (1/n)Σ dᵢ⁻x̃ᵢx̃ᵢᵀ, so
-    /// −λ_min(∇²f) ≤ (1/n)Σ dᵢ⁻‖x̃ᵢ‖² − l2. Much tighter than the structural bound for the sigmoid
-    /// loss once most margins are positive (ℓ″ < 0 only for z < 0): it charges only the examples
-    /// with negative curvature, not the worst one to all of ‖X̃‖₂².
-    ///
-    /// Enclosure: rigorous (an upper bound).
-    fn neg_lambda_min_trace(&self, z: &[Interval]) -> f64 {
-        let p = &self.pre;
-        let zero = Interval::try_from((0.0, 0.0)).expect("0 is an interval");
-        let mut t = zero;
-        for (&zi, &ri) in z.iter().zip(&p.row_norm) {
-            let neg = (-loss_derivative(self.loss, 2, zi)).sup().max(0.0);
-            if neg > 0.0 {
-                t = Interval::try_from((neg, neg)).unwrap_or(Interval::ENTIRE).mul_add(ri.sqr(), t);
-            }
-        }
-        (t * p.inv_n - p.l2).sup()
-    }
-
     fn third_norm(&self, z: &[Interval]) -> Interval {
         let p = &self.pre;
         let d3: Vec<Interval> = z.par_iter().map(|&z| loss_derivative(self.loss, 3, z)).collect();
@@ -400,129 +369,6 @@ impl BoxObjective for Dataset {
     /// eigenvalues get their hull), on a narrow one each eigenvalue from the interval Hessian matrix.
     fn hessian_eigenvalues(&self, w: &[Interval]) -> Vec<Interval> {
         self.spectrum(&self.margins(w), true)
-    }
-}
-
-impl Smooth for Dataset {
-    fn dim(&self) -> usize {
-        self.pre.d
-    }
-
-    fn gradient(&self, w: &[Interval]) -> Vec<Interval> {
-        self.gradient_parts(w).1
-    }
-
-    /// Taylor mode through the structure: the margins zᵢ(t) are linear in w(t), ℓ′(zᵢ(t)) comes from
-    /// the series of σ(zᵢ(t)) (logistic: ℓ′ = σ − 1; sigmoid: ℓ′ = −σ(1 − σ)), and
-    /// ∇f = (1/n)Σ ℓ′(zᵢ)yᵢx̃ᵢ + l2·w is linear again. Per order: two passes over the data (O(n·nnz))
-    /// plus O(n·k) for the σ recurrences.
-    fn gradient_series(&self) -> Box<dyn SeriesMap + '_> {
-        let n = self.pre.n;
-        let rows = self
-            .pre
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|&(j, yx, _, _)| (j, MidRad::split(yx).expect("data entries are bounded"))).collect())
-            .collect();
-        Box::new(MarginSeries {
-            ds: self,
-            rows,
-            z: vec![Vec::new(); n],
-            s: vec![Vec::new(); n],
-            v: vec![Vec::new(); n],
-        })
-    }
-
-    /// The smaller of the structural bound (`Dataset::hessian_eig`) and the trace bound
-    /// (`Dataset::neg_lambda_min_trace`), without the interval Hessian matrix: the cheap log norm
-    /// of the gradient flows, called once per Taylor substep. Enclosure: rigorous (an upper bound).
-    fn neg_lambda_min_sup(&self, w: &[Interval]) -> f64 {
-        let z = self.margins(w);
-        (-self.spectrum(&z, false)[0]).sup().min(self.neg_lambda_min_trace(&z))
-    }
-
-    /// `Dataset::range_of_margins` on the box's margins (the mean-value forms of the orbits and the
-    /// second-order flows need the tight λ_min of a non-convex loss). Enclosure: rigorous.
-    fn hessian_range(&self, w: &[Interval]) -> (f64, f64) {
-        self.range_of_margins(&self.margins(w))
-    }
-
-    /// The margins over the ball itself: zᵢ ∈ ⟨yᵢx̃ᵢ, m⟩ ± r‖x̃ᵢ‖₂ (Cauchy–Schwarz), about √nnzᵢ
-    /// times narrower than over the ball's box hull (± r‖x̃ᵢ‖₁). Enclosure: rigorous.
-    fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
-        let centre: Vec<Interval> = m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)).collect();
-        let rr = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
-        let z: Vec<Interval> =
-            self.margins(&centre).iter().zip(&self.pre.row_norm).map(|(&z, &n)| z + point(n.sup()) * rr).collect();
-        self.range_of_margins(&z)
-    }
-
-    fn hessian_matrix(&self, w: &[Interval]) -> shadowcert_checker::interval::IMat {
-        self.checked.hessian_matrix(w)
-    }
-
-    fn third_norm_sup(&self, w: &[Interval]) -> f64 {
-        self.checked.third_norm_sup(w)
-    }
-
-    fn lambda_min_sup(&self, w: &[Interval]) -> f64 {
-        self.checked.lambda_min_sup(w)
-    }
-}
-
-/// The state of the Taylor-mode gradient of a [`Dataset`]: the entries yᵢx̃ᵢⱼ in midpoint–radius
-/// form, and per example the coefficients so far of the margin zᵢ, of σ(zᵢ) and of σ(zᵢ)(1 − σ(zᵢ)).
-struct MarginSeries<'a> {
-    ds: &'a Dataset,
-    rows: Vec<Vec<(usize, (f64, f64))>>,
-    z: Vec<Vec<Interval>>,
-    s: Vec<Vec<Interval>>,
-    v: Vec<Vec<Interval>>,
-}
-
-impl SeriesMap for MarginSeries<'_> {
-    /// Enclosure: rigorous (the two passes over the data by interval dot products for coefficient 0,
-    /// in midpoint–radius form ([`MidRad`]) for the higher ones, whose values are small; the
-    /// recurrences of `shadowcert_checker::taylor`). Sequential: the result is deterministic.
-    fn push(&mut self, wk: &[Interval]) -> Vec<Interval> {
-        let p = &self.ds.pre;
-        let loss = self.ds.loss;
-        let k = self.z.first().map_or(0, Vec::len);
-        let Some(w) = wk.iter().map(|&x| MidRad::split(x)).collect::<Option<Vec<_>>>() else {
-            return vec![Interval::ENTIRE; wk.len()];
-        };
-        let mut u = Vec::with_capacity(p.n);
-        for (i, (z, (s, v))) in self.z.iter_mut().zip(self.s.iter_mut().zip(self.v.iter_mut())).enumerate() {
-            z.push(if k == 0 {
-                dot(p.rows[i].iter().map(|&(j, yx, _, _)| (yx, wk[j])))
-            } else {
-                let mut acc = MidRad::default();
-                for &(j, a) in &self.rows[i] {
-                    acc.add(a, w[j]);
-                }
-                acc.finish()
-            });
-            taylor::sigma_next(z, s, v);
-            u.push(match loss {
-                Loss::Logistic if k == 0 => s[0] - ONE,
-                Loss::Logistic => s[k],
-                Loss::Sigmoid => -v[k],
-            });
-        }
-        if k == 0 {
-            let sums = self.ds.column_sums(&u, |e| e.1);
-            return sums.into_iter().zip(wk).map(|(c, &wj)| c * p.inv_n + p.l2 * wj).collect();
-        }
-        let mut cols = vec![MidRad::default(); p.d];
-        for (r, &ui) in self.rows.iter().zip(&u) {
-            let Some(ui) = MidRad::split(ui) else {
-                return vec![Interval::ENTIRE; wk.len()];
-            };
-            for &(j, a) in r {
-                cols[j].add(a, ui);
-            }
-        }
-        cols.into_iter().zip(wk).map(|(c, &wj)| c.finish() * p.inv_n + p.l2 * wj).collect()
     }
 }
 
@@ -652,8 +498,6 @@ fn point(x: f64) -> Interval {
     Interval::try_from((x, x)).expect("a finite f64 is a point interval")
 }
 
-const ONE: Interval = const_interval!(1.0, 1.0);
-
 /// One line for reports: path, size, loss, l2 and scale.
 pub fn describe(ds: &Dataset) -> String {
     format!(
@@ -671,6 +515,8 @@ pub fn describe(ds: &Dataset) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::objective::Smooth;
+    const ONE: Interval = const_interval!(1.0, 1.0);
     use crate::enclose::interval_contains_rat;
     use crate::exact::{parse_rat, rat, round_down_dyadic, round_up_dyadic};
     use num_traits::Signed;
@@ -738,7 +584,7 @@ mod tests {
     fn gradient_contains_the_exact_value_at_zero() {
         // At w = 0 every zᵢ = 0: logistic ℓ′(0) = −1/2, so ∇f(0) = −(1/2n) Σ yᵢ x̃ᵢ.
         let ds = small(Loss::Logistic, "0.1", true);
-        let g = Smooth::gradient(&ds, &[pt(0.0); 3]);
+        let g = ds.gradient_parts(&[pt(0.0); 3]).1;
         // Σ yᵢ xᵢ = (1 − 3 + 0 − 2, 2 − 0 + 1 − 2, 1 − 1 + 1 − 1) = (−4, 1, 0); n = 4.
         for (gi, exact) in g.iter().zip([Rat::new(1.into(), 2.into()), Rat::new((-1).into(), 8.into()), rat(0)]) {
             assert!(interval_contains_rat(gi, &exact), "{gi:?} vs {exact}");
@@ -762,7 +608,7 @@ mod tests {
                 Dataset::new("t.csv", csv.as_bytes(), "t.csv", loss, parse_rat("0.1").unwrap(), true, rat(1)).unwrap();
             for _ in 0..50 {
                 let w = [next(), next(), next()];
-                let g = Smooth::gradient(&ds, &w.map(pt));
+                let g = ds.gradient_parts(&w.map(pt)).1;
                 for j in 0..3 {
                     let mut exact = 0.1 * w[j];
                     for i in 0..4 {
@@ -1007,7 +853,7 @@ mod tests {
             let n = Rat::from_integer(x16.len().into());
             for r in [0.0, 1e-8, 0.3] {
                 let w = random_box(&mut g, r);
-                let enc = Smooth::gradient(&ds, &w);
+                let enc = ds.gradient_parts(&w).1;
                 let pnt: Vec<Rat> = w.iter().map(|b| exact((b.mid() + r * g.next()).clamp(b.inf(), b.sup()))).collect();
                 let (wi, e) = common_scale(&pnt);
                 let z_den = Rat::from_integer(num_bigint::BigInt::from(16) << e);
@@ -1101,15 +947,15 @@ mod tests {
                 assert!(ek.wid() < 1e-9, "λ_{k} enclosure too wide: {ek:?}");
             }
             assert!(lam[0] < 0.0, "the sigmoid loss is not convex here");
-            let (lo, hi) = ds.hessian_range(&wb);
+            let (lo, hi) = ds.checked().hessian_range(&wb);
             assert!(lo <= lam[0] + 1e-12 && lam[0] - lo < 1e-9, "λ_lo = {lo} vs λ_min = {}", lam[0]);
             assert!(hi >= lam[64] - 1e-12 && hi - lam[64] < 1e-9, "λ_hi = {hi} vs λ_max = {}", lam[64]);
             // On a ball around w: the range holds the centre's spectrum and is no wider than the
             // range on the ball's box hull (margins ± r‖x̃ᵢ‖₂ instead of ± r‖x̃ᵢ‖₁).
             let r = 0.05;
-            let (blo, bhi) = ds.hessian_range_ball(&w, r);
+            let (blo, bhi) = ds.checked().hessian_range_ball(&w, r);
             let boxed: Vec<I> = w.iter().map(|&v| I::try_from((v - r, v + r)).unwrap()).collect();
-            let (xlo, xhi) = ds.hessian_range(&boxed);
+            let (xlo, xhi) = ds.checked().hessian_range(&boxed);
             // A point on the sphere of radius 0.99r (random direction) has its spectrum inside too.
             let u: Vec<f64> = (0..65).map(|_| dir.next()).collect();
             let scale = 0.99 * r / u.iter().map(|v| v * v).sum::<f64>().sqrt();
@@ -1133,7 +979,7 @@ mod tests {
             let (ds, _) = digits(loss);
             for (r, factor) in [(1e-8, 1.0), (0.0, 4.0), (0.3, 1.0 + 1e-9)] {
                 let w = random_box(&mut g, r);
-                let (new, old) = (Smooth::gradient(&ds, &w), previous_gradient(&ds, &w));
+                let (new, old) = (ds.gradient_parts(&w).1, previous_gradient(&ds, &w));
                 let (sn, so): (f64, f64) = (new.iter().map(|x| x.wid()).sum(), old.iter().map(|x| x.wid()).sum());
                 for (a, b) in new.iter().zip(&old) {
                     assert!(a.wid() <= b.wid() * factor + 1e-17, "{loss:?} r = {r}: {a:?} vs {b:?}");

@@ -22,7 +22,7 @@ pub use shadowcert_checker::theorems::general::Quantity;
 
 /// An objective whose derivatives can be enclosed over boxes: what the constants and the claims
 /// read, beyond what the validated trajectories read ([`Smooth`], the checker's).
-pub trait BoxObjective: Smooth + Sync {
+pub trait BoxObjective: Sync {
     /// Encloses f(x) for every x in the box (the loss curves of 000's experiment). Enclosure: rigorous.
     fn value(&self, x: &[Interval]) -> Interval;
 

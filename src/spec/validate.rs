@@ -181,7 +181,9 @@ pub(super) fn spec(v: &Value, base: Option<DataAt>) -> Result<Spec> {
     let (d, what) = match &objective {
         Objective::Quadratic { b, .. } => (b.len(), "the dimension of Q"),
         Objective::Expression(e) => (e.dim(), "the number of vars"),
-        Objective::Dataset(ds) => (crate::objective::Smooth::dim(ds), "the number of features, plus one with a bias"),
+        Objective::Dataset(ds) => {
+            (crate::objective::Smooth::dim(ds.checked()), "the number of features, plus one with a bias")
+        }
     };
     let domain = domain(required(m, "", "domain")?, d, what)?;
     if let Objective::Expression(e) = &objective {
