@@ -59,7 +59,7 @@ fn main() {
     let t = Instant::now();
     let mut acc = 0.0;
     for _ in 0..reps {
-        acc += width(ds.gradient(&w));
+        acc += width(Smooth::gradient(ds.checked(), &w));
     }
     let per = t.elapsed().as_secs_f64() / reps as f64;
     println!(

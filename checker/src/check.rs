@@ -6,15 +6,16 @@
 //!    certificate, or in `--data DIR`, and hashed).
 //! 2. The evidence, verified without search: eigenvalue brackets of Q by inertia counts, the
 //!    coverings of expression and dataset objectives box by box (with a dataset's Gram vector),
-//!    the tubes checkpoint by checkpoint (quadratics: affine maps in energy norms; gd on the other
-//!    objectives: the validated steps of `crate::nonlinear` with the stored substeps, and the
-//!    reference Hessian's brackets of `shadow.finite` by inertia counts).
+//!    the tubes checkpoint by checkpoint (quadratics: affine maps in energy norms; the other
+//!    objectives: the validated steps of `crate::nonlinear` and `crate::momentum` with the stored
+//!    substeps and energy norms, and the reference Hessian's brackets of `shadow.finite` by inertia
+//!    counts).
 //! 3. Every claim record derived again from the inputs and the verified evidence by the exact
 //!    statements (`crate::theorems`), and compared with the stored one; the first difference is
-//!    named. Records the evidence does not carry yet (the trajectory claims of the momentum
-//!    methods on non-quadratic objectives) are marked `checked_by: "re-run"`: their verification
-//!    re-runs the engine, which the caller supplies ([`Options::rerun`]); without it the check
-//!    fails, naming the claim.
+//!    named. The one record the evidence does not carry yet (the rates of `ks.thm2` for scheme (7)
+//!    on non-quadratic objectives) is marked `checked_by: "re-run"`: its verification re-runs the
+//!    engine, which the caller supplies ([`Options::rerun`]); without it the check fails, naming
+//!    the claim.
 //! 4. The summary, recomputed.
 
 use crate::certificate::{claim_to_json, exit_code, sha256_hex, summary, CheckedBy, Provenance, FORMAT, KIND_CLAIMS};

@@ -22,7 +22,7 @@
 
 use crate::elementary::{sigmoid_at, Elementary};
 use crate::exact::{fmt_rat, parse_rat, Rat};
-use crate::interval::{norm2, point, rat_to_interval, IMat, MidRad};
+use crate::interval::{norm2, point, pt, rat_to_interval, IMat, MidRad};
 use crate::nonlinear::{spectrum_hull, Smooth};
 use crate::taylor::SeriesMap;
 use crate::theorems::general::Derivatives;
@@ -414,16 +414,16 @@ impl Derivatives for Dataset {
 
 impl Dataset {
     /// [λ_lo, λ_hi] ∋ the spectrum of ∇²f at every w whose margins lie in `z`: the structural hull
-    /// of [`Derivatives::eigen_hull`] with the trace bound, and, where the ℓ″ enclosures are narrow
-    /// enough for the interval Hessian to help (8·maxᵢ rad ℓ″ᵢ·S/n below the hull's width, a cost
-    /// rule, not a bound), intersected with [`spectrum_hull`] of the interval Hessian matrix (the
-    /// momentum methods' step factors read both ends). Enclosure: rigorous.
+    /// of [`Derivatives::eigen_hull`] with the trace bound, and, where the structure does not show
+    /// convexity (λ_lo < 0: the sigmoid loss) and the ℓ″ enclosures are narrow enough for the interval
+    /// Hessian to help (8·maxᵢ rad ℓ″ᵢ·S/n below the hull's width, a cost rule, not a bound), also
+    /// [`spectrum_hull`] of the interval Hessian matrix. Enclosure: rigorous.
     fn range_of_margins(&self, z: &[Interval]) -> (f64, f64) {
         let d2: Vec<Interval> = z.iter().map(|&z| loss_derivative(self.loss, 2, z)).collect();
         let (mut lo, mut hi) = self.hull_of(&d2);
         let rad = d2.iter().map(|x| x.wid()).fold(0.0, f64::max) * 0.5;
         let weyl = rad * self.design.gram_upper.sup() * 8.0 * self.design.inv_n.sup();
-        if weyl < self.structural_width(&d2) {
+        if lo < 0.0 && weyl < self.structural_width(&d2) {
             let (mlo, mhi) = spectrum_hull(&self.hessian_with(&d2));
             (lo, hi) = (lo.max(mlo), hi.min(mhi));
         }
@@ -500,7 +500,7 @@ impl Smooth for Dataset {
     }
 
     fn hessian_range_ball(&self, m: &[f64], r: f64) -> (f64, f64) {
-        let centre: Vec<Interval> = m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)).collect();
+        let centre: Vec<Interval> = m.iter().map(|&x| pt(x)).collect();
         let rr = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
         let z: Vec<Interval> = self
             .design

@@ -15,6 +15,12 @@ pub fn point(x: f64) -> Interval {
     Interval::try_from((x, x)).unwrap_or_else(|_| panic!("point({x}): not a number"))
 }
 
+/// The point interval [x, x] of a finite x, the whole line otherwise (a bound computed from it is
+/// then unbounded, never a panic).
+pub fn pt(x: f64) -> Interval {
+    Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)
+}
+
 /// The exact value of a finite `f64` (`None` for ±∞, NaN).
 pub fn exact(f: f64) -> Option<Rat> {
     Rat::from_float(f)

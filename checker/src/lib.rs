@@ -9,8 +9,9 @@
 //!   `program`: their derivative programs (reverse mode on the program) over boxes and in Taylor
 //!   mode (`taylor`), which the validated trajectories run;
 //! * `nonlinear`: validated trajectories of non-quadratic objectives (the GD orbit in mean-value form,
-//!   the gradient flow by an interval Taylor method), verified from checkpoints; `tube`: those of
-//!   the exact affine maps of quadratics;
+//!   the gradient flow by an interval Taylor method), verified from checkpoints; `momentum`: the
+//!   two-step orbits and second-order flows of the momentum methods, in norms fitted to the
+//!   curvature; `tube`: the tubes of the exact affine maps of quadratics, and the evidence format;
 //! * `dataset`: the CSV reader of dataset objectives, their exact Gram bound and structural box
 //!   enclosures;
 //! * `quadratic`: exact facts about f(x) = ½xᵀQx − bᵀx (gradients, eigenvalue counts, sup ‖∇f‖ on a box);

@@ -47,7 +47,7 @@
 
 use crate::elementary::Elementary;
 use crate::exact::Rat;
-use crate::interval::{norm2, norm_p, point, rat_to_interval, IMat};
+use crate::interval::{norm2, norm_p, point, pt, rat_to_interval, IMat};
 use crate::nonlinear::{
     ball_box, center, gd_step, picard, reaches, run_flow, run_tube, start, taylor_enclosure, Next, Retry, Run, Smooth,
     State, Substeps, MAX_TOTAL_SUBSTEPS, ORDER, TOLERANCE,
@@ -64,10 +64,9 @@ pub const MAX_ENERGY_DIM: usize = 16;
 /// Steps over which the change to an energy norm must pay off.
 const ENERGY_HORIZON: i32 = 64;
 
-/// The interval [x, x] of a finite x, the whole line otherwise (a bound computed from it is then
-/// unbounded, never a panic).
-fn pt(x: f64) -> Interval {
-    Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE)
+/// Whether x is finite and positive (a factor stored in a certificate).
+fn positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
 }
 
 type M2 = [[Interval; 2]; 2];
@@ -479,14 +478,14 @@ impl TwoStep<'_> {
             (0..d).map(|i| point(mu[i]) + p * (point(mu[i]) - point(mw[i])) - g * grad[i]).collect();
         let (next, w) = center(&next)?;
         let state = |r: f64, norm: StepNorm| {
-            r.is_finite().then(|| Normed { m: next.iter().chain(mu).copied().collect(), r, norm })
+            (r.is_finite() && r >= 0.0).then(|| Normed { m: next.iter().chain(mu).copied().collect(), r, norm })
         };
         if s.r == 0.0 {
             return state((point(s.norm.k_in()) * point(w)).sup(), s.norm.clone());
         }
-        // ‖y − ŷ‖₂ ≤ (1 + 2a)‖e‖₂ ≤ (1 + 2a)·k_out·r: the ball B(ŷ, ρ) lies in the ball around the
+        // ‖y − ŷ‖₂ ≤ (1 + 2|a|)‖e‖₂ ≤ (1 + 2|a|)·k_out·r: the ball B(ŷ, ρ) lies in the ball around the
         // look-ahead's midpoint widened by its own radius.
-        let rho = ((point(1.0) + point(2.0) * a) * point(s.norm.k_out()) * point(s.r)).sup();
+        let rho = ((point(1.0) + point(2.0) * a.abs()) * point(s.norm.k_out()) * point(s.r)).sup();
         let (y_mid, y_rad) = center(&y)?;
         let radius = (pt(rho) + point(y_rad)).sup();
         let range = self.o.hessian_range_ball(&y_mid, radius);
@@ -527,7 +526,7 @@ impl TwoStep<'_> {
     fn kept_theta(&self, k: usize, e: &EnergyNorm, j: &IMat) -> f64 {
         match self.energies {
             Energies::Stored(_) => match self.energies.stored(k) {
-                Some(ev) if ev.adopt.is_none() && ev.theta.is_finite() && contracts(&e.p, j, pt(ev.theta)) => ev.theta,
+                Some(ev) if ev.adopt.is_none() && positive(ev.theta) && contracts(&e.p, j, pt(ev.theta)) => ev.theta,
                 _ => f64::INFINITY,
             },
             Energies::Fit(fit, _) => verified_factor(fit.theta(&e.p, j), |t| contracts(&e.p, j, t)),
@@ -556,7 +555,8 @@ impl TwoStep<'_> {
                 let failed = Some((f64::INFINITY, old.clone()));
                 let Ok(e) = EnergyNorm::verified(a, n, k) else { return failed };
                 let j = &jbar().1;
-                let finite = ev.theta.is_finite() && a.cost.is_finite();
+                // θ and c enter the radius as factors: positive, not only of positive square.
+                let finite = positive(ev.theta) && positive(a.cost);
                 if !(finite && contracts(&e.p, j, pt(ev.theta)) && dominates(&old.matrix(d), &e.p, pt(a.cost))) {
                     return failed;
                 }
@@ -604,7 +604,8 @@ impl TwoStep<'_> {
         let (k0, (m1, r1), (mw, rw), before) = match prev {
             Some(prev) => (0, (m0, r0), start(prev), vec![]),
             None => {
-                let b1 = gd_step(self.o, &m0, r0, self.pga.1).unwrap_or((m0.clone(), f64::INFINITY));
+                let b1 = if r0.is_finite() { gd_step(self.o, &m0, r0, self.pga.1) } else { None }
+                    .unwrap_or((m0.clone(), f64::INFINITY));
                 (1, b1, (m0, r0), vec![ball0])
             }
         };
@@ -637,6 +638,9 @@ pub fn two_step_orbit(
         if events.windows(2).any(|w| w[1].k <= w[0].k) {
             return Err("energy steps out of order".into());
         }
+        if !events.is_empty() && u0.len() > MAX_ENERGY_DIM {
+            return Err(format!("energy norms are for dimensions up to {MAX_ENERGY_DIM}"));
+        }
     }
     let map = TwoStep { o, pga: (rat_to_interval(p), rat_to_interval(g), rat_to_interval(a)), energies };
     let (k0, first, before, own) = map.start(u0, prev);
@@ -649,8 +653,8 @@ pub fn two_step_orbit(
     }
     let d = u0.len();
     let restart = |c: &Checkpoint| -> Result<Normed, String> {
-        if c.centre.len() != 2 * d {
-            return Err(format!("the state has dimension {}", 2 * d));
+        if c.centre.len() != 2 * d || c.radius < 0.0 {
+            return Err(format!("a state of dimension {} and a radius ≥ 0 expected", 2 * d));
         }
         let norm = match c.norm {
             Some(StateNorm::Block(l)) => {
@@ -779,11 +783,11 @@ pub fn second_order_flow(
     };
     let restart = |c: &Checkpoint| -> Result<Normed, String> {
         match c.norm {
-            Some(StateNorm::Block(l)) if c.centre.len() == 2 * d => {
+            Some(StateNorm::Block(l)) if c.centre.len() == 2 * d && c.radius >= 0.0 => {
                 let n = BlockNorm::of([[l[0], l[1]], [l[2], l[3]]]).ok_or("L is not certainly invertible")?;
                 Ok(Normed { m: c.centre.clone(), r: c.radius, norm: StepNorm::Block(n) })
             }
-            _ => Err(format!("a block norm and a state of dimension {} expected", 2 * d)),
+            _ => Err(format!("a block norm, a state of dimension {} and a radius ≥ 0 expected", 2 * d)),
         }
     };
     let sample = |s: &Normed, n: usize| -> Result<(Normed, bool, Vec<Interval>), Retry> {
@@ -851,33 +855,21 @@ pub fn heavy_ball_local_error(o: &dyn Smooth, balls: [&Ball; 3], h: &Rat, alpha:
     };
     let spread = point(b2.radius) + rho * point(b1.radius) + beta.abs() * point(b0.radius);
     let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
-    up.is_finite().then(|| Interval::try_from((lo, up)).expect("lo <= up"))
+    Interval::try_from((lo, up)).ok().filter(|_| up.is_finite())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exact::{parse_rat, rat};
-    use crate::expression::Expression;
-    use crate::interval::exact;
-    use crate::program::Programs;
+    use crate::exact::rat;
+    use crate::nonlinear::tests::{holds, programs, q};
 
-    fn q(s: &str) -> Rat {
-        parse_rat(s).unwrap()
-    }
-
-    fn programs(vars: &[&str], f: &str) -> Programs {
-        let vars: Vec<String> = vars.iter().map(|s| s.to_string()).collect();
-        Programs::of(Expression::parse(&vars, f).unwrap().tape(), vars.len()).unwrap()
-    }
-
-    /// ‖x − centre‖₂² ≤ radius², exactly.
-    fn holds(b: &Ball, x: &[Rat]) -> bool {
-        let d2 = b.centre.iter().zip(x).fold(rat(0), |s, (&c, v)| {
-            let e = v - exact(c).unwrap();
-            s + &e * &e
-        });
-        b.radius.is_finite() && d2 <= exact(b.radius).unwrap().pow(2)
+    /// q(t) of q̈ + (3/10)q̇ = −q, q(0) = 1, q̇(0) = 0: e^{−γt}(cos ωt + (γ/ω) sin ωt), γ = 3/20,
+    /// ω = √(1 − γ²), enclosed with inari.
+    fn damped_oscillator(t: Interval) -> Interval {
+        let gamma = point(0.15);
+        let omega = (point(1.0) - gamma.sqr()).sqrt();
+        (-(gamma * t)).exp() * ((omega * t).cos() + gamma / omega * (omega * t).sin())
     }
 
     /// The exact two-step orbit of f = x⁴/4 + xy/4 + y²/2 (∇f = (x³ + y/4, x/4 + y): polynomial, so the
@@ -956,9 +948,7 @@ mod tests {
             (None, 8),
         )
         .unwrap();
-        let gamma = point(0.15);
-        let omega = (point(1.0) - gamma.sqr()).sqrt();
-        let closed = |t: Interval| (-(gamma * t)).exp() * ((omega * t).cos() + gamma / omega * (omega * t).sin());
+        let closed = damped_oscillator;
         for (k, b) in run.balls.iter().enumerate() {
             let t = rat_to_interval(&tau) * point(k as f64);
             let v = closed(t);
@@ -1002,9 +992,7 @@ mod tests {
     fn heavy_ball_local_error_holds_the_closed_form() {
         let o = programs(&["x"], "x^2/2");
         let (h, alpha) = (q("1/10"), q("3/10"));
-        let gamma = point(0.15);
-        let omega = (point(1.0) - gamma.sqr()).sqrt();
-        let closed = |t: Interval| (-(gamma * t)).exp() * ((omega * t).cos() + gamma / omega * (omega * t).sin());
+        let closed = damped_oscillator;
         let (eta, beta) = (point(0.01), point(0.97));
         let mut largest = 0.0f64;
         for k in 1..20 {
@@ -1023,5 +1011,46 @@ mod tests {
         }
         // −(α/2)h³q̈ + O(h⁴): about 1.5·10⁻⁴ near t = 0, not zero.
         assert!(largest > 1e-4, "{largest}");
+    }
+
+    /// Hostile inputs are refused or unbounded, never a panic: a start beyond f64 (x₀ = 10⁴⁰⁰),
+    /// energy steps for a dimension above [`MAX_ENERGY_DIM`], a negative radius at a checkpoint.
+    #[test]
+    fn hostile_inputs_are_refused_or_unbounded() {
+        let o = programs(&["x"], "x^4/4");
+        let huge = [Rat::from_integer(num_bigint::BigInt::from(10).pow(400))];
+        let (p, g, a) = (q("7/10"), q("1/5"), q("0"));
+        let (run, cps) = two_step_orbit(&o, &huge, None, (&p, &g, &a), 3, &Energies::None, None, 1).unwrap();
+        assert!(run.balls.iter().all(|b| b.radius.is_infinite()) && cps.is_empty());
+        let mut counts = Vec::new();
+        let (run, _) = second_order_flow(
+            &o,
+            &huge,
+            &[point(0.0)],
+            (&p, &Rat::one()),
+            &g,
+            3,
+            Substeps::Adaptive(&mut counts),
+            (None, 1),
+        )
+        .unwrap();
+        assert!(run.balls.iter().all(|b| b.radius.is_infinite()));
+        let (run, _) = crate::nonlinear::gd_orbit(&o, &huge, &g, 3, None, 1).unwrap();
+        assert!(run.balls.iter().all(|b| b.radius.is_infinite()));
+        // d = 17: no energy steps.
+        let vars: Vec<String> = (0..17).map(|i| format!("x{i}")).collect();
+        let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+        let f = vars.iter().map(|v| format!("{v}^2")).collect::<Vec<_>>().join(" + ");
+        let big = programs(&names, &f);
+        let x0 = vec![q("1/2"); 17];
+        let events = [EnergyEvent { k: 1, theta: 0.5, adopt: None }];
+        let r = two_step_orbit(&big, &x0, None, (&p, &g, &a), 3, &Energies::Stored(&events), Some(&[]), 1);
+        assert!(r.unwrap_err().contains("energy norms are for dimensions up to 16"));
+        // A negative radius at a checkpoint is not a state.
+        let u0 = [q("1/2")];
+        let (_, mut cps) = two_step_orbit(&o, &u0, None, (&p, &g, &a), 6, &Energies::None, None, 2).unwrap();
+        cps[1].radius = -1.0;
+        let r = two_step_orbit(&o, &u0, None, (&p, &g, &a), 6, &Energies::Stored(&[]), Some(&cps), 1);
+        assert!(r.is_err());
     }
 }

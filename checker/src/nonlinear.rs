@@ -46,7 +46,7 @@
 
 use crate::elementary::Elementary;
 use crate::exact::Rat;
-use crate::interval::{exact, norm2, point, rat_to_interval, IMat};
+use crate::interval::{exact, norm2, point, pt, rat_to_interval, IMat};
 use crate::taylor::SeriesMap;
 use crate::tube::{Ball, Checkpoint};
 use inari::Interval;
@@ -123,7 +123,7 @@ pub trait Smooth: Sync {
 /// end is not finite). Enclosure: rigorous.
 pub fn ball_box(m: &[f64], r: f64) -> Vec<Interval> {
     let r = Interval::try_from((-r, r)).unwrap_or(Interval::ENTIRE);
-    m.iter().map(|&x| Interval::try_from((x, x)).unwrap_or(Interval::ENTIRE) + r).collect()
+    m.iter().map(|&x| pt(x) + r).collect()
 }
 
 fn points(m: &[f64]) -> Vec<Interval> {
@@ -227,7 +227,7 @@ pub fn spectrum_hull(h: &IMat) -> (f64, f64) {
                     .into_iter()
                     .map(sigma)
                     .find(|&g| g.is_finite() && shifted(&m, g, s))
-                    .map_or(bound, |g| bound.min((point(g) + point(rho)).sup()));
+                    .map_or(bound, |g| bound.min((point(g) + pt(rho)).sup()));
                 if rho > 0.0 {
                     if let Some(g) = [rho / 16.0, rho / 4.0]
                         .into_iter()
@@ -377,7 +377,7 @@ pub fn gd_local_error(
     let n = norm2(&d);
     let spread = gd_spread(o, m, r, hi) + point(r_next);
     let (lo, up) = ((n - spread).inf().max(0.0), (n + spread).sup());
-    up.is_finite().then(|| Interval::try_from((lo, up)).expect("lo <= up"))
+    Interval::try_from((lo, up)).ok().filter(|_| up.is_finite())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,14 +634,15 @@ impl State for Plain {
 
     /// ‖m − c‖₂ + r ≤ r_c.
     fn within(&self, c: &Checkpoint) -> bool {
-        c.norm.is_none() && reaches(&self.m, self.r, c, |d| norm2(d))
+        c.norm.is_none() && reaches(&self.m, self.r, c, norm2)
     }
 }
 
 /// Whether ‖m − c‖ + r ≤ r_c for the checkpoint c, in the norm `norm` of the difference (`false`
 /// when r is +∞, a centre is not finite or the dimensions differ). Enclosure: rigorous.
 pub fn reaches(m: &[f64], r: f64, c: &Checkpoint, norm: impl Fn(&[Interval]) -> Interval) -> bool {
-    if !r.is_finite() || m.len() != c.centre.len() || m.iter().chain(&c.centre).any(|x| !x.is_finite()) {
+    let radius_ok = r.is_finite() && r >= 0.0;
+    if !radius_ok || m.len() != c.centre.len() || m.iter().chain(&c.centre).any(|x| !x.is_finite()) {
         return false;
     }
     let d: Vec<Interval> = m.iter().zip(&c.centre).map(|(&a, &b)| point(a) - point(b)).collect();
@@ -653,8 +654,8 @@ pub fn reaches(m: &[f64], r: f64, c: &Checkpoint, norm: impl Fn(&[Interval]) -> 
 /// (radius +∞ when an enclosure fails; a step from radius +∞ gives +∞).
 pub type Next<S> = (S, Option<Vec<Interval>>);
 
-/// Runs a tube from state `k0` (`start`) to `steps`: verifying the stored checkpoints `cps` when
-/// given ([`verify_segments`]), otherwise sequentially, writing a checkpoint every `stride` steps
+/// Runs a tube from state `k0` (`start`) to `steps`: verifying the stored `checkpoints` when
+/// given (`verify_segments`), otherwise sequentially, writing a checkpoint every `stride` steps
 /// and at the last finite state.
 pub fn run_tube<S: State>(
     (k0, start): (usize, S),
@@ -763,8 +764,8 @@ fn verify_segments<S: State>(
 /// A Euclidean checkpoint's state (no norm, the tube's dimension).
 fn plain_restart(d: usize) -> impl Fn(&Checkpoint) -> Result<Plain, String> + Sync {
     move |c: &Checkpoint| {
-        if c.norm.is_some() || c.centre.len() != d {
-            return Err("a Euclidean checkpoint of the tube's dimension expected".into());
+        if c.norm.is_some() || c.centre.len() != d || c.radius < 0.0 {
+            return Err("a Euclidean checkpoint of the tube's dimension with a radius ≥ 0 expected".into());
         }
         Ok(Plain { m: c.centre.clone(), r: c.radius })
     }
@@ -786,7 +787,7 @@ pub fn gd_orbit(
     let hi = rat_to_interval(h);
     let (m, r) = start(x0);
     let step = |_: usize, s: &Plain| -> Next<Plain> {
-        match gd_step(o, &s.m, s.r, hi).filter(|_| s.r.is_finite()) {
+        match Some(s).filter(|s| s.r.is_finite()).and_then(|s| gd_step(o, &s.m, s.r, hi)) {
             Some((m, r)) => (Plain { m, r }, None),
             None => (Plain { m: s.m.clone(), r: f64::INFINITY }, None),
         }
@@ -931,24 +932,24 @@ pub fn run_flow<S: State>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::exact::{parse_rat, rat};
     use crate::expression::Expression;
     use crate::program::Programs;
     use num_traits::Signed;
 
-    fn q(s: &str) -> Rat {
+    pub(crate) fn q(s: &str) -> Rat {
         parse_rat(s).unwrap()
     }
 
-    fn programs(vars: &[&str], f: &str) -> Programs {
+    pub(crate) fn programs(vars: &[&str], f: &str) -> Programs {
         let vars: Vec<String> = vars.iter().map(|s| s.to_string()).collect();
         Programs::of(Expression::parse(&vars, f).unwrap().tape(), vars.len()).unwrap()
     }
 
     /// ‖x − centre‖₂² ≤ radius², exactly.
-    fn holds(b: &Ball, x: &[Rat]) -> bool {
+    pub(crate) fn holds(b: &Ball, x: &[Rat]) -> bool {
         let d2 = b.centre.iter().zip(x).fold(rat(0), |s, (&c, v)| {
             let e = v - exact(c).unwrap();
             s + &e * &e
@@ -980,6 +981,10 @@ mod tests {
         // The member with every off-diagonal entry −1.1 and diagonal 2.1: its largest eigenvalue is
         // 2.1 + 1.1·√2 (the second difference matrix's eigenvector), inside the hull.
         assert!(hi >= 2.1 + 1.1 * s);
+        // Finite entries whose radii overflow ρ: a valid hull, not a panic.
+        let wide = Interval::try_from((-1e308, 1e308)).unwrap();
+        let (lo, hi) = spectrum_hull(&IMat { rows: 3, cols: 3, a: vec![wide; 9] });
+        assert!(lo <= -1e308 && hi >= 1e308, "{lo} {hi}");
         let unbounded = IMat { rows: 2, cols: 2, a: vec![Interval::ENTIRE, point(0.0), point(0.0), point(1.0)] };
         assert_eq!(spectrum_hull(&unbounded), (f64::NEG_INFINITY, f64::INFINITY));
     }

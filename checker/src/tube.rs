@@ -365,6 +365,9 @@ impl TubeEvidence {
                     .map(|e| {
                         fields(e, &["k", "theta", "P", "k_in", "k_out", "cost"], "energy step")?;
                         let adopt = match e.get("P") {
+                            None if ["k_in", "k_out", "cost"].iter().any(|k| e.get(*k).is_some()) => {
+                                return Err("energy step: k_in, k_out and cost belong to an adopted P".into())
+                            }
                             None => None,
                             Some(p) => Some(Adoption {
                                 p: fs(p, "P")?,

@@ -526,7 +526,8 @@ mod tests {
         assert_eq!(check(&events).unwrap().0.balls, run.balls);
         let adopted = events.iter().position(|ev| ev.adopt.is_some()).unwrap();
         let kept = events.iter().position(|ev| ev.adopt.is_none()).expect("a step keeps its energy norm");
-        let tampered: Vec<Box<dyn Fn(&mut Vec<EnergyEvent>)>> = vec![
+        type Tamper = Box<dyn Fn(&mut Vec<EnergyEvent>)>;
+        let tampered: Vec<Tamper> = vec![
             Box::new(move |ev| ev[kept].theta *= 0.5),
             Box::new(move |ev| ev[adopted].theta *= 0.5),
             Box::new(move |ev| ev[adopted].adopt.as_mut().unwrap().p[0] *= 2.0),
@@ -534,6 +535,13 @@ mod tests {
             Box::new(move |ev| ev[adopted].adopt.as_mut().unwrap().k_out *= 0.01),
             Box::new(move |ev| {
                 ev.remove(kept);
+            }),
+            // Negative factors have positive squares: refused as factors.
+            Box::new(move |ev| ev[kept].theta = -1e300),
+            Box::new(move |ev| ev[adopted].theta = -ev[adopted].theta),
+            Box::new(move |ev| {
+                let a = ev[adopted].adopt.as_mut().unwrap();
+                a.cost = -a.cost;
             }),
         ];
         for (i, t) in tampered.iter().enumerate() {

@@ -7,7 +7,7 @@
 //! certificate stores and the checker verifies box by box) and the trajectory claims
 //! `shadow.orbit` (`trajectories`), `ec.thm1` (`elkabetz_cohen`), `shadow.finite` (`shadowing`) and
 //! `ks.thm2` (`kovachki_stuart_rates`). [`evaluate`] is what `certify` reports; `certify check`
-//! verifies what the evidence carries and re-runs the trajectory records of the momentum methods on
+//! verifies what the evidence carries and re-runs only the rates of `ks.thm2` for scheme (7) on
 //! non-quadratic objectives (the same deterministic enclosure).
 
 pub mod assumptions;
@@ -68,7 +68,7 @@ pub fn constants_with_evidence(spec: &Spec) -> (Constants, Evidence) {
     }
 }
 
-/// Longest horizon for which `evaluate` encloses trajectories (`check` re-runs them).
+/// Longest horizon for which `evaluate` encloses trajectories.
 pub const MAX_TRAJECTORY_STEPS: u64 = 100_000;
 
 /// The trajectory records of a non-quadratic spec: the checker's statements on tubes the engine

@@ -1,45 +1,27 @@
-//! Trajectory claims: `shadow.orbit`, the measured sup distance between a method's exact orbit and
-//! the exact flow it approximates, for every method (000, Orvieto–Lucchi; 004, Kovachki–Stuart), and
-//! the measured local error that `ol.prop1` reports next to its bound δ = ℓLh²/2 (GD on quadratics).
+//! Trajectory claims, the engine's entry points: `shadow.orbit` (the measured sup distance between a
+//! method's exact orbit and the exact flow it approximates, 000 and 004 Thm 2) and the measured local
+//! error that `ol.prop1` reports next to its bound δ = ℓLh²/2, both decided by the checker's
+//! statements on the engine's tubes (`shadowcert_checker::theorems::trajectories` for quadratics,
+//! `shadowcert_checker::theorems::smooth` for the other objectives, which `certify check` runs again
+//! on the stored checkpoints); and what `ks.thm2`'s rates read of two tubes ([`sup_distance`],
+//! rule 4 on their samples, [`samples_in_box`]).
 //!
 //! # The objects (DESIGN.md rule 5)
-//! Both claims are about **exact-arithmetic** objects, not about a user's `f64` loop:
+//! The claims are about **exact-arithmetic** objects, not about a user's `f64` loop:
 //! * xₖ, k = 0..=K: the exact orbit of the spec's method from the spec's exact x₀ and h
 //!   (`dynamics::spec_orbit`): GD xₖ₊₁ = xₖ − h∇f(xₖ); scheme (7) of 004 (heavy_ball, nesterov,
 //!   momentum) with u₁ = u₀ − h∇f(u₀); the Orvieto–Lucchi heavy ball (η = h², β = 1 − hα);
 //! * y(kh), k = 0..=K: the exact flow the method approximates, y(0) = x₀, sampled at t = kh
-//!   (`dynamics::spec_flow`, whose name the statement repeats): gd — the gradient flow ẏ = −∇f (000);
-//!   scheme (7) — the rescaled flow (8) u̇ = −(1 − λ)⁻¹∇f (004 Thm 2: uₙ = u(nh) + O(h));
-//!   heavy_ball_ol — the heavy-ball ODE q̈ + αq̇ = −∇f, q̇(0) = 0, time scaled by √η = h (000 Prop. 2);
+//!   (`dynamics::spec_flow`): gd — the gradient flow ẏ = −∇f (000); scheme (7) — the rescaled flow
+//!   (8) u̇ = −(1 − λ)⁻¹∇f (004 Thm 2: uₙ = u(nh) + O(h)); heavy_ball_ol — the heavy-ball ODE
+//!   q̈ + αq̇ = −∇f, q̇(0) = 0, time scaled by √η = h (000 Prop. 2);
 //!
-//! with K = `horizon.steps`. Both are enclosed as midpoint–radius tubes: ‖xₖ − mₖ‖₂ ≤ rₖ, for every
-//! objective (`dynamics` for quadratics, `dynamics::nonlinear` for expressions and data sets); the
-//! claims here only read the tubes.
-//!
-//! # Hypotheses checked here
-//! * A target ε: the spec's `epsilon`, else, for gd only, ε = hℓL/(2μ) of `ol.thm2` passed by the
-//!   caller (otherwise `not_applicable`, "no ε"). The statement says which one was used. For the
-//!   momentum methods no theorem of the seeds gives an explicit ε (004 Thm 2 is an O(h) statement).
-//! * The orbit and the flow are enclosed for this objective and method (otherwise `not_applicable`,
-//!   naming what is not implemented).
-//! * Rule 4: the enclosed orbit xₖ and flow samples y(kh), k = 0..=K, stay inside the spec's domain
-//!   box (where the declared constants hold). Decided on the samples (the claim is about them).
-//!   Certainly outside at some sample: `not_applicable`; not certified either way: `inconclusive`.
-//!   The closed-form claims that use the constants along the trajectories get the same rule from
-//!   [`gates`], with the flow between samples too (the a-priori boxes of `dynamics::nonlinear`).
+//! with K = `horizon.steps`, both enclosed as midpoint–radius tubes ‖xₖ − mₖ‖₂ ≤ rₖ.
 //!
 //! # Enclosure of D = max₀≤ₖ≤K ‖xₖ − y(kh)‖₂
 //! By the triangle inequality ‖xₖ − yₖ‖ ∈ ‖mˣₖ − mʸₖ‖ ± (rˣₖ + rʸₖ); ‖mˣₖ − mʸₖ‖ is enclosed with
 //! inari from the `f64` midpoints (outward), so each ‖xₖ − yₖ‖ ∈ [loₖ, hiₖ] and
 //! D ∈ [maxₖ loₖ, maxₖ hiₖ]. The endpoints are `f64`s, recorded exactly (`Rat::from_float`).
-//!
-//! # Re-verification
-//! By re-running: `certify check` calls [`shadow_orbit`] again through `theorems::evaluate` and compares
-//! the records byte for byte. Everything here is deterministic (sequential `f64` and inari
-//! arithmetic, no threads). Cost: O(K·d²) time and O(K·d) memory (the tubes are stored); in release,
-//! d = 2 and K = 2000 (`specs/strongly_convex.json`) take about 8 ms for [`shadow_orbit`] and 4 ms for
-//! [`prop1_local_error`], nearly all of it the propagation of the two tubes (`dynamics`); the momentum
-//! orbits and second-order flows cost about twice as much per step (state of dimension 2d).
 //!
 //! Enclosure: rigorous. Tightness: the width of `distance` is at most 2·maxₖ(rˣₖ + rʸₖ) plus a few
 //! ulps (a few 10⁻¹⁵ for the shipped specs).

@@ -1,11 +1,15 @@
-//! The trajectory records of gd on a non-quadratic objective (`expression`, `dataset`) that the
-//! checker decides from stored tubes ([`crate::nonlinear`]: the mean-value GD orbit and the Taylor
-//! gradient flow, checkpoint by checkpoint): rule 4 on the verified closed-form claims about those
+//! The trajectory records of a non-quadratic objective (`expression`, `dataset`) that the checker
+//! decides from stored tubes, checkpoint by checkpoint. For gd ([`crate::nonlinear`]: the mean-value
+//! GD orbit and the Taylor gradient flow): rule 4 on the verified closed-form claims about those
 //! trajectories (`ol.prop1` the flow; `ol.thm2`, `ol.thm3` the orbit and the flow, between samples
 //! too), the measured local error of `ol.prop1`, `shadow.orbit`, `ec.thm1` (with a step factor
-//! per step, enclosed along the flow) and `ks.thm2` (not applicable to gd). The statements are those
-//! of the quadratic case ([`super::trajectories`]) where they apply; only the tubes differ. And
-//! `shadow.finite`, with the reference Hessian's eigenvalue brackets and the witness x̃₀ as evidence.
+//! per step, enclosed along the flow), `ks.thm2` (not applicable to gd), and `shadow.finite`, with
+//! the reference Hessian's eigenvalue brackets and the witness x̃₀ as evidence. For the momentum
+//! methods ([`crate::momentum`]: the two-step orbit, the rescaled flow (8) or the heavy-ball ODE,
+//! and the damped flow (11)): rule 4, `shadow.orbit`, the measured local error of `ol.prop2`, and
+//! `ec.thm1`, `shadow.finite` not applicable; `ks.thm2`'s rates for scheme (7) are the engine's
+//! (re-run). The statements are those of the quadratic case ([`super::trajectories`]) where they
+//! apply; only the tubes differ.
 
 use super::constants::Spectrum;
 use super::trajectories::{
@@ -205,10 +209,32 @@ pub fn records(
     tubes: &SmoothTubes,
     shadow: Option<&ShadowEvidence>,
 ) -> Result<Measured, String> {
-    match &inputs.algorithm.method {
-        Method::Gd => gd(inputs, o, prior, tubes, shadow),
-        _ => momentum(inputs, o, prior, tubes),
+    let method = &inputs.algorithm.method;
+    let mut out = Measured::default();
+    if inputs.wants("ks.thm2") && !matches!(method, Method::Scheme7 { .. }) {
+        out.claims.push(ks_thm2_not_scheme7(inputs));
     }
+    let to_gate = to_gate(inputs, prior);
+    if inputs.steps > MAX_STEPS {
+        let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
+        out.gated = to_gate.iter().map(|c| not_established(c, &beyond)).collect();
+        for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)) {
+            let mut c = Claim::new(id, headline(id));
+            c.reason = Some(beyond.clone());
+            out.claims.push(c);
+        }
+        return Ok(out);
+    }
+    // A tube that does not verify rejects the first claim that reads it.
+    let first = if to_gate.is_empty() { "shadow.orbit" } else { to_gate[0].id.as_str() };
+    let named = |e: String| format!("{first}: {e}");
+    let more = match method {
+        Method::Gd => gd(inputs, o, prior, &to_gate, tubes, shadow, &named)?,
+        _ => momentum(inputs, o, prior, &to_gate, tubes, &named)?,
+    };
+    out.claims.extend(more.claims);
+    (out.gated, out.local_error_max) = (more.gated, more.local_error_max);
+    Ok(out)
 }
 
 /// The verified closed-form claims of [`GATED`] that `inputs` asks for.
@@ -219,40 +245,21 @@ fn to_gate<'c>(inputs: &Inputs, prior: &'c [Claim]) -> Vec<&'c Claim> {
         .collect()
 }
 
-/// Records inconclusive for a horizon beyond [`MAX_STEPS`]: rule 4 on the claims to gate and the
-/// trajectory claims asked for.
-fn beyond(inputs: &Inputs, to_gate: &[&Claim]) -> Measured {
-    let beyond = format!("horizon of {} steps is beyond the {MAX_STEPS} steps this version encloses", inputs.steps);
-    let mut out =
-        Measured { gated: to_gate.iter().map(|c| not_established(c, &beyond)).collect(), ..Measured::default() };
-    for id in ["shadow.orbit", "ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)) {
-        let mut c = Claim::new(id, headline(id));
-        c.reason = Some(beyond.clone());
-        out.claims.push(c);
-    }
-    out
-}
-
 /// The records of scheme (7) and of the Orvieto–Lucchi heavy ball: rule 4 on the claims of
 /// [`GATED`] (`ol.prop2` the orbit and the heavy-ball ODE; `ks.thm3`, `ks.lemma8` the orbit and the
 /// damped flow (11); the other claims of 004 the orbit; with the look-ahead points of scheme (7)
 /// when a ≠ 0), `shadow.orbit` against the flow the method approximates, the measured local error
 /// of `ol.prop2` along the heavy-ball ODE, and `ec.thm1`, `shadow.finite` not applicable.
-fn momentum(inputs: &Inputs, o: &dyn Smooth, prior: &[Claim], tubes: &SmoothTubes) -> Result<Measured, String> {
+fn momentum(
+    inputs: &Inputs,
+    o: &dyn Smooth,
+    prior: &[Claim],
+    to_gate: &[&Claim],
+    tubes: &SmoothTubes,
+    named: &dyn Fn(String) -> String,
+) -> Result<Measured, String> {
     let method = &inputs.algorithm.method;
     let mut out = Measured::default();
-    if inputs.wants("ks.thm2") && matches!(method, Method::HeavyBallOl { .. }) {
-        out.claims.push(ks_thm2_not_scheme7(inputs));
-    }
-    let to_gate = to_gate(inputs, prior);
-    if inputs.steps > MAX_STEPS {
-        let b = beyond(inputs, &to_gate);
-        out.claims.extend(b.claims);
-        out.gated = b.gated;
-        return Ok(out);
-    }
-    let first = if to_gate.is_empty() { "shadow.orbit" } else { to_gate[0].id.as_str() };
-    let named = |e: String| format!("{first}: {e}");
     if !to_gate.is_empty() {
         let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
         let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
@@ -302,23 +309,12 @@ fn gd(
     inputs: &Inputs,
     o: &dyn Smooth,
     prior: &[Claim],
+    to_gate: &[&Claim],
     tubes: &SmoothTubes,
     shadow: Option<&ShadowEvidence>,
+    named: &dyn Fn(String) -> String,
 ) -> Result<Measured, String> {
     let mut out = Measured::default();
-    if inputs.wants("ks.thm2") {
-        out.claims.push(ks_thm2_not_scheme7(inputs));
-    }
-    let to_gate = to_gate(inputs, prior);
-    if inputs.steps > MAX_STEPS {
-        let b = beyond(inputs, &to_gate);
-        out.claims.extend(b.claims);
-        out.gated = b.gated;
-        return Ok(out);
-    }
-    // A tube that does not verify rejects the first claim that reads it.
-    let first = if to_gate.is_empty() { "shadow.orbit" } else { to_gate[0].id.as_str() };
-    let named = |e: String| format!("{first}: {e}");
     if !to_gate.is_empty() {
         let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
         let orbit = Path { what: "orbit xₖ", samples: &orbit.balls, segments: None, per_h: 1, probes: None };
