@@ -38,9 +38,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Claims whose records come from trajectory enclosures.
-pub const TRAJECTORY_CLAIMS: &[&str] = &["shadow.orbit", "ec.thm1", "shadow.finite", "ks.thm2"];
-
 /// What `certify check` re-runs for the records that are not carried by evidence yet.
 pub struct RerunRequest<'a> {
     /// The certificate's inputs (canonical spec JSON).
@@ -49,13 +46,10 @@ pub struct RerunRequest<'a> {
     pub data_file: Option<&'a Path>,
 }
 
-/// The engine's answer to a [`RerunRequest`]: every claim record, and the upper bound of |∇Φ(x₀)|² that
-/// the Kovachki–Stuart claims of a non-quadratic objective ran on.
+/// The engine's answer to a [`RerunRequest`]: every claim record.
 pub struct Rerun {
     /// The claims, as `certify` decides them.
     pub claims: Vec<Claim>,
-    /// Upper bound of |∇Φ(x₀)|² (non-quadratic objectives; `None` when not enclosed).
-    pub grad0_sq_upper: Option<Rat>,
 }
 
 /// The engine, called back for records marked `re-run`.
@@ -300,23 +294,6 @@ fn covered(
     Ok((general::constants(&inputs.constants, &searches, third), ctx))
 }
 
-/// The trajectory records the engine re-ran, for `assemble`.
-fn measured(r: &Rerun) -> Measured {
-    Measured {
-        claims: r.claims.iter().filter(|c| TRAJECTORY_CLAIMS.contains(&c.id.as_str())).cloned().collect(),
-        gated: r.claims.iter().filter(|c| crate::theorems::is_gated(c)).cloned().collect(),
-        local_error_max: r
-            .claims
-            .iter()
-            .filter(|c| c.id == "ol.prop1" || c.id == "ol.prop2")
-            .find_map(|c| c.values.get("local_error_max"))
-            .and_then(|v| match v {
-                crate::claim::Value::Enclosed(i) => Some(i.clone()),
-                crate::claim::Value::Exact(_) => None,
-            }),
-    }
-}
-
 /// Checks a certificate of kind `claims` (see the module documentation).
 pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
     let keys = ["claims", "evidence", "format", "inputs", "inputs_sha256", "kind", "provenance", "summary"];
@@ -399,14 +376,14 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             };
             let mut failure = None;
             let derived = assemble(&inputs, &consts, &ctx, |prior| {
-                let engine = r.as_ref().map(measured).unwrap_or_default();
+                let engine = r.iter().flat_map(|r| r.claims.iter().filter(|c| coverage.by_engine(c.id.as_str())));
                 let mut m =
                     smooth::records(&inputs, smooth.as_ref(), prior, &SmoothTubes::verify(&tubes), shadow.as_ref())
                         .unwrap_or_else(|e| {
                             failure = Some(e);
                             Measured::default()
                         });
-                m.claims.extend(engine.claims.into_iter().filter(|c| coverage.by_engine(c.id.as_str())));
+                m.claims.extend(engine.cloned());
                 m
             });
             if let Some(e) = failure {

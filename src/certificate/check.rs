@@ -7,7 +7,7 @@
 //! that checking many copies of one certificate — as the tamper tests do — evaluates once).
 
 use crate::claim::Claim;
-use crate::spec::{parse_spec_value_in, parse_spec_value_with_data, Objective, Spec};
+use crate::spec::{parse_spec_value_in, parse_spec_value_with_data, Spec};
 use crate::{theorems, Error, Result};
 use serde_json::Value as Json;
 use shadowcert_checker::check::{check_claims, Options, Report, Rerun, RerunRequest};
@@ -52,12 +52,7 @@ pub fn rerun(r: &RerunRequest) -> std::result::Result<Rerun, String> {
     .map_err(|e| format!("the inputs are not a valid spec: {e}"))?;
     let digest =
         shadowcert_checker::certificate::sha256_hex(&shadowcert_checker::certificate::canonical_bytes(r.inputs));
-    let claims = evaluate_memo(&digest, &spec);
-    let grad0_sq_upper = match spec.objective {
-        Objective::Quadratic { .. } => None,
-        _ => theorems::context(&spec).grad0_sq,
-    };
-    Ok(Rerun { claims: claims.to_vec(), grad0_sq_upper })
+    Ok(Rerun { claims: evaluate_memo(&digest, &spec).to_vec() })
 }
 
 /// `theorems::evaluate(spec)` memoized within the process by the SHA-256 of the canonical inputs
