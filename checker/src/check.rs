@@ -347,12 +347,7 @@ pub fn check_claims(cert: &Json, opts: &Options) -> Result<Report> {
             // Constants from the coverings; the trajectory records from the tubes
             // (`theorems::smooth`), but `ks.thm2` of scheme (7), which the engine re-runs.
             let smooth = objective.ok_or_else(|| Error::rejected("inputs", "no derivatives of the objective"))?;
-            // The tubes and the shadowing evidence the records of this method read.
-            let (allowed, shadowing): (&[&str], bool) = match inputs.algorithm.method {
-                crate::inputs::Method::Gd => (&["orbit", "flow", "witness"], true),
-                crate::inputs::Method::Scheme7 { .. } => (&["orbit", "flow", "flow_11"], false),
-                crate::inputs::Method::HeavyBallOl { .. } => (&["orbit", "flow"], false),
-            };
+            let (allowed, shadowing) = smooth::evidence_of(&inputs.algorithm.method);
             if let Some(k) = tubes.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(Error::rejected(format!("evidence/tubes/{k}"), "not evidence for this objective"));
             }

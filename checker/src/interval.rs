@@ -362,6 +362,12 @@ impl IMat {
 /// gives way to a 2×2 pivot.
 const ALPHA: f64 = 0.6403882032022076;
 
+/// Whether s²A − B ≻ 0 for the symmetric members of `a` and `b` (interval Cholesky), so that
+/// ‖z‖_B ≤ s‖z‖_A; with B = JᵀAJ, ‖Jz‖_A ≤ s‖z‖_A. Enclosure: rigorous (`true` is a proof).
+pub fn dominates(a: &IMat, b: &IMat, s: Interval) -> bool {
+    a.combine(s.sqr(), b, point(-1.0)).is_positive_definite()
+}
+
 /// The energy norm ‖v‖_P = √(vᵀPv) of an interval vector (P = I when `p` is `None`).
 /// Enclosure: rigorous.
 pub fn norm_p(p: Option<&IMat>, v: &[Interval]) -> Interval {

@@ -47,7 +47,7 @@
 
 use crate::elementary::Elementary;
 use crate::exact::Rat;
-use crate::interval::{norm2, norm_p, point, pt, rat_to_interval, IMat};
+use crate::interval::{dominates, norm2, norm_p, point, pt, rat_to_interval, IMat};
 use crate::nonlinear::{
     ball_box, center, gd_step, picard, reaches, run_flow, run_tube, start, taylor_enclosure, Next, Retry, Run, Smooth,
     State, Substeps, MAX_TOTAL_SUBSTEPS, ORDER, TOLERANCE,
@@ -258,11 +258,10 @@ impl EnergyNorm {
         if !(bounded(a.k_in) && bounded(a.k_out)) {
             return Err("k_in and k_out must be positive".into());
         }
-        let id = IMat::identity(n);
-        if !id.combine(pt(a.k_in).sqr(), &p, point(-1.0)).is_positive_definite() {
+        if !bounded_above(&p, pt(a.k_in)) {
             return Err(format!("k_in²I − P ≻ 0 does not verify at k_in = {}", a.k_in));
         }
-        if !p.combine(point(1.0), &id, -(point(1.0) / pt(a.k_out).sqr())).is_positive_definite() {
+        if !bounded_below(&p, pt(a.k_out)) {
             return Err(format!("P − k_out⁻²I ≻ 0 does not verify at k_out = {}", a.k_out));
         }
         Ok(EnergyNorm { p, k_in: a.k_in, k_out: a.k_out, from })
@@ -425,12 +424,17 @@ fn verified_factor(est: f64, holds: impl Fn(Interval) -> bool) -> f64 {
 
 /// Whether θ²P − JᵀPJ ≻ 0 for every J in `j` (so ‖Jz‖_P ≤ θ‖z‖_P). Enclosure: rigorous.
 fn contracts(p: &IMat, j: &IMat, theta: Interval) -> bool {
-    p.combine(theta.sqr(), &j.transpose().mul(p).mul(j), point(-1.0)).is_positive_definite()
+    dominates(p, &j.transpose().mul(p).mul(j), theta)
 }
 
-/// Whether c²P_old − P_new ≻ 0 (so ‖z‖_new ≤ c‖z‖_old). Enclosure: rigorous.
-fn dominates(old: &IMat, new: &IMat, c: Interval) -> bool {
-    old.combine(c.sqr(), new, point(-1.0)).is_positive_definite()
+/// Whether k_in²I − P ≻ 0 (‖z‖_P ≤ k_in‖z‖₂). Enclosure: rigorous.
+fn bounded_above(p: &IMat, k_in: Interval) -> bool {
+    dominates(&IMat::identity(p.rows), p, k_in)
+}
+
+/// Whether P − k_out⁻²I ≻ 0 (‖z‖₂ ≤ k_out‖z‖_P). Enclosure: rigorous.
+fn bounded_below(p: &IMat, k_out: Interval) -> bool {
+    p.combine(point(1.0), &IMat::identity(p.rows), -(point(1.0) / k_out.sqr())).is_positive_definite()
 }
 
 /// The interval mean-value matrix of the two-step map over the Hessians `h` (d × d):
@@ -572,12 +576,9 @@ impl TwoStep<'_> {
                     return None;
                 }
                 let pm = IMat { rows: n, cols: n, a: p.iter().map(|&x| point(x)).collect() };
-                let id = IMat::identity(n);
                 let (ki, ko) = fit.equivalence(&pm);
-                let k_in = verified_factor(ki, |t| id.combine(t.sqr(), &pm, point(-1.0)).is_positive_definite());
-                let k_out = verified_factor(ko, |t| {
-                    pm.combine(point(1.0), &id, -(point(1.0) / t.sqr())).is_positive_definite()
-                });
+                let k_in = verified_factor(ki, |t| bounded_above(&pm, t));
+                let k_out = verified_factor(ko, |t| bounded_below(&pm, t));
                 let theta = verified_factor(est, |t| contracts(&pm, j, t));
                 let old_m = old.matrix(d);
                 let cost = verified_factor(fit.cost(&old_m, &pm), |c| dominates(&old_m, &pm, c));

@@ -22,7 +22,7 @@
 
 use crate::elementary::Elementary;
 use crate::exact::{fmt_rat, parse_rat, Rat, RatInterval, RatMatrix};
-use crate::interval::{as_f64, exact, norm_p, point, rat_to_interval, IMat};
+use crate::interval::{as_f64, dominates, exact, norm_p, point, rat_to_interval, IMat};
 use inari::Interval;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use serde_json::{json, Value as Json};
@@ -139,8 +139,7 @@ impl Norm {
             return Err("θ and κ must be positive".into());
         }
         let th = rat_to_interval(&self.theta);
-        let lyap = p.combine(th * th, &map.a.transpose().mul(&p).mul(&map.a), point(-1.0));
-        if !lyap.is_positive_definite() {
+        if !dominates(&p, &map.a.transpose().mul(&p).mul(&map.a), th) {
             return Err(format!("θ²P − AᵀPA ⪰ 0 does not verify at θ = {}", fmt_rat(&self.theta)));
         }
         // P = I: ‖z‖₂ = ‖z‖_P, any κ ≥ 1 holds.

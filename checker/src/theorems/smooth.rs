@@ -191,6 +191,16 @@ impl<'a> SmoothTubes<'a> {
     }
 }
 
+/// The evidence the records of `method` read: the names of its tubes, and whether the shadowing
+/// evidence of `shadow.finite` (gd only).
+pub fn evidence_of(method: &Method) -> (&'static [&'static str], bool) {
+    match method {
+        Method::Gd => (&["orbit", "flow", "witness"], true),
+        Method::Scheme7 { .. } => (&["orbit", "flow", "flow_11"], false),
+        Method::HeavyBallOl { .. } => (&["orbit", "flow"], false),
+    }
+}
+
 /// The boxes between samples of a flow (the whole space where a sample failed: rule 4 is then not
 /// decided).
 fn segments(run: &Run) -> Vec<Vec<Interval>> {
@@ -228,13 +238,50 @@ pub fn records(
     // A tube that does not verify rejects the first claim that reads it.
     let first = if to_gate.is_empty() { "shadow.orbit" } else { to_gate[0].id.as_str() };
     let named = |e: String| format!("{first}: {e}");
-    let more = match method {
-        Method::Gd => gd(inputs, o, prior, &to_gate, tubes, shadow, &named)?,
-        _ => momentum(inputs, o, prior, &to_gate, tubes, &named)?,
-    };
-    out.claims.extend(more.claims);
-    (out.gated, out.local_error_max) = (more.gated, more.local_error_max);
+    if !to_gate.is_empty() {
+        out.gated = gate(inputs, o, &to_gate, tubes).map_err(named)?;
+    }
+    let prior = gated(prior, &out.gated);
+    if inputs.wants("shadow.orbit") {
+        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
+        let sup = sup_distance(&orbit.balls, &flow.balls);
+        out.claims.push(shadow_orbit(inputs, &prior, Some(&orbit.balls), Some(&flow.balls), sup.as_ref()));
+    }
+    match method {
+        Method::Gd => gd(inputs, o, &prior, tubes, shadow, &named, &mut out)?,
+        Method::HeavyBallOl { alpha } => heavy_ball_ol(inputs, o, alpha, &prior, tubes, &named, &mut out)?,
+        Method::Scheme7 { .. } => {}
+    }
+    if !matches!(method, Method::Gd) {
+        let not = ["ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)).map(|id| not_gd(inputs, id));
+        out.claims.extend(not);
+    }
     Ok(out)
+}
+
+/// Rule 4 on the claims `to_gate` (module documentation): `ol.prop1` the flow; `ol.thm2`,
+/// `ol.thm3`, `ol.prop2` the orbit and the flow (between samples too); `ks.thm3`, `ks.lemma8` the
+/// orbit and the damped flow (11); the other claims of 004 the orbit; with the look-ahead points of
+/// scheme (7) when a ≠ 0. `Err` when a tube does not verify.
+fn gate(inputs: &Inputs, o: &dyn Smooth, to_gate: &[&Claim], tubes: &SmoothTubes) -> Result<Vec<Claim>, String> {
+    let method = &inputs.algorithm.method;
+    let (orbit, flow) = (tubes.orbit(o, inputs)?, tubes.flow(o, inputs)?);
+    let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
+    let damped = if needs_damped { tubes.damped(o, inputs).transpose()? } else { None };
+    let ahead = match method {
+        Method::Scheme7 { a, .. } if !a.is_zero() => Some(look_ahead(&orbit.balls, a)),
+        _ => None,
+    };
+    fn path<'r>(what: &'static str, run: &'r Run, between: bool) -> Path<'r> {
+        Path { what, samples: &run.balls, segments: between.then(|| segments(run)), per_h: 1, probes: None }
+    }
+    let (orbit, flow) = (path("orbit xₖ", &orbit, false), path(flow_what(method), &flow, true));
+    let damped = damped.as_ref().map(|d| path("damped flow (11) u(t)", d, true));
+    let ahead = ahead.as_ref().map(|a| a.as_deref().map(look_ahead_path));
+    let gate = |c: &&Claim| {
+        gate_claim(inputs, c, Some(&orbit), Some(&flow), damped.as_ref(), ahead.as_ref().map(Option::as_ref))
+    };
+    Ok(to_gate.iter().map(gate).collect())
 }
 
 /// The verified closed-form claims of [`GATED`] that `inputs` asks for.
@@ -245,50 +292,19 @@ fn to_gate<'c>(inputs: &Inputs, prior: &'c [Claim]) -> Vec<&'c Claim> {
         .collect()
 }
 
-/// The records of scheme (7) and of the Orvieto–Lucchi heavy ball: rule 4 on the claims of
-/// [`GATED`] (`ol.prop2` the orbit and the heavy-ball ODE; `ks.thm3`, `ks.lemma8` the orbit and the
-/// damped flow (11); the other claims of 004 the orbit; with the look-ahead points of scheme (7)
-/// when a ≠ 0), `shadow.orbit` against the flow the method approximates, the measured local error
-/// of `ol.prop2` along the heavy-ball ODE, and `ec.thm1`, `shadow.finite` not applicable.
-fn momentum(
+/// The measured local error of a verified `ol.prop2` along the heavy-ball ODE (the Orvieto–Lucchi
+/// heavy ball).
+fn heavy_ball_ol(
     inputs: &Inputs,
     o: &dyn Smooth,
+    alpha: &Rat,
     prior: &[Claim],
-    to_gate: &[&Claim],
     tubes: &SmoothTubes,
     named: &dyn Fn(String) -> String,
-) -> Result<Measured, String> {
-    let method = &inputs.algorithm.method;
-    let mut out = Measured::default();
-    if !to_gate.is_empty() {
-        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
-        let needs_damped = to_gate.iter().any(|c| c.id == "ks.thm3" || c.id == "ks.lemma8");
-        let damped = if needs_damped { tubes.damped(o, inputs).transpose().map_err(named)? } else { None };
-        let ahead = match method {
-            Method::Scheme7 { a, .. } if !a.is_zero() => Some(look_ahead(&orbit.balls, a)),
-            _ => None,
-        };
-        fn path<'r>(what: &'static str, run: &'r Run, between: bool) -> Path<'r> {
-            Path { what, samples: &run.balls, segments: between.then(|| segments(run)), per_h: 1, probes: None }
-        }
-        let (orbit, flow) = (path("orbit xₖ", &orbit, false), path(flow_what(method), &flow, true));
-        let damped = damped.as_ref().map(|d| path("damped flow (11) u(t)", d, true));
-        let ahead = ahead.as_ref().map(|a| a.as_deref().map(look_ahead_path));
-        out.gated = to_gate
-            .iter()
-            .map(|c| {
-                gate_claim(inputs, c, Some(&orbit), Some(&flow), damped.as_ref(), ahead.as_ref().map(Option::as_ref))
-            })
-            .collect();
-    }
-    let prior = gated(prior, &out.gated);
-    if inputs.wants("shadow.orbit") {
-        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
-        let sup = sup_distance(&orbit.balls, &flow.balls);
-        out.claims.push(shadow_orbit(inputs, &prior, Some(&orbit.balls), Some(&flow.balls), sup.as_ref()));
-    }
+    out: &mut Measured,
+) -> Result<(), String> {
     let prop2 = inputs.wants("ol.prop2") && prior.iter().any(|c| c.id == "ol.prop2" && c.status == Status::Verified);
-    if let (true, Method::HeavyBallOl { alpha }) = (prop2, method) {
+    if prop2 {
         let flow = tubes.flow(o, inputs).map_err(named)?;
         let h = &inputs.algorithm.h;
         // Along the heavy-ball ODE samples qₖ₋₁, qₖ, qₖ₊₁, 1 ≤ k < K.
@@ -299,40 +315,20 @@ fn momentum(
             .collect();
         out.local_error_max = local.as_deref().and_then(max_enclosure);
     }
-    out.claims
-        .extend(["ec.thm1", "shadow.finite"].into_iter().filter(|id| inputs.wants(id)).map(|id| not_gd(inputs, id)));
-    Ok(out)
+    Ok(())
 }
 
-/// The records of gd ([`records`]).
+/// The records of gd beyond rule 4 and `shadow.orbit` ([`records`]): the measured local error of a
+/// verified `ol.prop1`, `ec.thm1` and `shadow.finite`.
 fn gd(
     inputs: &Inputs,
     o: &dyn Smooth,
     prior: &[Claim],
-    to_gate: &[&Claim],
     tubes: &SmoothTubes,
     shadow: Option<&ShadowEvidence>,
     named: &dyn Fn(String) -> String,
-) -> Result<Measured, String> {
-    let mut out = Measured::default();
-    if !to_gate.is_empty() {
-        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
-        let orbit = Path { what: "orbit xₖ", samples: &orbit.balls, segments: None, per_h: 1, probes: None };
-        let flow = Path {
-            what: flow_what(&Method::Gd),
-            samples: &flow.balls,
-            segments: Some(segments(&flow)),
-            per_h: 1,
-            probes: None,
-        };
-        out.gated = to_gate.iter().map(|c| gate_claim(inputs, c, Some(&orbit), Some(&flow), None, None)).collect();
-    }
-    let prior = gated(prior, &out.gated);
-    if inputs.wants("shadow.orbit") {
-        let (orbit, flow) = (tubes.orbit(o, inputs).map_err(named)?, tubes.flow(o, inputs).map_err(named)?);
-        let sup = sup_distance(&orbit.balls, &flow.balls);
-        out.claims.push(shadow_orbit(inputs, &prior, Some(&orbit.balls), Some(&flow.balls), sup.as_ref()));
-    }
+    out: &mut Measured,
+) -> Result<(), String> {
     let prop1 = inputs.wants("ol.prop1") && prior.iter().any(|c| c.id == "ol.prop1" && c.status == Status::Verified);
     if prop1 || inputs.wants("ec.thm1") || inputs.wants("shadow.finite") {
         let flow = tubes.flow(o, inputs).map_err(named)?;
@@ -357,7 +353,7 @@ fn gd(
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// What `shadow.finite` reads beyond the tubes: brackets of the eigenvalues of the reference
