@@ -850,3 +850,39 @@ fn a_second_order_flow_checkpoint_shrunk_or_substeps_cut() {
     tube(&mut c, "flow")["energy"] = json!([{"k": 3, "theta": "1/2"}]);
     rejected(c, "shadow.orbit", &["evidence/tubes/flow", "energy"]);
 }
+
+#[test]
+fn an_energy_step_of_a_momentum_orbit_tampered() {
+    // Nesterov on Rosenbrock's valley (curvatures about 0.4 and 10³): no 2×2 block norm contracts,
+    // so the orbit's tube adopts energy norms, and the certificate stores their steps.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = json!({
+        "name": "rosenbrock_nag",
+        "objective": {"type": "expression", "vars": ["x", "y"], "f": "(1 - x)^2 + 100*(y - x^2)^2"},
+        "domain": [["0", "2"], ["0", "2"]],
+        "algorithm": {"method": "nesterov", "lambda": "9/10", "h": "1/1000"}, "x0": ["6/5", "6/5"],
+        "horizon": {"steps": 200}, "epsilon": "1", "claims": ["shadow.orbit"]
+    });
+    std::fs::write(dir.path().join("s.json"), spec.to_string()).unwrap();
+    let out = dir.path().join("c.json");
+    certify(&[&dir.path().join("s.json").to_string_lossy(), "-o", &out.to_string_lossy()]).expect_code(0);
+    let golden: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let energy = golden["evidence"]["tubes"]["orbit"]["energy"].as_array().expect("energy steps").clone();
+    let adopted = energy.iter().position(|e| e.get("P").is_some()).expect("an adopted energy norm");
+    let kept = energy.iter().position(|e| e.get("P").is_none()).expect("a kept energy norm");
+    let scaled = |v: &Value, f: &str| json!(fmt_rat(&(rat(v) * q(f))));
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let edits: Vec<Edit> = vec![
+        // A kept step's θ halved; an adopted one's made negative (its square still verifies).
+        Box::new(move |e| e[kept]["theta"] = scaled(&e[kept]["theta"], "1/2")),
+        Box::new(move |e| e[adopted]["theta"] = scaled(&e[adopted]["theta"], "-1")),
+        // The cost of the change lowered, an entry of P doubled.
+        Box::new(move |e| e[adopted]["cost"] = scaled(&e[adopted]["cost"], "1/128")),
+        Box::new(move |e| e[adopted]["P"][0] = scaled(&e[adopted]["P"][0], "2")),
+    ];
+    for edit in &edits {
+        let mut c = golden.clone();
+        edit(&mut c["evidence"]["tubes"]["orbit"]["energy"]);
+        rejected(c, "shadow.orbit", &["evidence/tubes/orbit"]);
+    }
+}
